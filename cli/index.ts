@@ -1,0 +1,41 @@
+/**
+ * The `redsite` command. Each subcommand lives in cli/commands/<name>.ts and registers itself on the program;
+ * help texts are Chinese, command and option names English.
+ */
+import { Command } from 'commander';
+import { commands } from './commands';
+import { version } from './version';
+
+const TITLES: Record<string, string> = { 'Usage:': '用法：', 'Options:': '选项：', 'Commands:': '命令：', 'Arguments:': '参数：' };
+
+export function buildProgram(): Command {
+  const program = new Command('redsite')
+    .description('“红色工地”创建申报工具：生成申报工作簿、评分、汇总，并运行同步服务')
+    .version(version(), '-V, --version', '显示版本号')
+    .helpOption('-h, --help', '显示帮助')
+    .helpCommand('help [command]', '显示某个命令的帮助')
+    .configureHelp({ styleTitle: (title) => TITLES[title] ?? title, sortSubcommands: false })
+    .showHelpAfterError('（运行 redsite --help 查看用法）')
+    .configureOutput({ outputError: (str, write) => write(translateCommanderError(str)) });
+  for (const register of commands) register(program);
+  return program;
+}
+
+/** commander's own parse errors are English; the common ones are translated so users see Chinese. */
+function translateCommanderError(text: string): string {
+  return text
+    .replace(/^error: unknown command '(.*)'/m, '错误：未知命令 “$1”')
+    .replace(/^error: unknown option '(.*)'/m, '错误：未知选项 “$1”')
+    .replace(/^error: missing required argument '(.*)'/m, '错误：缺少参数 “$1”')
+    .replace(/^error: option '(.*)' argument missing/m, '错误：选项 “$1” 缺少取值')
+    .replace(/^error: too many arguments.*/m, '错误：参数过多');
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  if (argv.length <= 2) {
+    program.outputHelp();
+    return;
+  }
+  await program.parseAsync(argv);
+}

@@ -1,0 +1,91 @@
+/**
+ * Validation issues: one list of {sheet, cell, field, message} in Chinese drives the add-in panel, the CLI output and
+ * the HTTP 422 body. validateSubmission turns zod's issues into that list, placing each on a cell when it can.
+ */
+import * as z from 'zod';
+import type { Rubric } from './rubric';
+import { submissionSchema, type Submission } from './schema';
+import { MSG } from './messages';
+
+export const IssueSchema = z.object({
+  severity: z.enum(['error', 'warning']),
+  sheet: z.string().optional(),
+  cell: z.string().optional(),
+  /** Machine path of the field, e.g. projects.1.phone or projects.0.answers.A01-1. */
+  field: z.string(),
+  message: z.string(),
+});
+export type Issue = z.infer<typeof IssueSchema>;
+
+export type IssuePath = ReadonlyArray<PropertyKey>;
+/** Maps a field path to the sheet and cell where the user can fix it (the workbook contract provides one). */
+export type Locator = (path: IssuePath) => { sheet: string; cell?: string } | undefined;
+
+export function fieldPath(path: IssuePath): string {
+  return path.map(String).join('.');
+}
+
+/** “项目 3 · ” style prefix so a message is understandable without its cell (JSON uploads, CLI summaries). */
+export function contextOf(input: unknown, path: IssuePath): string {
+  if (path[0] !== 'projects' || typeof path[1] !== 'number') return path[0] === 'reporter' ? '填报信息：' : '';
+  const projects = (input as { projects?: Array<{ seq?: unknown }> } | undefined)?.projects;
+  const seq = projects?.[path[1]]?.seq;
+  const label = typeof seq === 'number' || (typeof seq === 'string' && seq.trim()) ? String(seq) : String(path[1] + 1);
+  const criterion = (path[2] === 'answers' || path[2] === 'notes') && typeof path[3] === 'string' ? ` · ${path[3]}` : '';
+  return `项目 ${label}${criterion}：`;
+}
+
+export function makeIssue(
+  input: unknown,
+  path: IssuePath,
+  message: string,
+  severity: Issue['severity'] = 'error',
+  locate?: Locator,
+): Issue {
+  const where = locate?.(path);
+  return {
+    severity,
+    ...(where ? { sheet: where.sheet, ...(where.cell ? { cell: where.cell } : {}) } : {}),
+    field: fieldPath(path),
+    message: `${contextOf(input, path)}${message}`,
+  };
+}
+
+export interface ValidationResult {
+  submission?: Submission;
+  issues: Issue[];
+}
+
+/** Validates anything claiming to be a Submission; errors are Issues, never exceptions. */
+export function validateSubmission(input: unknown, rubric: Rubric, locate?: Locator): ValidationResult {
+  const parsed = submissionSchema(rubric).safeParse(input);
+  if (parsed.success) return { submission: parsed.data, issues: [] };
+  const issues = parsed.error.issues.flatMap((i) => {
+    // A record with enum keys reports unknown criterion IDs as one “unrecognized keys” issue: name each ID instead.
+    if (i.code === 'unrecognized_keys' && (i.path.at(-1) === 'answers' || i.path.at(-1) === 'notes')) {
+      return i.keys.map((key) => makeIssue(input, [...i.path, key], MSG.criterion(key, rubric.edition), 'error', locate));
+    }
+    return [makeIssue(input, i.path, i.message, 'error', locate)];
+  });
+  return { issues: dedupe(issues) };
+}
+
+function dedupe(issues: Issue[]): Issue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.field}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function hasErrors(issues: readonly Issue[]): boolean {
+  return issues.some((i) => i.severity === 'error');
+}
+
+/** “申报表!E7 联系电话格式不正确…” — the one-line form used by the CLI and logs. */
+export function formatIssue(issue: Issue): string {
+  const where = issue.sheet ? `${issue.sheet}${issue.cell ? `!${issue.cell}` : ''} ` : '';
+  return `${issue.severity === 'warning' ? '提醒' : '错误'} ${where}${issue.message}`;
+}

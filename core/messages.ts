@@ -1,0 +1,47 @@
+/** Everything a user reads about a field: Chinese labels and reusable message texts of the domain. */
+import { DISTRICTS } from './districts';
+import { ANSWER_OPTIONS } from './rubric';
+
+export const FIELD_LABELS = {
+  unit: '填报单位',
+  district: '所属旗县区',
+  contact: '联系人',
+  phone: '联系电话',
+  date: '填报日期',
+  seq: '序号',
+  enterprise: '企业名称',
+  projectName: '项目名称',
+  address: '项目地址',
+  scale: '建设规模',
+  leader: '负责人',
+  startDate: '开工日期',
+  endDate: '竣工日期',
+  remark: '备注',
+  answers: '细则自评',
+  notes: '佐证说明',
+  submissionId: '提交编号',
+  rubric: '评分细则版本',
+  projects: '项目',
+} as const;
+
+export type FieldName = keyof typeof FIELD_LABELS;
+
+export const MSG = {
+  required: (label: string) => `请填写${label}`,
+  tooLong: (label: string, max: number) => `${label}不能超过 ${max} 个字`,
+  phone: (label: string) => `${label}格式不正确：请填写 11 位手机号（如 13912345678）或固定电话（如 0472-7100945，分机可写 0472-7100945-801）`,
+  phoneNotText: (label: string) => `${label}被存成了数字，已按文字读取；请把该单元格设为“文本”格式以免丢失开头的 0`,
+  date: (label: string) => `${label}格式不正确：请按 2024-05-17 的格式填写`,
+  year: (label: string, min: number, max: number) => `${label}的年份须在 ${min} 年至 ${max} 年之间`,
+  dateOrder: '开工日期不能晚于竣工日期',
+  district: (label: string) => `${label}须从下拉列表中选择：${DISTRICTS.join('、')}`,
+  option: (value: string) => `“${value}”不是有效选项，请从下拉列表选择：${ANSWER_OPTIONS.join('、')}`,
+  criterion: (id: string, edition: string) => `细则编号 ${id} 不在 ${edition} 版评分细则中`,
+  seq: '序号须为正整数',
+  noProjects: '至少需要填写一个项目',
+  tooManyProjects: (max: number) => `一个工作簿最多填报 ${max} 个项目`,
+  duplicateSeq: (seq: number) => `序号 ${seq} 重复`,
+  submissionId: '提交编号缺失或无效：请使用系统生成的申报工作簿',
+  edition: (edition: string) => `评分细则版本 ${edition} 无法识别：请使用联盟下发的最新申报工作簿`,
+  hash: (edition: string) => `评分细则（${edition} 版）的内容与系统不一致：请重新下载申报工作簿后再填写`,
+} as const;

@@ -1,0 +1,102 @@
+/**
+ * Scoring per project, from the answers alone (cached workbook results are never trusted):
+ * 得分 = Σ option values; 满分 = applicable criteria (not 不适用, blanks included); 得分率 = 得分/满分;
+ * 完成度 = answered/all; group, 版块 and overall 达标 per the rubric's rules. The workbook's formulas compute the same.
+ */
+import type { AnswerOption, Rubric, Rule } from './rubric';
+
+export type AnswerMap = Partial<Record<string, AnswerOption>>;
+
+export interface GroupScore {
+  id: string;
+  name: string;
+  sectionId: string;
+  total: number;
+  max: number;
+  met: boolean;
+}
+
+export interface SectionScore {
+  id: string;
+  name: string;
+  total: number;
+  max: number;
+  met: boolean;
+}
+
+export interface ProjectScore {
+  total: number;
+  max: number;
+  /** 得分 / 满分, rounded to 4 decimals; 0 when nothing is applicable. */
+  rate: number;
+  /** answered / number of criteria, rounded to 4 decimals (不适用 counts as answered). */
+  completion: number;
+  answered: number;
+  /** 具备七有一好八规范: every 版块 达标. */
+  met: boolean;
+  groups: GroupScore[];
+  sections: SectionScore[];
+}
+
+export const round4 = (x: number): number => Math.round(x * 10000) / 10000;
+
+/**
+ * all: at least one applicable item and every applicable item 达到 (a group that is wholly 不适用 is not 达标:
+ * nothing was shown); any: at least one item 达到.
+ */
+export function groupMet(rule: Rule, answers: ReadonlyArray<AnswerOption | undefined>): boolean {
+  const reached = answers.filter((a) => a === '达到').length;
+  if (rule === 'any') return reached >= 1;
+  const applicable = answers.filter((a) => a !== '不适用').length;
+  return applicable > 0 && reached === applicable;
+}
+
+export function scoreProject(answers: AnswerMap, rubric: Rubric): ProjectScore {
+  let answered = 0;
+  const groups: GroupScore[] = rubric.groups.map((g) => {
+    let total = 0;
+    let max = 0;
+    const values = g.criteria.map((c) => {
+      const a = answers[c.id];
+      if (a !== undefined) answered++;
+      const value = a === undefined ? 0 : rubric.optionValue[a];
+      if (value !== null) {
+        total += value;
+        max += 1;
+      }
+      return a;
+    });
+    return { id: g.id, name: g.name, sectionId: g.sectionId, total, max, met: groupMet(g.rule, values) };
+  });
+  const sections: SectionScore[] = rubric.sections.map((s) => {
+    const own = groups.filter((g) => g.sectionId === s.id);
+    return {
+      id: s.id,
+      name: s.name,
+      total: own.reduce((n, g) => n + g.total, 0),
+      max: own.reduce((n, g) => n + g.max, 0),
+      met: own.every((g) => g.met),
+    };
+  });
+  const total = sections.reduce((n, s) => n + s.total, 0);
+  const max = sections.reduce((n, s) => n + s.max, 0);
+  return {
+    total,
+    max,
+    rate: max === 0 ? 0 : round4(total / max),
+    completion: round4(answered / rubric.criteria.length),
+    answered,
+    met: sections.every((s) => s.met),
+    groups,
+    sections,
+  };
+}
+
+export function scoreSubmission(submission: { projects: ReadonlyArray<{ answers: AnswerMap }> }, rubric: Rubric): ProjectScore[] {
+  return submission.projects.map((p) => scoreProject(p.answers, rubric));
+}
+
+/** “85.5%” style text used by every view. */
+export function formatRate(rate: number): string {
+  return `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
+}

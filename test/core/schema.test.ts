@@ -1,0 +1,145 @@
+import { currentRubric } from '../../core/rubric';
+import { normalizePhone, normalizeDate, ReporterSchema, ProjectFieldsSchema } from '../../core/schema';
+import { validateSubmission, formatIssue } from '../../core/issues';
+import { normalizeDistrict, DISTRICTS } from '../../core/districts';
+import { validProject, validSubmission } from '../helpers/fixtures';
+
+const rubric = currentRubric();
+const PHONE_MSG = '联系电话格式不正确：请填写 11 位手机号（如 13912345678）或固定电话（如 0472-7100945，分机可写 0472-7100945-801）';
+
+describe('phone numbers are text', () => {
+  test.each([
+    ['13912345678', '13912345678'],
+    [' 139 1234 5678 ', '13912345678'],
+    ['+86 13912345678', '13912345678'],
+    ['0472-7100945', '0472-7100945'],
+    ['04727100945', '04727100945'],
+    ['０４７２－７１００９４５', '0472-7100945'],
+    ['(0472)5220621', '0472-5220621'],
+    ['7100945', '7100945'],
+    ['0472-7100945-801', '0472-7100945-801'],
+    ['0472-7100945转801', '0472-7100945转801'],
+    ['010-12345678', '010-12345678'],
+  ])('%s accepted as %s', (input, expected) => {
+    expect(normalizePhone(input)).toBe(expected);
+    const r = ProjectFieldsSchema.safeParse({ ...validProject(), phone: input });
+    expect(r.success && r.data.phone).toBe(expected);
+  });
+
+  test.each(['1391234567', '23912345678', '12345', 'abc', '0472-710094', '139123456789', '0472-0100945'])('%s rejected', (input) => {
+    const r = ProjectFieldsSchema.safeParse({ ...validProject(), phone: input });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]).toMatchObject({ path: ['phone'], message: PHONE_MSG });
+  });
+
+  test('missing phone', () => {
+    const r = ProjectFieldsSchema.safeParse({ ...validProject(), phone: '　' });
+    expect(r.error!.issues[0]!.message).toBe('请填写联系电话');
+  });
+});
+
+describe('dates', () => {
+  test.each([
+    ['2024-05-17', '2024-05-17'],
+    ['2024/5/7', '2024-05-07'],
+    ['2024.05.17', '2024-05-17'],
+    ['2024年5月17日', '2024-05-17'],
+    ['２０２４－０５－１７', '2024-05-17'],
+  ])('%s → %s', (input, iso) => expect(normalizeDate(input)).toBe(iso));
+
+  test.each(['2024-02-30', '17/05/2024', '明年', '2024-13-01'])('%s is not a date', (input) => {
+    expect(normalizeDate(input)).toBeUndefined();
+    const r = ProjectFieldsSchema.safeParse({ ...validProject(), startDate: input });
+    expect(r.error!.issues.map((i) => i.message)).toEqual(['开工日期格式不正确：请按 2024-05-17 的格式填写']);
+  });
+
+  test('开工日期 after 竣工日期', () => {
+    const r = ProjectFieldsSchema.safeParse({ ...validProject(), startDate: '2025-01-01', endDate: '2024-12-31' });
+    expect(r.error!.issues).toEqual([expect.objectContaining({ path: ['endDate'], message: '开工日期不能晚于竣工日期' })]);
+  });
+
+  test('same day is allowed', () => {
+    expect(ProjectFieldsSchema.safeParse({ ...validProject(), startDate: '2024-05-01', endDate: '2024-05-01' }).success).toBe(true);
+  });
+
+  test('implausible years', () => {
+    const r = ProjectFieldsSchema.safeParse({ ...validProject(), startDate: '1999-12-31', endDate: '2099-01-01' });
+    expect(r.error!.issues.map((i) => i.message).sort()).toEqual(['开工日期的年份须在 2000 年至 2040 年之间', '竣工日期的年份须在 2000 年至 2040 年之间'].sort());
+  });
+});
+
+describe('districts', () => {
+  test('the ten 旗县区 plus 市直单位', () => {
+    expect(DISTRICTS).toEqual(['昆都仑区', '青山区', '东河区', '九原区', '石拐区', '白云鄂博矿区', '土默特右旗', '固阳县', '达尔罕茂明安联合旗', '稀土高新区', '市直单位']);
+  });
+  test.each([
+    ['昆区', '昆都仑区'],
+    ['达茂旗', '达尔罕茂明安联合旗'],
+    ['包头市青山区', '青山区'],
+    [' 九原区　', '九原区'],
+    ['呼和浩特', undefined],
+  ])('%s → %s', (input, expected) => expect(normalizeDistrict(input)).toBe(expected));
+
+  test('unknown district message lists the choices', () => {
+    const r = ReporterSchema.safeParse({ unit: '甲', district: '赛罕区', contact: '乙', phone: '13912345678' });
+    expect(r.error!.issues[0]!.message).toBe(`所属旗县区须从下拉列表中选择：${DISTRICTS.join('、')}`);
+  });
+});
+
+describe('text fields', () => {
+  test('full-width spaces are trimmed; blank required fields name the field', () => {
+    const r = ProjectFieldsSchema.safeParse({ ...validProject(), enterprise: '　包钢建设　', leader: '　　' });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues).toEqual([expect.objectContaining({ path: ['leader'], message: '请填写负责人' })]);
+    const ok = ProjectFieldsSchema.parse({ ...validProject(), enterprise: '　包钢建设　' });
+    expect(ok.enterprise).toBe('包钢建设');
+  });
+});
+
+describe('validateSubmission', () => {
+  test('a valid submission passes and is normalised', () => {
+    const input = validSubmission();
+    input.projects[0]!.answers = { 'A01-1': ' 达到 ', 'C08-3': '不适用' };
+    const r = validateSubmission(input, rubric);
+    expect(r.issues).toEqual([]);
+    expect(r.submission!.projects[0]!.answers).toEqual({ 'A01-1': '达到', 'C08-3': '不适用' });
+  });
+
+  test('unknown criterion and unknown option, with the project named', () => {
+    const input = validSubmission();
+    input.projects[0]!.answers = { 'X99-1': '达到', 'A01-2': '很好' };
+    const r = validateSubmission(input, rubric);
+    expect(r.submission).toBeUndefined();
+    const messages = r.issues.map((i) => i.message).sort();
+    expect(messages).toEqual(
+      ['项目 1 · A01-2：“很好”不是有效选项，请从下拉列表选择：达到、部分达到、未达到、不适用', '项目 1 · X99-1：细则编号 X99-1 不在 2024 版评分细则中'].sort(),
+    );
+  });
+
+  test('wrong rubric edition and hash', () => {
+    expect(validateSubmission(validSubmission({ rubric: { edition: '2023', hash: rubric.hash } }), rubric).issues[0]!.message).toBe(
+      '评分细则版本 2023 无法识别：请使用联盟下发的最新申报工作簿',
+    );
+    expect(validateSubmission(validSubmission({ rubric: { edition: '2024', hash: 'abc' } }), rubric).issues[0]!.message).toBe(
+      '评分细则（2024 版）的内容与系统不一致：请重新下载申报工作簿后再填写',
+    );
+  });
+
+  test('no projects, duplicate 序号, bad uuid', () => {
+    expect(validateSubmission(validSubmission({ projects: [] }), rubric).issues.map((i) => i.message)).toEqual(['至少需要填写一个项目']);
+    expect(validateSubmission(validSubmission({ projects: [validProject(2), validProject(2)] }), rubric).issues.map((i) => i.message)).toEqual(['项目 2：序号 2 重复']);
+    expect(validateSubmission(validSubmission({ submissionId: 'x' }), rubric).issues.map((i) => i.message)).toEqual(['提交编号缺失或无效：请使用系统生成的申报工作簿']);
+  });
+
+  test('issues are placed by the locator and formatted for people', () => {
+    const input = validSubmission({ projects: [validProject(3, { phone: '123' })] });
+    const r = validateSubmission(input, rubric, (path) => (path[2] === 'phone' ? { sheet: '申报表', cell: 'H9' } : undefined));
+    expect(r.issues).toEqual([{ severity: 'error', sheet: '申报表', cell: 'H9', field: 'projects.0.phone', message: `项目 3：${PHONE_MSG}` }]);
+    expect(formatIssue(r.issues[0]!)).toBe(`错误 申报表!H9 项目 3：${PHONE_MSG}`);
+  });
+
+  test('reporter issues are prefixed 填报信息', () => {
+    const input = validSubmission({ reporter: { unit: '', district: '东河区', contact: '李红', phone: '13912345678' } });
+    expect(validateSubmission(input, rubric).issues.map((i) => i.message)).toEqual(['填报信息：请填写填报单位']);
+  });
+});
