@@ -1,0 +1,68 @@
+/**
+ * Reading one cell's value the way a person meant it, whatever program saved the file: rich text, hyperlinks,
+ * dates as Date objects or serial numbers or text, phones that became numbers, and formulas (never trusted).
+ */
+import type ExcelJS from 'exceljs';
+import { cleanText } from '../text';
+
+export type CellKind = 'text' | 'phone' | 'date' | 'int';
+
+export interface CellRead {
+  value: string;
+  formula?: boolean;
+  /** A phone stored as a number: the text was restored. */
+  numericPhone?: boolean;
+}
+
+const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
+
+export function serialToIso(serial: number): string | undefined {
+  if (!Number.isFinite(serial) || serial < 1 || serial > 2958465) return undefined;
+  const d = new Date(EXCEL_EPOCH + Math.round(serial * 86400000));
+  return d.toISOString().slice(0, 10);
+}
+
+function isoOf(date: Date): string {
+  // exceljs returns dates as UTC midnight; values typed in a UTC+8 desktop still land on the right day.
+  return Number.isNaN(date.getTime()) ? '' : date.toISOString().slice(0, 10);
+}
+
+/** Restores a phone that a spreadsheet turned into a number (0472… lost its leading 0). */
+export function phoneFromNumber(n: number): string {
+  const s = Number.isInteger(n) ? String(n) : String(Math.round(n));
+  return /^[2-9]\d{9,10}$/.test(s) ? `0${s}` : s;
+}
+
+export function readCell(cell: ExcelJS.Cell | undefined, kind: CellKind = 'text'): CellRead {
+  const v = cell?.value;
+  if (v === null || v === undefined) return { value: '' };
+  if (typeof v === 'string') return { value: v };
+  if (typeof v === 'number') {
+    if (kind === 'phone') return { value: phoneFromNumber(v), numericPhone: true };
+    if (kind === 'date') return { value: serialToIso(v) ?? String(v) };
+    return { value: String(v) };
+  }
+  if (typeof v === 'boolean') return { value: v ? 'TRUE' : 'FALSE' };
+  if (v instanceof Date) return { value: isoOf(v) };
+  if (typeof v === 'object') {
+    if ('formula' in v || 'sharedFormula' in v) return { value: '', formula: true };
+    if ('richText' in v && Array.isArray(v.richText)) return { value: v.richText.map((r) => r.text).join('') };
+    if ('text' in v && 'hyperlink' in v) {
+      const t = (v as ExcelJS.CellHyperlinkValue).text;
+      return { value: typeof t === 'string' ? t : cleanText(t) };
+    }
+    if ('error' in v) return { value: '' };
+  }
+  return { value: cleanText(String(v)) };
+}
+
+/** Parses a reference such as '细则自评'!$E$4:$N$58 (quotes and $ optional). */
+export function parseRef(ref: string): { sheet: string; top: number; left: number; bottom: number; right: number } | undefined {
+  const m = /^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/.exec(ref.trim());
+  if (!m) return undefined;
+  const sheet = (m[1] ?? m[2] ?? '').replace(/''/g, "'");
+  const col = (s: string) => [...s].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+  const left = col(m[3]!);
+  const top = Number(m[4]);
+  return { sheet, top, left, bottom: m[6] ? Number(m[6]) : top, right: m[5] ? col(m[5]) : left };
+}

@@ -1,0 +1,206 @@
+/**
+ * The unit workbook contract: sheet names, defined names and where every value lives. The builder, the parser and
+ * the add-in's Office.js adapter all import this module, so they cannot drift apart. Pure: no exceljs here (the task
+ * pane bundles it).
+ */
+import type { Rubric } from '../rubric';
+import type { IssuePath, Locator } from '../issues';
+import { DISTRICTS } from '../districts';
+
+export const WORKBOOK_SCHEMA = 'redsite.workbook/1';
+export const DEFAULT_PROJECTS = 10;
+
+export const SHEETS = {
+  guide: '填报说明',
+  form: '申报表',
+  answers: '细则自评',
+  notes: '佐证说明',
+  summary: '得分汇总',
+  meta: '_meta',
+} as const;
+
+/** Workbook-level defined names: the stable way for every reader (ours and other tools) to find the data. */
+export const NAMES = {
+  rows: 'rs_rows',
+  ids: 'rs_ids',
+  answers: 'rs_answers',
+  notes: 'rs_notes',
+  total: 'rs_total',
+  max: 'rs_max',
+  rate: 'rs_rate',
+  met: 'rs_met',
+  completion: 'rs_completion',
+  unit: 'rs_unit',
+  district: 'rs_district',
+  contact: 'rs_contact',
+  phone: 'rs_phone',
+  date: 'rs_date',
+  options: 'rs_options',
+  districts: 'rs_districts',
+} as const;
+
+/** The 附件2 level-1 headers, in the notice's order. */
+export const FORM_HEADERS = ['序号', '企业名称', '项目情况（包括地址、建设规模等）', '负责人', '联系电话', '开竣工日期'] as const;
+
+export type ProjectField = 'seq' | 'enterprise' | 'projectName' | 'address' | 'scale' | 'leader' | 'phone' | 'startDate' | 'endDate' | 'district' | 'remark';
+
+/** 申报表 columns: level-1 header, level-2 header (when split) and the Submission field. */
+export const FORM_COLUMNS: ReadonlyArray<{ col: string; field: ProjectField; header: string; sub?: string; width: number }> = [
+  { col: 'A', field: 'seq', header: '序号', width: 6 },
+  { col: 'B', field: 'enterprise', header: '企业名称', width: 24 },
+  { col: 'C', field: 'projectName', header: FORM_HEADERS[2], sub: '项目名称', width: 24 },
+  { col: 'D', field: 'address', header: FORM_HEADERS[2], sub: '项目地址', width: 26 },
+  { col: 'E', field: 'scale', header: FORM_HEADERS[2], sub: '建设规模', width: 24 },
+  { col: 'F', field: 'leader', header: '负责人', width: 10 },
+  { col: 'G', field: 'phone', header: '联系电话', width: 16 },
+  { col: 'H', field: 'startDate', header: '开竣工日期', sub: '开工日期', width: 13 },
+  { col: 'I', field: 'endDate', header: '开竣工日期', sub: '竣工日期', width: 13 },
+  { col: 'J', field: 'district', header: '项目所在旗县区', width: 16 },
+  { col: 'K', field: 'remark', header: '备注', width: 20 },
+];
+
+export type ReporterField = 'unit' | 'district' | 'contact' | 'phone' | 'date';
+
+/** Reporter block above the table (row 3): label cell and value cell. */
+export const REPORTER_CELLS: ReadonlyArray<{ field: ReporterField; label: string; labelCell: string; cell: string; name: string }> = [
+  { field: 'unit', label: '填报单位', labelCell: 'A3', cell: 'B3', name: NAMES.unit },
+  { field: 'district', label: '所属旗县区', labelCell: 'D3', cell: 'E3', name: NAMES.district },
+  { field: 'contact', label: '联系人', labelCell: 'F3', cell: 'G3', name: NAMES.contact },
+  { field: 'phone', label: '联系电话', labelCell: 'H3', cell: 'I3', name: NAMES.phone },
+  { field: 'date', label: '填报日期', labelCell: 'J3', cell: 'K3', name: NAMES.date },
+];
+
+export const FORM = {
+  titleRow: 1,
+  hintRow: 2,
+  reporterRow: 3,
+  header1Row: 5,
+  header2Row: 6,
+  firstRow: 7,
+  lastCol: 'K',
+} as const;
+
+/** 细则自评 and 佐证说明 share this shape: one row per criterion, one column per project. */
+export const GRID = {
+  titleRow: 1,
+  hintRow: 2,
+  headerRow: 3,
+  firstRow: 4,
+  idCol: 'A',
+  sectionCol: 'B',
+  groupCol: 'C',
+  textCol: 'D',
+  /** 1-based column number of project 1's column (E). */
+  firstProjectCol: 5,
+} as const;
+
+/** 得分汇总: one column per project starting at B, one row per measure. */
+export const SUMMARY = {
+  titleRow: 1,
+  hintRow: 2,
+  headerRow: 3,
+  totalRow: 4,
+  maxRow: 5,
+  rateRow: 6,
+  completionRow: 7,
+  metRow: 8,
+  /** First 版块 row; sections follow in rubric order, then the groups. */
+  firstSectionRow: 9,
+  firstProjectCol: 2,
+} as const;
+
+export const META_KEYS = ['schema', 'rubricEdition', 'rubricHash', 'submissionId', 'generatedAt', 'projects'] as const;
+export type MetaKey = (typeof META_KEYS)[number];
+/** _meta: key in column A, value in column B from row 1; the option and district lists in columns D and E. */
+export const META = { keyCol: 'A', valueCol: 'B', optionsCol: 'D', districtsCol: 'E' } as const;
+
+/** 1 → A, 27 → AA. */
+export function colLetter(n: number): string {
+  let s = '';
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+  return s;
+}
+
+/** A → 1, AA → 27. */
+export function colNumber(letters: string): number {
+  let n = 0;
+  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n;
+}
+
+export function formRow(slot: number): number {
+  return FORM.firstRow + slot;
+}
+
+export function formCell(slot: number, field: ProjectField): string {
+  const col = FORM_COLUMNS.find((c) => c.field === field)!.col;
+  return `${col}${formRow(slot)}`;
+}
+
+export function gridCol(slot: number): string {
+  return colLetter(GRID.firstProjectCol + slot);
+}
+
+export function gridCell(criterionIndex: number, slot: number): string {
+  return `${gridCol(slot)}${GRID.firstRow + criterionIndex}`;
+}
+
+export function summaryCol(slot: number): string {
+  return colLetter(SUMMARY.firstProjectCol + slot);
+}
+
+/** Absolute reference with a quoted sheet name: '细则自评'!$E$4:$N$58. */
+export function absRef(sheet: string, from: string, to?: string): string {
+  const abs = (a: string) => a.replace(/^([A-Z]+)(\d+)$/, '$$$1$$$2');
+  return `'${sheet}'!${abs(from)}${to ? `:${abs(to)}` : ''}`;
+}
+
+/** Every defined name of a workbook with `projects` project slots, as name → reference. */
+export function definedNames(rubric: Rubric, projects: number): Record<string, string> {
+  const lastCriterionRow = GRID.firstRow + rubric.criteria.length - 1;
+  const lastGridCol = gridCol(projects - 1);
+  const lastSummaryCol = summaryCol(projects - 1);
+  const summaryRow = (row: number) => absRef(SHEETS.summary, `${summaryCol(0)}${row}`, `${lastSummaryCol}${row}`);
+  const names: Record<string, string> = {
+    [NAMES.rows]: absRef(SHEETS.form, `A${FORM.firstRow}`, `${FORM.lastCol}${formRow(projects - 1)}`),
+    [NAMES.ids]: absRef(SHEETS.answers, `${GRID.idCol}${GRID.firstRow}`, `${GRID.idCol}${lastCriterionRow}`),
+    [NAMES.answers]: absRef(SHEETS.answers, `${gridCol(0)}${GRID.firstRow}`, `${lastGridCol}${lastCriterionRow}`),
+    [NAMES.notes]: absRef(SHEETS.notes, `${gridCol(0)}${GRID.firstRow}`, `${lastGridCol}${lastCriterionRow}`),
+    [NAMES.total]: summaryRow(SUMMARY.totalRow),
+    [NAMES.max]: summaryRow(SUMMARY.maxRow),
+    [NAMES.rate]: summaryRow(SUMMARY.rateRow),
+    [NAMES.completion]: summaryRow(SUMMARY.completionRow),
+    [NAMES.met]: summaryRow(SUMMARY.metRow),
+    [NAMES.options]: absRef(SHEETS.meta, `${META.optionsCol}1`, `${META.optionsCol}${rubric.options.length}`),
+    [NAMES.districts]: absRef(SHEETS.meta, `${META.districtsCol}1`, `${META.districtsCol}${DISTRICTS.length}`),
+  };
+  for (const r of REPORTER_CELLS) names[r.name] = absRef(SHEETS.form, r.cell);
+  return names;
+}
+
+/**
+ * Where to fix a field. `slots[i]` is the template slot (0-based row/column) that project i of the Submission came
+ * from, since empty slots are skipped when reading.
+ */
+export function makeLocator(rubric: Rubric, slots: readonly number[]): Locator {
+  return (path: IssuePath) => {
+    const [head, index, field, key] = path;
+    if (head === 'reporter') {
+      const r = REPORTER_CELLS.find((c) => c.field === index);
+      return { sheet: SHEETS.form, cell: r?.cell ?? REPORTER_CELLS[0]!.cell };
+    }
+    if (head === 'projects' && typeof index === 'number') {
+      const slot = slots[index] ?? index;
+      if (field === 'answers' || field === 'notes') {
+        const c = typeof key === 'string' ? rubric.byId.get(key) : undefined;
+        const sheet = field === 'answers' ? SHEETS.answers : SHEETS.notes;
+        return c ? { sheet, cell: gridCell(c.index, slot) } : { sheet, cell: `${gridCol(slot)}${GRID.headerRow}` };
+      }
+      const column = FORM_COLUMNS.find((c) => c.field === field);
+      return { sheet: SHEETS.form, cell: column ? `${column.col}${formRow(slot)}` : `A${formRow(slot)}` };
+    }
+    if (head === 'projects') return { sheet: SHEETS.form, cell: `A${FORM.firstRow}` };
+    if (head === 'rubric' || head === 'submissionId' || head === 'schema') return { sheet: SHEETS.guide };
+    return undefined;
+  };
+}

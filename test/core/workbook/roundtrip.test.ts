@@ -1,0 +1,111 @@
+import { buildTemplate, cachedTemplate } from '../../../core/workbook/build';
+import { parseWorkbook } from '../../../core/workbook/parse';
+import { currentRubric, ANSWER_OPTIONS } from '../../../core/rubric';
+import { scoreProject } from '../../../core/score';
+import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
+import { randomAnswers, seeded } from '../../helpers/fixtures';
+import ExcelJS from 'exceljs';
+import { SHEETS, formCell, gridCell } from '../../../core/workbook/contract';
+
+const rubric = currentRubric();
+
+describe('build → fill as a user would → parse', () => {
+  let template: Buffer;
+  beforeAll(async () => {
+    template = await buildTemplate({ projects: 5 });
+  });
+
+  test('every option, blanks, notes, Chinese text and a leading-zero phone come back exactly', async () => {
+    const rand = seeded(42);
+    const a1 = randomAnswers(rand);
+    const a3 = Object.fromEntries(rubric.criteria.map((c, i) => [c.id, ANSWER_OPTIONS[i % 4]!]));
+    const file = await fillWorkbook(template, REPORTER, [
+      { slot: 0, fields: projectFields(1, { remark: '党建示范点🚩' }), answers: a1, notes: { 'A01-1': '党支部挂牌照片 1-3', 'C01-1': '施工许可证 150203202304010101' } },
+      { slot: 2, fields: projectFields(3, { phone: '13800001111', startDate: new Date(Date.UTC(2022, 5, 1)), endDate: '2024/12/31', district: '达茂旗' }), answers: a3 },
+    ]);
+    const r = await parseWorkbook(file);
+    expect(r.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(r.kind).toBe('unit');
+    const s = r.submission!;
+    expect(s.reporter).toEqual({ unit: REPORTER.unit, district: '东河区', contact: '李红', phone: '13912345678', date: '2024-05-20' });
+    expect(s.projects).toHaveLength(2);
+    expect(s.projects[0]).toEqual({
+      seq: 1, ...projectFields(1), remark: '党建示范点🚩', answers: a1,
+      notes: { 'A01-1': '党支部挂牌照片 1-3', 'C01-1': '施工许可证 150203202304010101' },
+    });
+    expect(s.projects[1]).toMatchObject({ seq: 3, phone: '13800001111', startDate: '2022-06-01', endDate: '2024-12-31', district: '达尔罕茂明安联合旗', answers: a3 });
+    expect(r.scores[0]).toEqual(scoreProject(a1, rubric));
+    expect(r.scores[1]).toEqual(scoreProject(a3, rubric));
+    expect(s.source).toBe('xlsx');
+    expect(s.rubric).toEqual({ edition: '2024', hash: rubric.hash });
+  });
+
+  test('the submission ID of a generated workbook is fresh and kept on read', async () => {
+    const a = await cachedTemplate(3);
+    const b = await cachedTemplate(3);
+    const fa = await fillWorkbook(a, REPORTER, [{ fields: projectFields(1) }]);
+    const fb = await fillWorkbook(b, REPORTER, [{ fields: projectFields(1) }]);
+    const [ra, rb] = [await parseWorkbook(fa), await parseWorkbook(fb)];
+    expect(ra.submission!.submissionId).not.toBe(rb.submission!.submissionId);
+    expect(ra.submission!.submissionId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('a project without answers is accepted with a 未自评 reminder', async () => {
+    const r = await parseWorkbook(await fillWorkbook(template, REPORTER, [{ fields: projectFields(1) }]));
+    expect(r.submission).toBeDefined();
+    expect(r.issues).toEqual([expect.objectContaining({ severity: 'warning', sheet: '细则自评', message: expect.stringContaining('尚未自评') })]);
+    expect(r.scores[0]).toMatchObject({ total: 0, max: 55, completion: 0 });
+  });
+
+  test('errors name the sheet and cell: bad phone, bad option, formula in an input cell, date order', async () => {
+    const file = await fillWorkbook(template, REPORTER, [
+      { slot: 1, fields: projectFields(2, { phone: '12345', startDate: '2025-01-01', endDate: '2024-01-01' }), answers: { 'A01-1': '很好', 'A01-2': '达到' } },
+    ], (wb) => {
+      wb.getWorksheet(SHEETS.form)!.getCell(formCell(1, 'leader')).value = { formula: 'HYPERLINK("http://evil","点我")', result: '点我' } as ExcelJS.CellFormulaValue;
+    });
+    const r = await parseWorkbook(file);
+    expect(r.submission).toBeUndefined();
+    const byCell = Object.fromEntries(r.issues.filter((i) => i.severity === 'error').map((i) => [`${i.sheet}!${i.cell}`, i.message]));
+    expect(byCell['申报表!G8']).toContain('联系电话格式不正确');
+    expect(byCell['申报表!I8']).toBe('项目 2：开工日期不能晚于竣工日期');
+    expect(byCell['申报表!F8']).toBe('负责人单元格里是公式，请直接填写内容（系统不读取公式）');
+    expect(byCell[`细则自评!${gridCell(0, 1)}`]).toBe('项目 2 · A01-1：“很好”不是有效选项，请从下拉列表选择：达到、部分达到、未达到、不适用');
+    expect(r.scores[0]!.total).toBe(1);
+  });
+
+  test('a phone stored as a number is restored as text with a warning', async () => {
+    const file = await fillWorkbook(template, { ...REPORTER, phone: 4727100945 as unknown as string }, [{ fields: projectFields(1, { phone: 13912345678 }) }]);
+    const r = await parseWorkbook(file);
+    expect(r.submission!.reporter.phone).toBe('04727100945');
+    expect(r.submission!.projects[0]!.phone).toBe('13912345678');
+    expect(r.issues.filter((i) => i.message.includes('存成了数字')).map((i) => i.cell).sort()).toEqual(['G7', 'I3']);
+  });
+
+  test('text payloads stay text', async () => {
+    const payloads = ['=cmd|\' /C calc\'!A0', '@SUM(1+1)', '+1', '-1', '=HYPERLINK("http://x","y")'];
+    const file = await fillWorkbook(template, REPORTER, payloads.map((p, i) => ({ fields: projectFields(i + 1, { enterprise: p, remark: p }) })));
+    const r = await parseWorkbook(file);
+    expect(r.submission!.projects.map((p) => p.enterprise)).toEqual(payloads);
+  });
+
+  test('unknown rubric edition is refused naming the edition', async () => {
+    const file = await fillWorkbook(template, REPORTER, [], (wb) => {
+      const meta = wb.getWorksheet(SHEETS.meta)!;
+      meta.getCell('B2').value = '2019';
+    });
+    const r = await parseWorkbook(file);
+    expect(r.kind).toBe('rejected');
+    expect(r.issues[0]!.message).toBe('评分细则版本 2019 无法识别：请使用联盟下发的最新申报工作簿');
+  });
+
+  test('defined names dropped: falls back to the sheets and headers', async () => {
+    const a = randomAnswers(seeded(7));
+    const file = await fillWorkbook(template, REPORTER, [{ fields: projectFields(1), answers: a }], (wb) => {
+      for (const name of wb.definedNames.model.map((n) => n.name)) wb.definedNames.remove('', name);
+      (wb.definedNames as unknown as { matrixMap: Record<string, unknown> }).matrixMap = {};
+    });
+    const r = await parseWorkbook(file);
+    expect(r.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(r.submission!.projects[0]!.answers).toEqual(a);
+  });
+});

@@ -1,0 +1,44 @@
+/** Fills a generated unit workbook with exceljs the way a person would in Excel: typing into the input cells. */
+import ExcelJS from 'exceljs';
+import { currentRubric } from '../../core/rubric';
+import { FORM_COLUMNS, REPORTER_CELLS, SHEETS, formCell, gridCell } from '../../core/workbook/contract';
+
+export interface FillProject {
+  slot?: number;
+  fields: Record<string, string | number | Date>;
+  answers?: Record<string, string>;
+  notes?: Record<string, string>;
+}
+
+export async function fillWorkbook(template: Uint8Array, reporter: Record<string, string | Date>, projects: FillProject[], edit?: (wb: ExcelJS.Workbook) => void): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(template) as unknown as ArrayBuffer);
+  const form = wb.getWorksheet(SHEETS.form)!;
+  for (const r of REPORTER_CELLS) if (reporter[r.field] !== undefined) form.getCell(r.cell).value = reporter[r.field]!;
+  const rubric = currentRubric();
+  projects.forEach((p, i) => {
+    const slot = p.slot ?? i;
+    for (const c of FORM_COLUMNS) if (p.fields[c.field] !== undefined) form.getCell(formCell(slot, c.field)).value = p.fields[c.field]!;
+    for (const [id, a] of Object.entries(p.answers ?? {})) wb.getWorksheet(SHEETS.answers)!.getCell(gridCell(rubric.byId.get(id)!.index, slot)).value = a;
+    for (const [id, n] of Object.entries(p.notes ?? {})) wb.getWorksheet(SHEETS.notes)!.getCell(gridCell(rubric.byId.get(id)!.index, slot)).value = n;
+  });
+  edit?.(wb);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+export const REPORTER = { unit: '包头市第一建筑工程有限公司', district: '东河区', contact: '李红', phone: '13912345678', date: '2024-05-20' };
+
+export function projectFields(seq: number, overrides: Record<string, string | number | Date> = {}) {
+  return {
+    enterprise: '包头市第一建筑工程有限公司',
+    projectName: `北梁棚户区改造安置房${seq}号楼`,
+    address: '包头市东河区北梁新区南二区',
+    scale: '建筑面积 3.2 万平方米，地上 18 层',
+    leader: '王建国',
+    phone: '0472-7100945',
+    startDate: '2023-04-01',
+    endDate: '2025-10-31',
+    district: '东河区',
+    ...overrides,
+  };
+}
