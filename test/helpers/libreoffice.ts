@@ -1,0 +1,48 @@
+/**
+ * Runs LibreOffice headless to re-save a workbook, with a private profile that makes it recalculate every formula on
+ * load (OOXMLRecalcMode=0), as a unit using LibreOffice or WPS would see the file.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+export const SOFFICE = process.env.REDSITE_SOFFICE ?? '/usr/bin/soffice';
+
+export function hasLibreOffice(): boolean {
+  return fs.existsSync(SOFFICE);
+}
+
+function profileDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-lo-'));
+  fs.mkdirSync(path.join(dir, 'user'), { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'user', 'registrymodifications.xcu'),
+    `<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+`,
+  );
+  return dir;
+}
+
+/** Re-saves `input` (an .xlsx) through LibreOffice and returns the bytes it wrote. */
+export async function resaveWithLibreOffice(input: Uint8Array, name = 'book.xlsx'): Promise<Buffer> {
+  if (!hasLibreOffice()) throw new Error(`找不到 LibreOffice（${SOFFICE}）：请先运行 bash .ci/run 安装系统依赖`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-lo-work-'));
+  const profile = profileDir();
+  const src = path.join(work, 'in', name);
+  const out = path.join(work, 'out');
+  fs.mkdirSync(path.dirname(src), { recursive: true });
+  fs.writeFileSync(src, input);
+  try {
+    await run(SOFFICE, ['--headless', '--norestore', `-env:UserInstallation=file://${profile}`, '--convert-to', 'xlsx', '--outdir', out, src], { timeout: 120_000 });
+    return fs.readFileSync(path.join(out, name));
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
