@@ -87,7 +87,7 @@ const DATE_FIELDS = new Set<ProjectField>(['startDate', 'endDate']);
 const kindOf = (field: ProjectField | 'date'): CellKind =>
   field === 'phone' ? 'phone' : DATE_FIELDS.has(field as ProjectField) || field === 'date' ? 'date' : field === 'seq' ? 'int' : 'text';
 
-export async function parseWorkbook(data: Uint8Array, opts: { fileName?: string } = {}): Promise<ParseResult> {
+export async function parseWorkbook(data: Uint8Array, opts: { fileName?: string; district?: string } = {}): Promise<ParseResult> {
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(Buffer.from(data.buffer, data.byteOffset, data.byteLength) as unknown as ArrayBuffer);

@@ -1,0 +1,56 @@
+/**
+ * Every limit that protects the service, in one place, with its default. The server reads overrides from
+ * REDSITE_* environment variables (see README); tests pass smaller ones.
+ */
+export interface Limits {
+  /** Largest upload accepted, bytes. */
+  uploadBytes: number;
+  /** Entries in an xlsx (zip) archive. */
+  zipEntries: number;
+  /** Uncompressed size of one archive entry, bytes. */
+  entryBytes: number;
+  /** Uncompressed size of the whole archive, bytes. */
+  totalBytes: number;
+  /** Largest compression ratio of an entry bigger than 1 MiB uncompressed (zip bombs compress ~1000:1). */
+  ratio: number;
+  /** Rows and columns a worksheet may declare or contain. */
+  sheetRows: number;
+  sheetCols: number;
+  /** Time and heap of one parse in its worker. */
+  parseMs: number;
+  parseHeapMb: number;
+  /** Parser workers kept warm. */
+  parseWorkers: number;
+  /** Projects in one workbook / submission. */
+  projects: number;
+  /** Requests per minute per client on the API, and sign-in attempts per 15 minutes. */
+  requestsPerMinute: number;
+  signInAttempts: number;
+  /** JSON body size, bytes. */
+  jsonBytes: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  uploadBytes: 20 * 1024 * 1024,
+  zipEntries: 2000,
+  entryBytes: 60 * 1024 * 1024,
+  totalBytes: 150 * 1024 * 1024,
+  ratio: 150,
+  sheetRows: 20000,
+  sheetCols: 300,
+  parseMs: 30_000,
+  parseHeapMb: 384,
+  parseWorkers: 2,
+  projects: 50,
+  requestsPerMinute: 600,
+  signInAttempts: 20,
+  jsonBytes: 2 * 1024 * 1024,
+});
+
+export function withLimits(overrides: Partial<Limits> = {}): Limits {
+  return { ...DEFAULT_LIMITS, ...overrides };
+}
+
+export function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}

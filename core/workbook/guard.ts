@@ -1,0 +1,203 @@
+/**
+ * Untrusted spreadsheets: recognise the format from its bytes, inspect the zip directory and every XML part within
+ * limits (entry count, sizes, ratio, unexpected names, DOCTYPE/ENTITY, absurd dimensions) before any spreadsheet
+ * library sees it, then parse in a pooled worker thread with a heap cap and a time limit. Never throws for bad input
+ * and never lets a hostile file crash or stall the calling process.
+ */
+import yauzl from 'yauzl';
+import { withLimits, formatBytes, type Limits } from '../limits';
+import { rejected, type ParseResult } from './result';
+import { ParsePool } from './pool';
+
+export const GUARD_MSG = {
+  tooLarge: (size: number, max: number) => `文件过大（${formatBytes(size)}），上限为 ${formatBytes(max)}：请删除无关的工作表或图片后再上传`,
+  empty: '文件是空的：请重新选择要上传的申报工作簿',
+  encrypted: '文件设置了打开密码（已加密），系统无法读取：请在 Excel 中取消“用密码进行加密”（文件 → 信息 → 保护工作簿）后另存再上传',
+  xls: '这是旧版 Excel 97-2003 工作簿（.xls）：请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再上传',
+  pdf: '这是 PDF 文件，不是 Excel 工作簿：请上传 .xlsx 申报工作簿（回执可以在 Excel 中按附件2的列重新录入）',
+  unknown: '无法识别的文件格式：请上传 .xlsx 申报工作簿或按附件2列名整理的 .csv 表格',
+  corrupt: '文件不完整或已损坏（压缩包无法打开）：请在 Excel 中重新保存后上传',
+  entries: (n: number, max: number) => `工作簿内部文件过多（${n} 个，上限 ${max}）：文件可能已损坏或含有异常内容`,
+  entryName: (name: string) => `工作簿中包含不应出现的内容“${name.slice(0, 80)}”：请用 Excel 重新保存后上传`,
+  bomb: (name: string) => `工作簿内容“${name.slice(0, 80)}”解压后异常巨大（疑似压缩炸弹），已拒绝`,
+  expanded: (max: number) => `工作簿解压后超过 ${formatBytes(max)}，已拒绝：请删除无关内容后再上传`,
+  doctype: (name: string) => `工作簿内容“${name.slice(0, 80)}”含有 DOCTYPE/实体声明，这不是 Excel 正常保存的文件，已拒绝`,
+  rows: (name: string, max: number) => `工作表（${name}）的行数超过 ${max} 行：请删除多余的行后再上传`,
+  dimension: (name: string, rows: number, cols: number) => `工作表（${name}）的范围过大（${rows} 行 × ${cols} 列）：请删除多余的空行空列后再上传`,
+} as const;
+
+export type Detected = { format: 'xlsx' } | { format: 'csv' } | { format: 'rejected'; message: string };
+
+const startsWith = (d: Uint8Array, bytes: number[]) => bytes.every((b, i) => d[i] === b);
+
+/** The CFB container is both old .xls and password-encrypted .xlsx; the stream names tell which. */
+function cfbKind(data: Uint8Array): 'encrypted' | 'xls' {
+  const utf16 = (s: string) => Buffer.from(s, 'utf16le');
+  const buf = Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, 4 * 1024 * 1024));
+  return buf.includes(utf16('EncryptionInfo')) || buf.includes(utf16('EncryptedPackage')) ? 'encrypted' : 'xls';
+}
+
+function looksLikeText(data: Uint8Array): boolean {
+  const sample = data.subarray(0, 64 * 1024);
+  if (sample.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(sample.length < data.length ? sample.subarray(0, lastCharBoundary(sample)) : sample);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function lastCharBoundary(s: Uint8Array): number {
+  let i = s.length;
+  while (i > 0 && (s[i - 1]! & 0xc0) === 0x80) i--;
+  return i > 0 && s[i - 1]! >= 0xc0 ? i - 1 : i;
+}
+
+export function detectFormat(data: Uint8Array, fileName = '', limits: Limits = withLimits()): Detected {
+  if (data.byteLength === 0) return { format: 'rejected', message: GUARD_MSG.empty };
+  if (data.byteLength > limits.uploadBytes) return { format: 'rejected', message: GUARD_MSG.tooLarge(data.byteLength, limits.uploadBytes) };
+  if (startsWith(data, [0x50, 0x4b, 0x03, 0x04])) return { format: 'xlsx' };
+  if (startsWith(data, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
+    return { format: 'rejected', message: cfbKind(data) === 'encrypted' ? GUARD_MSG.encrypted : GUARD_MSG.xls };
+  }
+  if (startsWith(data, [0x25, 0x50, 0x44, 0x46])) return { format: 'rejected', message: GUARD_MSG.pdf };
+  if (startsWith(data, [0x50, 0x4b, 0x05, 0x06]) || startsWith(data, [0x50, 0x4b])) return { format: 'rejected', message: GUARD_MSG.corrupt };
+  if ((/\.(csv|txt)$/i.test(fileName) || fileName === '') && looksLikeText(data)) return { format: 'csv' };
+  return { format: 'rejected', message: GUARD_MSG.unknown };
+}
+
+const ALLOWED_ENTRY = /^(\[Content_Types\]\.xml|_rels\/[^/]+|docProps\/[^/]+|customXml\/.+|xl\/.+)$/;
+const XML_ENTRY = /\.(xml|rels|vml)$/i;
+const SHEET_ENTRY = /^xl\/worksheets\/[^/]+\.xml$/;
+
+function openZip(data: Uint8Array): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) =>
+    yauzl.fromBuffer(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) =>
+      err || !zip ? reject(err ?? new Error('zip')) : resolve(zip),
+    ),
+  );
+}
+
+class Refusal extends Error {}
+
+/** Scans one XML part as it inflates: bounded size, no DOCTYPE/ENTITY, sane worksheet dimension and row count. */
+function scanEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, limits: Limits, budget: { total: number }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err || !stream) return reject(new Refusal(GUARD_MSG.corrupt));
+      let seen = 0;
+      let tail = '';
+      let rows = 0;
+      let head = '';
+      const isSheet = SHEET_ENTRY.test(entry.fileName);
+      const fail = (message: string) => {
+        stream.destroy();
+        reject(new Refusal(message));
+      };
+      stream.on('data', (chunk: Buffer) => {
+        seen += chunk.length;
+        budget.total += chunk.length;
+        if (seen > limits.entryBytes) return fail(GUARD_MSG.bomb(entry.fileName));
+        if (budget.total > limits.totalBytes) return fail(GUARD_MSG.expanded(limits.totalBytes));
+        const text = tail + chunk.toString('latin1');
+        if (/<!DOCTYPE|<!ENTITY/i.test(text)) return fail(GUARD_MSG.doctype(entry.fileName));
+        if (isSheet) {
+          if (head.length < 4096) head += chunk.toString('latin1', 0, Math.min(chunk.length, 4096));
+          const dim = /<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"/.exec(head);
+          if (dim) {
+            const cols = dim[3] ? colNumber(dim[3]) : dim[1] ? colNumber(dim[1]) : 1;
+            const lastRow = Number(dim[4] ?? dim[2] ?? 1);
+            if (lastRow > limits.sheetRows || cols > limits.sheetCols) return fail(GUARD_MSG.dimension(entry.fileName, lastRow, cols));
+          }
+          rows += (text.match(/<(?:\w+:)?row[\s>]/g) ?? []).length - (tail.match(/<(?:\w+:)?row[\s>]/g) ?? []).length;
+          if (rows > limits.sheetRows) return fail(GUARD_MSG.rows(entry.fileName, limits.sheetRows));
+        }
+        tail = text.slice(-16);
+      });
+      stream.on('error', () => reject(new Refusal(GUARD_MSG.corrupt)));
+      stream.on('end', resolve);
+    });
+  });
+}
+
+function colNumber(letters: string): number {
+  return [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+}
+
+/** Zip-level checks; resolves with a Chinese refusal message, or undefined when the archive looks like a workbook. */
+export async function inspectZip(data: Uint8Array, limits: Limits = withLimits()): Promise<string | undefined> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openZip(data);
+  } catch {
+    return GUARD_MSG.corrupt;
+  }
+  if (zip.entryCount > limits.zipEntries) {
+    zip.close();
+    return GUARD_MSG.entries(zip.entryCount, limits.zipEntries);
+  }
+  const budget = { total: 0 };
+  return new Promise((resolve) => {
+    let declared = 0;
+    const done = (message?: string) => {
+      zip.close();
+      resolve(message);
+    };
+    zip.on('error', (err: Error) => {
+      // yauzl itself refuses traversal and absolute entry names; say what was wrong.
+      const bad = /^(?:invalid relative path|absolute path|invalid characters in fileName): (.*)$/.exec(err.message);
+      done(bad ? GUARD_MSG.entryName(bad[1]!) : GUARD_MSG.corrupt);
+    });
+    zip.on('end', () => done(undefined));
+    zip.on('entry', (entry: yauzl.Entry) => {
+      const name = entry.fileName;
+      if (name.endsWith('/')) return zip.readEntry();
+      if (!ALLOWED_ENTRY.test(name) || name.includes('..') || name.includes('\\')) return done(GUARD_MSG.entryName(name));
+      declared += entry.uncompressedSize;
+      if (entry.uncompressedSize > limits.entryBytes) return done(GUARD_MSG.bomb(name));
+      if (declared > limits.totalBytes) return done(GUARD_MSG.expanded(limits.totalBytes));
+      if (entry.uncompressedSize > 1024 * 1024 && entry.uncompressedSize / Math.max(1, entry.compressedSize) > limits.ratio) return done(GUARD_MSG.bomb(name));
+      if (!XML_ENTRY.test(name)) return zip.readEntry();
+      scanEntry(zip, entry, limits, budget).then(
+        () => zip.readEntry(),
+        (e: unknown) => done(e instanceof Refusal ? e.message : GUARD_MSG.corrupt),
+      );
+    });
+    zip.readEntry();
+  });
+}
+
+let sharedPool: ParsePool | undefined;
+
+/** The process-wide pool (created on first use); tests and the server may pass their own. */
+export function defaultPool(limits: Limits = withLimits()): ParsePool {
+  sharedPool ??= new ParsePool(limits);
+  return sharedPool;
+}
+
+export async function closeDefaultPool(): Promise<void> {
+  const pool = sharedPool;
+  sharedPool = undefined;
+  await pool?.close();
+}
+
+export interface UntrustedOptions {
+  fileName?: string;
+  district?: string;
+  limits?: Partial<Limits>;
+  pool?: ParsePool;
+}
+
+/** Parses a file from outside (upload, e-mail attachment): refusal messages instead of exceptions. */
+export async function parseUntrusted(data: Uint8Array, opts: UntrustedOptions = {}): Promise<ParseResult> {
+  const limits = withLimits(opts.limits);
+  const detected = detectFormat(data, opts.fileName ?? '', limits);
+  if (detected.format === 'rejected') return rejected(detected.message);
+  if (detected.format === 'xlsx') {
+    const refusal = await inspectZip(data, limits);
+    if (refusal) return rejected(refusal);
+  }
+  const pool = opts.pool ?? defaultPool(limits);
+  return pool.run({ format: detected.format, data, fileName: opts.fileName, district: opts.district });
+}
