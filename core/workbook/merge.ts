@@ -1,0 +1,189 @@
+/**
+ * Consolidated workbooks (district and master) per architecture.md, streamed with exceljs's WorkbookWriter:
+ * 附件2汇总 (the six 附件2 columns first, then district, unit, scores, state and provenance), 细则明细 (project × 55),
+ * one sheet per 旗县区 and 统计. Values only: scores are recomputed from the answers, and user text is always written
+ * as a string cell, never as a formula.
+ */
+import ExcelJS from 'exceljs';
+import type { Writable } from 'node:stream';
+import { currentRubric, type Rubric } from '../rubric';
+import { DISTRICTS } from '../districts';
+import type { Project, Submission } from '../schema';
+import { scoreProject, type ProjectScore } from '../score';
+import { FORM_HEADERS } from './contract';
+
+export interface MergeEntry {
+  submission: Submission;
+  state?: string;
+  version?: number;
+  submittedAt?: string;
+  late?: boolean;
+  sourceFile?: string;
+}
+
+export interface MergeReport {
+  submissions: number;
+  projects: number;
+  duplicates: Array<{ submissionId: string; kept: string; dropped: string }>;
+  skipped: Array<{ source: string; reason: string }>;
+  districts: string[];
+}
+
+export interface MergeOptions {
+  /** Only this 旗县区 (by the reporter's district). */
+  district?: string;
+  rubric?: Rubric;
+  /** Files that could not be read, listed in the report and on a 未读取文件 sheet. */
+  skipped?: MergeReport['skipped'];
+  title?: string;
+}
+
+interface Row {
+  entry: MergeEntry;
+  project: Project;
+  score: ProjectScore;
+}
+
+export const MASTER_COLUMNS = [
+  ...FORM_HEADERS,
+  '所属旗县区', '填报单位', '得分', '满分', '得分率', '达标', '完成度', '状态', '逾期', '版本', '提交时间', '来源文件', '提交编号', '细则版本',
+] as const;
+
+const describe = (e: MergeEntry) => `${e.sourceFile ?? e.submission.source}${e.version ? ` 第${e.version}版` : ''}`;
+
+/** Keeps one entry per submission ID: the higher version, else the later submission time, else the later one given. */
+export function dedupe(entries: readonly MergeEntry[]): { kept: MergeEntry[]; duplicates: MergeReport['duplicates'] } {
+  const byId = new Map<string, MergeEntry>();
+  const duplicates: MergeReport['duplicates'] = [];
+  for (const e of entries) {
+    const id = e.submission.submissionId;
+    const prev = byId.get(id);
+    if (!prev) {
+      byId.set(id, e);
+      continue;
+    }
+    const newer = (e.version ?? 0) !== (prev.version ?? 0) ? (e.version ?? 0) > (prev.version ?? 0) : (e.submittedAt ?? '') >= (prev.submittedAt ?? '');
+    const [kept, dropped] = newer ? [e, prev] : [prev, e];
+    byId.set(id, kept);
+    duplicates.push({ submissionId: id, kept: describe(kept), dropped: describe(dropped) });
+  }
+  return { kept: [...byId.values()], duplicates };
+}
+
+const districtOrder = (d: string) => {
+  const i = DISTRICTS.indexOf(d);
+  return i < 0 ? DISTRICTS.length : i;
+};
+
+/** 项目情况 as one text, as the 回执 had it. */
+export function situationText(p: Project): string {
+  return `${p.projectName}；地址：${p.address}；规模：${p.scale}`;
+}
+
+/** 开竣工日期 as one text: 开工—竣工 (the notice's em dash). */
+export function periodText(p: Project): string {
+  return `${p.startDate}—${p.endDate}`;
+}
+
+const HEADER_STYLE: Partial<ExcelJS.Style> = {
+  font: { bold: true, color: { argb: 'FFFFFFFF' } },
+  fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFC00000' } },
+  alignment: { vertical: 'middle', horizontal: 'center', wrapText: true },
+};
+
+function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: Array<{ header: string; width: number; numFmt?: string }>): ExcelJS.Worksheet {
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = columns.map((c) => ({ header: c.header, width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
+  const head = ws.getRow(1);
+  head.height = 30;
+  head.eachCell((cell) => {
+    cell.font = HEADER_STYLE.font!;
+    cell.fill = HEADER_STYLE.fill!;
+    cell.alignment = HEADER_STYLE.alignment!;
+  });
+  head.commit();
+  return ws;
+}
+
+const MASTER_WIDTHS = [6, 26, 44, 10, 16, 24, 14, 24, 8, 8, 9, 6, 8, 10, 6, 6, 20, 18, 38, 8];
+const MASTER_FORMATS: Record<number, string> = { 4: '@', 10: '0.0%', 12: '0.0%' };
+
+function masterRow(r: Row, seq: number): Array<string | number> {
+  const { entry, project: p, score } = r;
+  return [
+    seq, p.enterprise, situationText(p), p.leader, p.phone, periodText(p),
+    p.district, entry.submission.reporter.unit, score.total, score.max, score.rate, score.met ? '是' : '否', score.completion,
+    entry.state ?? '', entry.late ? '是' : '', entry.version ?? '', entry.submittedAt ?? '', entry.sourceFile ?? '',
+    entry.submission.submissionId, entry.submission.rubric.edition,
+  ];
+}
+
+function writeRows(ws: ExcelJS.Worksheet, rows: Row[]): void {
+  rows.forEach((r, i) => {
+    const row = ws.addRow(masterRow(r, i + 1));
+    row.alignment = { vertical: 'top', wrapText: true };
+    row.commit();
+  });
+}
+
+export async function writeMaster(entries: readonly MergeEntry[], out: Writable, opts: MergeOptions = {}): Promise<MergeReport> {
+  const rubric = opts.rubric ?? currentRubric();
+  const { kept, duplicates } = dedupe(entries);
+  const chosen = opts.district ? kept.filter((e) => e.submission.reporter.district === opts.district) : kept;
+  const rows: Row[] = chosen
+    .flatMap((entry) => entry.submission.projects.map((project) => ({ entry, project, score: scoreProject(project.answers, rubric) })))
+    .sort(
+      (a, b) =>
+        districtOrder(a.project.district) - districtOrder(b.project.district) ||
+        a.entry.submission.reporter.unit.localeCompare(b.entry.submission.reporter.unit, 'zh-CN') ||
+        a.project.seq - b.project.seq,
+    );
+
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  wb.creator = '包头企业党建联盟 redsite';
+  const masterColumns = MASTER_COLUMNS.map((header, i) => ({ header, width: MASTER_WIDTHS[i] ?? 12, numFmt: MASTER_FORMATS[i] }));
+
+  const summary = addSheet(wb, '附件2汇总', masterColumns);
+  writeRows(summary, rows);
+  summary.commit();
+
+  const detail = addSheet(wb, '细则明细', [
+    { header: '序号', width: 6 }, { header: '所属旗县区', width: 14 }, { header: '填报单位', width: 22 }, { header: '项目名称', width: 26 },
+    { header: '得分率', width: 8, numFmt: '0.0%' },
+    ...rubric.criteria.map((c) => ({ header: `${c.id} ${c.text.slice(0, 14)}${c.text.length > 14 ? '…' : ''}`, width: 12 })),
+  ]);
+  rows.forEach((r, i) => {
+    detail.addRow([i + 1, r.project.district, r.entry.submission.reporter.unit, r.project.projectName, r.score.rate, ...rubric.criteria.map((c) => r.project.answers[c.id] ?? '')]).commit();
+  });
+  detail.commit();
+
+  const districts = [...new Set(rows.map((r) => r.project.district))].sort((a, b) => districtOrder(a) - districtOrder(b));
+  for (const d of districts) {
+    const ws = addSheet(wb, d.slice(0, 31), masterColumns);
+    writeRows(ws, rows.filter((r) => r.project.district === d));
+    ws.commit();
+  }
+
+  const stats = addSheet(wb, '统计', [
+    { header: '旗县区', width: 20 }, { header: '填报单位数', width: 10 }, { header: '项目数', width: 8 },
+    { header: '平均得分率', width: 10, numFmt: '0.0%' }, { header: '具备七有一好八规范', width: 12 }, { header: '达标率', width: 8, numFmt: '0.0%' },
+  ]);
+  const statRow = (name: string, list: Row[]) => {
+    const units = new Set(list.map((r) => r.entry.submission.submissionId)).size;
+    const avg = list.length ? Math.round((list.reduce((n, r) => n + r.score.rate, 0) / list.length) * 10000) / 10000 : 0;
+    const met = list.filter((r) => r.score.met).length;
+    stats.addRow([name, units, list.length, avg, met, list.length ? Math.round((met / list.length) * 10000) / 10000 : 0]).commit();
+  };
+  for (const d of districts) statRow(d, rows.filter((r) => r.project.district === d));
+  statRow('合计', rows);
+  stats.commit();
+
+  const skipped = opts.skipped ?? [];
+  if (skipped.length) {
+    const ws = addSheet(wb, '未读取文件', [{ header: '文件', width: 40 }, { header: '原因', width: 90 }]);
+    for (const s of skipped) ws.addRow([s.source, s.reason]).commit();
+    ws.commit();
+  }
+  await wb.commit();
+  return { submissions: chosen.length, projects: rows.length, duplicates, skipped, districts };
+}
