@@ -44,7 +44,7 @@ const optionalText = (label: string, max = 500) =>
 export const phoneSchema = (label: string) =>
   z.preprocess(
     (v) => normalizePhone(v),
-    z.string().min(1, { error: MSG.required(label) }).refine(isValidPhone, { error: MSG.phone(label) }),
+    z.string().min(1, { error: MSG.required(label), abort: true }).refine(isValidPhone, { error: MSG.phone(label) }),
   );
 
 /** Parses the date spellings people type (2024-05-17, 2024/5/17, 2024.5.17, 2024年5月17日) → ISO 'YYYY-MM-DD'. */
@@ -66,7 +66,7 @@ export const dateSchema = (label: string) =>
     },
     z
       .string()
-      .min(1, { error: MSG.required(label) })
+      .min(1, { error: MSG.required(label), abort: true })
       .refine((s) => !s.startsWith('\u0000'), { error: MSG.date(label), abort: true })
       .refine(
         (s) => {

@@ -1,7 +1,10 @@
 /** Every subcommand, in the order `redsite --help` lists them. */
 import type { Command } from 'commander';
 import { registerRubric } from './rubric';
+import { registerTemplate } from './template';
+import { registerScore } from './score';
+import { registerMerge } from './merge';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerRubric];
+export const commands: Register[] = [registerRubric, registerTemplate, registerScore, registerMerge];

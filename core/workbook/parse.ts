@@ -12,7 +12,7 @@ import { MSG } from '../messages';
 import { cleanText } from '../text';
 import { FORM_COLUMNS, GRID, META, NAMES, REPORTER_CELLS, SHEETS, colLetter, makeLocator, type ProjectField } from './contract';
 import { parseRef, readCell, type CellKind } from './cells';
-import { rejected, type ParseResult } from './result';
+import { rejected, summarize, type ParseResult } from './result';
 import { parsePlainWorkbook } from './plain';
 
 export type { ParseResult } from './result';
@@ -208,7 +208,7 @@ function readUnitWorkbook(wb: ExcelJS.Workbook, meta: Record<string, string>): P
   }
   const scores = projects.map((p) => scoreProject(validAnswers(p.answers as Record<string, string>), rubric));
   const hasError = issues.some((i) => i.severity === 'error');
-  return { kind: 'unit', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues };
+  return { kind: 'unit', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues, projects: summarize(projects) };
 }
 
 function validAnswers(answers: Record<string, string>): Partial<Record<string, AnswerOption>> {

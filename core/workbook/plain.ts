@@ -15,7 +15,7 @@ import { SUBMISSION_SCHEMA_ID, normalizeDate } from '../schema';
 import { cleanText, headerKey, toHalfWidth } from '../text';
 import { readCell } from './cells';
 import { colLetter } from './contract';
-import type { ParseResult } from './result';
+import { summarize, type ParseResult } from './result';
 
 type Col = 'seq' | 'enterprise' | 'situation' | 'projectName' | 'address' | 'scale' | 'leader' | 'phone' | 'period' | 'startDate' | 'endDate' | 'district' | 'remark';
 
@@ -89,9 +89,10 @@ function findTables(grid: Grid): Table[] {
         if (k) rowCols.set(k, c);
       }
       if (rowCols.has('enterprise') && rowCols.size >= 3) break; // the next table's header
+      const at = row;
       const get = (k: Col) => {
         const c = cols.get(k);
-        return c ? cleanText(grid.get(row, c, k === 'phone')) : '';
+        return c ? cleanText(grid.get(at, c, k === 'phone')) : '';
       };
       const meaningful = [...cols.keys()].filter((k) => k !== 'seq' && k !== 'period').some((k) => get(k) && !/^[—–-]+$/.test(get(k)));
       const periodText = get('period').replace(/[—–\-\s]/g, '');
@@ -99,7 +100,7 @@ function findTables(grid: Grid): Table[] {
         if (table.rows.length > 0 && !get('seq')) break;
         continue;
       }
-      table.rows.push({ row, get });
+      table.rows.push({ row: at, get });
     }
     tables.push(table);
     r = row;
@@ -195,7 +196,7 @@ function fromTables(tables: Table[], context: string[], opts: PlainOptions): Par
     }),
   );
   if (projects.length === 0) {
-    return { kind: 'plain', scores: [], issues: [{ severity: 'error', sheet: tables[0]!.sheet, cell: `A${tables[0]!.headerRow + 1}`, field: 'projects', message: '找到了附件2表头，但表中没有填写任何项目' }] };
+    return { kind: 'plain', scores: [], projects: [], issues: [{ severity: 'error', sheet: tables[0]!.sheet, cell: `A${tables[0]!.headerRow + 1}`, field: 'projects', message: '找到了附件2表头，但表中没有填写任何项目' }] };
   }
   // Sequence numbers restart per table; renumber so each project keeps a unique 序号.
   projects.forEach((p, i) => (p.seq = String(i + 1)));
@@ -232,7 +233,7 @@ function fromTables(tables: Table[], context: string[], opts: PlainOptions): Par
   projects.forEach((_, i) => issues.push(makeIssue(draft, ['projects', i, 'answers'], '未自评：该表只有附件2申报信息，没有“七有一好八规范”细则自评', 'warning', locate)));
   const scores = projects.map(() => scoreProject({}, rubric));
   const hasError = issues.some((i) => i.severity === 'error');
-  return { kind: 'plain', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues };
+  return { kind: 'plain', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues, projects: summarize(projects) };
 }
 
 export function parsePlainWorkbook(wb: ExcelJS.Workbook, opts: PlainOptions = {}): ParseResult | undefined {

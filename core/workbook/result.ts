@@ -11,8 +11,27 @@ export interface ParseResult {
   /** Scores of every project read (also when there are errors, from the valid answers), in project order. */
   scores: ProjectScore[];
   issues: Issue[];
+  /** Who each score belongs to (also when the Submission did not validate). */
+  projects: ProjectSummary[];
+}
+
+export interface ProjectSummary {
+  seq: number | string;
+  enterprise: string;
+  projectName: string;
+  district: string;
+}
+
+export function summarize(projects: ReadonlyArray<Record<string, unknown>>): ProjectSummary[] {
+  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : v === undefined || v === null ? '' : String(v));
+  return projects.map((p, i) => ({
+    seq: typeof p.seq === 'number' ? p.seq : /^\d+$/.test(text(p.seq)) ? Number(text(p.seq)) : text(p.seq) || i + 1,
+    enterprise: text(p.enterprise),
+    projectName: text(p.projectName),
+    district: text(p.district),
+  }));
 }
 
 export function rejected(message: string, field = 'file'): ParseResult {
-  return { kind: 'rejected', scores: [], issues: [{ severity: 'error', field, message }] };
+  return { kind: 'rejected', scores: [], projects: [], issues: [{ severity: 'error', field, message }] };
 }

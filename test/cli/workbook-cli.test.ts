@@ -1,0 +1,102 @@
+/** The workbook commands driven as a user would: real files in a temp folder, the compiled `redsite` binary. */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import ExcelJS from 'exceljs';
+import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
+import { randomAnswers, seeded } from '../helpers/fixtures';
+import { scoreProject } from '../../core/score';
+import { currentRubric } from '../../core/rubric';
+
+const exec = promisify(execFile);
+const bin = path.join(__dirname, '../../bin/redsite.js');
+jest.setTimeout(60_000);
+
+async function redsite(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await exec(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
+    return { code: 0, ...r };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-cli-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('template → fill → score (table and JSON)', async () => {
+  const t = await redsite(dir, 'template', '--projects', '4', '--out', 'blank.xlsx');
+  expect(t.code).toBe(0);
+  expect(t.stdout).toContain('已生成申报工作簿');
+  const answers = randomAnswers(seeded(5));
+  fs.writeFileSync(path.join(dir, 'filled.xlsx'), await fillWorkbook(fs.readFileSync(path.join(dir, 'blank.xlsx')), REPORTER, [{ fields: projectFields(1), answers }]));
+
+  const table = await redsite(dir, 'score', 'filled.xlsx');
+  expect(table.code).toBe(0);
+  expect(table.stdout).toContain('北梁棚户区改造安置房1号楼');
+  const json = await redsite(dir, 'score', 'filled.xlsx', '--json');
+  const parsed = JSON.parse(json.stdout);
+  const expected = scoreProject(answers, currentRubric());
+  expect(parsed.rubric).toEqual({ edition: '2024', hash: currentRubric().hash });
+  expect(parsed.submissionId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(parsed.projects[0]).toMatchObject({ seq: 1, enterprise: REPORTER.unit, projectName: '北梁棚户区改造安置房1号楼', district: '东河区', total: expected.total, max: expected.max, rate: expected.rate, completion: expected.completion, met: expected.met });
+  expect(Object.keys(parsed.projects[0].groups)).toHaveLength(17);
+  expect(Object.keys(parsed.projects[0].sections)).toEqual(['A', 'B', 'C']);
+});
+
+test('score exit codes: 2 when unreadable, 0 with issues', async () => {
+  fs.writeFileSync(path.join(dir, 'fake.xlsx'), '%PDF-1.4 not a workbook');
+  const bad = await redsite(dir, 'score', 'fake.xlsx');
+  expect(bad.code).toBe(2);
+  expect(bad.stdout).toContain('这是 PDF 文件');
+  const blank = await redsite(dir, 'score', 'blank.xlsx', '--json');
+  expect(blank.code).toBe(0);
+  expect(JSON.parse(blank.stdout).issues.length).toBeGreaterThan(0);
+  expect((await redsite(dir, 'score', 'nope.xlsx')).code).toBe(2);
+});
+
+test('template rejects a bad project count in Chinese', async () => {
+  const r = await redsite(dir, 'template', '--projects', '51');
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('项目数须为 1 到 50 之间的整数');
+});
+
+test('merge and import a folder of attachments: one bad file never aborts', async () => {
+  const inbox = path.join(dir, 'inbox');
+  fs.mkdirSync(inbox);
+  const blank = fs.readFileSync(path.join(dir, 'blank.xlsx'));
+  fs.writeFileSync(path.join(inbox, '东河区-一建.xlsx'), await fillWorkbook(blank, REPORTER, [{ fields: projectFields(1), answers: randomAnswers(seeded(1)) }, { fields: projectFields(2) }]));
+  fs.writeFileSync(path.join(inbox, '青山区-回执.csv'), '\ufeff序号,企业名称,项目情况（包括地址、建设规模等）,负责人,联系电话,开竣工日期\n1,青山建工,青山区幸福路改造；地址：包头市青山区幸福路；规模：2.1万平方米,赵明,0472-5220621,2024.3.1—2025.6.30\n');
+  fs.writeFileSync(path.join(inbox, '坏文件.xlsx'), 'not a zip at all');
+  fs.writeFileSync(path.join(inbox, '旧版.xls'), Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(600)]));
+
+  const imp = await redsite(dir, 'import', 'inbox', '--json');
+  expect(imp.code).toBe(0);
+  const files = JSON.parse(imp.stdout).files as Array<{ file: string; status: string; kind: string; projects: number; reason: string }>;
+  const by = Object.fromEntries(files.map((f) => [f.file, f]));
+  expect(by['东河区-一建.xlsx']).toMatchObject({ status: '接收（有提醒）', kind: 'unit', projects: 2 });
+  expect(by['青山区-回执.csv']).toMatchObject({ kind: 'plain', projects: 1, status: '接收（有提醒）' });
+  expect(by['坏文件.xlsx']).toMatchObject({ status: '拒收', reason: expect.stringContaining('无法识别的文件格式') });
+  expect(by['旧版.xls']).toMatchObject({ status: '拒收', reason: expect.stringContaining('.xls') });
+  const table = await redsite(dir, 'import', 'inbox');
+  expect(table.stdout).toContain('共 4 个文件：接收 2，有问题 0，拒收 2');
+
+  const merged = await redsite(dir, 'merge', 'inbox', '--out', 'master.xlsx');
+  expect(merged.code).toBe(0);
+  expect(merged.stdout).toContain('2 份申报、3 个项目');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(path.join(dir, 'master.xlsx'));
+  expect(wb.worksheets.map((w) => w.name)).toEqual(['附件2汇总', '细则明细', '青山区', '东河区', '统计', '未读取文件']);
+  const row = wb.getWorksheet('附件2汇总')!.getRow(2).values as unknown[];
+  expect(row.slice(1, 8)).toEqual([1, '青山建工', '青山区幸福路改造；地址：包头市青山区幸福路；规模：2.1万平方米', '赵明', '0472-5220621', '2024-03-01—2025-06-30', '青山区']);
+
+  const district = await redsite(dir, 'merge', 'inbox', '--out', 'dh.xlsx', '--district', '东河区');
+  expect(district.stdout).toContain('1 份申报、2 个项目（东河区）');
+  expect((await redsite(dir, 'merge', 'inbox', '--out', 'x.xlsx', '--district', '赛罕区')).code).toBe(1);
+});
