@@ -1,17 +1,2 @@
-/** Locates the project root from the sources (cli/) or the compiled files (dist/cli/). */
-import fs from 'node:fs';
-import path from 'node:path';
-
-let root: string | undefined;
-
-export function projectRoot(): string {
-  if (root) return root;
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('找不到 redsite 的安装目录（package.json）');
-    dir = up;
-  }
-  root = dir;
-  return dir;
-}
+/** The CLI shares the server's notion of the installation root. */
+export { projectRoot } from '../server/paths';

@@ -198,6 +198,23 @@ export function loadRubric(raw: unknown, sourceName = '评分细则文件'): Rub
   };
 }
 
+/** The rubric as plain JSON (IDs, texts, rules, hash): what `redsite rubric --json` and GET /api/v1/rubric return. */
+export function rubricJson(rubric: Rubric) {
+  return {
+    edition: rubric.edition,
+    hash: rubric.hash,
+    title: rubric.title,
+    source: rubric.source,
+    options: rubric.options,
+    sections: rubric.sections.map((s) => ({
+      id: s.id,
+      name: s.name,
+      rule: s.rule,
+      groups: s.groups.map((g) => ({ id: g.id, name: g.name, criteria: g.criteria.map((c) => ({ id: c.id, text: c.text })) })),
+    })),
+  };
+}
+
 let current: Rubric | undefined;
 
 /** The edition this build ships (2024, from the 2024-05-17 notice). */

@@ -4,7 +4,8 @@ import { registerRubric } from './rubric';
 import { registerTemplate } from './template';
 import { registerScore } from './score';
 import { registerMerge } from './merge';
+import { registerServe } from './serve';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerRubric, registerTemplate, registerScore, registerMerge];
+export const commands: Register[] = [registerRubric, registerTemplate, registerScore, registerMerge, registerServe];

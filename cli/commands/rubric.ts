@@ -1,23 +1,7 @@
 /** `redsite rubric`: prints the 55 criteria grouped as in the notice, or the loaded rubric as JSON. */
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { currentRubric, type Rubric } from '../../core/rubric';
-
-export function rubricJson(rubric: Rubric) {
-  return {
-    edition: rubric.edition,
-    hash: rubric.hash,
-    title: rubric.title,
-    source: rubric.source,
-    options: rubric.options,
-    sections: rubric.sections.map((s) => ({
-      id: s.id,
-      name: s.name,
-      rule: s.rule,
-      groups: s.groups.map((g) => ({ id: g.id, name: g.name, criteria: g.criteria.map((c) => ({ id: c.id, text: c.text })) })),
-    })),
-  };
-}
+import { currentRubric, rubricJson, type Rubric } from '../../core/rubric';
 
 export function rubricTable(rubric: Rubric, width = process.stdout.columns || 120): string {
   const textWidth = Math.max(30, Math.min(80, width - 50));

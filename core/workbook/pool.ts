@@ -22,14 +22,22 @@ export const POOL_MSG = {
 };
 
 /**
- * The worker runs compiled JavaScript. From dist/ it sits beside this file; when this module runs from the TypeScript
- * sources (jest), the compiled copy under dist/ is used — `npm test` builds before testing.
+ * Worker scripts run compiled JavaScript. From dist/ the script sits beside its caller; when the caller runs from the
+ * TypeScript sources (jest), the compiled copy under dist/ is used — `npm test` builds before testing.
+ * `callerFile` is the caller's __filename, `script` the worker's path relative to the caller's folder.
  */
-export function workerScript(): string {
-  if (__filename.endsWith('.js')) return path.join(__dirname, 'parse-worker.js');
-  const compiled = path.resolve(__dirname, '..', '..', 'dist', 'core', 'workbook', 'parse-worker.js');
-  if (!fs.existsSync(compiled)) throw new Error(`找不到编译后的解析程序 ${compiled}：请先运行 npm run build`);
+export function compiledScript(callerFile: string, script: string): string {
+  const dir = path.dirname(callerFile);
+  if (callerFile.endsWith('.js')) return path.join(dir, script);
+  let root = dir;
+  while (!fs.existsSync(path.join(root, 'package.json')) && path.dirname(root) !== root) root = path.dirname(root);
+  const compiled = path.join(root, 'dist', path.relative(root, dir), script);
+  if (!fs.existsSync(compiled)) throw new Error(`找不到编译后的程序 ${compiled}：请先运行 npm run build`);
   return compiled;
+}
+
+export function workerScript(): string {
+  return compiledScript(__filename, 'parse-worker.js');
 }
 
 interface Slot {

@@ -1,0 +1,134 @@
+/** `redsite serve` (= npm start), `redsite certs`, `redsite user add|list|revoke`. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import Table from 'cli-table3';
+import { startServer } from '../../server/index';
+import { openDatabase } from '../../server/db';
+import { createUser, listUsers, revokeUser, findUser } from '../../server/auth';
+import { audit } from '../../server/audit';
+import { UserCreateSchema, ROLE_LABELS, type Role } from '../../server/model';
+import { EXIT } from '../files';
+
+const env = process.env;
+
+export function certPaths(dataDir: string) {
+  const dir = path.join(path.resolve(dataDir), 'certs');
+  return { dir, key: path.join(dir, 'localhost.key'), cert: path.join(dir, 'localhost.crt') };
+}
+
+/** A self-signed localhost certificate for sideloading the add-in (Office requires https). */
+export async function makeCerts(dataDir: string, days = 825): Promise<{ key: string; cert: string }> {
+  const { dir, key, cert } = certPaths(dataDir);
+  const selfsigned = (await import('selfsigned')) as unknown as {
+    generate: (attrs: Array<{ name: string; value: string }>, opts: Record<string, unknown>) => Promise<{ private: string; cert: string }>;
+  };
+  const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
+    days, keySize: 2048, algorithm: 'sha256',
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+  });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(key, pems.private, { mode: 0o600 });
+  fs.writeFileSync(cert, pems.cert);
+  return { key, cert };
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('启动同步服务（API、看板、加载项文件），数据保存在内嵌 SQLite 中')
+    .option('--host <host>', '监听地址', env.REDSITE_HOST ?? '127.0.0.1')
+    .option('--port <port>', '端口（0 表示随机）', env.REDSITE_PORT ?? '3000')
+    .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
+    .option('--https', '使用 HTTPS（先运行 redsite certs 生成证书）', env.REDSITE_HTTPS === '1')
+    .option('--deadline <time>', '报送截止时间', env.REDSITE_DEADLINE)
+    .option('--log <level>', '日志级别（info、warn、error、silent）', env.REDSITE_LOG ?? 'info')
+    .action(async (opts: { host: string; port: string; data: string; https?: boolean; deadline?: string; log: string }) => {
+      let tls: { key: Buffer; cert: Buffer } | undefined;
+      if (opts.https) {
+        const p = certPaths(opts.data);
+        if (!fs.existsSync(p.key)) {
+          console.error(`找不到证书 ${p.cert}：请先运行 redsite certs --data ${opts.data}`);
+          process.exitCode = EXIT.failed;
+          return;
+        }
+        tls = { key: fs.readFileSync(p.key), cert: fs.readFileSync(p.cert) };
+      }
+      const server = await startServer({ host: opts.host, port: Number(opts.port), dataDir: opts.data, https: tls, deadline: opts.deadline, logLevel: opts.log });
+      console.log(`redsite 服务已启动：${server.url}/`);
+      console.log(`  看板：${server.url}/   加载项：${server.url}/addin/taskpane.html   接口说明：${server.url}/api/v1/openapi.json`);
+      console.log(`  数据目录：${server.dataDir}`);
+      if (server.secretariatToken) {
+        console.log(`\n首次启动，已创建联盟秘书处账号。令牌只显示这一次，请妥善保存：\n  ${server.secretariatToken}\n`);
+      }
+      const stop = (signal: string) => {
+        console.log(`收到 ${signal}，正在等待处理中的请求完成后退出…`);
+        void server.close().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+
+  program
+    .command('certs')
+    .description('为 localhost 生成 HTTPS 证书（加载项需要 https），保存在数据目录的 certs 文件夹')
+    .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
+    .action(async (opts: { data: string }) => {
+      const p = await makeCerts(opts.data);
+      console.log(`已生成证书：${p.cert}\n私钥：${p.key}\n请把证书加入系统或浏览器的受信任根证书，然后运行 redsite serve --https`);
+    });
+
+  const user = program.command('user').description('管理账号（直接操作数据目录中的数据库）');
+  user
+    .command('add')
+    .description('创建账号并显示令牌（只显示一次）')
+    .requiredOption('--name <名称>', '账号名称')
+    .requiredOption('--role <role>', '角色：secretariat（秘书处）、district（旗县区）、unit（填报单位）')
+    .option('--district <旗县区>', '所属旗县区')
+    .option('--unit <单位>', '填报单位名称')
+    .option('--days <n>', '有效天数')
+    .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
+    .action((opts: { name: string; role: string; district?: string; unit?: string; days?: string; data: string }) => {
+      const input = UserCreateSchema.safeParse({ name: opts.name, role: opts.role, district: opts.district, unit: opts.unit, ...(opts.days ? { expiresInDays: Number(opts.days) } : {}) });
+      if (!input.success) {
+        console.error(`错误：${input.error.issues.map((i) => i.message).join('；')}`);
+        process.exitCode = EXIT.failed;
+        return;
+      }
+      const db = openDatabase(opts.data);
+      const created = createUser(db, input.data);
+      audit(db, undefined, '命令行创建账号', `user:${created.user.id}`, { name: created.user.name, role: created.user.role }, 'cli');
+      db.close();
+      console.log(`已创建${ROLE_LABELS[created.user.role as Role]}账号 #${created.user.id} ${created.user.name}${created.user.district ? `（${created.user.district}${created.user.unit ? ` · ${created.user.unit}` : ''}）` : ''}`);
+      console.log(`令牌（只显示这一次）：${created.token}`);
+    });
+  user
+    .command('list')
+    .description('列出账号')
+    .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
+    .action((opts: { data: string }) => {
+      const db = openDatabase(opts.data);
+      const table = new Table({ head: ['编号', '名称', '角色', '旗县区', '单位', '令牌开头', '到期', '状态'], style: { head: [], border: [] } });
+      for (const u of listUsers(db)) table.push([String(u.id), u.name, ROLE_LABELS[u.role], u.district ?? '', u.unit ?? '', u.tokenPrefix, u.expiresAt?.slice(0, 10) ?? '长期', u.revokedAt ? '已停用' : '有效']);
+      db.close();
+      console.log(table.toString());
+    });
+  user
+    .command('revoke')
+    .description('停用账号')
+    .argument('<id>', '账号编号')
+    .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
+    .action((id: string, opts: { data: string }) => {
+      const db = openDatabase(opts.data);
+      const u = findUser(db, Number(id));
+      if (!u) {
+        console.error(`错误：找不到编号为 ${id} 的账号`);
+        process.exitCode = EXIT.failed;
+      } else {
+        revokeUser(db, u.id);
+        audit(db, undefined, '命令行停用账号', `user:${u.id}`, { name: u.name }, 'cli');
+        console.log(`已停用账号 #${u.id} ${u.name}`);
+      }
+      db.close();
+    });
+}

@@ -1,0 +1,95 @@
+/**
+ * The Express application: security headers that let Office host the task pane, logging, limits, the API routes
+ * (read like a table below), static files (dashboard, add-in, Office.js) and one error handler.
+ */
+import express, { Router } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { rateLimit } from 'express-rate-limit';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Context } from './context';
+import { requireAuth } from './auth';
+import { AppError, errorHandler } from './errors';
+import { submissionsRouter } from './routes/submissions';
+import { usersRouter, meRouter } from './routes/users';
+import { reportsRouter, publicRouter } from './routes/reports';
+import { openApiDocument } from './openapi';
+import { projectRoot } from './paths';
+
+/** Office hosts that may frame the task pane (Excel on the web, desktop WebView2 loads from the add-in origin). */
+export const OFFICE_FRAME_ANCESTORS = [
+  "'self'", 'https://*.office.com', 'https://*.office365.com', 'https://*.officeapps.live.com', 'https://*.microsoft.com',
+  'https://*.sharepoint.com', 'https://*.live.com', 'https://*.cloud.microsoft', 'https://*.officeppe.com',
+];
+
+export function createApp(ctx: Context, logger: Logger, version: string): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(pinoHttp({ logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }));
+  app.use(
+    helmet({
+      frameguard: false,
+      crossOriginEmbedderPolicy: false,
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'", 'data:'],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: OFFICE_FRAME_ANCESTORS,
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  const api = Router();
+  api.use(rateLimit({ windowMs: 60_000, limit: ctx.limits.requestsPerMinute, standardHeaders: 'draft-8', legacyHeaders: false, message: { error: '请求过于频繁，请稍后再试', code: 'RATE_LIMITED' } }));
+  // Failed sign-ins per client: a guessing attacker is slowed down, a normal user never notices.
+  api.use(
+    rateLimit({
+      windowMs: 15 * 60_000, limit: ctx.limits.signInAttempts, standardHeaders: false, legacyHeaders: false,
+      requestWasSuccessful: (_req, res) => res.statusCode !== 401, skipSuccessfulRequests: true,
+      message: { error: '登录失败次数过多，请 15 分钟后再试', code: 'RATE_LIMITED' },
+    }),
+  );
+  api.use(express.json({ limit: ctx.limits.jsonBytes }));
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument(version));
+  });
+  api.use(publicRouter());
+  api.use(requireAuth(ctx.db));
+  api.use('/me', meRouter());
+  api.use('/submissions', submissionsRouter(ctx));
+  api.use('/users', usersRouter(ctx));
+  api.use(reportsRouter(ctx));
+  api.use((_req, _res, next) => next(new AppError('NOT_FOUND', '没有这个接口，请查看 /api/v1/openapi.json')));
+  app.use('/api/v1', api);
+
+  const root = projectRoot();
+  const statics: Array<[string, string]> = [
+    ['/office-js', path.join(root, 'node_modules', '@microsoft', 'office-js', 'dist')],
+    ['/addin', path.join(root, 'addin', 'dist')],
+    ['/addin', path.join(root, 'addin', 'static')],
+    ['/assets', path.join(root, 'assets')],
+    ['/', path.join(root, 'server', 'public')],
+  ];
+  for (const [mount, dir] of statics) if (fs.existsSync(dir)) app.use(mount, express.static(dir, { index: 'index.html', fallthrough: true, maxAge: mount === '/office-js' ? '1d' : 0 }));
+  app.use((_req, res) => {
+    res.status(404).type('text/plain; charset=utf-8').send('页面不存在');
+  });
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,40 @@
+/** The audit log: every write says who, when, what and from where. Rows can only be added (see the db triggers). */
+import type { DB } from './db';
+import type { Actor } from './model';
+
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: unknown;
+  ip: string | null;
+}
+
+export function audit(db: DB, actor: Actor | undefined, action: string, target: string | null, detail: unknown, ip: string | undefined): void {
+  db.prepare('INSERT INTO audit (at, actor_id, actor_name, action, target, detail, ip) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    new Date().toISOString(), actor?.id ?? null, actor ? `${actor.name}` : '系统', action, target, JSON.stringify(detail ?? null), ip ?? null,
+  );
+}
+
+interface AuditRow {
+  at: string;
+  actor_name: string | null;
+  action: string;
+  target: string | null;
+  detail: string | null;
+  ip: string | null;
+}
+
+const toEntry = (r: AuditRow): AuditEntry => ({ at: r.at, actor: r.actor_name ?? '系统', action: r.action, target: r.target, detail: r.detail ? JSON.parse(r.detail) : null, ip: r.ip });
+
+export function auditFor(db: DB, target: string): AuditEntry[] {
+  return (db.prepare('SELECT * FROM audit WHERE target = ? ORDER BY id').all(target) as AuditRow[]).map(toEntry);
+}
+
+export function auditPage(db: DB, limit = 200, before?: number): Array<AuditEntry & { id: number }> {
+  const rows = (before
+    ? db.prepare('SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?').all(before, limit)
+    : db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit)) as Array<AuditRow & { id: number }>;
+  return rows.map((r) => ({ id: r.id, ...toEntry(r) }));
+}

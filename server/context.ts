@@ -1,0 +1,22 @@
+/** What every route needs: the database, limits, the export cache, the parser pool and the campaign settings. */
+import type { DB } from './db';
+import { getSetting } from './db';
+import type { Limits } from '../core/limits';
+import type { Exporter } from './exports';
+import type { ParsePool } from '../core/workbook/pool';
+
+export const DEFAULT_DEADLINE = '2024-05-24T23:59:00+08:00';
+
+export interface Context {
+  db: DB;
+  limits: Limits;
+  exporter: Exporter;
+  pool: ParsePool;
+  /** Deadline from the settings table, else the configured default. */
+  deadline(): string;
+  log: { info: (o: unknown, m?: string) => void; error: (o: unknown, m?: string) => void; warn: (o: unknown, m?: string) => void };
+}
+
+export function deadlineOf(db: DB, fallback: string): string {
+  return getSetting(db, 'deadline') ?? fallback;
+}

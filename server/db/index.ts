@@ -1,0 +1,127 @@
+/**
+ * The embedded SQLite database (better-sqlite3, WAL): opening, pragmas and numbered migrations in code. The audit log
+ * is append-only at the database level: triggers refuse UPDATE and DELETE on it.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type DB = Database.Database;
+
+const MIGRATIONS: Array<(db: DB) => void> = [
+  (db) =>
+    db.exec(`
+      CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('secretariat', 'district', 'unit')),
+        district TEXT,
+        unit TEXT,
+        token_hash TEXT NOT NULL UNIQUE,
+        token_prefix TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by INTEGER,
+        expires_at TEXT,
+        revoked_at TEXT
+      );
+      CREATE TABLE submissions (
+        id TEXT PRIMARY KEY,
+        unit TEXT NOT NULL,
+        district TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('已提交', '退回修改', '已审核')),
+        return_reason TEXT,
+        latest_version INTEGER NOT NULL,
+        late INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX submissions_district ON submissions (district, state);
+      CREATE TABLE files (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        bytes BLOB NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE versions (
+        submission_id TEXT NOT NULL REFERENCES submissions (id),
+        version INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        body TEXT NOT NULL,
+        scores TEXT NOT NULL,
+        issues TEXT NOT NULL,
+        source TEXT NOT NULL,
+        file_sha256 TEXT REFERENCES files (sha256),
+        file_name TEXT,
+        late INTEGER NOT NULL DEFAULT 0,
+        created_by INTEGER,
+        created_by_name TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (submission_id, version)
+      );
+      CREATE TABLE roster (
+        id INTEGER PRIMARY KEY,
+        unit TEXT NOT NULL,
+        district TEXT NOT NULL,
+        contact TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        UNIQUE (unit, district)
+      );
+      CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor_id INTEGER,
+        actor_name TEXT,
+        action TEXT NOT NULL,
+        target TEXT,
+        detail TEXT,
+        ip TEXT
+      );
+      CREATE INDEX audit_target ON audit (target);
+      CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, '审计日志不可修改'); END;
+      CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, '审计日志不可删除'); END;
+      INSERT INTO settings (key, value) VALUES ('data_version', '0');
+    `),
+];
+
+export function migrate(db: DB): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  MIGRATIONS.slice(current).forEach((up, i) => {
+    db.transaction(() => {
+      up(db);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(current + i + 1, new Date().toISOString());
+    })();
+  });
+  return MIGRATIONS.length;
+}
+
+export function openDatabase(dataDir: string, opts: { readonly?: boolean } = {}): DB {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'redsite.sqlite'), { readonly: opts.readonly ?? false });
+  if (!opts.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  if (!opts.readonly) migrate(db);
+  return db;
+}
+
+export function bumpDataVersion(db: DB): number {
+  db.prepare("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'").run();
+  return dataVersion(db);
+}
+
+export function dataVersion(db: DB): number {
+  return Number((db.prepare("SELECT value FROM settings WHERE key = 'data_version'").get() as { value: string }).value);
+}
+
+export function getSetting(db: DB, key: string): string | undefined {
+  return (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+}
+
+export function setSetting(db: DB, key: string, value: string): void {
+  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+}

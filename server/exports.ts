@@ -1,0 +1,74 @@
+/**
+ * District and master workbooks, generated in a worker thread (so a slow export never stalls uploads), cached on disk
+ * per data version: the ETag is the data version, unchanged data answers 304 and costs nothing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import type { DB } from './db';
+import { dataVersion } from './db';
+import { latestEntries } from './submissions';
+import { compiledScript } from '../core/workbook/pool';
+
+export interface ExportFile {
+  file: string;
+  etag: string;
+  name: string;
+}
+
+export class Exporter {
+  private running = new Map<string, Promise<ExportFile>>();
+
+  constructor(private readonly dir: string) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+
+  etag(db: DB, district?: string): string {
+    return `"${district ? crypto.createHash('sha1').update(district).digest('hex').slice(0, 8) : 'all'}-v${dataVersion(db)}"`;
+  }
+
+  /** The workbook for the current data version, generating it once. */
+  get(db: DB, district?: string): Promise<ExportFile> {
+    const version = dataVersion(db);
+    const key = `${district ? `district-${crypto.createHash('sha1').update(district).digest('hex').slice(0, 8)}` : 'master'}-v${version}`;
+    const file = path.join(this.dir, `${key}.xlsx`);
+    const name = district ? `${district}红色工地申报汇总.xlsx` : '红色工地申报总表.xlsx';
+    const result = { file, etag: this.etag(db, district), name };
+    if (fs.existsSync(file)) return Promise.resolve(result);
+    const pending = this.running.get(key);
+    if (pending) return pending;
+    const entries = latestEntries(db, district);
+    const job = this.generate(entries, district, file).then(() => {
+      this.prune(key);
+      return result;
+    });
+    this.running.set(key, job);
+    const clear = () => this.running.delete(key);
+    job.then(clear, clear);
+    return job;
+  }
+
+  private generate(entries: ReturnType<typeof latestEntries>, district: string | undefined, file: string): Promise<void> {
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(compiledScript(__filename, 'export-worker.js'));
+      worker.once('message', (msg: { ok: boolean; message?: string }) => {
+        void worker.terminate();
+        if (!msg.ok) return reject(new Error(msg.message));
+        fs.renameSync(tmp, file);
+        resolve();
+      });
+      worker.once('error', (e) => reject(e));
+      worker.postMessage({ entries, district, out: tmp });
+    });
+  }
+
+  /** Older versions of the same export are no longer needed. */
+  private prune(keep: string): void {
+    const prefix = keep.replace(/-v\d+$/, '-v');
+    for (const f of fs.readdirSync(this.dir)) {
+      if (f.startsWith(prefix) && f !== `${keep}.xlsx` && !f.endsWith('.tmp')) fs.rmSync(path.join(this.dir, f), { force: true });
+    }
+  }
+}

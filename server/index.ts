@@ -1,0 +1,89 @@
+/**
+ * Starting and stopping the service: opens (and migrates) the database, creates the first 秘书处 account on first
+ * start, listens on HTTP or HTTPS, and shuts down gracefully (in-flight requests finish) on close/SIGTERM.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import { openDatabase, type DB } from './db';
+import { createUser } from './auth';
+import { audit } from './audit';
+import { createApp } from './app';
+import { Exporter } from './exports';
+import { deadlineOf, DEFAULT_DEADLINE, type Context } from './context';
+import { withLimits, type Limits } from '../core/limits';
+import { ParsePool } from '../core/workbook/pool';
+import { projectRoot } from './paths';
+import fs from 'node:fs';
+
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  https?: { key: string | Buffer; cert: string | Buffer };
+  deadline?: string;
+  limits?: Partial<Limits>;
+  logLevel?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: DB;
+  dataDir: string;
+  /** Present on the very first start only: the 秘书处 token, shown once. */
+  secretariatToken?: string;
+  close(): Promise<void>;
+}
+
+function version(): string {
+  return (JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
+  const dataDir = path.resolve(opts.dataDir ?? 'data');
+  const logger: Logger = pino({ level: opts.logLevel ?? 'info', base: undefined });
+  const db = openDatabase(dataDir);
+  let secretariatToken: string | undefined;
+  const count = (db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+  if (count === 0) {
+    const first = createUser(db, { name: '联盟秘书处', role: 'secretariat' });
+    audit(db, undefined, '初始化：创建秘书处账号', `user:${first.user.id}`, null, undefined);
+    secretariatToken = first.token;
+  }
+  const limits = withLimits(opts.limits);
+  const pool = new ParsePool(limits);
+  const fallbackDeadline = opts.deadline ?? DEFAULT_DEADLINE;
+  const ctx: Context = {
+    db, limits, pool, log: logger,
+    exporter: new Exporter(path.join(dataDir, 'exports')),
+    deadline: () => deadlineOf(db, fallbackDeadline),
+  };
+  const app = createApp(ctx, logger, version());
+  const server = opts.https ? https.createServer({ key: opts.https.key, cert: opts.https.cert }, app) : http.createServer(app);
+  server.requestTimeout = 120_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 3000, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `${opts.https ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url, port: address.port, db, dataDir, ...(secretariatToken ? { secretariatToken } : {}),
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await pool.close();
+        db.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/** Service-level zod schemas: users, roles, review actions. The API's bodies and the OpenAPI document come from here. */
+import * as z from 'zod';
+import { districtSchema } from '../core/schema';
+
+export const ROLES = ['secretariat', 'district', 'unit'] as const;
+export type Role = (typeof ROLES)[number];
+export const ROLE_LABELS: Record<Role, string> = { secretariat: '秘书处', district: '旗县区', unit: '填报单位' };
+
+export const STATES = ['已提交', '退回修改', '已审核'] as const;
+export type State = (typeof STATES)[number];
+
+export const UserCreateSchema = z
+  .object({
+    name: z.string({ error: '请填写账号名称' }).trim().min(1, { error: '请填写账号名称' }).max(100, { error: '账号名称不能超过 100 个字' }),
+    role: z.enum(ROLES, { error: '角色只能是 secretariat（秘书处）、district（旗县区）或 unit（填报单位）' }),
+    district: districtSchema('旗县区').optional(),
+    unit: z.string().trim().min(1, { error: '请填写填报单位名称' }).max(100).optional(),
+    expiresInDays: z.number().int().min(1, { error: '有效期至少 1 天' }).max(3650, { error: '有效期最多 3650 天' }).optional(),
+  })
+  .superRefine((u, ctx) => {
+    if (u.role !== 'secretariat' && !u.district) ctx.addIssue({ code: 'custom', path: ['district'], message: '旗县区账号和填报单位账号必须指定旗县区' });
+    if (u.role === 'unit' && !u.unit) ctx.addIssue({ code: 'custom', path: ['unit'], message: '填报单位账号必须指定单位名称' });
+  });
+export type UserCreate = z.infer<typeof UserCreateSchema>;
+
+export const ReturnSchema = z.object({
+  reason: z.string({ error: '请填写退回原因' }).trim().min(2, { error: '请填写退回原因（至少 2 个字），让填报单位知道要改什么' }).max(1000, { error: '退回原因不能超过 1000 个字' }),
+});
+
+export const SettingsSchema = z.object({
+  deadline: z.iso.datetime({ offset: true, error: '截止时间格式须为 2024-05-24T23:59:00+08:00' }).optional(),
+});
+
+export interface Actor {
+  id: number;
+  name: string;
+  role: Role;
+  district?: string;
+  unit?: string;
+}

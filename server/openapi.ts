@@ -1,0 +1,65 @@
+/** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
+import * as z from 'zod';
+import { submissionSchema } from '../core/schema';
+import { IssueSchema } from '../core/issues';
+import { currentRubric } from '../core/rubric';
+import { ReturnSchema, SettingsSchema, UserCreateSchema, STATES } from './model';
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
+const ok = (description: string, schema?: object) => ({ description, ...(schema ? { content: { 'application/json': { schema } } } : {}) });
+const errors = { '401': ok('未登录或令牌无效', ref('Error')), '403': ok('无权操作', ref('Error')) };
+
+export function openApiDocument(version: string) {
+  const Error = z.object({ error: z.string(), code: z.string(), issues: z.array(IssueSchema).optional() });
+  return {
+    openapi: '3.1.0',
+    info: { title: 'redsite 红色工地申报同步服务', version, description: '包头企业党建联盟“红色工地”创建提档升级：申报、审核、汇总接口。所有错误信息为中文。' },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Submission: json(submissionSchema(currentRubric())),
+        Issue: json(IssueSchema),
+        Error: json(Error),
+        Return: json(ReturnSchema),
+        UserCreate: json(UserCreateSchema),
+        Settings: json(SettingsSchema),
+        State: { type: 'string', enum: [...STATES] },
+      },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/healthz': { get: { security: [], summary: '健康检查', responses: { '200': ok('服务正常') } } },
+      '/api/v1/me': { get: { summary: '当前账号', responses: { '200': ok('账号信息'), ...errors } } },
+      '/api/v1/submissions': {
+        post: {
+          summary: '提交申报（JSON 或上传 .xlsx）',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('Submission') }, 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, submission: { type: 'string', description: '加载项提交的 Submission JSON（可选，附原始文件）' } } } } } },
+          responses: { '201': ok('新申报或新版本'), '200': ok('内容未变（重复提交）'), '422': ok('内容有误，issues 为问题清单', ref('Error')), ...errors },
+        },
+        get: {
+          summary: '申报列表（按角色限定范围）',
+          parameters: ['district', 'state', 'met', 'late', 'q'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+          responses: { '200': ok('列表'), ...errors },
+        },
+      },
+      '/api/v1/submissions/{id}': { get: { summary: '申报详情（最新版本、各版本、审计记录）', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('详情'), '404': ok('不存在', ref('Error')), ...errors } } },
+      '/api/v1/submissions/{id}/diff': { get: { summary: '两个版本的差异', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }, { name: 'from', in: 'query', schema: { type: 'integer' } }, { name: 'to', in: 'query', schema: { type: 'integer' } }], responses: { '200': ok('差异'), ...errors } } },
+      '/api/v1/submissions/{id}/original': { get: { summary: '下载上传的原始文件', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('xlsx 文件'), ...errors } } },
+      '/api/v1/submissions/{id}/return': { post: { summary: '退回修改（须填写原因）', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], requestBody: body('Return'), responses: { '200': ok('已退回'), '422': ok('缺少原因', ref('Error')), ...errors } } },
+      '/api/v1/submissions/{id}/approve': { post: { summary: '审核通过', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('已审核'), '409': ok('状态不允许', ref('Error')), ...errors } } },
+      '/api/v1/districts': { get: { summary: '各旗县区统计', responses: { '200': ok('统计'), ...errors } } },
+      '/api/v1/roster': { get: { summary: '报送名单与未报送单位', responses: { '200': ok('名单'), ...errors } }, post: { summary: '导入报送名单（xlsx/CSV：单位名称、旗县区、联系人、电话）', responses: { '200': ok('已导入'), ...errors } } },
+      '/api/v1/districts/{district}/workbook.xlsx': { get: { summary: '旗县区汇总工作簿', parameters: [{ name: 'district', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('xlsx'), '304': ok('未变化'), ...errors } } },
+      '/api/v1/master.xlsx': { get: { summary: '全市总表（秘书处）', responses: { '200': ok('xlsx'), '304': ok('未变化'), ...errors } } },
+      '/api/v1/template.xlsx': { get: { security: [], summary: '空白申报工作簿', parameters: [{ name: 'projects', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50 } }], responses: { '200': ok('xlsx') } } },
+      '/api/v1/rubric': { get: { security: [], summary: '评分细则', responses: { '200': ok('细则') } } },
+      '/api/v1/users': { get: { summary: '账号列表（秘书处）', responses: { '200': ok('账号'), ...errors } }, post: { summary: '创建账号（秘书处），令牌只返回一次', requestBody: body('UserCreate'), responses: { '201': ok('账号与令牌'), ...errors } } },
+      '/api/v1/users/{id}/revoke': { post: { summary: '停用账号（秘书处）', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '200': ok('已停用'), ...errors } } },
+      '/api/v1/audit': { get: { summary: '审计日志（秘书处）', responses: { '200': ok('日志'), ...errors } } },
+      '/api/v1/settings': { get: { summary: '截止时间等设置', responses: { '200': ok('设置') } }, put: { summary: '修改设置（秘书处）', requestBody: body('Settings'), responses: { '200': ok('设置'), ...errors } } },
+    },
+  };
+}

@@ -1,0 +1,125 @@
+/** /api/v1/submissions: upload (xlsx or JSON), list, detail, diff, original file, return and approve. */
+import { Router, type Request } from 'express';
+import multer from 'multer';
+import path from 'node:path';
+import type { Context } from '../context';
+import { AppError, fail } from '../errors';
+import { authorize } from '../policy';
+import { ReturnSchema, STATES } from '../model';
+import { storeSubmission, submissionDetail, listSubmissions, review, diffVersions, findSubmissionRow, originalFile } from '../submissions';
+import { parseUntrusted } from '../../core/workbook/guard';
+import { validateSubmission, hasErrors, type Issue } from '../../core/issues';
+import { currentRubric } from '../../core/rubric';
+import { normalizeDistrict } from '../../core/districts';
+import type { Submission } from '../../core/schema';
+
+/** A file name as the user's computer gave it, minus any path or control characters. */
+export function safeFileName(name: string): string {
+  const base = path.posix.basename(path.win32.basename(name || 'upload.xlsx'));
+  // eslint-disable-next-line no-control-regex
+  return base.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, '_').slice(0, 120) || 'upload.xlsx';
+}
+
+const invalid = (issues: Issue[]) => {
+  const errors = issues.filter((i) => i.severity === 'error').length;
+  return new AppError('INVALID', `申报内容有 ${errors} 处需要修改，请按问题清单逐条修改后重新提交`, issues);
+};
+
+const bool = (v: unknown) => (v === 'true' ? true : v === 'false' ? false : undefined);
+
+export function submissionsRouter(ctx: Context): Router {
+  const r = Router();
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: ctx.limits.uploadBytes, files: 1, fields: 4, fieldSize: ctx.limits.jsonBytes }, defParamCharset: 'utf8' });
+
+  r.post('/', (req, res, next) => (req.is('multipart/form-data') ? upload.single('file')(req, res, next) : next()), async (req, res) => {
+    const actor = authorize(req.actor, 'write', { district: req.actor?.district, unit: req.actor?.unit });
+    let submission: Submission | undefined;
+    let issues: Issue[] = [];
+    let file: { bytes: Uint8Array; name: string } | undefined;
+    const rubric = currentRubric();
+    if (req.file) {
+      file = { bytes: req.file.buffer, name: safeFileName(req.file.originalname) };
+      if (typeof req.body?.submission === 'string') {
+        // The add-in sends its Submission plus the workbook file as the original.
+        let json: unknown;
+        try {
+          json = JSON.parse(req.body.submission);
+        } catch {
+          fail('BAD_REQUEST', 'submission 字段不是有效的 JSON');
+        }
+        const v = validateSubmission(json, rubric);
+        if (!v.submission) throw invalid(v.issues);
+        submission = v.submission;
+      } else {
+        const parsed = await parseUntrusted(file.bytes, { fileName: file.name, pool: ctx.pool, limits: ctx.limits });
+        if (parsed.kind === 'rejected') throw new AppError('INVALID', parsed.issues[0]!.message, parsed.issues);
+        if (!parsed.submission || hasErrors(parsed.issues)) throw invalid(parsed.issues);
+        submission = parsed.submission;
+        issues = parsed.issues;
+      }
+    } else if (req.is('application/json')) {
+      const v = validateSubmission(req.body, rubric);
+      if (!v.submission) throw invalid(v.issues);
+      submission = v.submission;
+    } else {
+      fail('UNSUPPORTED', '请以 JSON（application/json）提交申报数据，或以表单（multipart/form-data）的 file 字段上传 .xlsx 申报工作簿');
+    }
+    const sub = submission!;
+    authorize(actor, 'write', { district: sub.reporter.district, unit: sub.reporter.unit });
+    const stored = storeSubmission(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline() });
+    res.status(stored.unchanged ? 200 : 201).json(stored);
+  });
+
+  r.get('/', (req, res) => {
+    const actor = req.actor!;
+    const q = req.query;
+    const district = actor.role === 'secretariat' ? (typeof q.district === 'string' && q.district ? normalizeDistrict(q.district) ?? q.district : undefined) : actor.district;
+    if (actor.role !== 'secretariat' && typeof q.district === 'string' && q.district && normalizeDistrict(q.district) !== actor.district) authorize(actor, 'read', { district: q.district });
+    const state = typeof q.state === 'string' && q.state ? q.state : undefined;
+    if (state && !(STATES as readonly string[]).includes(state)) fail('BAD_REQUEST', `状态只能是：${STATES.join('、')}`);
+    const items = listSubmissions(ctx.db, {
+      district, state, met: bool(q.met), late: bool(q.late), q: typeof q.q === 'string' ? q.q : undefined,
+      unit: actor.role === 'unit' ? actor.unit : undefined,
+    });
+    res.json({ items });
+  });
+
+  const scoped = (req: Request, action: 'read' | 'review') => {
+    const row = findSubmissionRow(ctx.db, String(req.params.id));
+    authorize(req.actor, action, { district: row.district, unit: row.unit });
+    return row;
+  };
+
+  r.get('/:id', (req, res) => {
+    scoped(req, 'read');
+    res.json(submissionDetail(ctx.db, String(req.params.id)));
+  });
+
+  r.get('/:id/diff', (req, res) => {
+    const row = scoped(req, 'read');
+    const to = Number(req.query.to ?? row.latest_version);
+    const from = Number(req.query.from ?? to - 1);
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < 1) fail('BAD_REQUEST', '请用 from 和 to 指定要比较的两个版本号（正整数）');
+    res.json(diffVersions(ctx.db, row.id, from, to));
+  });
+
+  r.get('/:id/original', (req, res) => {
+    scoped(req, 'read');
+    const f = originalFile(ctx.db, String(req.params.id), req.query.version ? Number(req.query.version) : undefined);
+    if (!f) fail('NOT_FOUND', '该版本是通过加载项或 JSON 提交的，没有上传的原始文件');
+    res.attachment(f!.name).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(f!.bytes);
+  });
+
+  r.post('/:id/return', (req, res) => {
+    scoped(req, 'review');
+    const body = ReturnSchema.safeParse(req.body ?? {});
+    if (!body.success) fail('INVALID', body.error.issues[0]!.message);
+    res.json(review(ctx.db, String(req.params.id), 'return', req.actor!, req.ip, body.data!.reason));
+  });
+
+  r.post('/:id/approve', (req, res) => {
+    scoped(req, 'review');
+    res.json(review(ctx.db, String(req.params.id), 'approve', req.actor!, req.ip));
+  });
+  return r;
+}
