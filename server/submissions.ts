@@ -176,10 +176,14 @@ export interface ListFilters {
 export function listSubmissions(db: DB, f: ListFilters) {
   const where: string[] = [];
   const args: unknown[] = [];
-  if (f.district) where.push('s.district = ?') && args.push(f.district);
-  if (f.unit) where.push('s.unit = ?') && args.push(f.unit);
-  if (f.state) where.push('s.state = ?') && args.push(f.state);
-  if (f.late !== undefined) where.push('s.late = ?') && args.push(f.late ? 1 : 0);
+  const add = (clause: string, value: unknown) => {
+    where.push(clause);
+    args.push(value);
+  };
+  if (f.district) add('s.district = ?', f.district);
+  if (f.unit) add('s.unit = ?', f.unit);
+  if (f.state) add('s.state = ?', f.state);
+  if (f.late !== undefined) add('s.late = ?', f.late ? 1 : 0);
   const rows = db
     .prepare(`SELECT s.*, v.body, v.scores FROM submissions s JOIN versions v ON v.submission_id = s.id AND v.version = s.latest_version ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.updated_at DESC`)
     .all(...args) as Array<SubmissionRow & { body: string; scores: string }>;
