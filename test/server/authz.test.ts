@@ -1,0 +1,87 @@
+/** Authorization matrix: every endpoint × every role, own and foreign district/unit; expired and revoked tokens. */
+import { testServer, type TestServer } from '../helpers/server';
+import { validProject, validSubmission } from '../helpers/fixtures';
+
+jest.setTimeout(60_000);
+
+let s: TestServer;
+const tokens: Record<string, string> = {};
+let own: string;
+let foreign: string;
+
+beforeAll(async () => {
+  s = await testServer();
+  tokens.secretariat = s.admin;
+  tokens.district = await s.user({ name: '东河区', role: 'district', district: '东河区' });
+  tokens.otherDistrict = await s.user({ name: '青山区', role: 'district', district: '青山区' });
+  tokens.unit = await s.user({ name: '一建', role: 'unit', district: '东河区', unit: '包头市第一建筑工程有限公司' });
+  tokens.otherUnit = await s.user({ name: '东河城建', role: 'unit', district: '东河区', unit: '东河城建' });
+  const a = validSubmission();
+  own = a.submissionId;
+  expect((await s.call('POST', '/api/v1/submissions', { token: tokens.unit, json: a })).status).toBe(201);
+  const b = validSubmission({ reporter: { unit: '青山建工', district: '青山区', contact: '赵', phone: '13912345678' }, projects: [validProject(1, { district: '青山区' })] });
+  foreign = b.submissionId;
+  expect((await s.call('POST', '/api/v1/submissions', { token: tokens.secretariat, json: b })).status).toBe(201);
+});
+afterAll(() => s.close());
+
+type Role = 'secretariat' | 'district' | 'otherDistrict' | 'unit' | 'otherUnit' | 'none';
+const ROLES: Role[] = ['secretariat', 'district', 'otherDistrict', 'unit', 'otherUnit', 'none'];
+
+// [method, path, body?, who may (2xx/304)]; everything else must be 403 (or 401 without a token).
+const MATRIX: Array<[string, () => string, (() => unknown) | undefined, Role[]]> = [
+  ['GET', () => '/api/v1/me', undefined, ['secretariat', 'district', 'otherDistrict', 'unit', 'otherUnit']],
+  ['GET', () => '/api/v1/submissions', undefined, ['secretariat', 'district', 'otherDistrict', 'unit', 'otherUnit']],
+  ['GET', () => `/api/v1/submissions/${own}`, undefined, ['secretariat', 'district', 'unit']],
+  ['GET', () => `/api/v1/submissions/${own}/diff?from=1&to=1`, undefined, ['secretariat', 'district', 'unit']],
+  ['GET', () => `/api/v1/submissions/${foreign}`, undefined, ['secretariat', 'otherDistrict']],
+  ['POST', () => `/api/v1/submissions/${own}/return`, () => ({ reason: '请补充材料' }), ['secretariat', 'district']],
+  ['POST', () => `/api/v1/submissions/${own}/approve`, undefined, ['secretariat', 'district']],
+  ['POST', () => `/api/v1/submissions/${foreign}/approve`, undefined, ['secretariat', 'otherDistrict']],
+  ['GET', () => '/api/v1/districts', undefined, ['secretariat', 'district', 'otherDistrict']],
+  ['GET', () => '/api/v1/roster', undefined, ['secretariat', 'district', 'otherDistrict']],
+  ['GET', () => `/api/v1/districts/${encodeURIComponent('东河区')}/workbook.xlsx`, undefined, ['secretariat', 'district']],
+  ['GET', () => '/api/v1/master.xlsx', undefined, ['secretariat']],
+  ['GET', () => '/api/v1/users', undefined, ['secretariat']],
+  ['POST', () => '/api/v1/users', () => ({ name: 'x', role: 'district', district: '九原区' }), ['secretariat']],
+  ['GET', () => '/api/v1/audit', undefined, ['secretariat']],
+  ['PUT', () => '/api/v1/settings', () => ({ deadline: '2024-05-24T23:59:00+08:00' }), ['secretariat']],
+  ['POST', () => '/api/v1/submissions', () => validSubmission(), ['secretariat', 'district', 'unit']],
+];
+
+const cases = MATRIX.flatMap(([method, path, body, allowed]) => ROLES.map((role) => [method, path, body, role, allowed.includes(role)] as const));
+
+test.each(cases.map((c) => [`${c[0]} ${c[1]()} as ${c[3]}`, ...c]))('%s', async (_label, method, path, body, role, allowed) => {
+  const r = await s.call<{ error?: string }>(method, path(), { token: role === 'none' ? undefined : tokens[role], json: body?.() });
+  if (role === 'none') {
+    expect(r.status).toBe(401);
+    expect(r.body.error).toContain('请先登录');
+  } else if (allowed) expect([200, 201, 304, 409]).toContain(r.status); // 409: allowed, but the state (e.g. already returned) forbids it
+  else {
+    expect(r.status).toBe(403);
+    expect(r.body.error).toMatch(/[\u4e00-\u9fff]/);
+  }
+});
+
+test('a unit sees only its own submissions in lists', async () => {
+  const items = (await s.call<{ items: Array<{ unit: string }> }>('GET', '/api/v1/submissions', { token: tokens.otherUnit })).body.items;
+  expect(items).toEqual([]);
+});
+
+test('expired and revoked tokens → 401 in Chinese', async () => {
+  const r = await s.call<{ user: { id: number }; token: string }>('POST', '/api/v1/users', { token: s.admin, json: { name: '临时', role: 'district', district: '九原区', expiresInDays: 1 } });
+  s.db.prepare('UPDATE users SET expires_at = ? WHERE id = ?').run('2000-01-01T00:00:00.000Z', r.body.user.id);
+  const expired = await s.call<{ error: string }>('GET', '/api/v1/me', { token: r.body.token });
+  expect(expired.status).toBe(401);
+  expect(expired.body.error).toContain('登录已失效');
+  const t = await s.user({ name: '将停用', role: 'district', district: '九原区' });
+  const users = (await s.call<{ items: Array<{ id: number; name: string }> }>('GET', '/api/v1/users', { token: s.admin })).body.items;
+  const id = users.find((u) => u.name === '将停用')!.id;
+  expect((await s.call('GET', '/api/v1/me', { token: t })).status).toBe(200);
+  expect((await s.call('POST', `/api/v1/users/${id}/revoke`, { token: s.admin })).status).toBe(200);
+  expect((await s.call('GET', '/api/v1/me', { token: t })).status).toBe(401);
+  expect((await s.call('GET', '/api/v1/me', { token: 'rs_guessed-token' })).status).toBe(401);
+  // Tokens are stored only as hashes.
+  const stored = s.db.prepare('SELECT token_hash FROM users').all() as Array<{ token_hash: string }>;
+  expect(stored.some((u) => u.token_hash.includes(t.slice(3)))).toBe(false);
+});
