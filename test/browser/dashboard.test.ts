@@ -1,0 +1,117 @@
+/** The dashboard in real Chromium against the real server: sign in, review, download, roster, escaping. */
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshotPath } from '../helpers/browser';
+import { testServer, type TestServer } from '../helpers/server';
+import { validProject, validSubmission, randomAnswers, seeded } from '../helpers/fixtures';
+
+jest.setTimeout(120_000);
+
+let s: TestServer;
+let browser: Browser;
+let page: Page;
+let district: string;
+const XSS = '<img src=x onerror="window.__xss=1">恶意单位';
+const FORMULA = '=HYPERLINK("http://evil","点我")';
+let returnId: string;
+let approveId: string;
+
+beforeAll(async () => {
+  s = await testServer();
+  district = await s.user({ name: '东河区委组织部', role: 'district', district: '东河区' });
+  const a = validSubmission({ projects: [validProject(1, { answers: randomAnswers(seeded(11)), notes: { 'A01-1': '挂牌照片' } })] });
+  const b = validSubmission({ reporter: { unit: XSS, district: '东河区', contact: FORMULA, phone: '13912345678' }, projects: [validProject(1, { enterprise: XSS, projectName: FORMULA })] });
+  returnId = a.submissionId;
+  approveId = b.submissionId;
+  for (const sub of [a, b]) expect((await s.call('POST', '/api/v1/submissions', { token: s.admin, json: sub })).status).toBe(201);
+  await s.call('POST', '/api/v1/roster', { token: s.admin, file: { bytes: Buffer.from('单位名称,旗县区,联系人,电话\n包头市第一建筑工程有限公司,东河区,李红,13912345678\n东河城建,东河区,周,0472-4123456\n'), name: 'r.csv' } });
+  browser = await launchBrowser();
+  const context = await browser.newContext({ acceptDownloads: true, locale: 'zh-CN', viewport: { width: 1360, height: 900 } });
+  page = await context.newPage();
+  page.on('dialog', () => {
+    throw new Error('a dialog opened: user text was executed');
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+test('sign in as 秘书处: district table and chart', async () => {
+  await page.goto(`${s.url}/`);
+  await page.fill('#token', 'rs_wrong');
+  await page.click('#sign-in-form button[type=submit]');
+  await page.waitForSelector('#message:not([hidden])');
+  expect(await page.textContent('#message')).toContain('登录已失效');
+  await page.fill('#token', s.admin);
+  await page.click('#sign-in-form button[type=submit]');
+  await page.waitForSelector('#districts tbody tr');
+  expect(await page.textContent('#who-role')).toBe('秘书处');
+  const row = await page.locator('#districts tbody tr', { hasText: '东河区' }).innerText();
+  expect(row).toMatch(/东河区\s+2\s+2\s+0\s+0\s+2/);
+  expect(await page.locator('#chart svg rect').count()).toBeGreaterThan(11);
+  await page.screenshot({ path: screenshotPath('dashboard-overview'), fullPage: true });
+});
+
+test('list escapes user text; open a submission and return it with a reason', async () => {
+  await page.click('[data-tab="list"]');
+  await page.waitForSelector('#submissions tbody tr');
+  expect(await page.locator('#submissions tbody').innerText()).toContain(XSS);
+  expect(await page.locator('#submissions img').count()).toBe(0);
+  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+
+  await page.fill('#filters input[name=q]', '第一建筑');
+  await page.click('#filters button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('#submissions tbody tr').length === 1);
+  await page.click('#submissions tbody tr button');
+  await page.waitForSelector('#detail:not([hidden])');
+  expect(await page.textContent('#d-answers')).toContain('佐证：挂牌照片');
+  expect(await page.locator('#d-answers table').count()).toBe(17);
+  await page.click('#d-return');
+  await page.fill('#return-reason', '请补充 A01-1 的佐证照片');
+  await page.click('#return-form button[type=submit]');
+  await page.waitForSelector('#d-reason:not([hidden])');
+  expect(await page.textContent('#d-reason')).toBe('退回原因：请补充 A01-1 的佐证照片');
+  await page.screenshot({ path: screenshotPath('dashboard-detail-returned'), fullPage: true });
+  const detail = (await s.call<{ state: string; returnReason: string }>('GET', `/api/v1/submissions/${returnId}`, { token: s.admin })).body;
+  expect(detail).toMatchObject({ state: '退回修改', returnReason: '请补充 A01-1 的佐证照片' });
+});
+
+test('approve the other one; its hostile text is shown literally', async () => {
+  await page.click('[data-tab="list"]');
+  await page.fill('#filters input[name=q]', '');
+  await page.click('#filters button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('#submissions tbody tr').length === 2);
+  await page.locator('#submissions tbody tr', { hasText: '恶意单位' }).locator('button').click();
+  await page.waitForSelector('#detail:not([hidden])');
+  expect(await page.textContent('#d-title')).toContain(XSS);
+  expect(await page.textContent('#d-projects')).toContain(FORMULA);
+  await page.click('#d-approve');
+  await page.waitForFunction(() => document.querySelector('#message')?.textContent === '已审核通过');
+  expect((await s.call<{ state: string }>('GET', `/api/v1/submissions/${approveId}`, { token: s.admin })).body.state).toBe('已审核');
+});
+
+test('roster shows the unit that has not submitted; master downloads as xlsx', async () => {
+  await page.click('[data-tab="roster"]');
+  await page.waitForSelector('#roster tbody tr');
+  expect(await page.textContent('#roster tbody')).toContain('东河城建 · 周 · 0472-4123456');
+  await page.click('[data-tab="downloads"]');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dl-master')]);
+  expect(download.suggestedFilename()).toBe('红色工地申报总表.xlsx');
+  const file = await download.path();
+  const bytes = fs.readFileSync(file);
+  expect(bytes.subarray(0, 2).toString()).toBe('PK');
+  await page.screenshot({ path: screenshotPath('dashboard-downloads'), fullPage: true });
+});
+
+test('a 旗县区 officer sees only the district download and no master', async () => {
+  await page.click('#sign-out');
+  await page.fill('#token', district);
+  await page.click('#sign-in-form button[type=submit]');
+  await page.waitForSelector('#districts tbody tr');
+  expect(await page.locator('#districts tbody tr').count()).toBe(1);
+  await page.click('[data-tab="downloads"]');
+  expect(await page.isHidden('#dl-master')).toBe(true);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dl-district-btn')]);
+  expect(download.suggestedFilename()).toBe('东河区红色工地申报汇总.xlsx');
+});
