@@ -33,8 +33,16 @@ export function phoneFromNumber(n: number): string {
   return /^[2-9]\d{9,10}$/.test(s) ? `0${s}` : s;
 }
 
-export function readCell(cell: ExcelJS.Cell | undefined, kind: CellKind = 'text'): CellRead {
-  const v = cell?.value;
+/** A cell as any reader sees it: its value (Office.js and exceljs both give these types) and whether it holds a formula. */
+export interface RawCell {
+  value: string | number | boolean | Date | null | undefined;
+  formula?: boolean;
+}
+
+/** Interprets a raw cell for a field kind: phones stored as numbers, dates as serials, formulas never trusted. */
+export function interpretCell(raw: RawCell, kind: CellKind = 'text'): CellRead {
+  if (raw.formula) return { value: '', formula: true };
+  const v = raw.value;
   if (v === null || v === undefined) return { value: '' };
   if (typeof v === 'string') return { value: v };
   if (typeof v === 'number') {
@@ -43,17 +51,25 @@ export function readCell(cell: ExcelJS.Cell | undefined, kind: CellKind = 'text'
     return { value: String(v) };
   }
   if (typeof v === 'boolean') return { value: v ? 'TRUE' : 'FALSE' };
-  if (v instanceof Date) return { value: isoOf(v) };
-  if (typeof v === 'object') {
-    if ('formula' in v || 'sharedFormula' in v) return { value: '', formula: true };
-    if ('richText' in v && Array.isArray(v.richText)) return { value: v.richText.map((r) => r.text).join('') };
-    if ('text' in v && 'hyperlink' in v) {
-      const t = (v as ExcelJS.CellHyperlinkValue).text;
-      return { value: typeof t === 'string' ? t : cleanText(t) };
-    }
-    if ('error' in v) return { value: '' };
+  return { value: isoOf(v) };
+}
+
+/** exceljs's cell value → RawCell (rich text, hyperlinks, errors, formulas). */
+export function rawFromExcelJs(cell: ExcelJS.Cell | undefined): RawCell {
+  const v = cell?.value;
+  if (v === null || v === undefined || typeof v !== 'object' || v instanceof Date) return { value: v as RawCell['value'] };
+  if ('formula' in v || 'sharedFormula' in v) return { value: null, formula: true };
+  if ('richText' in v && Array.isArray(v.richText)) return { value: v.richText.map((r) => r.text).join('') };
+  if ('text' in v && 'hyperlink' in v) {
+    const t = (v as ExcelJS.CellHyperlinkValue).text;
+    return { value: typeof t === 'string' ? t : cleanText(t) };
   }
+  if ('error' in v) return { value: null };
   return { value: cleanText(String(v)) };
+}
+
+export function readCell(cell: ExcelJS.Cell | undefined, kind: CellKind = 'text'): CellRead {
+  return interpretCell(rawFromExcelJs(cell), kind);
 }
 
 /** Parses a reference such as '细则自评'!$E$4:$N$58 (quotes and $ optional). */

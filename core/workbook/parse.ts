@@ -4,31 +4,25 @@
  * back to the contract's fixed positions (found by their headers) when a program dropped the names.
  */
 import ExcelJS from 'exceljs';
-import { ANSWER_OPTIONS, rubricForEdition, type AnswerOption, type Rubric } from '../rubric';
-import { makeIssue, validateSubmission, type Issue } from '../issues';
-import { scoreProject } from '../score';
-import { SUBMISSION_SCHEMA_ID } from '../schema';
+import { rubricForEdition, type Rubric } from '../rubric';
 import { MSG } from '../messages';
 import { cleanText } from '../text';
-import { FORM_COLUMNS, GRID, META, NAMES, REPORTER_CELLS, SHEETS, colLetter, makeLocator, type ProjectField } from './contract';
-import { parseRef, readCell, type CellKind } from './cells';
-import { rejected, summarize, type ParseResult } from './result';
+import { FORM_COLUMNS, GRID, META, NAMES, REPORTER_CELLS, SHEETS, colLetter } from './contract';
+import { parseRef, readCell, rawFromExcelJs } from './cells';
+import { assembleUnit, READ_MSG, type Area, type Grid, type UnitLayout } from './assemble';
+import { rejected, type ParseResult } from './result';
 import { parsePlainWorkbook } from './plain';
 
 export type { ParseResult } from './result';
 
 export const PARSE_MSG = {
   unreadable: '文件无法作为 Excel 工作簿（.xlsx）读取：请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx 再上传',
-  formula: (label: string) => `${label}单元格里是公式，请直接填写内容（系统不读取公式）`,
+  formula: READ_MSG.formula,
   noSheet: (name: string) => `找不到工作表《${name}》：请不要重命名或删除申报工作簿中的工作表`,
-  unknownId: (id: string) => `《细则自评》A 列的编号 ${id} 不在评分细则中：请不要修改编号列`,
-  missingId: (id: string) => `《细则自评》中缺少细则 ${id} 所在的行：请使用联盟下发的申报工作簿`,
-  hashDiffers: (edition: string) => `工作簿中的细则文字与系统中的 ${edition} 版不完全一致，已按细则编号读取`,
-  noEdition: '工作簿缺少评分细则版本信息（隐藏的 _meta 表）：请使用联盟下发的申报工作簿',
   notUnit: '这不是“红色工地”申报工作簿，也没有找到附件2《申报表回执》的表头（序号、企业名称、项目情况、负责人、联系电话、开竣工日期）',
 } as const;
 
-interface Area {
+interface ExcelArea {
   ws: ExcelJS.Worksheet;
   top: number;
   left: number;
@@ -36,7 +30,7 @@ interface Area {
   right: number;
 }
 
-function nameArea(wb: ExcelJS.Workbook, name: string): Area | undefined {
+function nameArea(wb: ExcelJS.Workbook, name: string): ExcelArea | undefined {
   const ref = wb.definedNames.getRanges(name)?.ranges?.[0];
   const parsed = ref ? parseRef(ref) : undefined;
   const ws = parsed ? wb.getWorksheet(parsed.sheet) : undefined;
@@ -55,7 +49,7 @@ function readMeta(wb: ExcelJS.Workbook): Record<string, string> | undefined {
 }
 
 /** The 申报表 body: from rs_rows, else the row after the two header rows that start with 序号 / 企业名称. */
-function formArea(wb: ExcelJS.Workbook, slots: number): Area | undefined {
+function formArea(wb: ExcelJS.Workbook, slots: number): ExcelArea | undefined {
   const named = nameArea(wb, NAMES.rows);
   if (named) return named;
   const ws = wb.getWorksheet(SHEETS.form);
@@ -69,7 +63,7 @@ function formArea(wb: ExcelJS.Workbook, slots: number): Area | undefined {
   return undefined;
 }
 
-function gridArea(wb: ExcelJS.Workbook, name: string, sheet: string, rubric: Rubric, slots: number): Area | undefined {
+function gridArea(wb: ExcelJS.Workbook, name: string, sheet: string, rubric: Rubric, slots: number): ExcelArea | undefined {
   const named = nameArea(wb, name);
   if (named) return named;
   const ws = wb.getWorksheet(sheet);
@@ -83,9 +77,6 @@ function gridArea(wb: ExcelJS.Workbook, name: string, sheet: string, rubric: Rub
   return undefined;
 }
 
-const DATE_FIELDS = new Set<ProjectField>(['startDate', 'endDate']);
-const kindOf = (field: ProjectField | 'date'): CellKind =>
-  field === 'phone' ? 'phone' : DATE_FIELDS.has(field as ProjectField) || field === 'date' ? 'date' : field === 'seq' ? 'int' : 'text';
 
 export async function parseWorkbook(data: Uint8Array, opts: { fileName?: string; district?: string } = {}): Promise<ParseResult> {
   const wb = new ExcelJS.Workbook();
@@ -102,16 +93,15 @@ export async function parseWorkbook(data: Uint8Array, opts: { fileName?: string;
   return readUnitWorkbook(wb, meta ?? {});
 }
 
+function grid(ws: ExcelJS.Worksheet): Grid {
+  return { name: ws.name, cell: (address) => rawFromExcelJs(ws.getCell(address)) };
+}
+
 function readUnitWorkbook(wb: ExcelJS.Workbook, meta: Record<string, string>): ParseResult {
   const edition = meta.rubricEdition;
-  if (!edition) return rejected(PARSE_MSG.noEdition);
+  if (!edition) return rejected(READ_MSG.noEdition);
   const rubric = rubricForEdition(edition);
   if (!rubric) return rejected(MSG.edition(edition), 'rubric.edition');
-  const cellIssues: Issue[] = [];
-  if (meta.rubricHash && meta.rubricHash !== rubric.hash) {
-    cellIssues.push({ severity: 'warning', sheet: SHEETS.answers, field: 'rubric.hash', message: PARSE_MSG.hashDiffers(edition) });
-  }
-
   const declared = Number(meta.projects);
   const named = nameArea(wb, NAMES.answers);
   const slots = named ? named.right - named.left + 1 : Number.isInteger(declared) && declared > 0 ? declared : 10;
@@ -120,100 +110,15 @@ function readUnitWorkbook(wb: ExcelJS.Workbook, meta: Record<string, string>): P
   const notes = gridArea(wb, NAMES.notes, SHEETS.notes, rubric, slots);
   if (!form) return rejected(PARSE_MSG.noSheet(SHEETS.form));
   if (!answers) return rejected(PARSE_MSG.noSheet(SHEETS.answers));
-
-  const read = (ws: ExcelJS.Worksheet, address: string, kind: CellKind, label: string): string => {
-    const r = readCell(ws.getCell(address), kind);
-    if (r.formula) cellIssues.push({ severity: 'error', sheet: ws.name, cell: address, field: 'cell', message: PARSE_MSG.formula(label) });
-    if (r.numericPhone) cellIssues.push({ severity: 'warning', sheet: ws.name, cell: address, field: 'cell', message: MSG.phoneNotText(label) });
-    return r.value;
-  };
-
-  // Reporter block: through its names, else the contract's cells.
-  const reporter: Record<string, string> = {};
+  const area = (a: ExcelArea): Area => ({ grid: grid(a.ws), top: a.top, left: a.left, bottom: a.bottom, right: a.right });
+  const reporter: UnitLayout['reporter'] = {};
   for (const r of REPORTER_CELLS) {
-    const area = nameArea(wb, r.name);
-    const ws = area?.ws ?? form.ws;
-    const address = area ? `${colLetter(area.left)}${area.top}` : r.cell;
-    reporter[r.field] = read(ws, address, kindOf(r.field === 'date' ? 'date' : r.field === 'phone' ? 'phone' : 'enterprise'), r.label);
+    const at = nameArea(wb, r.name);
+    if (at) reporter[r.field] = { grid: grid(at.ws), address: `${colLetter(at.left)}${at.top}` };
   }
-
-  // Criterion of each answer row, read from the ID column (never assumed from the order).
-  const idWs = nameArea(wb, NAMES.ids)?.ws ?? answers.ws;
-  const rowIds: Array<string | undefined> = [];
-  for (let i = 0; i <= answers.bottom - answers.top; i++) {
-    const address = `${GRID.idCol}${answers.top + i}`;
-    const id = cleanText(readCell(idWs.getCell(address)).value);
-    if (!rubric.byId.has(id)) {
-      cellIssues.push({ severity: 'error', sheet: idWs.name, cell: address, field: 'rs_ids', message: PARSE_MSG.unknownId(id || '（空）') });
-      rowIds.push(undefined);
-    } else rowIds.push(id);
-  }
-  for (const c of rubric.criteria) {
-    if (!rowIds.includes(c.id)) cellIssues.push({ severity: 'error', sheet: answers.ws.name, field: 'rs_ids', message: PARSE_MSG.missingId(c.id) });
-  }
-
-  const projects: Array<Record<string, unknown>> = [];
-  const usedSlots: number[] = [];
-  for (let slot = 0; slot < slots; slot++) {
-    const row = form.top + slot;
-    const fields: Record<string, string> = {};
-    for (const [i, c] of FORM_COLUMNS.entries()) {
-      const label = c.sub ?? c.header;
-      fields[c.field] = read(form.ws, `${colLetter(form.left + i)}${row}`, kindOf(c.field), label);
-    }
-    const answerMap: Record<string, string> = {};
-    const noteMap: Record<string, string> = {};
-    const col = colLetter(answers.left + slot);
-    rowIds.forEach((id, i) => {
-      if (!id) return;
-      const a = cleanText(read(answers.ws, `${col}${answers.top + i}`, 'text', `细则 ${id} 自评`));
-      if (a) answerMap[id] = a;
-      if (notes) {
-        const n = cleanText(read(notes.ws, `${colLetter(notes.left + slot)}${notes.top + i}`, 'text', `细则 ${id} 佐证说明`));
-        if (n) noteMap[id] = n;
-      }
-    });
-    const hasContent = FORM_COLUMNS.some((c) => c.field !== 'seq' && cleanText(fields[c.field])) || Object.keys(answerMap).length > 0;
-    if (!hasContent) continue;
-    const { seq, remark, ...rest } = fields;
-    projects.push({
-      seq: cleanText(seq) === '' ? slot + 1 : seq,
-      ...rest,
-      ...(cleanText(remark) ? { remark } : {}),
-      answers: answerMap,
-      notes: noteMap,
-    });
-    usedSlots.push(slot);
-  }
-
-  const draft = {
-    schema: SUBMISSION_SCHEMA_ID,
-    submissionId: meta.submissionId,
-    rubric: { edition: rubric.edition, hash: rubric.hash },
-    reporter: { ...reporter, ...(cleanText(reporter.date) ? {} : { date: undefined }) },
-    projects,
-    source: 'xlsx' as const,
-  };
-  const locate = makeLocator(rubric, usedSlots);
-  const validation = validateSubmission(draft, rubric, locate);
-  // A formula cell already has its own issue; “请填写…” on the same cell would only confuse.
-  const formulaCells = new Set(cellIssues.filter((i) => i.field === 'cell' && i.severity === 'error').map((i) => `${i.sheet}!${i.cell}`));
-  const issues = [...cellIssues, ...validation.issues.filter((i) => !formulaCells.has(`${i.sheet}!${i.cell}`))];
-  if (projects.length > 0) {
-    projects.forEach((p, i) => {
-      if (Object.keys(p.answers as object).length === 0) {
-        issues.push(makeIssue(draft, ['projects', i, 'answers'], `尚未自评：请在《细则自评》第 ${colLetter(answers.left + usedSlots[i]!)} 列逐条选择`, 'warning', locate));
-      }
-    });
-  }
-  const scores = projects.map((p) => scoreProject(validAnswers(p.answers as Record<string, string>), rubric));
-  const hasError = issues.some((i) => i.severity === 'error');
-  return { kind: 'unit', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues, projects: summarize(projects) };
+  const ids = nameArea(wb, NAMES.ids);
+  return assembleUnit({
+    meta, form: area(form), answers: area(answers), ...(notes ? { notes: area(notes) } : {}), reporter,
+    ...(ids ? { ids: grid(ids.ws) } : {}), source: 'xlsx',
+  });
 }
-
-function validAnswers(answers: Record<string, string>): Partial<Record<string, AnswerOption>> {
-  const out: Partial<Record<string, AnswerOption>> = {};
-  for (const [id, a] of Object.entries(answers)) if ((ANSWER_OPTIONS as readonly string[]).includes(a)) out[id] = a as AnswerOption;
-  return out;
-}
-

@@ -1,0 +1,144 @@
+/**
+ * The one reader of a unit workbook's contents. Given where the areas are (found by the exceljs parser, or by the
+ * add-in through Office.js) and a way to look at a cell, it builds the draft Submission, validates it and scores it.
+ * Values only: formulas in input cells are issues, and scores are recomputed from the answers.
+ */
+import { ANSWER_OPTIONS, rubricForEdition, type AnswerOption } from '../rubric';
+import { makeIssue, validateSubmission, type Issue } from '../issues';
+import { scoreProject } from '../score';
+import { SUBMISSION_SCHEMA_ID } from '../schema';
+import { MSG } from '../messages';
+import { cleanText } from '../text';
+import { FORM_COLUMNS, GRID, REPORTER_CELLS, SHEETS, colLetter, makeLocator, type ProjectField, type ReporterField } from './contract';
+import { interpretCell, type CellKind, type RawCell } from './cells';
+import { rejected, summarize, type ParseResult } from './result';
+
+export const READ_MSG = {
+  formula: (label: string) => `${label}单元格里是公式，请直接填写内容（系统不读取公式）`,
+  unknownId: (id: string) => `《细则自评》A 列的编号 ${id} 不在评分细则中：请不要修改编号列`,
+  missingId: (id: string) => `《细则自评》中缺少细则 ${id} 所在的行：请使用联盟下发的申报工作簿`,
+  hashDiffers: (edition: string) => `工作簿中的细则文字与系统中的 ${edition} 版不完全一致，已按细则编号读取`,
+  noEdition: '工作簿缺少评分细则版本信息（隐藏的 _meta 表）：请使用联盟下发的申报工作簿',
+} as const;
+
+export interface Grid {
+  name: string;
+  cell(address: string): RawCell;
+}
+
+export interface Area {
+  grid: Grid;
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+export interface UnitLayout {
+  meta: Record<string, string>;
+  form: Area;
+  answers: Area;
+  notes?: Area;
+  /** Where each reporter field is (defined name or the contract's cell). */
+  reporter: Partial<Record<ReporterField, { grid: Grid; address: string }>>;
+  /** Sheet of the ID column (the answers' sheet unless a name points elsewhere). */
+  ids?: Grid;
+  source: 'xlsx' | 'addin';
+}
+
+const DATE_FIELDS = new Set<string>(['startDate', 'endDate', 'date']);
+const kindOf = (field: ProjectField | ReporterField): CellKind =>
+  field === 'phone' ? 'phone' : DATE_FIELDS.has(field) ? 'date' : field === 'seq' ? 'int' : 'text';
+
+export function assembleUnit(layout: UnitLayout): ParseResult {
+  const { meta, form, answers, notes } = layout;
+  const edition = meta.rubricEdition;
+  if (!edition) return rejected(READ_MSG.noEdition);
+  const rubric = rubricForEdition(edition);
+  if (!rubric) return rejected(MSG.edition(edition), 'rubric.edition');
+  const cellIssues: Issue[] = [];
+  if (meta.rubricHash && meta.rubricHash !== rubric.hash) {
+    cellIssues.push({ severity: 'warning', sheet: SHEETS.answers, field: 'rubric.hash', message: READ_MSG.hashDiffers(edition) });
+  }
+  const read = (grid: Grid, address: string, kind: CellKind, label: string): string => {
+    const r = interpretCell(grid.cell(address), kind);
+    if (r.formula) cellIssues.push({ severity: 'error', sheet: grid.name, cell: address, field: 'cell', message: READ_MSG.formula(label) });
+    if (r.numericPhone) cellIssues.push({ severity: 'warning', sheet: grid.name, cell: address, field: 'cell', message: MSG.phoneNotText(label) });
+    return r.value;
+  };
+
+  const reporter: Record<string, string> = {};
+  for (const r of REPORTER_CELLS) {
+    const at = layout.reporter[r.field] ?? { grid: form.grid, address: r.cell };
+    reporter[r.field] = read(at.grid, at.address, kindOf(r.field), r.label);
+  }
+
+  // Criterion of each answer row, read from the ID column (never assumed from the order).
+  const idGrid = layout.ids ?? answers.grid;
+  const rowIds: Array<string | undefined> = [];
+  for (let i = 0; i <= answers.bottom - answers.top; i++) {
+    const address = `${GRID.idCol}${answers.top + i}`;
+    const id = cleanText(interpretCell(idGrid.cell(address)).value);
+    if (!rubric.byId.has(id)) {
+      cellIssues.push({ severity: 'error', sheet: idGrid.name, cell: address, field: 'rs_ids', message: READ_MSG.unknownId(id || '（空）') });
+      rowIds.push(undefined);
+    } else rowIds.push(id);
+  }
+  for (const c of rubric.criteria) {
+    if (!rowIds.includes(c.id)) cellIssues.push({ severity: 'error', sheet: answers.grid.name, field: 'rs_ids', message: READ_MSG.missingId(c.id) });
+  }
+
+  const slots = answers.right - answers.left + 1;
+  const projects: Array<Record<string, unknown>> = [];
+  const usedSlots: number[] = [];
+  for (let slot = 0; slot < slots; slot++) {
+    const row = form.top + slot;
+    const fields: Record<string, string> = {};
+    for (const [i, c] of FORM_COLUMNS.entries()) fields[c.field] = read(form.grid, `${colLetter(form.left + i)}${row}`, kindOf(c.field), c.sub ?? c.header);
+    const answerMap: Record<string, string> = {};
+    const noteMap: Record<string, string> = {};
+    const col = colLetter(answers.left + slot);
+    rowIds.forEach((id, i) => {
+      if (!id) return;
+      const a = cleanText(read(answers.grid, `${col}${answers.top + i}`, 'text', `细则 ${id} 自评`));
+      if (a) answerMap[id] = a;
+      if (notes) {
+        const n = cleanText(read(notes.grid, `${colLetter(notes.left + slot)}${notes.top + i}`, 'text', `细则 ${id} 佐证说明`));
+        if (n) noteMap[id] = n;
+      }
+    });
+    const hasContent = FORM_COLUMNS.some((c) => c.field !== 'seq' && cleanText(fields[c.field])) || Object.keys(answerMap).length > 0;
+    if (!hasContent) continue;
+    const { seq, remark, ...rest } = fields;
+    projects.push({ seq: cleanText(seq) === '' ? slot + 1 : seq, ...rest, ...(cleanText(remark) ? { remark } : {}), answers: answerMap, notes: noteMap });
+    usedSlots.push(slot);
+  }
+
+  const draft = {
+    schema: SUBMISSION_SCHEMA_ID,
+    submissionId: meta.submissionId,
+    rubric: { edition: rubric.edition, hash: rubric.hash },
+    reporter: { ...reporter, ...(cleanText(reporter.date) ? {} : { date: undefined }) },
+    projects,
+    source: layout.source,
+  };
+  const locate = makeLocator(rubric, usedSlots);
+  const validation = validateSubmission(draft, rubric, locate);
+  // A formula cell already has its own issue; “请填写…” on the same cell would only confuse.
+  const formulaCells = new Set(cellIssues.filter((i) => i.field === 'cell' && i.severity === 'error').map((i) => `${i.sheet}!${i.cell}`));
+  const issues = [...cellIssues, ...validation.issues.filter((i) => !formulaCells.has(`${i.sheet}!${i.cell}`))];
+  projects.forEach((p, i) => {
+    if (Object.keys(p.answers as object).length === 0) {
+      issues.push(makeIssue(draft, ['projects', i, 'answers'], `尚未自评：请在《细则自评》第 ${colLetter(answers.left + usedSlots[i]!)} 列逐条选择`, 'warning', locate));
+    }
+  });
+  const scores = projects.map((p) => scoreProject(validAnswers(p.answers as Record<string, string>), rubric));
+  const hasError = issues.some((i) => i.severity === 'error');
+  return { kind: 'unit', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues, projects: summarize(projects) };
+}
+
+function validAnswers(answers: Record<string, string>): Partial<Record<string, AnswerOption>> {
+  const out: Partial<Record<string, AnswerOption>> = {};
+  for (const [id, a] of Object.entries(answers)) if ((ANSWER_OPTIONS as readonly string[]).includes(a)) out[id] = a as AnswerOption;
+  return out;
+}
