@@ -10,7 +10,7 @@ require('esbuild')
     bundle: true,
     outfile: path.join(root, 'addin', 'dist', 'taskpane.js'),
     platform: 'browser',
-    target: ['es2019', 'chrome90', 'edge90', 'safari13'],
+    target: 'es2020',
     format: 'iife',
     minify: true,
     sourcemap: true,

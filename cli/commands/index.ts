@@ -5,7 +5,8 @@ import { registerTemplate } from './template';
 import { registerScore } from './score';
 import { registerMerge } from './merge';
 import { registerServe } from './serve';
+import { registerManifest } from './manifest';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerRubric, registerTemplate, registerScore, registerMerge, registerServe];
+export const commands: Register[] = [registerRubric, registerTemplate, registerScore, registerMerge, registerServe, registerManifest];

@@ -1,0 +1,65 @@
+/** The task pane's calls to the redsite server (same origin as the pane). Errors become Chinese messages. */
+import type { Issue } from '../../core/issues';
+
+const TOKEN_KEY = 'redsite.token';
+
+export const session = {
+  get token(): string {
+    try {
+      return localStorage.getItem(TOKEN_KEY) ?? '';
+    } catch {
+      return '';
+    }
+  },
+  set token(value: string) {
+    try {
+      if (value) localStorage.setItem(TOKEN_KEY, value);
+      else localStorage.removeItem(TOKEN_KEY);
+    } catch {
+      // Storage can be disabled in some Office hosts; the token then lasts for this session only.
+    }
+  },
+};
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly issues: Issue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export const OFFLINE = '无法连接服务器：请检查网络后再点一次“同步到服务器”。您填写的内容都保存在工作簿里，不会丢失。';
+
+async function request(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (session.token) headers.set('authorization', `Bearer ${session.token}`);
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers });
+  } catch {
+    throw new ApiError(OFFLINE, 0);
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { error?: string; issues?: Issue[] };
+    throw new ApiError(body.error ?? `服务器返回错误（${res.status}）`, res.status, body.issues ?? []);
+  }
+  return res;
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  return (await request(path)).json() as Promise<T>;
+}
+
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  return (await request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<T>;
+}
+
+export async function getBase64(path: string): Promise<string> {
+  const bytes = new Uint8Array(await (await request(path)).arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}

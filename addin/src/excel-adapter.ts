@@ -1,0 +1,162 @@
+/**
+ * The only place that talks to Office.js: reads the unit workbook's cells into the core's reader (assembleUnit),
+ * inserts the template, selects a cell, watches edits, and writes the 本区汇总 sheet. Everything else — validation,
+ * scoring, messages — comes from core/.
+ */
+import { assembleUnit, type Grid } from '../../core/workbook/assemble';
+import { FORM, FORM_COLUMNS, GRID, META, SHEETS, colLetter, formRow } from '../../core/workbook/contract';
+import type { RawCell } from '../../core/workbook/cells';
+import type { ParseResult } from '../../core/workbook/result';
+import { currentRubric } from '../../core/rubric';
+
+/** Sheets of the unit workbook that are not there yet → the user should create the workbook first. */
+export class NotAUnitWorkbook extends Error {}
+
+function gridOf(name: string, top: number, left: number, values: unknown[][], formulas: unknown[][]): Grid {
+  return {
+    name,
+    cell(address: string): RawCell {
+      const m = /^([A-Z]+)(\d+)$/.exec(address);
+      if (!m) return { value: null };
+      const col = [...m[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+      const r = Number(m[2]) - top;
+      const c = col - left;
+      const f = formulas[r]?.[c];
+      if (typeof f === 'string' && f.startsWith('=')) return { value: null, formula: true };
+      const v = values[r]?.[c];
+      return { value: v === '' ? null : (v as RawCell['value']) };
+    },
+  };
+}
+
+/** Reads the open workbook through the contract's fixed positions and returns what the server would say of it. */
+export async function readUnitWorkbook(): Promise<ParseResult> {
+  return Excel.run(async (context) => {
+    const sheets = context.workbook.worksheets;
+    const meta = sheets.getItemOrNullObject(SHEETS.meta);
+    const form = sheets.getItemOrNullObject(SHEETS.form);
+    const answers = sheets.getItemOrNullObject(SHEETS.answers);
+    const notes = sheets.getItemOrNullObject(SHEETS.notes);
+    await context.sync();
+    if (meta.isNullObject || form.isNullObject || answers.isNullObject) throw new NotAUnitWorkbook('当前工作簿还没有申报表：请先点击“新建申报工作簿”');
+    const metaRange = meta.getRange(`${META.keyCol}1:${META.valueCol}10`);
+    metaRange.load('values');
+    await context.sync();
+    const metaValues: Record<string, string> = {};
+    for (const [k, v] of metaRange.values as unknown[][]) if (k) metaValues[String(k)] = String(v ?? '');
+    const rubric = currentRubric();
+    const projects = Math.max(1, Number(metaValues.projects) || 10);
+    const lastGridCol = colLetter(GRID.firstProjectCol + projects - 1);
+    const lastGridRow = GRID.firstRow + rubric.criteria.length - 1;
+    const formRange = form.getRange(`A1:${FORM.lastCol}${formRow(projects - 1)}`);
+    const answerRange = answers.getRange(`A1:${lastGridCol}${lastGridRow}`);
+    const noteRange = notes.isNullObject ? undefined : notes.getRange(`A1:${lastGridCol}${lastGridRow}`);
+    for (const r of [formRange, answerRange, noteRange]) r?.load('values, formulas');
+    await context.sync();
+    const g = (name: string, r: Excel.Range) => gridOf(name, 1, 1, r.values, r.formulas);
+    const formGrid = g(SHEETS.form, formRange);
+    const answerGrid = g(SHEETS.answers, answerRange);
+    return assembleUnit({
+      meta: metaValues,
+      form: { grid: formGrid, top: FORM.firstRow, left: 1, bottom: formRow(projects - 1), right: FORM_COLUMNS.length },
+      answers: { grid: answerGrid, top: GRID.firstRow, left: GRID.firstProjectCol, bottom: lastGridRow, right: GRID.firstProjectCol + projects - 1 },
+      ...(noteRange ? { notes: { grid: g(SHEETS.notes, noteRange), top: GRID.firstRow, left: GRID.firstProjectCol, bottom: lastGridRow, right: GRID.firstProjectCol + projects - 1 } } : {}),
+      reporter: {},
+      source: 'addin',
+    });
+  });
+}
+
+export function canInsertSheets(): boolean {
+  return Office.context.requirements.isSetSupported('ExcelApi', '1.13');
+}
+
+export function canCreateWorkbook(): boolean {
+  return Office.context.requirements.isSetSupported('ExcelApi', '1.8');
+}
+
+/** Inserts the template's sheets into the open workbook (ExcelApi 1.13). */
+export async function insertTemplate(base64: string): Promise<void> {
+  await Excel.run(async (context) => {
+    const existing = context.workbook.worksheets.getItemOrNullObject(SHEETS.form);
+    await context.sync();
+    if (!existing.isNullObject) throw new Error('当前工作簿已经有《申报表》：如需重新开始，请新建一个空白工作簿');
+    context.workbook.insertWorksheetsFromBase64(base64);
+    await context.sync();
+    const form = context.workbook.worksheets.getItem(SHEETS.form);
+    form.activate();
+    form.getRange('B3').select();
+    await context.sync();
+  });
+}
+
+/** Opens a workbook (template or master) as a new Excel window (ExcelApi 1.8). */
+export async function openWorkbook(base64: string): Promise<void> {
+  await Excel.createWorkbook(base64);
+}
+
+export async function selectCell(sheet: string, cell?: string): Promise<void> {
+  await Excel.run(async (context) => {
+    const ws = context.workbook.worksheets.getItem(sheet);
+    ws.activate();
+    if (cell) ws.getRange(cell).select();
+    await context.sync();
+  });
+}
+
+/** Calls `handler` when any cell of the unit workbook changes. */
+export async function watchChanges(handler: () => void): Promise<void> {
+  await Excel.run(async (context) => {
+    for (const name of [SHEETS.form, SHEETS.answers, SHEETS.notes]) {
+      const ws = context.workbook.worksheets.getItemOrNullObject(name);
+      await context.sync();
+      if (!ws.isNullObject) ws.onChanged.add(async () => handler());
+    }
+    await context.sync();
+  });
+}
+
+export const DISTRICT_SHEET = '本区汇总';
+
+export interface DistrictRow {
+  values: Array<string | number>;
+}
+
+/** Writes (or rewrites) the 本区汇总 sheet: a table, a 得分率 chart, then the units not yet submitted. */
+export async function writeDistrictSheet(header: string[], rows: Array<Array<string | number>>, missing: Array<[string, string, string]>, title: string): Promise<void> {
+  await Excel.run(async (context) => {
+    const old = context.workbook.worksheets.getItemOrNullObject(DISTRICT_SHEET);
+    await context.sync();
+    if (!old.isNullObject) old.delete();
+    const ws = context.workbook.worksheets.add(DISTRICT_SHEET);
+    ws.getRange('A1').values = [[title]];
+    ws.getRange('A1').format.font.bold = true;
+    const last = colLetter(header.length);
+    const table = ws.getRange(`A3:${last}${3 + rows.length}`);
+    table.numberFormat = [header.map(() => '@'), ...rows.map((r) => r.map((v) => (typeof v === 'number' ? 'General' : '@')))];
+    table.values = [header, ...rows];
+    const head = ws.getRange(`A3:${last}3`);
+    head.format.fill.color = '#C00000';
+    head.format.font.color = '#FFFFFF';
+    head.format.font.bold = true;
+    const rateCol = colLetter(header.indexOf('得分率') + 1);
+    const nameCol = colLetter(header.indexOf('项目名称') + 1);
+    if (rows.length > 0) {
+      ws.getRange(`${rateCol}4:${rateCol}${3 + rows.length}`).numberFormat = rows.map(() => ['0.0%']);
+      const chart = ws.charts.add(Excel.ChartType.barClustered, ws.getRange(`${rateCol}3:${rateCol}${3 + rows.length}`), Excel.ChartSeriesBy.columns);
+      chart.title.text = '各项目得分率';
+      chart.series.getItemAt(0).setXAxisValues(ws.getRange(`${nameCol}4:${nameCol}${3 + rows.length}`));
+      chart.top = 20 * (rows.length + 6);
+      chart.left = 10;
+    }
+    const start = 5 + rows.length;
+    ws.getRange(`A${start}`).values = [[missing.length ? `尚未报送的单位（${missing.length} 个）` : '名单中的单位均已报送']];
+    ws.getRange(`A${start}`).format.font.bold = true;
+    if (missing.length) {
+      ws.getRange(`A${start + 1}:C${start + 1 + missing.length}`).values = [['单位名称', '联系人', '电话'], ...missing];
+    }
+    ws.getRange(`A3:${last}3`).format.autofitColumns();
+    ws.activate();
+    await context.sync();
+  });
+}

@@ -1,0 +1,249 @@
+/**
+ * The task pane: 填报 (create, check, live score, sync), 旗县区 (一键汇总) and 秘书处 (下载总表). UI only: Office.js
+ * is behind excel-adapter, validation and scoring come from core/.
+ */
+import { formatRate } from '../../core/score';
+import type { Issue } from '../../core/issues';
+import type { ParseResult } from '../../core/workbook/result';
+import { FORM_HEADERS } from '../../core/workbook/contract';
+import type { Submission } from '../../core/schema';
+import type { ProjectScore } from '../../core/score';
+import * as excel from './excel-adapter';
+import { ApiError, getBase64, getJson, postJson, session } from './api';
+
+interface Me { name: string; role: 'secretariat' | 'district' | 'unit'; roleLabel: string; district?: string; unit?: string }
+interface StoreResult { id: string; version: number; unchanged: boolean; state: string; late: boolean }
+interface Detail { id: string; unit: string; district: string; state: string; version: number; returnReason?: string; submission: Submission; scores: ProjectScore[]; updatedAt: string }
+
+const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector(sel) as T;
+const $$ = (sel: string) => Array.from(document.querySelectorAll<HTMLElement>(sel));
+
+function el(tag: string, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElement {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+function status(text: string, kind: 'info' | 'ok' | 'error' = 'info'): void {
+  const s = $('#status');
+  s.textContent = text;
+  s.className = `status ${kind === 'info' ? '' : kind}`;
+  s.hidden = !text;
+}
+
+let me: Me | undefined;
+let last: ParseResult | undefined;
+
+function showTab(name: string): void {
+  $$('.tabs button').forEach((b) => b.setAttribute('aria-selected', String(b.dataset.tab === name)));
+  $$('[data-panel]').forEach((p) => (p.hidden = p.dataset.panel !== name));
+  if (name === 'secretariat') void loadRoster();
+}
+
+function renderIssues(result: ParseResult): void {
+  const list = $('#issues');
+  const errors = result.issues.filter((i) => i.severity === 'error').length;
+  $('#check-summary').textContent = result.issues.length === 0 ? '没有发现问题' : `错误 ${errors} 个，提醒 ${result.issues.length - errors} 个（点击定位到单元格）`;
+  list.replaceChildren(
+    ...result.issues.map((i: Issue) => {
+      const where = i.sheet ? `${i.sheet}${i.cell ? `!${i.cell}` : ''}` : '';
+      const button = el('button', { type: 'button', 'data-sheet': i.sheet ?? '', 'data-cell': i.cell ?? '' }, `${i.severity === 'error' ? '错误' : '提醒'} ${where} ${i.message}`);
+      button.addEventListener('click', () => {
+        if (i.sheet) void excel.selectCell(i.sheet, i.cell).catch((e: Error) => status(e.message, 'error'));
+      });
+      return el('li', { class: i.severity }, button);
+    }),
+  );
+}
+
+function renderScores(result: ParseResult): void {
+  const box = $('#scores');
+  if (result.projects.length === 0) {
+    box.replaceChildren(el('p', { class: 'muted' }, '还没有填写项目。'));
+    return;
+  }
+  const rows = result.projects.map((p, i) => {
+    const s = result.scores[i]!;
+    return el('tr', { 'data-seq': String(p.seq) },
+      el('td', {}, `${p.seq}. ${p.projectName || '（未填项目名称）'}`),
+      el('td', { class: 'num' }, `${s.total}/${s.max}`),
+      el('td', { class: 'num' }, formatRate(s.rate)),
+      el('td', { class: 'num' }, formatRate(s.completion)),
+      el('td', { class: s.met ? 'yes' : 'no' }, s.met ? '具备' : `未达标：${s.sections.filter((x) => !x.met).map((x) => x.name).join('、')}`));
+  });
+  box.replaceChildren(el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, '项目'), el('th', {}, '得分'), el('th', {}, '得分率'), el('th', {}, '完成度'), el('th', {}, '七有一好八规范'))), el('tbody', {}, ...rows)));
+}
+
+async function refresh(showIssues: boolean): Promise<ParseResult | undefined> {
+  try {
+    last = await excel.readUnitWorkbook();
+    renderScores(last);
+    if (showIssues) renderIssues(last);
+    return last;
+  } catch (e) {
+    if (e instanceof excel.NotAUnitWorkbook) {
+      if (showIssues) status(e.message, 'error');
+      return undefined;
+    }
+    status(`读取工作簿失败：${(e as Error).message}`, 'error');
+    return undefined;
+  }
+}
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+function scheduleRefresh(): void {
+  clearTimeout(timer);
+  timer = setTimeout(() => void refresh(false), 400);
+}
+
+async function create(): Promise<void> {
+  const n = Math.min(50, Math.max(1, Number(($('#projects') as HTMLInputElement).value) || 10));
+  const url = `/api/v1/template.xlsx?projects=${n}`;
+  try {
+    status('正在生成申报工作簿…');
+    const base64 = await getBase64(url);
+    if (excel.canInsertSheets()) {
+      await excel.insertTemplate(base64);
+      await excel.watchChanges(scheduleRefresh);
+      status(`已插入申报工作簿（${n} 个项目）：请从《申报表》第 3 行开始填写`, 'ok');
+      await refresh(false);
+    } else if (excel.canCreateWorkbook()) {
+      await excel.openWorkbook(base64);
+      status('已在新窗口打开申报工作簿；请在新窗口中打开本加载项继续填写', 'ok');
+    } else {
+      ($('#template-download') as HTMLAnchorElement).href = url;
+      $('#create-fallback').hidden = false;
+      status('当前 Excel 版本不能直接插入工作表，请下载申报工作簿后打开', 'error');
+    }
+  } catch (e) {
+    status((e as Error).message, 'error');
+  }
+}
+
+async function signIn(token: string): Promise<void> {
+  session.token = token.trim();
+  try {
+    me = await getJson<Me>('/api/v1/me');
+  } catch (e) {
+    session.token = '';
+    me = undefined;
+    status((e as Error).message, 'error');
+    updateSession();
+    return;
+  }
+  status(`已登录：${me.name}（${me.roleLabel}）`, 'ok');
+  updateSession();
+}
+
+function updateSession(): void {
+  const signedIn = Boolean(me);
+  $('#sign-in').hidden = signedIn;
+  $('#sign-out').hidden = !signedIn;
+  ($('#sync') as HTMLButtonElement).disabled = !signedIn;
+  $('#who').textContent = me ? `${me.name} · ${me.roleLabel}` : '';
+  ($('[data-tab="district"]') as HTMLButtonElement).hidden = !(me && me.role !== 'unit');
+  ($('[data-tab="secretariat"]') as HTMLButtonElement).hidden = me?.role !== 'secretariat';
+}
+
+async function sync(): Promise<void> {
+  const result = await refresh(true);
+  if (!result) return;
+  const box = $('#sync-result');
+  if (!result.submission) {
+    status('还有错误没有修改，请按上面的问题清单逐条修改后再同步', 'error');
+    return;
+  }
+  try {
+    status('正在同步…');
+    const stored = await postJson<StoreResult>('/api/v1/submissions', result.submission);
+    const detail = await getJson<Detail>(`/api/v1/submissions/${encodeURIComponent(stored.id)}`);
+    box.hidden = false;
+    box.replaceChildren(
+      el('div', {}, stored.unchanged ? `内容没有变化，仍为第 ${stored.version} 版` : `已同步为第 ${stored.version} 版`),
+      el('div', {}, `状态：${detail.state}${stored.late ? '（逾期提交）' : ''}`),
+      ...(detail.returnReason ? [el('div', { class: 'reason' }, `退回原因：${detail.returnReason}`)] : []),
+    );
+    status(stored.unchanged ? '服务器上已是最新内容' : '同步成功', 'ok');
+  } catch (e) {
+    if (e instanceof ApiError && e.issues.length) renderIssues({ ...result, issues: e.issues });
+    status((e as Error).message, 'error');
+  }
+}
+
+async function consolidate(): Promise<void> {
+  try {
+    status('正在汇总…');
+    const { items } = await getJson<{ items: Array<{ id: string }> }>('/api/v1/submissions');
+    const details = await Promise.all(items.map((i) => getJson<Detail>(`/api/v1/submissions/${encodeURIComponent(i.id)}`)));
+    const roster = await getJson<{ items: Array<{ missing: Array<{ unit: string; contact: string; phone: string }> }> }>('/api/v1/roster');
+    const header = [...FORM_HEADERS, '项目名称', '所属旗县区', '填报单位', '得分', '满分', '得分率', '达标', '状态', '版本'];
+    const rows = details.flatMap((d) =>
+      d.submission.projects.map((p, i) => {
+        const s = d.scores[i]!;
+        return [p.seq, p.enterprise, `${p.projectName}；地址：${p.address}；规模：${p.scale}`, p.leader, p.phone, `${p.startDate}—${p.endDate}`, p.projectName, p.district, d.unit, s.total, s.max, s.rate, s.met ? '是' : '否', d.state, d.version] as Array<string | number>;
+      }),
+    );
+    const missing = roster.items.flatMap((r) => r.missing.map((m) => [m.unit, m.contact, m.phone] as [string, string, string]));
+    await excel.writeDistrictSheet(header, rows, missing, `${me?.district ?? '全市'}“红色工地”申报汇总（${new Date().toLocaleString('zh-CN', { hour12: false })}）`);
+    const box = $('#district-result');
+    box.hidden = false;
+    box.textContent = `已汇总 ${details.length} 份申报、${rows.length} 个项目；尚未报送 ${missing.length} 个单位`;
+    status('汇总完成：见工作表《本区汇总》', 'ok');
+  } catch (e) {
+    status((e as Error).message, 'error');
+  }
+}
+
+async function master(): Promise<void> {
+  try {
+    status('正在生成总表…');
+    const base64 = await getBase64('/api/v1/master.xlsx');
+    if (excel.canCreateWorkbook()) {
+      await excel.openWorkbook(base64);
+      status('总表已在新工作簿中打开', 'ok');
+    } else {
+      const a = el('a', { href: `data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,${base64}`, download: '红色工地申报总表.xlsx' });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      status('总表已下载', 'ok');
+    }
+  } catch (e) {
+    status((e as Error).message, 'error');
+  }
+}
+
+async function loadRoster(): Promise<void> {
+  try {
+    const r = await getJson<{ items: Array<{ district: string; expected: number; submitted: number; missing: Array<{ unit: string }> }> }>('/api/v1/roster');
+    $('#roster').replaceChildren(
+      ...(r.items.length ? r.items.map((d) => el('p', {}, `${d.district}：应报 ${d.expected}，已报 ${d.submitted}${d.missing.length ? `；未报：${d.missing.map((m) => m.unit).join('、')}` : ''}`)) : [el('p', { class: 'muted' }, '还没有导入报送名单')]),
+    );
+  } catch (e) {
+    status((e as Error).message, 'error');
+  }
+}
+
+Office.onReady(async () => {
+  $$('.tabs button').forEach((b) => b.addEventListener('click', () => showTab(b.dataset.tab!)));
+  $('#create').addEventListener('click', () => void create());
+  $('#check').addEventListener('click', () => void refresh(true));
+  $('#sign-in').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void signIn(($('#token') as HTMLInputElement).value);
+  });
+  $('#sign-out').addEventListener('click', () => {
+    session.token = '';
+    me = undefined;
+    updateSession();
+    showTab('fill');
+    status('已退出登录');
+  });
+  $('#sync').addEventListener('click', () => void sync());
+  $('#consolidate').addEventListener('click', () => void consolidate());
+  $('#master').addEventListener('click', () => void master());
+  updateSession();
+  if (session.token) await signIn(session.token);
+  if (await refresh(false)) await excel.watchChanges(scheduleRefresh);
+});

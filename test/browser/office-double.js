@@ -1,0 +1,121 @@
+// A test double of the Office.js subset the task pane uses, with an in-memory workbook. Served in place of
+// office.js by the browser test (after exceljs's browser build, which insertWorksheetsFromBase64 uses to read the
+// real template bytes). Test code drives it through window.__excelDouble: type(), read(), selected, created.
+(function () {
+  'use strict';
+  const sheets = new Map(); // name → { name, cells: Map<address, {value, formula}>, handlers: [] , visibility }
+  const pending = [];
+  const double = { selected: null, created: [], active: null, charts: [] };
+  window.__excelDouble = double;
+
+  // Requirement-set versions compare by their minor number (1.8 < 1.13).
+  const minor = (v) => Number(String(v).split('.')[1] || 0);
+  const colNum = (s) => [...s].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+  const colLetter = (n) => { let s = ''; for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s; return s; };
+  function parse(address) {
+    const [a, b] = address.replace(/\$/g, '').split(':');
+    const p = (x) => { const m = /^([A-Z]+)(\d+)$/.exec(x); return { col: colNum(m[1]), row: Number(m[2]) }; };
+    const from = p(a), to = p(b || a);
+    return { top: from.row, left: from.col, bottom: to.row, right: to.col };
+  }
+  function addSheet(name) {
+    if (sheets.has(name)) throw new Error(`ItemAlreadyExists: ${name}`);
+    const s = { name, cells: new Map(), handlers: [] };
+    sheets.set(name, s);
+    return s;
+  }
+  function fire(sheetName, address) {
+    const s = sheets.get(sheetName);
+    for (const h of s.handlers) Promise.resolve().then(() => h({ worksheetId: sheetName, address, changeType: 'RangeEdited' }));
+  }
+
+  function range(s, address) {
+    const box = parse(address);
+    const each = (fn) => { const out = []; for (let r = box.top; r <= box.bottom; r++) { const row = []; for (let c = box.left; c <= box.right; c++) row.push(fn(`${colLetter(c)}${r}`)); out.push(row); } return out; };
+    const setAll = (rows, key) => rows.forEach((row, i) => row.forEach((v, j) => {
+      const addr = `${colLetter(box.left + j)}${box.top + i}`;
+      const cell = s.cells.get(addr) || {};
+      if (key === 'value') s.cells.set(addr, { value: v, formula: null, format: cell.format });
+      else s.cells.set(addr, { ...cell, format: v });
+    }));
+    const fmt = { fill: {}, font: {}, autofitColumns() {} };
+    return {
+      address: `${s.name}!${address}`,
+      load() { return this; },
+      get values() { return each((a) => { const c = s.cells.get(a); return c && c.value !== undefined && c.value !== null ? c.value : ''; }); },
+      set values(rows) { setAll(rows, 'value'); },
+      get formulas() { return each((a) => { const c = s.cells.get(a); return c && c.formula ? `=${c.formula}` : c && c.value !== undefined && c.value !== null ? c.value : ''; }); },
+      set numberFormat(rows) { setAll(rows, 'format'); },
+      format: fmt,
+      select() { double.selected = { sheet: s.name, address }; },
+    };
+  }
+
+  function worksheet(s) {
+    return {
+      name: s.name,
+      isNullObject: false,
+      getRange: (address) => range(s, address),
+      activate() { double.active = s.name; },
+      delete() { sheets.delete(s.name); },
+      onChanged: { add(handler) { s.handlers.push(handler); return { remove() {} }; } },
+      charts: {
+        add(type, src, seriesBy) {
+          const chart = { type, source: src.address, seriesBy, title: {}, top: 0, left: 0, series: { getItemAt: () => ({ setXAxisValues(r) { chart.categories = r.address; } }) } };
+          double.charts.push(chart);
+          return chart;
+        },
+      },
+    };
+  }
+
+  async function insertFromBase64(b64) {
+    const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+    const wb = new window.ExcelJS.Workbook();
+    await wb.xlsx.load(bytes.buffer);
+    for (const ws of wb.worksheets) {
+      const s = addSheet(ws.name);
+      ws.eachRow({ includeEmpty: false }, (row) => row.eachCell({ includeEmpty: false }, (cell) => {
+        let v = cell.value;
+        let formula = null;
+        if (v && typeof v === 'object' && 'formula' in v) { formula = v.formula; v = v.result === undefined ? '' : v.result; }
+        else if (v instanceof Date) v = (v.getTime() - Date.UTC(1899, 11, 30)) / 86400000;
+        else if (v && typeof v === 'object' && 'richText' in v) v = v.richText.map((t) => t.text).join('');
+        s.cells.set(cell.address, { value: v, formula });
+      }));
+    }
+  }
+
+  const context = {
+    workbook: {
+      worksheets: {
+        getItem(name) { const s = sheets.get(name); if (!s) throw new Error(`ItemNotFound: ${name}`); return worksheet(s); },
+        getItemOrNullObject(name) { const s = sheets.get(name); return s ? worksheet(s) : { isNullObject: true }; },
+        add(name) { return worksheet(addSheet(name)); },
+      },
+      insertWorksheetsFromBase64(b64) { pending.push(insertFromBase64(b64)); },
+    },
+    async sync() { while (pending.length) await pending.shift(); },
+  };
+
+  double.type = (sheet, address, value) => {
+    const s = sheets.get(sheet);
+    if (!s) throw new Error(`no sheet ${sheet}`);
+    s.cells.set(address, { value, formula: typeof value === 'string' && value.startsWith('=') ? value.slice(1) : null });
+    fire(sheet, address);
+  };
+  double.read = (sheet, address) => range(sheets.get(sheet), address).values;
+  double.sheetNames = () => [...sheets.keys()];
+
+  window.Office = {
+    HostType: { Excel: 'Excel' },
+    context: { requirements: { isSetSupported: (set, version) => set === 'ExcelApi' && minor(version) <= minor(window.__excelApiVersion || '1.13') } },
+    onReady(cb) { const info = { host: 'Excel', platform: 'OfficeOnline' }; setTimeout(() => cb && cb(info), 0); return Promise.resolve(info); },
+  };
+  window.Excel = {
+    ChartType: { barClustered: 'BarClustered' },
+    ChartSeriesBy: { columns: 'Columns' },
+    run: async (fn) => fn(context),
+    createWorkbook: async (b64) => { double.created.push(b64); },
+  };
+})();
