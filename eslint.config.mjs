@@ -12,6 +12,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['addin/**/*.ts', 'addin/static/**/*.js', 'server/public/**/*.js'], languageOptions: { globals: { ...globals.browser, Office: 'readonly', Excel: 'readonly' } } },
+  { files: ['addin/**/*.ts', 'addin/static/**/*.js', 'server/public/**/*.js', 'test/browser/**/*.js'], languageOptions: { globals: { ...globals.browser, Office: 'readonly', Excel: 'readonly' } } },
   { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

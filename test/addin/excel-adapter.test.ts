@@ -1,0 +1,125 @@
+/**
+ * The Office.js adapter against office-addin-mock: reading a filled unit workbook through ranges (values and
+ * formulas), issue → cell selection, and the 本区汇总 sheet's contents.
+ */
+import ExcelJS from 'exceljs';
+import { OfficeMockObject } from 'office-addin-mock';
+import { buildTemplate } from '../../core/workbook/build';
+import { parseWorkbook } from '../../core/workbook/parse';
+import { SHEETS } from '../../core/workbook/contract';
+import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
+import { randomAnswers, seeded } from '../helpers/fixtures';
+import { readUnitWorkbook, selectCell, writeDistrictSheet, DISTRICT_SHEET } from '../../addin/src/excel-adapter';
+
+type Grid = unknown[][];
+
+/** values/formulas of a rectangle A1:… of an exceljs sheet, as Office.js would report them. */
+function office(ws: ExcelJS.Worksheet, rows: number, cols: number): { values: Grid; formulas: Grid } {
+  const values: Grid = [];
+  const formulas: Grid = [];
+  for (let r = 1; r <= rows; r++) {
+    const vr: unknown[] = [];
+    const fr: unknown[] = [];
+    for (let c = 1; c <= cols; c++) {
+      const v = ws.getCell(r, c).value;
+      if (v && typeof v === 'object' && 'formula' in v) {
+        vr.push(v.result ?? '');
+        fr.push(`=${v.formula}`);
+      } else {
+        const plain = v instanceof Date ? (v.getTime() - Date.UTC(1899, 11, 30)) / 86400000 : (v ?? '');
+        vr.push(plain);
+        fr.push(plain);
+      }
+    }
+    values.push(vr);
+    formulas.push(fr);
+  }
+  return { values, formulas };
+}
+
+function install(mockData: Record<string, unknown>) {
+  const context = new OfficeMockObject(mockData);
+  (globalThis as Record<string, unknown>).Excel = { run: async (cb: (c: unknown) => unknown) => cb(context), ChartType: { barClustered: 'BarClustered' }, ChartSeriesBy: { columns: 'Columns' } };
+  return context;
+}
+
+// Worksheets come back as plain objects: office-addin-mock only reports isNullObject after an explicit load, while
+// Office.js sets it on every sync.
+async function workbookMock(file: Buffer) {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(file as unknown as ArrayBuffer);
+  const loaded: string[] = [];
+  const sheet = (name: string, rows: number, cols: number) => ({
+    isNullObject: false,
+    getRange: (address: string) => ({ address, load: (what: string) => loaded.push(`${name}!${address} ${what}`), ...office(wb.getWorksheet(name)!, rows, cols) }),
+  });
+  const sheets: Record<string, unknown> = {
+    [SHEETS.meta]: sheet(SHEETS.meta, 10, 2),
+    [SHEETS.form]: sheet(SHEETS.form, 9, 11),
+    [SHEETS.answers]: sheet(SHEETS.answers, 58, 7),
+    [SHEETS.notes]: sheet(SHEETS.notes, 58, 7),
+  };
+  return { loaded, data: { workbook: { worksheets: { getItemOrNullObject: (name: string) => sheets[name] ?? { isNullObject: true } } } } };
+}
+
+test('reads a filled workbook through Office ranges into the same Submission as the file parser', async () => {
+  const answers = randomAnswers(seeded(9));
+  const file = await fillWorkbook(await buildTemplate({ projects: 3 }), REPORTER, [{ fields: projectFields(1), answers, notes: { 'A01-1': '照片' } }]);
+  const mock = await workbookMock(file);
+  install(mock.data);
+  const viaOffice = await readUnitWorkbook();
+  expect(mock.loaded).toEqual(['_meta!A1:B10 values', '申报表!A1:K9 values, formulas', '细则自评!A1:G58 values, formulas', '佐证说明!A1:G58 values, formulas']);
+  const viaFile = await parseWorkbook(file);
+  expect(viaOffice.issues.filter((i) => i.severity === 'error')).toEqual([]);
+  expect(viaOffice.submission).toEqual({ ...viaFile.submission, source: 'addin' });
+  expect(viaOffice.scores).toEqual(viaFile.scores);
+});
+
+test('a formula typed into an input cell is reported at its cell', async () => {
+  const file = await fillWorkbook(await buildTemplate({ projects: 3 }), REPORTER, [{ fields: projectFields(1) }], (wb) => {
+    wb.getWorksheet(SHEETS.form)!.getCell('F7').value = { formula: 'A1&"x"', result: '1x' } as ExcelJS.CellFormulaValue;
+  });
+  install((await workbookMock(file)).data);
+  const r = await readUnitWorkbook();
+  expect(r.submission).toBeUndefined();
+  expect(r.issues).toContainEqual(expect.objectContaining({ sheet: '申报表', cell: 'F7', message: '负责人单元格里是公式，请直接填写内容（系统不读取公式）' }));
+});
+
+test('issue → cell selection activates the sheet and selects the cell', async () => {
+  const calls: string[] = [];
+  install({
+    workbook: {
+      worksheets: {
+        sheet: { activate: () => calls.push('activate'), getRange: (a: string) => ({ select: () => calls.push(`select ${a}`) }) },
+        getItem: function (this: { sheet: unknown }, name: string) {
+          calls.push(`getItem ${name}`);
+          return this.sheet;
+        },
+      },
+    },
+  });
+  await selectCell('申报表', 'G7');
+  expect(calls).toEqual(['getItem 申报表', 'activate', 'select G7']);
+});
+
+test('本区汇总: header, rows, 得分率 format, chart on 得分率, roster of missing units', async () => {
+  const written: Record<string, { values?: unknown; numberFormat?: unknown }> = {};
+  const charts: Array<{ type: string; source: string }> = [];
+  const range = (address: string) => {
+    const r = { address, format: { fill: {}, font: {}, autofitColumns: () => undefined }, values: undefined as unknown, numberFormat: undefined as unknown };
+    written[address] = r;
+    return r;
+  };
+  const ws = {
+    getRange: range,
+    activate: () => undefined,
+    charts: { add: (type: string, src: { address: string }) => (charts.push({ type, source: src.address }), { title: {}, series: { getItemAt: () => ({ setXAxisValues: () => undefined }) } }) },
+  };
+  install({ workbook: { worksheets: { getItemOrNullObject: () => ({ isNullObject: true }), add: (name: string) => (expect(name).toBe(DISTRICT_SHEET), ws) } } });
+  const header = ['序号', '企业名称', '项目名称', '得分率'];
+  await writeDistrictSheet(header, [[1, '甲公司', '甲项目', 0.5], [2, '乙公司', '乙项目', 1]], [['丙公司', '周', '0472-4123456']], '东河区汇总');
+  expect(written['A3:D5']!.values).toEqual([header, [1, '甲公司', '甲项目', 0.5], [2, '乙公司', '乙项目', 1]]);
+  expect(written['D4:D5']!.numberFormat).toEqual([['0.0%'], ['0.0%']]);
+  expect(charts).toEqual([{ type: 'BarClustered', source: 'D3:D5' }]);
+  expect(written['A8:C9']!.values).toEqual([['单位名称', '联系人', '电话'], ['丙公司', '周', '0472-4123456']]);
+});
