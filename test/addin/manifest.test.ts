@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
-// The package's main entry pulls in an ESM-only dependency that jest cannot load; the reader itself does not.
-import { OfficeAddinManifest } from 'office-addin-manifest/lib/manifestOperations';
+// office-addin-manifest's entry points pull in ESM-only packages that jest cannot load; its XML reader does not.
+import { ManifestHandlerXml } from 'office-addin-manifest/lib/manifestHandler/manifestHandlerXml';
 import { buildManifest, ADDIN_ID, DEFAULT_ORIGIN, checkOrigin } from '../../server/manifest';
 import { testServer, type TestServer } from '../helpers/server';
 
@@ -25,7 +25,7 @@ test('well-formed XML (xmllint)', () => {
 });
 
 test('office-addin-manifest reads it: ID, names, locale, host', async () => {
-  const info = await OfficeAddinManifest.readManifestFile(repoManifest);
+  const info = await new ManifestHandlerXml(repoManifest).parseManifest();
   expect(info).toMatchObject({ id: ADDIN_ID, displayName: '红色工地申报', defaultLocale: 'zh-CN', providerName: '包头企业党建联盟', hosts: ['Workbook'] });
   expect(info.description).toContain('七有一好八规范');
 });
@@ -34,7 +34,7 @@ test('OfficeApp children in schema order; TaskPaneApp with ExcelApi 1.7 and a ri
   const doc = new DOMParser().parseFromString(buildManifest('https://redsite.example.cn:8443'), 'text/xml');
   const app = doc.documentElement!;
   expect(app.getAttribute('xsi:type')).toBe('TaskPaneApp');
-  const children = Array.from(app.childNodes).filter((n) => n.nodeType === 1).map((n) => (n as Element).tagName);
+  const children = Array.from(app.childNodes).filter((n) => n.nodeType === 1).map((n) => (n as unknown as Element).tagName);
   expect(children).toEqual(['Id', 'Version', 'ProviderName', 'DefaultLocale', 'DisplayName', 'Description', 'IconUrl', 'HighResolutionIconUrl', 'SupportUrl', 'AppDomains', 'Hosts', 'Requirements', 'DefaultSettings', 'Permissions', 'VersionOverrides']);
   const set = doc.getElementsByTagName('Set')[0]!;
   expect([set.getAttribute('Name'), set.getAttribute('MinVersion')]).toEqual(['ExcelApi', '1.7']);
