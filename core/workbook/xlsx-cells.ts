@@ -97,12 +97,16 @@ function readSheet(xml: string, strings: string[]): Map<string, RawCell> {
 
 /** Opens an xlsx already checked by the guard. Returns undefined when it is not a zip with a workbook part. */
 export function openXlsx(data: Uint8Array): XlsxBook | undefined {
-  let parts: Record<string, Uint8Array>;
-  try {
-    parts = unzipSync(data, { filter: (f) => /^xl\/(workbook\.xml|_rels\/workbook\.xml\.rels|sharedStrings\.xml|worksheets\/[^/]+\.xml)$/.test(f.name) });
-  } catch {
-    return undefined;
-  }
+  // Inflate lazily: the workbook parts now, each sheet (and the shared strings) only when it is read.
+  const inflate = (names: string[]): Record<string, Uint8Array> | undefined => {
+    try {
+      return unzipSync(data, { filter: (f) => names.includes(f.name) });
+    } catch {
+      return undefined;
+    }
+  };
+  const parts = inflate(['xl/workbook.xml', 'xl/_rels/workbook.xml.rels']);
+  if (!parts) return undefined;
   const workbook = parts['xl/workbook.xml'];
   const rels = parts['xl/_rels/workbook.xml.rels'];
   if (!workbook || !rels) return undefined;
@@ -142,15 +146,15 @@ export function openXlsx(data: Uint8Array): XlsxBook | undefined {
     sheetNames: [...sheetParts.keys()],
     definedNames,
     sheet(name) {
+      const cached = cache.get(name);
+      if (cached) return cached;
       const part = sheetParts.get(name);
-      const bytes = part ? parts[part] : undefined;
-      if (!bytes) return undefined;
-      let cells = cache.get(name);
-      if (!cells) {
-        strings ??= sharedStrings(parts['xl/sharedStrings.xml'] ? strFromU8(parts['xl/sharedStrings.xml']) : undefined);
-        cells = readSheet(strFromU8(bytes), strings);
-        cache.set(name, cells);
-      }
+      const got = part ? inflate(strings ? [part] : [part, 'xl/sharedStrings.xml']) : undefined;
+      const bytes = part ? got?.[part] : undefined;
+      if (!bytes || !got) return undefined;
+      strings ??= sharedStrings(got['xl/sharedStrings.xml'] ? strFromU8(got['xl/sharedStrings.xml']) : undefined);
+      const cells = readSheet(strFromU8(bytes), strings);
+      cache.set(name, cells);
       return cells;
     },
   };
