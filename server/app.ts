@@ -10,7 +10,7 @@ import { rateLimit } from 'express-rate-limit';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from './context';
-import { requireAuth } from './auth';
+import { authenticate, bearer, requireAuth } from './auth';
 import { AppError, errorHandler } from './errors';
 import { submissionsRouter } from './routes/submissions';
 import { usersRouter, meRouter } from './routes/users';
@@ -57,11 +57,15 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
 
   const api = Router();
   api.use(rateLimit({ windowMs: 60_000, limit: ctx.limits.requestsPerMinute, standardHeaders: 'draft-8', legacyHeaders: false, message: { error: '请求过于频繁，请稍后再试', code: 'RATE_LIMITED' } }));
-  // Failed sign-ins per client: a guessing attacker is slowed down, a normal user never notices.
+  // Requests with a missing or wrong token, per client: a guessing attacker is slowed down; requests with a valid
+  // token never count (counting only failures *after* the response would let concurrent valid requests trip it).
   api.use(
     rateLimit({
       windowMs: 15 * 60_000, limit: ctx.limits.signInAttempts, standardHeaders: false, legacyHeaders: false,
-      requestWasSuccessful: (_req, res) => res.statusCode !== 401, skipSuccessfulRequests: true,
+      skip: (req) => {
+        const token = bearer(req.headers.authorization);
+        return !token || Boolean(authenticate(ctx.db, token));
+      },
       message: { error: '登录失败次数过多，请 15 分钟后再试', code: 'RATE_LIMITED' },
     }),
   );

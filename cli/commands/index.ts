@@ -6,7 +6,8 @@ import { registerScore } from './score';
 import { registerMerge } from './merge';
 import { registerServe } from './serve';
 import { registerManifest } from './manifest';
+import { registerBackup } from './backup';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerRubric, registerTemplate, registerScore, registerMerge, registerServe, registerManifest];
+export const commands: Register[] = [registerRubric, registerTemplate, registerScore, registerMerge, registerServe, registerManifest, registerBackup];

@@ -54,7 +54,11 @@ export function registerServe(program: Command): void {
         }
         tls = { key: fs.readFileSync(p.key), cert: fs.readFileSync(p.cert) };
       }
-      const server = await startServer({ host: opts.host, port: Number(opts.port), dataDir: opts.data, https: tls, deadline: opts.deadline, logLevel: opts.log });
+      const limits = {
+        ...(env.REDSITE_RATE_PER_MINUTE ? { requestsPerMinute: Number(env.REDSITE_RATE_PER_MINUTE) } : {}),
+        ...(env.REDSITE_UPLOAD_MB ? { uploadBytes: Number(env.REDSITE_UPLOAD_MB) * 1024 * 1024 } : {}),
+      };
+      const server = await startServer({ host: opts.host, port: Number(opts.port), dataDir: opts.data, https: tls, deadline: opts.deadline, logLevel: opts.log, limits });
       console.log(`redsite 服务已启动：${server.url}/`);
       console.log(`  看板：${server.url}/   加载项：${server.url}/addin/taskpane.html   接口说明：${server.url}/api/v1/openapi.json`);
       console.log(`  数据目录：${server.dataDir}`);

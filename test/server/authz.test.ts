@@ -85,3 +85,19 @@ test('expired and revoked tokens → 401 in Chinese', async () => {
   const stored = s.db.prepare('SELECT token_hash FROM users').all() as Array<{ token_hash: string }>;
   expect(stored.some((u) => u.token_hash.includes(t.slice(3)))).toBe(false);
 });
+
+test('guessing tokens is throttled; many concurrent valid requests are not', async () => {
+  const limited = await testServer({ limits: { signInAttempts: 5 } });
+  try {
+    const ok = await Promise.all(Array.from({ length: 30 }, () => limited.call('GET', '/api/v1/me', { token: limited.admin })));
+    expect(ok.every((r) => r.status === 200)).toBe(true);
+    const guesses = [];
+    for (let i = 0; i < 7; i++) guesses.push((await limited.call<{ error: string }>('GET', '/api/v1/me', { token: `rs_guess${i}` })));
+    expect(guesses.slice(0, 5).map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
+    expect(guesses[6]!.status).toBe(429);
+    expect(guesses[6]!.body.error).toBe('登录失败次数过多，请 15 分钟后再试');
+    expect((await limited.call('GET', '/api/v1/me', { token: limited.admin })).status).toBe(200);
+  } finally {
+    await limited.close();
+  }
+});

@@ -1,0 +1,105 @@
+/**
+ * `npm run bench:server`: a bounded loopback load on a real server process — 50 concurrent clients upload 1,000
+ * workbooks (xlsx, multipart) while the master is exported — then checks that exactly 1,000 submissions are stored.
+ * Prints throughput, p50/p99 latency and the export time under load. Loopback only; stops by itself.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generate } from './fixtures';
+
+const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 1000);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
+const bin = path.join(__dirname, '..', '..', 'bin', 'redsite.js');
+
+function start(data: string): Promise<{ child: ChildProcess; url: string; token: string }> {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data, '--log', 'silent'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    // The default API rate limit (600/min per client) would throttle one machine sending 1,000 uploads.
+    env: { ...process.env, REDSITE_RATE_PER_MINUTE: String(UPLOADS * 10) },
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const url = /服务已启动：(http:\/\/[^/\s]+)\//.exec(out)?.[1];
+      const token = /\n\s+(rs_[A-Za-z0-9_-]+)\n/.exec(out)?.[1];
+      if (url && token) {
+        clearTimeout(timer);
+        resolve({ child, url, token });
+      }
+    });
+  });
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-bench-server-'));
+  console.log(`生成 ${UPLOADS} 个申报工作簿…`);
+  const files = await generate(path.join(dir, 'files'), UPLOADS);
+  const { child, url, token } = await start(path.join(dir, 'data'));
+  const auth = { authorization: `Bearer ${token}` };
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let next = 0;
+  const client = async () => {
+    while (next < files.length) {
+      const file = files[next++]!;
+      const form = new FormData();
+      form.append('file', new Blob([fs.readFileSync(file)]), path.basename(file));
+      const t = performance.now();
+      const res = await fetch(`${url}/api/v1/submissions`, { method: 'POST', headers: auth, body: form });
+      await res.arrayBuffer();
+      latencies.push(performance.now() - t);
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    }
+  };
+  const t0 = performance.now();
+  const uploads = Promise.all(Array.from({ length: CLIENTS }, client));
+  // Master exports while uploads continue.
+  const exports: number[] = [];
+  const exporter = (async () => {
+    while (next < files.length * 0.9) {
+      await new Promise((r) => setTimeout(r, 500));
+      const t = performance.now();
+      const res = await fetch(`${url}/api/v1/master.xlsx`, { headers: auth });
+      await res.arrayBuffer();
+      if (res.ok) exports.push(performance.now() - t);
+    }
+  })();
+  await uploads;
+  const seconds = (performance.now() - t0) / 1000;
+  await exporter;
+  const tFinal = performance.now();
+  const master = await fetch(`${url}/api/v1/master.xlsx`, { headers: auth });
+  const masterBytes = (await master.arrayBuffer()).byteLength;
+  const finalExport = performance.now() - tFinal;
+  const list = (await (await fetch(`${url}/api/v1/submissions`, { headers: auth })).json()) as { items: Array<{ id: string }> };
+  const stored = new Set(list.items.map((i) => i.id)).size;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('exit', r));
+  fs.rmSync(dir, { recursive: true, force: true });
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const lines = [
+    `| measure (${UPLOADS} uploads, ${CLIENTS} clients, loopback, ${os.cpus().length} cores) | value |`,
+    '|---|---:|',
+    `| throughput | ${(UPLOADS / seconds).toFixed(1)} uploads/s |`,
+    `| upload latency p50 | ${pct(sorted, 50).toFixed(0)} ms |`,
+    `| upload latency p99 | ${pct(sorted, 99).toFixed(0)} ms |`,
+    `| master export during uploads (median of ${exports.length}) | ${exports.length ? [...exports].sort((a, b) => a - b)[Math.floor(exports.length / 2)]!.toFixed(0) : '—'} ms |`,
+    `| master export after uploads (${UPLOADS * 3} projects, ${(masterBytes / 1024).toFixed(0)} KB) | ${finalExport.toFixed(0)} ms |`,
+    `| responses | ${[...statuses].map(([s, n]) => `${s}×${n}`).join(', ')} |`,
+    `| stored submissions | ${stored} of ${UPLOADS} (lost ${UPLOADS - stored}, duplicated ${list.items.length - stored}) |`,
+  ];
+  console.log(lines.join('\n'));
+  const file = path.join(__dirname, '..', '..', 'bench', 'results-server.md');
+  fs.writeFileSync(file, `# Server benchmark\n\nMeasured by \`npm run bench:server\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}).\n\n${lines.join('\n')}\n`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
