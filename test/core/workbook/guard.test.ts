@@ -1,7 +1,8 @@
 /** Hostile inputs, generated here (never committed): each is refused with a Chinese reason and the process lives on. */
-import { strToU8, strFromU8, unzipSync, zipSync } from 'fflate';
+import { strToU8 } from 'fflate';
+import { hostileFiles, HOSTILE_NAMES, type HostileCase } from '../../helpers/hostile';
 import { buildTemplate } from '../../../core/workbook/build';
-import { parseUntrusted, detectFormat, inspectZip, GUARD_MSG } from '../../../core/workbook/guard';
+import { parseUntrusted, detectFormat, inspectZip } from '../../../core/workbook/guard';
 import { ParsePool, POOL_MSG } from '../../../core/workbook/pool';
 import { withLimits } from '../../../core/limits';
 import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
@@ -10,40 +11,17 @@ jest.setTimeout(120_000);
 
 let good: Buffer;
 let pool: ParsePool;
+let cases: HostileCase[];
 beforeAll(async () => {
   good = await fillWorkbook(await buildTemplate({ projects: 3 }), REPORTER, [{ fields: projectFields(1), answers: { 'A01-1': '达到' } }]);
   pool = new ParsePool(withLimits());
+  cases = hostileFiles(good);
 });
 afterAll(() => pool.close());
 
-function repack(file: Uint8Array, edit: (parts: Record<string, Uint8Array>) => void): Uint8Array {
-  const parts = unzipSync(file);
-  edit(parts);
-  return zipSync(parts);
-}
-
-const utf16 = (s: string) => Buffer.from(s, 'utf16le');
-const cfb = (stream: string) => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504), utf16(stream), Buffer.alloc(1024)]);
-
-const cases: Array<[string, () => Uint8Array, string | RegExp]> = [
-  ['zip bomb (one huge entry, ratio ~1000:1)', () => zipSync({ '[Content_Types].xml': strToU8('<Types/>'), 'xl/worksheets/sheet1.xml': new Uint8Array(80 * 1024 * 1024).fill(32) }, { level: 9 }), /疑似压缩炸弹|解压后超过/],
-  ['zip bomb (many entries)', () => zipSync(Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`xl/media/x${i}.bin`, new Uint8Array(1)]))), '工作簿内部文件过多（3000 个，上限 2000）：文件可能已损坏或含有异常内容'],
-  ['XML entity expansion', () => repack(good, (p) => (p['xl/workbook.xml'] = strToU8(`<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>${strFromU8(p['xl/workbook.xml']!).replace(/^<\?xml[^>]*>/, '')}`))), GUARD_MSG.doctype('xl/workbook.xml')],
-  ['external entity', () => repack(good, (p) => (p['xl/sharedStrings.xml'] = strToU8('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><sst><si><t>&xxe;</t></si></sst>'))), GUARD_MSG.doctype('xl/sharedStrings.xml')],
-  ['1,048,576-row dimension', () => repack(good, (p) => (p['xl/worksheets/sheet2.xml'] = strToU8(strFromU8(p['xl/worksheets/sheet2.xml']!).replace(/<dimension ref="[^"]+"\/>/, '<dimension ref="A1:XFD1048576"/>')))), GUARD_MSG.dimension('xl/worksheets/sheet2.xml', 1048576, 16384)],
-  ['200,000 filled rows', () => zipSync({ 'xl/worksheets/sheet1.xml': strToU8(`<worksheet><sheetData>${Array.from({ length: 200_000 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${(i * 7919) % 100003}</v></c></row>`).join('')}</sheetData></worksheet>`) }), GUARD_MSG.rows('xl/worksheets/sheet1.xml', 20000)],
-  ['path traversal entry', () => zipSync({ '../../etc/cron.d/x': strToU8('x') }), GUARD_MSG.entryName('../../etc/cron.d/x')],
-  ['truncated zip', () => good.subarray(0, Math.floor(good.length / 2)), GUARD_MSG.corrupt],
-  ['random bytes named .xlsx', () => Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251), GUARD_MSG.unknown],
-  ['PDF named .xlsx', () => strToU8('%PDF-1.7\n1 0 obj<<>>endobj\n'), GUARD_MSG.pdf],
-  ['password-protected workbook (CFB EncryptedPackage)', () => cfb('EncryptionInfo'), GUARD_MSG.encrypted],
-  ['legacy .xls (CFB Workbook stream)', () => cfb('Workbook'), GUARD_MSG.xls],
-  ['empty file', () => new Uint8Array(0), GUARD_MSG.empty],
-  ['too large', () => new Uint8Array(21 * 1024 * 1024), /文件过大（21.0 MB），上限为 20.0 MB/],
-];
-
 describe('hostile files are refused with a Chinese reason; the process stays alive', () => {
-  test.each(cases)('%s', async (_name, make, expected) => {
+  test.each(HOSTILE_NAMES)('%s', async (name) => {
+    const [, make, expected] = cases.find((c) => c[0] === name)!;
     const before = process.memoryUsage().rss;
     const r = await parseUntrusted(make(), { fileName: 'upload.xlsx', pool });
     expect(r.kind).toBe('rejected');
