@@ -47,6 +47,11 @@ const MATRIX: Array<[string, () => string, (() => unknown) | undefined, Role[]]>
   ['GET', () => '/api/v1/audit', undefined, ['secretariat']],
   ['PUT', () => '/api/v1/settings', () => ({ deadline: '2024-05-24T23:59:00+08:00' }), ['secretariat']],
   ['POST', () => '/api/v1/submissions', () => validSubmission(), ['secretariat', 'district', 'unit']],
+  ['GET', () => `/api/v1/submissions/${foreign}/diff?from=1&to=1`, undefined, ['secretariat', 'otherDistrict']],
+  ['POST', () => `/api/v1/submissions/${foreign}/return`, () => ({ reason: '请补充材料' }), ['secretariat', 'otherDistrict']],
+  ['GET', () => `/api/v1/districts/${encodeURIComponent('青山区')}/workbook.xlsx`, undefined, ['secretariat', 'otherDistrict']],
+  ['GET', () => '/api/v1/settings', undefined, ['secretariat', 'district', 'otherDistrict', 'unit', 'otherUnit']],
+  ['POST', () => '/api/v1/users/1/revoke', undefined, ['secretariat']], // 409 for the secretariat: it cannot revoke itself
 ];
 
 const cases = MATRIX.flatMap(([method, path, body, allowed]) => ROLES.map((role) => [method, path, body, role, allowed.includes(role)] as const));
