@@ -15,6 +15,7 @@ import { AppError, errorHandler } from './errors';
 import { submissionsRouter } from './routes/submissions';
 import { usersRouter, meRouter } from './routes/users';
 import { reportsRouter, publicRouter } from './routes/reports';
+import { showcaseRouter } from './routes/showcase';
 import { openApiDocument } from './openapi';
 import { projectRoot } from './paths';
 
@@ -79,6 +80,7 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
   api.use('/submissions', submissionsRouter(ctx));
   api.use('/users', usersRouter(ctx));
   api.use(reportsRouter(ctx));
+  api.use(showcaseRouter(ctx));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', '没有这个接口，请查看 /api/v1/openapi.json')));
   app.use('/api/v1', api);
 

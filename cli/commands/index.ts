@@ -7,7 +7,8 @@ import { registerMerge } from './merge';
 import { registerServe } from './serve';
 import { registerManifest } from './manifest';
 import { registerBackup } from './backup';
+import { registerShowcase } from './showcase';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerRubric, registerTemplate, registerScore, registerMerge, registerServe, registerManifest, registerBackup];
+export const commands: Register[] = [registerRubric, registerTemplate, registerScore, registerMerge, registerServe, registerManifest, registerBackup, registerShowcase];

@@ -98,6 +98,7 @@
     $('#who-role').textContent = ROLE[state.me.role];
     const isUnit = state.me.role === 'unit';
     $$('[data-tab="overview"], [data-tab="roster"], [data-tab="downloads"]').forEach((b) => (b.hidden = isUnit));
+    $('[data-tab="showcase"]').hidden = state.me.role !== 'secretariat';
     $('#dl-master').hidden = state.me.role !== 'secretariat';
     fillDistrictSelects();
     state.rubric = state.rubric || (await api('/api/v1/rubric').catch(() => null));
@@ -117,7 +118,7 @@
     $$('.tabs button').forEach((b) => b.setAttribute('aria-selected', String(b.dataset.tab === name)));
     $$('[data-panel]').forEach((p) => (p.hidden = p.dataset.panel !== name));
     $('#detail').hidden = true;
-    const load = { overview: loadOverview, list: loadList, roster: loadRoster, downloads: () => {} }[name];
+    const load = { overview: loadOverview, list: loadList, roster: loadRoster, downloads: () => {}, showcase: loadShowcase }[name];
     Promise.resolve(load()).catch((e) => message(e.message));
   }
 
@@ -179,6 +180,24 @@
         el('tr', {}, el('td', {}, d.district), el('td', { class: 'num' }, d.expected), el('td', { class: 'num' }, d.submitted), el('td', { class: 'num' }, d.returned), el('td', { class: 'num' }, d.approved),
           el('td', {}, d.missing.length ? el('ul', {}, ...d.missing.map((m) => el('li', {}, `${m.unit}${m.contact ? ` · ${m.contact}` : ''}${m.phone ? ` · ${m.phone}` : ''}`))) : '全部已报送')),
       ),
+    );
+  }
+
+  function showcaseQuery() {
+    const q = new URLSearchParams();
+    for (const [k, v] of new FormData($('#showcase-form')).entries()) if (v) q.set(k, v);
+    return q.toString();
+  }
+
+  async function loadShowcase(ev) {
+    if (ev) ev.preventDefault();
+    const s = await api(`/api/v1/showcase?${showcaseQuery()}`);
+    $('#showcase-rule').textContent = `选取规则：${s.rule}。共 ${s.entries.length} 个项目。`;
+    $('#showcase tbody').replaceChildren(
+      ...s.entries.map((e) =>
+        el('tr', {}, el('td', { class: 'num' }, e.rank), el('td', {}, e.project.district), el('td', {}, e.project.enterprise), el('td', {}, e.project.projectName),
+          el('td', {}, e.project.startDate), el('td', { class: 'num' }, pct(e.score.rate)),
+          el('td', {}, e.gaps.length ? e.gaps.map((g) => `${g.id}（${g.answer}）`).join('、') : '全部达到'))),
     );
   }
 
@@ -299,6 +318,8 @@
     $('#dl-master').addEventListener('click', () => download('/api/v1/master.xlsx'));
     $('#dl-district-btn').addEventListener('click', () => download(`/api/v1/districts/${encodeURIComponent($('#dl-district').value)}/workbook.xlsx`));
     $('#dl-template').addEventListener('click', () => download('/api/v1/template.xlsx'));
+    $('#showcase-form').addEventListener('submit', (e) => loadShowcase(e).catch((err) => message(err.message)));
+    $('#showcase-download').addEventListener('click', () => download(`/api/v1/showcase.xlsx?${showcaseQuery()}`));
     if (state.token) signIn(state.token);
   });
 })();

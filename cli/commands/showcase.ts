@@ -1,0 +1,37 @@
+/** `redsite showcase`: the 观摩 shortlist from the server's data folder (read-only), printed or written as xlsx. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { openDatabase } from '../../server/db';
+import { showcaseOf } from '../../server/routes/showcase';
+import { showcaseLine } from '../../core/showcase';
+import { writeShowcase } from '../../core/workbook/showcase-export';
+import { EXIT } from '../files';
+
+export function registerShowcase(program: Command): void {
+  program
+    .command('showcase')
+    .description('生成“红色工地”观摩推荐名单（已审核、具备七有一好八规范，按得分率排序）')
+    .option('--data <dir>', '数据目录', process.env.REDSITE_DATA ?? 'data')
+    .option('--per-district <n>', '每个旗县区最多几个')
+    .option('--limit <n>', '共取几个')
+    .option('-o, --out <file>', '输出 xlsx 文件（不写则打印名单）')
+    .action(async (opts: { data: string; perDistrict?: string; limit?: string; out?: string }) => {
+      if (!fs.existsSync(path.join(opts.data, 'redsite.sqlite'))) {
+        console.error(`错误：数据目录 ${opts.data} 中没有数据库`);
+        process.exitCode = EXIT.failed;
+        return;
+      }
+      const db = openDatabase(opts.data, { readonly: true });
+      const s = showcaseOf(db, { perDistrict: opts.perDistrict ? Number(opts.perDistrict) : undefined, limit: opts.limit ? Number(opts.limit) : undefined });
+      db.close();
+      console.log(`选取规则：${s.rule}`);
+      if (opts.out) {
+        const out = fs.createWriteStream(path.resolve(opts.out));
+        const done = new Promise<void>((r) => out.on('finish', () => r()));
+        await writeShowcase(s, out);
+        await done;
+        console.log(`已写入 ${path.resolve(opts.out)}（${s.entries.length} 个项目）`);
+      } else for (const e of s.entries) console.log(showcaseLine(e));
+    });
+}

@@ -1,0 +1,37 @@
+/** The 观摩 shortlist as a workbook: the selection rule on top, then one row per project (values only). */
+import ExcelJS from 'exceljs';
+import type { Writable } from 'node:stream';
+import type { Showcase } from '../showcase';
+import { formatRate } from '../score';
+import { FORM_HEADERS } from './contract';
+import { periodText, situationText } from './merge';
+
+export const SHOWCASE_COLUMNS = ['名次', ...FORM_HEADERS, '所属旗县区', '填报单位', '得分', '满分', '得分率', '七有', '发挥好作用', '八规范', '未达到的细则'] as const;
+
+export async function writeShowcase(showcase: Showcase, out: Writable): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const ws = wb.addWorksheet('观摩名单', { views: [{ state: 'frozen', ySplit: 4 }] });
+  ws.columns = SHOWCASE_COLUMNS.map((_, i) => ({ width: [6, 6, 24, 40, 10, 16, 24, 14, 22, 7, 7, 9, 7, 10, 7, 60][i] ?? 12 }));
+  ws.addRow(['“红色工地”观摩推荐名单']).commit();
+  ws.addRow([`选取规则：${showcase.rule}`]).commit();
+  ws.addRow([`共 ${showcase.entries.length} 个项目（参与排序 ${showcase.considered} 个），生成时间 ${new Date().toISOString()}`]).commit();
+  const head = ws.addRow([...SHOWCASE_COLUMNS]);
+  head.eachCell((c) => {
+    c.font = { bold: true, color: { argb: 'FFFFFFFF' } };
+    c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFC00000' } };
+  });
+  head.commit();
+  for (const e of showcase.entries) {
+    const p = e.project;
+    const met = (id: string) => (e.score.sections.find((s) => s.id === id)?.met ? '达标' : '未达标');
+    const row = ws.addRow([
+      e.rank, p.seq, p.enterprise, situationText(p), p.leader, p.phone, periodText(p), p.district, e.reporter.unit,
+      e.score.total, e.score.max, formatRate(e.score.rate), met('A'), met('B'), met('C'),
+      e.gaps.length ? e.gaps.map((g) => `${g.id}（${g.answer}）${g.text}`).join('\n') : '全部达到',
+    ]);
+    row.alignment = { vertical: 'top', wrapText: true };
+    row.commit();
+  }
+  ws.commit();
+  await wb.commit();
+}
