@@ -1,6 +1,7 @@
 /** Fills a generated unit workbook with exceljs the way a person would in Excel: typing into the input cells. */
 import ExcelJS from 'exceljs';
 import { currentRubric } from '../../core/rubric';
+import { validProject } from './fixtures';
 import { FORM_COLUMNS, REPORTER_CELLS, SHEETS, formCell, gridCell } from '../../core/workbook/contract';
 
 export interface FillProject {
@@ -28,17 +29,8 @@ export async function fillWorkbook(template: Uint8Array, reporter: Record<string
 
 export const REPORTER = { unit: '包头市第一建筑工程有限公司', district: '东河区', contact: '李红', phone: '13912345678', date: '2024-05-20' };
 
-export function projectFields(seq: number, overrides: Record<string, string | number | Date> = {}) {
-  return {
-    enterprise: '包头市第一建筑工程有限公司',
-    projectName: `北梁棚户区改造安置房${seq}号楼`,
-    address: '包头市东河区北梁新区南二区',
-    scale: '建筑面积 3.2 万平方米，地上 18 层',
-    leader: '王建国',
-    phone: '0472-7100945',
-    startDate: '2023-04-01',
-    endDate: '2025-10-31',
-    district: '东河区',
-    ...overrides,
-  };
+/** The 申报表 fields of test/helpers/fixtures' validProject, as a user types them into a row. */
+export function projectFields(seq: number, overrides: Record<string, string | number | Date> = {}): Record<string, string | number | Date> {
+  const { seq: _seq, answers: _answers, notes: _notes, ...fields } = validProject(seq);
+  return { ...fields, ...overrides };
 }
