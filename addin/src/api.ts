@@ -63,3 +63,11 @@ export async function getBase64(path: string): Promise<string> {
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
 }
+
+/** The Submission plus the workbook file as its original (multipart), so reviewers can open what the unit saw. */
+export async function postSubmissionWithFile<T>(submission: unknown, file: Uint8Array, name: string): Promise<T> {
+  const form = new FormData();
+  form.append('submission', JSON.stringify(submission));
+  form.append('file', new Blob([new Uint8Array(file)]), name);
+  return (await request('/api/v1/submissions', { method: 'POST', body: form })).json() as Promise<T>;
+}

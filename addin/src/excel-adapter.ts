@@ -160,3 +160,33 @@ export async function writeDistrictSheet(header: string[], rows: Array<Array<str
     await context.sync();
   });
 }
+
+/**
+ * The open workbook's bytes (Office.context.document.getFileAsync, compressed = .xlsx), where the host supports it;
+ * the server keeps them as the original file. Undefined where unsupported (the Submission alone is then sent).
+ */
+export async function documentBytes(sliceSize = 1024 * 1024): Promise<Uint8Array | undefined> {
+  const doc = Office.context.document as Office.Document | undefined;
+  if (!doc || typeof doc.getFileAsync !== 'function' || !Office.context.requirements.isSetSupported('File', '1.1')) return undefined;
+  const file = await new Promise<Office.File | undefined>((resolve) =>
+    doc.getFileAsync(Office.FileType.Compressed, { sliceSize }, (r) => resolve(r.status === Office.AsyncResultStatus.Succeeded ? r.value : undefined)),
+  );
+  if (!file) return undefined;
+  try {
+    const slices: Uint8Array[] = [];
+    for (let i = 0; i < file.sliceCount; i++) {
+      const slice = await new Promise<Office.Slice | undefined>((resolve) => file.getSliceAsync(i, (r) => resolve(r.status === Office.AsyncResultStatus.Succeeded ? r.value : undefined)));
+      if (!slice) return undefined;
+      slices.push(Uint8Array.from(slice.data as number[]));
+    }
+    const out = new Uint8Array(slices.reduce((n, s) => n + s.length, 0));
+    let at = 0;
+    for (const s of slices) {
+      out.set(s, at);
+      at += s.length;
+    }
+    return out;
+  } finally {
+    file.closeAsync();
+  }
+}

@@ -9,7 +9,7 @@ import { FORM_HEADERS } from '../../core/workbook/contract';
 import type { Submission } from '../../core/schema';
 import type { ProjectScore } from '../../core/score';
 import * as excel from './excel-adapter';
-import { ApiError, getBase64, getJson, postJson, session } from './api';
+import { ApiError, getBase64, getJson, postJson, postSubmissionWithFile, session } from './api';
 
 interface Me { name: string; role: 'secretariat' | 'district' | 'unit'; roleLabel: string; district?: string; unit?: string }
 interface StoreResult { id: string; version: number; unchanged: boolean; state: string; late: boolean }
@@ -156,7 +156,10 @@ async function sync(): Promise<void> {
   }
   try {
     status('正在同步…');
-    const stored = await postJson<StoreResult>('/api/v1/submissions', result.submission);
+    const bytes = await excel.documentBytes().catch(() => undefined);
+    const stored = bytes
+      ? await postSubmissionWithFile<StoreResult>(result.submission, bytes, '申报工作簿.xlsx')
+      : await postJson<StoreResult>('/api/v1/submissions', result.submission);
     const detail = await getJson<Detail>(`/api/v1/submissions/${encodeURIComponent(stored.id)}`);
     box.hidden = false;
     box.replaceChildren(

@@ -9,7 +9,7 @@ import { parseWorkbook } from '../../core/workbook/parse';
 import { SHEETS } from '../../core/workbook/contract';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { randomAnswers, seeded } from '../helpers/fixtures';
-import { readUnitWorkbook, selectCell, writeDistrictSheet, DISTRICT_SHEET } from '../../addin/src/excel-adapter';
+import { readUnitWorkbook, selectCell, writeDistrictSheet, documentBytes, DISTRICT_SHEET } from '../../addin/src/excel-adapter';
 
 type Grid = unknown[][];
 
@@ -122,4 +122,23 @@ test('本区汇总: header, rows, 得分率 format, chart on 得分率, roster o
   expect(written['D4:D5']!.numberFormat).toEqual([['0.0%'], ['0.0%']]);
   expect(charts).toEqual([{ type: 'BarClustered', source: 'D3:D5' }]);
   expect(written['A8:C9']!.values).toEqual([['单位名称', '联系人', '电话'], ['丙公司', '周', '0472-4123456']]);
+});
+
+test('documentBytes joins the slices of getFileAsync and closes the file; undefined where File 1.1 is missing', async () => {
+  const closed: string[] = [];
+  const slices = [[80, 75, 3], [4, 20], [0]];
+  const file = { sliceCount: slices.length, getSliceAsync: (i: number, cb: (r: unknown) => void) => cb({ status: 'succeeded', value: { data: slices[i] } }), closeAsync: () => closed.push('closed') };
+  const office = (supported: boolean) => ({
+    FileType: { Compressed: 'compressed' },
+    AsyncResultStatus: { Succeeded: 'succeeded' },
+    context: {
+      requirements: { isSetSupported: (set: string) => supported && set === 'File' },
+      document: { getFileAsync: (type: string, _o: unknown, cb: (r: unknown) => void) => (expect(type).toBe('compressed'), cb({ status: 'succeeded', value: file })) },
+    },
+  });
+  (globalThis as Record<string, unknown>).Office = office(true);
+  expect(await documentBytes(3)).toEqual(new Uint8Array([80, 75, 3, 4, 20, 0]));
+  expect(closed).toEqual(['closed']);
+  (globalThis as Record<string, unknown>).Office = office(false);
+  expect(await documentBytes()).toBeUndefined();
 });

@@ -157,3 +157,16 @@ test('restart: everything is still there', async () => {
   expect(await list()).toEqual(before);
   expect((await s.call('GET', '/api/v1/me', { token: unit })).status).toBe(200);
 });
+
+test('the add-in’s upload: Submission JSON plus the workbook file kept as the original', async () => {
+  const sub = validSubmission({ source: 'addin' });
+  const bytes = await buildTemplate({ projects: 1 });
+  const r = await s.call<{ id: string; version: number }>('POST', '/api/v1/submissions', { token: unit, file: { bytes, name: '申报工作簿.xlsx', extra: { submission: JSON.stringify(sub) } } });
+  expect(r.status).toBe(201);
+  const detail = (await s.call<{ hasFile: boolean; submission: { source: string } }>('GET', `/api/v1/submissions/${r.body.id}`, { token: unit })).body;
+  expect(detail).toMatchObject({ hasFile: true, submission: { source: 'addin' } });
+  expect(Buffer.compare((await s.call('GET', `/api/v1/submissions/${r.body.id}/original`, { token: unit })).body as unknown as Buffer, bytes)).toBe(0);
+  const bad = await s.call<{ error: string }>('POST', '/api/v1/submissions', { token: unit, file: { bytes, name: 'x.xlsx', extra: { submission: '{not json' } } });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error).toBe('submission 字段不是有效的 JSON');
+});
