@@ -8,7 +8,8 @@ import { registerServe } from './serve';
 import { registerManifest } from './manifest';
 import { registerBackup } from './backup';
 import { registerShowcase } from './showcase';
+import { registerAnnotate } from './annotate';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerRubric, registerTemplate, registerScore, registerMerge, registerServe, registerManifest, registerBackup, registerShowcase];
+export const commands: Register[] = [registerRubric, registerTemplate, registerScore, registerMerge, registerServe, registerManifest, registerBackup, registerShowcase, registerAnnotate];

@@ -221,6 +221,7 @@
     $('#d-approve').hidden = !canReview || d.state !== '已提交';
     $('#d-return').hidden = !canReview;
     $('#d-original').hidden = !d.hasFile;
+    $('#d-annotated').hidden = !d.hasFile;
     $('#return-form').hidden = true;
     $('#d-projects tbody').replaceChildren(
       ...d.submission.projects.map((p, i) => {
@@ -315,6 +316,7 @@
       review('return', reason);
     });
     $('#d-original').addEventListener('click', () => download(`/api/v1/submissions/${encodeURIComponent(state.current.id)}/original`));
+    $('#d-annotated').addEventListener('click', () => download(`/api/v1/submissions/${encodeURIComponent(state.current.id)}/annotated.xlsx`));
     $('#dl-master').addEventListener('click', () => download('/api/v1/master.xlsx'));
     $('#dl-district-btn').addEventListener('click', () => download(`/api/v1/districts/${encodeURIComponent($('#dl-district').value)}/workbook.xlsx`));
     $('#dl-template').addEventListener('click', () => download('/api/v1/template.xlsx'));

@@ -12,6 +12,8 @@ import { validateSubmission, hasErrors, type Issue } from '../../core/issues';
 import { currentRubric } from '../../core/rubric';
 import { normalizeDistrict } from '../../core/districts';
 import type { Submission } from '../../core/schema';
+import { annotateWorkbook } from '../../core/workbook/annotate';
+import { attachment } from './reports';
 
 /** A file name as the user's computer gave it, minus any path or control characters. */
 export function safeFileName(name: string): string {
@@ -108,6 +110,19 @@ export function submissionsRouter(ctx: Context): Router {
     const f = originalFile(ctx.db, String(req.params.id), req.query.version ? Number(req.query.version) : undefined);
     if (!f) fail('NOT_FOUND', '该版本是通过加载项或 JSON 提交的，没有上传的原始文件');
     res.attachment(f!.name).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(f!.bytes);
+  });
+
+  r.get('/:id/annotated.xlsx', (req, res) => {
+    scoped(req, 'read');
+    const id = String(req.params.id);
+    const f = originalFile(ctx.db, id);
+    if (!f) fail('NOT_FOUND', '该申报是通过 JSON 提交的，没有上传的工作簿，无法标注');
+    const d = submissionDetail(ctx.db, id);
+    const review = d.audit.filter((a) => a.action === '退回修改').at(-1);
+    const bytes = annotateWorkbook(f!.bytes, d.issues, { reason: d.returnReason, reviewer: review?.actor, at: review?.at });
+    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    attachment(res, `${f!.name.replace(/\.xlsx$/i, '')}（标注）.xlsx`);
+    res.send(Buffer.from(bytes));
   });
 
   r.post('/:id/return', (req, res) => {

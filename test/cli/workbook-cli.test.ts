@@ -100,3 +100,16 @@ test('merge and import a folder of attachments: one bad file never aborts', asyn
   expect(district.stdout).toContain('1 份申报、2 个项目（东河区）');
   expect((await redsite(dir, 'merge', 'inbox', '--out', 'x.xlsx', '--district', '赛罕区')).code).toBe(1);
 });
+
+test('annotate marks the issues of a workbook in place', async () => {
+  const blank = fs.readFileSync(path.join(dir, 'blank.xlsx'));
+  fs.writeFileSync(path.join(dir, 'to-annotate.xlsx'), await fillWorkbook(blank, REPORTER, [{ fields: projectFields(1, { phone: '12345' }) }]));
+  const r = await redsite(dir, 'annotate', 'to-annotate.xlsx', '--out', 'annotated.xlsx', '--reason', '请修改电话');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('标注');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(path.join(dir, 'annotated.xlsx'));
+  expect(wb.getWorksheet('问题清单')!.getCell('A2').value).toBe('退回原因：请修改电话');
+  expect(String(wb.getWorksheet('问题清单')!.getCell('B5').value)).toBe('申报表!G7');
+  expect((await redsite(dir, 'annotate', 'fake.xlsx', '--out', 'x.xlsx')).code).toBe(2);
+});

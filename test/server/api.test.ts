@@ -170,3 +170,25 @@ test('the add-in’s upload: Submission JSON plus the workbook file kept as the 
   expect(bad.status).toBe(400);
   expect(bad.body.error).toBe('submission 字段不是有效的 JSON');
 });
+
+test('a returned unit downloads its own workbook annotated, with the reason on top', async () => {
+  const template = await buildTemplate({ projects: 3 });
+  const file = await fillWorkbook(template, { ...REPORTER, phone: 13912345678 as unknown as string }, [{ fields: projectFields(1) }]);
+  const up = await s.call<{ id: string }>('POST', '/api/v1/submissions', { token: unit, file: { bytes: file, name: '一建.xlsx' } });
+  expect(up.status).toBe(201);
+  await s.call('POST', `/api/v1/submissions/${up.body.id}/return`, { token: district, json: { reason: '请把联系电话改为文本格式并完成自评' } });
+  const r = await s.call('GET', `/api/v1/submissions/${up.body.id}/annotated.xlsx`, { token: unit });
+  expect(r.status).toBe(200);
+  expect(decodeURIComponent(r.headers.get('content-disposition')!)).toContain('一建（标注）.xlsx');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(r.body as unknown as ArrayBuffer);
+  const list = wb.getWorksheet('问题清单')!;
+  expect(list.getCell('A2').value).toBe('退回原因：请把联系电话改为文本格式并完成自评');
+  expect(String(list.getCell('A3').value)).toContain('东河区委组织部');
+  const messages = [5, 6, 7].map((row) => String(list.getCell(`D${row}`).value));
+  expect(messages.some((m) => m.includes('存成了数字'))).toBe(true);
+  expect(messages.some((m) => m.includes('尚未自评'))).toBe(true);
+  const json = validSubmission();
+  await s.call('POST', '/api/v1/submissions', { token: unit, json });
+  expect((await s.call<{ error: string }>('GET', `/api/v1/submissions/${json.submissionId}/annotated.xlsx`, { token: unit })).body.error).toContain('没有上传的工作簿');
+});
