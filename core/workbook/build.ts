@@ -10,7 +10,7 @@ import { DISTRICTS } from '../districts';
 import { MAX_PROJECTS } from '../schema';
 import {
   DEFAULT_PROJECTS, FORM, FORM_COLUMNS, GRID, META, NAMES, REPORTER_CELLS, SHEETS, SUMMARY, WORKBOOK_SCHEMA,
-  colLetter, definedNames, formRow, gridCol, summaryCol, type MetaKey,
+  definedNames, formRow, gridCol, summaryCol, type MetaKey,
 } from './contract';
 import { seqOf, slotFormulas, summaryRows } from './formulas';
 import { GUIDE_LINES, SHEET_HINTS } from './texts';
@@ -302,7 +302,7 @@ function addSummary(wb: ExcelJS.Workbook, rubric: Rubric, projects: number): voi
   ws.pageSetup = { ...PRINT, printTitlesRow: `${SUMMARY.headerRow}:${SUMMARY.headerRow}` };
 }
 
-function addMeta(wb: ExcelJS.Workbook, rubric: Rubric, projects: number, meta: Record<MetaKey, string | number>): void {
+function addMeta(wb: ExcelJS.Workbook, rubric: Rubric, meta: Record<MetaKey, string | number>): void {
   const ws = wb.addWorksheet(SHEETS.meta, { state: 'veryHidden' });
   Object.entries(meta).forEach(([key, value], i) => {
     ws.getCell(`${META.keyCol}${i + 1}`).value = key;
@@ -311,7 +311,6 @@ function addMeta(wb: ExcelJS.Workbook, rubric: Rubric, projects: number, meta: R
   rubric.options.forEach((o, i) => (ws.getCell(`${META.optionsCol}${i + 1}`).value = o.label));
   DISTRICTS.forEach((d, i) => (ws.getCell(`${META.districtsCol}${i + 1}`).value = d));
   ws.getColumn(META.valueCol).width = 40;
-  void projects;
 }
 
 /** Builds a fresh unit workbook. */
@@ -327,7 +326,7 @@ export async function buildTemplate(opts: BuildOptions = {}): Promise<Buffer> {
   addGrid(wb, rubric, projects, 'answers');
   addGrid(wb, rubric, projects, 'notes');
   addSummary(wb, rubric, projects);
-  addMeta(wb, rubric, projects, {
+  addMeta(wb, rubric, {
     schema: WORKBOOK_SCHEMA,
     rubricEdition: rubric.edition,
     rubricHash: rubric.hash,
@@ -365,4 +364,3 @@ export async function cachedTemplate(projects = DEFAULT_PROJECTS, rubric: Rubric
   return Buffer.from(zipSync(entries, { level: 6 }));
 }
 
-export { colLetter };

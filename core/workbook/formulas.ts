@@ -3,7 +3,7 @@
  * (COUNTIF, COUNTA, ROWS, IF, AND, ROUND). They mirror core/score.ts exactly; the LibreOffice test proves it.
  */
 import type { Rubric, GroupRef } from '../rubric';
-import { FORM, FORM_COLUMNS, GRID, SHEETS, SUMMARY, gridCol, formRow, summaryCol } from './contract';
+import { FORM_COLUMNS, GRID, SHEETS, SUMMARY, gridCol, formRow, summaryCol } from './contract';
 
 const q = (sheet: string) => `'${sheet}'`;
 
@@ -98,4 +98,3 @@ export function seqOf(slot: number): number {
   return slot + 1;
 }
 
-export const FIRST_DATA_ROW = FORM.firstRow;
