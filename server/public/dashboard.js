@@ -147,9 +147,10 @@
     items.forEach((d, i) => {
       const y = 10 + i * rowH;
       root.append(svg('text', { x: left - 8, y: y + 15, 'text-anchor': 'end', 'font-size': 13, fill: '#242424' }, d.district));
-      root.append(svg('rect', { x: left, y, width: w - left - 80, height: 18, fill: '#f3f2f1' }));
-      if (d.projects) root.append(svg('rect', { x: left, y, width: Math.max(1, (w - left - 80) * d.avgRate), height: 18, fill: '#c00000' }));
-      root.append(svg('text', { x: w - 72, y: y + 15, 'font-size': 12, fill: '#616161' }, d.projects ? `${pct(d.avgRate)}（${d.projects} 个项目）` : '未报送'));
+      const barWidth = w - left - 170;
+      root.append(svg('rect', { x: left, y, width: barWidth, height: 18, fill: '#f3f2f1' }));
+      if (d.projects) root.append(svg('rect', { x: left, y, width: Math.max(1, barWidth * d.avgRate), height: 18, fill: '#c00000' }));
+      root.append(svg('text', { x: left + barWidth + 8, y: y + 15, 'font-size': 12, fill: '#616161' }, d.projects ? `${pct(d.avgRate)}（${d.projects} 个项目）` : '未报送'));
     });
     $('#chart').replaceChildren(root);
   }
