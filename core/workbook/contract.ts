@@ -46,7 +46,7 @@ export type ProjectField = 'seq' | 'enterprise' | 'projectName' | 'address' | 's
 
 /** 申报表 columns: level-1 header, level-2 header (when split) and the Submission field. */
 export const FORM_COLUMNS: ReadonlyArray<{ col: string; field: ProjectField; header: string; sub?: string; width: number }> = [
-  { col: 'A', field: 'seq', header: '序号', width: 6 },
+  { col: 'A', field: 'seq', header: '序号', width: 10 }, // also holds the 填报单位 label
   { col: 'B', field: 'enterprise', header: '企业名称', width: 24 },
   { col: 'C', field: 'projectName', header: FORM_HEADERS[2], sub: '项目名称', width: 24 },
   { col: 'D', field: 'address', header: FORM_HEADERS[2], sub: '项目地址', width: 26 },
