@@ -269,15 +269,17 @@ class Styles {
   }
 }
 
-/** The <c> element for an address, created (in row/column order) when the sheet has none. */
-function cellElement(doc: Doc, sheetData: XEl, address: string): XEl {
+/** The <c> element for an address, created (in row/column order) when the sheet has none. `rows` indexes the
+ * <row> elements of sheetData by number (rows without r follow the previous one, as the format says). */
+function cellElement(doc: Doc, sheetData: XEl, rows: Map<number, XEl>, address: string): XEl {
   const { row, col } = splitAddress(address)!;
-  const rows = children(sheetData, 'row');
-  let rowEl = rows.find((r) => Number(r.getAttribute('r')) === row);
+  let rowEl = rows.get(row);
   if (!rowEl) {
     rowEl = doc.createElementNS(MAIN, 'row');
     rowEl.setAttribute('r', String(row));
-    sheetData.insertBefore(rowEl, rows.find((r) => Number(r.getAttribute('r')) > row) ?? null);
+    const next = [...rows.keys()].filter((r) => r > row).sort((a, b) => a - b)[0];
+    sheetData.insertBefore(rowEl, next === undefined ? null : rows.get(next)!);
+    rows.set(row, rowEl);
   }
   const cells = children(rowEl, 'c');
   let cell = cells.find((c) => c.getAttribute('r') === address);
@@ -368,7 +370,7 @@ function addNoteShapes(doc: Doc, cells: readonly string[]): void {
     if (noteAt.has(`${row - 1}:${col - 1}`)) return;
     id++;
     const shape = parseFragment(
-      `<v:shape xmlns:v="${VML_V}" xmlns:o="${VML_O}" xmlns:x="${VML_X}" id="_x0000_s${id}" type="#_x0000_t202" style="position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:200pt;height:70pt;z-index:${id};visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto"><div style="text-align:left"/></v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:AutoFill>False</x:AutoFill><x:Row>${row - 1}</x:Row><x:Column>${col - 1}</x:Column></x:ClientData></v:shape>`,
+      `<v:shape xmlns:v="${VML_V}" xmlns:o="${VML_O}" xmlns:x="${VML_X}" id="_x0000_s${id}" type="#_x0000_t202" style="position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:200pt;height:70pt;z-index:${id};visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto"><div style="text-align:left"/></v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/><x:Anchor>${col}, 15, ${Math.max(0, row - 2)}, 10, ${col + 2}, 15, ${Math.max(0, row - 2) + 4}, 4</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>${row - 1}</x:Row><x:Column>${col - 1}</x:Column></x:ClientData></v:shape>`,
     );
     root.appendChild(doc.importNode(shape, true) as XNode);
   });
@@ -413,7 +415,7 @@ function issueSheetXml(rows: Row[], extra: number, opts: AnnotateOptions, st: Is
   const body = [
     `<row r="1" ht="24" customHeight="1">${cell(1, 0, ISSUE_SHEET, st.title)}</row>`,
     `<row r="2" ht="${Math.min(400, 18 * lines)}" customHeight="1">${cell(2, 0, reasonText, st.reason)}</row>`,
-    `<row r="3">${cell(3, 0, meta, st.text)}</row>`,
+    `<row r="3" ht="32" customHeight="1">${cell(3, 0, meta, st.text)}</row>`,
     `<row r="4">${ISSUE_HEADERS.map((h, c) => cell(4, c, h, st.header)).join('')}</row>`,
     ...rows.map((row, k) => {
       const r = ISSUE_FIRST_ROW + k;
@@ -513,8 +515,14 @@ export function annotateWorkbook(original: Uint8Array, issues: readonly Issue[],
     const doc = sheetDoc(part);
     const root = doc.documentElement!;
     const sheetData = first(root, 'sheetData') ?? (root.insertBefore(make(doc, 'sheetData'), elements(root).find((e) => !['sheetPr', 'dimension', 'sheetViews', 'sheetFormatPr', 'cols'].includes(e.localName ?? '')) ?? null) as XEl);
+    const rowIndex = new Map<number, XEl>();
+    let last = 0;
+    for (const r of children(sheetData, 'row')) {
+      last = Number(r.getAttribute('r')) || last + 1;
+      rowIndex.set(last, r);
+    }
     for (const address of cellNotes.keys()) {
-      const c = cellElement(doc, sheetData, address);
+      const c = cellElement(doc, sheetData, rowIndex, address);
       c.setAttribute('s', String(styles.warn(Number(c.getAttribute('s') ?? 0) || 0)));
     }
     const notes = new Map([...cellNotes].map(([cell, list]) => [cell, xmlText(list.join('\n'), 30000)]));
