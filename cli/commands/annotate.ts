@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseUntrusted, closeDefaultPool } from '../../core/workbook/guard';
-import { annotateWorkbook } from '../../core/workbook/annotate';
+import { annotateWorkbook, AnnotateError } from '../../core/workbook/annotate';
 import { EXIT } from '../files';
 
 export function registerAnnotate(program: Command): void {
@@ -27,7 +27,17 @@ export function registerAnnotate(program: Command): void {
         process.exitCode = EXIT.unreadable;
         return;
       }
-      fs.writeFileSync(path.resolve(opts.out), annotateWorkbook(bytes, result.issues, { reason: opts.reason, at: new Date().toLocaleString('zh-CN', { hour12: false }) }));
-      console.log(`已写入 ${path.resolve(opts.out)}：标注 ${result.issues.length} 个问题`);
+      let annotated: Uint8Array;
+      try {
+        annotated = annotateWorkbook(bytes, result.issues, { reason: opts.reason, at: new Date().toLocaleString('zh-CN', { hour12: false }) });
+      } catch (e) {
+        if (!(e instanceof AnnotateError)) throw e;
+        console.error(`错误：${e.message}`);
+        process.exitCode = EXIT.unreadable;
+        return;
+      }
+      fs.writeFileSync(path.resolve(opts.out), annotated);
+      const placed = result.issues.filter((i) => i.cell).length;
+      console.log(`已写入 ${path.resolve(opts.out)}：${result.issues.length} 个问题（${placed} 个标在单元格上），见《问题清单》`);
     });
 }

@@ -22,8 +22,21 @@ export function registerShowcase(program: Command): void {
         process.exitCode = EXIT.failed;
         return;
       }
+      const count = (v: string | undefined, label: string) => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 1000) {
+          console.error(`错误：${label}须为 1 到 1000 的整数（收到 ${v}）`);
+          process.exitCode = EXIT.failed;
+          return null;
+        }
+        return n;
+      };
+      const perDistrict = count(opts.perDistrict, '--per-district（每个旗县区名额）');
+      const limit = count(opts.limit, '--limit（总数）');
+      if (perDistrict === null || limit === null) return;
       const db = openDatabase(opts.data, { readonly: true });
-      const s = showcaseOf(db, { perDistrict: opts.perDistrict ? Number(opts.perDistrict) : undefined, limit: opts.limit ? Number(opts.limit) : undefined });
+      const s = showcaseOf(db, { perDistrict, limit });
       db.close();
       console.log(`选取规则：${s.rule}`);
       if (opts.out) {

@@ -14,7 +14,7 @@ export async function writeShowcase(showcase: Showcase, out: Writable): Promise<
   ws.columns = SHOWCASE_COLUMNS.map((_, i) => ({ width: [6, 6, 24, 40, 10, 16, 24, 14, 22, 7, 7, 9, 7, 10, 7, 60][i] ?? 12 }));
   ws.addRow(['“红色工地”观摩推荐名单']).commit();
   ws.addRow([`选取规则：${showcase.rule}`]).commit();
-  ws.addRow([`共 ${showcase.entries.length} 个项目（参与排序 ${showcase.considered} 个），生成时间 ${new Date().toISOString()}`]).commit();
+  ws.addRow([`共 ${showcase.entries.length} 个项目（参与排序 ${showcase.considered} 个），生成时间 ${new Date().toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}`]).commit();
   const head = ws.addRow([...SHOWCASE_COLUMNS]);
   head.eachCell((c) => {
     c.font = { bold: true, color: { argb: 'FFFFFFFF' } };

@@ -222,7 +222,7 @@
     $('#d-approve').hidden = !canReview || d.state !== '已提交';
     $('#d-return').hidden = !canReview;
     $('#d-original').hidden = !d.hasFile;
-    $('#d-annotated').hidden = !d.hasFile;
+    $('#d-annotated').hidden = false; // JSON submissions come back as a filled workbook
     $('#return-form').hidden = true;
     $('#d-projects tbody').replaceChildren(
       ...d.submission.projects.map((p, i) => {

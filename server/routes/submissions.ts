@@ -12,7 +12,7 @@ import { validateSubmission, hasErrors, type Issue } from '../../core/issues';
 import { currentRubric } from '../../core/rubric';
 import { normalizeDistrict } from '../../core/districts';
 import type { Submission } from '../../core/schema';
-import { annotateWorkbook } from '../../core/workbook/annotate';
+import { annotatedWorkbook } from '../annotate';
 import { attachment } from './reports';
 
 /** A file name as the user's computer gave it, minus any path or control characters. */
@@ -112,24 +112,20 @@ export function submissionsRouter(ctx: Context): Router {
     res.attachment(f!.name).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(f!.bytes);
   });
 
-  r.get('/:id/annotated.xlsx', (req, res) => {
+  r.get('/:id/annotated.xlsx', async (req, res) => {
     scoped(req, 'read');
-    const id = String(req.params.id);
-    const f = originalFile(ctx.db, id);
-    if (!f) fail('NOT_FOUND', '该申报是通过 JSON 提交的，没有上传的工作簿，无法标注');
-    const d = submissionDetail(ctx.db, id);
-    const review = d.audit.filter((a) => a.action === '退回修改').at(-1);
-    const bytes = annotateWorkbook(f!.bytes, d.issues, { reason: d.returnReason, reviewer: review?.actor, at: review?.at });
+    const f = await annotatedWorkbook(ctx.db, String(req.params.id), ctx.limits);
     res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    attachment(res, `${f!.name.replace(/\.xlsx$/i, '')}（标注）.xlsx`);
-    res.send(Buffer.from(bytes));
+    attachment(res, f.name);
+    res.send(Buffer.from(f.bytes));
   });
 
   r.post('/:id/return', (req, res) => {
     scoped(req, 'review');
     const body = ReturnSchema.safeParse(req.body ?? {});
     if (!body.success) fail('INVALID', body.error.issues[0]!.message);
-    res.json(review(ctx.db, String(req.params.id), 'return', req.actor!, req.ip, body.data!.reason));
+    // The unit's workbook with the issues marked and this reason on top is ready to download at once.
+    res.json({ ...review(ctx.db, String(req.params.id), 'return', req.actor!, req.ip, body.data!.reason), annotated: `/api/v1/submissions/${encodeURIComponent(String(req.params.id))}/annotated.xlsx` });
   });
 
   r.post('/:id/approve', (req, res) => {

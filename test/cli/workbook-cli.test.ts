@@ -106,10 +106,12 @@ test('annotate marks the issues of a workbook in place', async () => {
   fs.writeFileSync(path.join(dir, 'to-annotate.xlsx'), await fillWorkbook(blank, REPORTER, [{ fields: projectFields(1, { phone: '12345' }) }]));
   const r = await redsite(dir, 'annotate', 'to-annotate.xlsx', '--out', 'annotated.xlsx', '--reason', '请修改电话');
   expect(r.code).toBe(0);
-  expect(r.stdout).toContain('标注');
+  expect(r.stdout).toMatch(/已写入 .*annotated\.xlsx：\d+ 个问题（\d+ 个标在单元格上），见《问题清单》/);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(path.join(dir, 'annotated.xlsx'));
   expect(wb.getWorksheet('问题清单')!.getCell('A2').value).toBe('退回原因：请修改电话');
+  expect(wb.worksheets[0]!.name).toBe('问题清单');
   expect(String(wb.getWorksheet('问题清单')!.getCell('B5').value)).toBe('申报表!G7');
+  expect(String(wb.getWorksheet('问题清单')!.getCell('C5').value)).toBe('项目 1 · 联系电话');
   expect((await redsite(dir, 'annotate', 'fake.xlsx', '--out', 'x.xlsx')).code).toBe(2);
 });

@@ -4,16 +4,20 @@ import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission, randomAnswers, seeded } from '../helpers/fixtures';
 import { buildTemplate } from '../../core/workbook/build';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
+import { parseWorkbook } from '../../core/workbook/parse';
+import { sheetValues } from '../helpers/xlsx-xml';
 
 jest.setTimeout(60_000);
 
 let s: TestServer;
 let unit: string;
 let district: string;
+let otherUnit: string;
 beforeAll(async () => {
   s = await testServer();
   unit = await s.user({ name: '一建填报员', role: 'unit', district: '东河区', unit: '包头市第一建筑工程有限公司' });
   district = await s.user({ name: '东河区委组织部', role: 'district', district: '东河区' });
+  otherUnit = await s.user({ name: '二建填报员', role: 'unit', district: '东河区', unit: '包头市第二建筑工程有限公司' });
 });
 afterAll(() => s.close());
 
@@ -52,7 +56,7 @@ test('JSON upload → resend is a no-op → edit is a new version → return →
 
   expect((await s.call('POST', `/api/v1/submissions/${sub.submissionId}/return`, { token: district, json: {} })).body).toMatchObject({ code: 'INVALID', error: expect.stringContaining('请填写退回原因') });
   const ret = await s.call('POST', `/api/v1/submissions/${sub.submissionId}/return`, { token: district, json: { reason: '请补充 A01-2 的佐证说明' } });
-  expect(ret.body).toEqual({ id: sub.submissionId, state: '退回修改', returnReason: '请补充 A01-2 的佐证说明' });
+  expect(ret.body).toEqual({ id: sub.submissionId, state: '退回修改', returnReason: '请补充 A01-2 的佐证说明', annotated: `/api/v1/submissions/${sub.submissionId}/annotated.xlsx` });
   expect((await s.call('GET', `/api/v1/submissions/${sub.submissionId}`, { token: unit })).body).toMatchObject({ state: '退回修改', returnReason: '请补充 A01-2 的佐证说明' });
   expect((await s.call('POST', `/api/v1/submissions/${sub.submissionId}/approve`, { token: district })).status).toBe(409);
 
@@ -188,7 +192,23 @@ test('a returned unit downloads its own workbook annotated, with the reason on t
   const messages = [5, 6, 7].map((row) => String(list.getCell(`D${row}`).value));
   expect(messages.some((m) => m.includes('存成了数字'))).toBe(true);
   expect(messages.some((m) => m.includes('尚未自评'))).toBe(true);
-  const json = validSubmission();
-  await s.call('POST', '/api/v1/submissions', { token: unit, json });
-  expect((await s.call<{ error: string }>('GET', `/api/v1/submissions/${json.submissionId}/annotated.xlsx`, { token: unit })).body.error).toContain('没有上传的工作簿');
+});
+
+test('a submission sent as JSON (no file) comes back as a filled workbook with its issues marked', async () => {
+  const json = validSubmission({ projects: [validProject(1, { answers: { 'A01-1': '达到' } }), validProject(2)] });
+  expect((await s.call('POST', '/api/v1/submissions', { token: unit, json })).status).toBe(201);
+  const ret = await s.call<{ state: string; annotated: string }>('POST', `/api/v1/submissions/${json.submissionId}/return`, { token: district, json: { reason: '请完成自评' } });
+  expect(ret.body).toMatchObject({ state: '退回修改', annotated: `/api/v1/submissions/${json.submissionId}/annotated.xlsx` });
+  const r = await s.call('GET', ret.body.annotated, { token: unit });
+  expect(r.status).toBe(200);
+  const bytes = r.body as unknown as Buffer;
+  const parsed = await parseWorkbook(bytes);
+  expect(parsed.submission).toEqual({ ...json, source: 'xlsx' });
+  const list = sheetValues(bytes, '问题清单');
+  expect(list.get('A2')).toBe('退回原因：请完成自评');
+  // The unanswered criteria are listed and linked to their cells in 细则自评.
+  const unanswered = [...list.entries()].filter(([k, v]) => /^D\d+$/.test(k) && String(v).includes('尚未自评'));
+  expect(unanswered.length).toBeGreaterThan(0);
+  expect(list.get(unanswered[0]![0].replace('D', 'A'))).toBe('细则自评');
+  expect((await s.call('GET', ret.body.annotated, { token: otherUnit })).status).toBe(403);
 });

@@ -7,6 +7,14 @@ import { currentRubric, type AnswerOption } from '../../core/rubric';
 import { SHOWCASE_COLUMNS } from '../../core/workbook/showcase-export';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { formulas } from '../helpers/xlsx-xml';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+const bin = path.join(__dirname, '../../bin/redsite.js');
 
 jest.setTimeout(120_000);
 const rubric = currentRubric();
@@ -14,8 +22,10 @@ const met = (): Record<string, AnswerOption> => Object.fromEntries(rubric.criter
 
 let s: TestServer;
 let district: string;
+let dataDir: string;
 beforeAll(async () => {
-  s = await testServer();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-showcase-'));
+  s = await testServer({ dataDir });
   district = await s.user({ name: '东河区', role: 'district', district: '东河区' });
   const partial = { ...met(), 'B01-2': '部分达到' as AnswerOption };
   const unmet = { ...met(), 'C05-1': '未达到' as AnswerOption };
@@ -60,6 +70,22 @@ test('export: rule on top, columns, one row per project, no formulas', async () 
   const all = new ExcelJS.Workbook();
   await all.xlsx.load((await s.call('GET', '/api/v1/showcase.xlsx', { token: s.admin })).body as unknown as ArrayBuffer);
   expect(String(all.getWorksheet('观摩名单')!.getRow(8).getCell(16).value)).toContain('B01-2（部分达到）');
+});
+
+test('redsite showcase reads the data folder read-only: printed list and the same xlsx as the API', async () => {
+  const printed = await exec(process.execPath, [bin, 'showcase', '--data', dataDir], { encoding: 'utf8' });
+  expect(printed.stdout).toContain('选取规则：');
+  expect(printed.stdout.split('\n').filter((l) => /^\d+\. /.test(l)).map((l) => l.split(' ')[2])).toEqual(['东河一建', '东河二建', '青山建工', '东河三建']);
+  const out = path.join(dataDir, 'showcase.xlsx');
+  await exec(process.execPath, [bin, 'showcase', '--data', dataDir, '--per-district', '1', '--limit', '5', '--out', out], { encoding: 'utf8' });
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(out);
+  const ws = wb.getWorksheet('观摩名单')!;
+  expect(String(ws.getCell('A2').value)).toContain('每个旗县区最多 1 个');
+  expect([5, 6].map((r) => ws.getRow(r).getCell(3).value)).toEqual(['东河一建', '青山建工']);
+  expect(ws.rowCount).toBe(6);
+  const bad = await exec(process.execPath, [bin, 'showcase', '--data', dataDir, '--limit', 'abc'], { encoding: 'utf8' }).catch((e: { code: number; stderr: string }) => e);
+  expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('--limit（总数）须为 1 到 1000 的整数') });
 });
 
 test('the dashboard 观摩名单 tab', async () => {
