@@ -44,7 +44,7 @@ export async function generatedWorkbooks(): Promise<Generated[]> {
   const fromJson = submissionSchema(rubric).parse(
     validSubmission({
       reporter: { unit: '包头市第一建筑工程有限公司', district: '东河区', contact: '李红', phone: '0472-7100945', date: '2024-05-20' },
-      projects: [validProject(1, { answers: randomAnswers(seeded(7)) }), validProject(2, { district: '青山区', answers: allMet }), validProject(3)],
+      projects: [validProject(1, { answers: randomAnswers(seeded(7)), notes: { 'A01-1': '照片两张\n见附件' } }), validProject(2, { district: '青山区', answers: allMet }), validProject(3)],
     }),
   );
   const filled = await fillTemplate(fromJson, rubric);
