@@ -12,6 +12,7 @@ import { FORM_COLUMNS, NAMES, REPORTER_CELLS, SHEETS, colLetter, formCell, gridC
 import { currentRubric } from '../../../core/rubric';
 import { generatedWorkbooks, type Generated } from '../../helpers/generated';
 import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
+import { resaveWithLibreOffice } from '../../helpers/libreoffice';
 import { dataValidations, overlaps, rulesAt, smlParts, sqrefRects, zipEntryNames, type Validation } from '../../helpers/ooxml';
 
 jest.setTimeout(120_000);
@@ -57,25 +58,40 @@ test('every kind of workbook: no two data validation ranges on a sheet intersect
   }
 });
 
+/** Rule problems of a unit workbook: required cells without exactly one rule of their kind, rules on other cells. */
+function coverageProblems(bytes: Uint8Array, projects: number): Array<{ sheet: string; wrong: string[]; stray: string[] }> {
+  const sml = smlParts(bytes);
+  const expected = expectedRules(projects);
+  const problems = [...sml.sheets].map(([sheet, part]) => {
+    const list = dataValidations(sml.parts, part);
+    const want = expected.get(sheet) ?? new Map<string, string>();
+    const wrong: string[] = [];
+    for (const [cell, rule] of want) {
+      const got = rulesAt(list, cell).map(describeRule);
+      if (got.length !== 1 || got[0] !== rule) wrong.push(`${cell}: ${got.join(' + ') || '无'}（应为 ${rule}）`);
+    }
+    // Only those cells carry a rule: 佐证说明, 得分汇总, labels and text cells have none.
+    const stray = list.filter((v) => cellsOf(v).some((c) => !want.has(c))).map((v) => v.sqref);
+    return { sheet, wrong, stray };
+  });
+  return problems.filter((p) => p.wrong.length || p.stray.length);
+}
+
+
 test('unit workbooks: each answer, date, phone and 旗县区 cell (projects and reporter block) has exactly one rule of its kind, and no other cell has one', () => {
   const units = generated.filter((g) => g.projects);
   expect(units.map((g) => g.projects)).toEqual([10, 1, 3, 50, 10, 3, 3, 3]);
   for (const g of units) {
-    const sml = smlParts(g.bytes);
-    const expected = expectedRules(g.projects!);
-    for (const [sheet, part] of sml.sheets) {
-      const list = dataValidations(sml.parts, part);
-      const want = expected.get(sheet) ?? new Map<string, string>();
-      const wrong: string[] = [];
-      for (const [cell, rule] of want) {
-        const got = rulesAt(list, cell).map(describeRule);
-        if (got.length !== 1 || got[0] !== rule) wrong.push(`${cell}: ${got.join(' + ') || '无'}（应为 ${rule}）`);
-      }
-      // Only those cells carry a rule: 佐证说明, 得分汇总, labels and text cells have none.
-      const stray = list.filter((v) => cellsOf(v).some((c) => !want.has(c)));
-      expect({ kind: g.kind, sheet, wrong, stray: stray.map((v) => v.sqref) }).toEqual({ kind: g.kind, sheet, wrong: [], stray: [] });
-    }
+    expect({ kind: g.kind, problems: coverageProblems(g.bytes, g.projects!) }).toEqual({ kind: g.kind, problems: [] });
   }
+});
+
+test('LibreOffice reads every rule on every cell: the template it re-saves has the same coverage', async () => {
+  const g = generated.find((x) => x.kind === '模板（默认 10 个项目）')!;
+  const resaved = await resaveWithLibreOffice(g.bytes);
+  const sml = smlParts(resaved);
+  expect(dataValidations(sml.parts, sml.sheets.get(SHEETS.answers)!).length).toBeGreaterThan(0);
+  expect(coverageProblems(resaved, 10)).toEqual([]);
 });
 
 test('the default template writes each rule once for its whole range', () => {
