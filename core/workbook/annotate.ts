@@ -163,7 +163,8 @@ function unzipBounded(original: Uint8Array, limits: Limits): Parts {
         if (count > limits.zipEntries) problem ??= MSG.entries(limits.zipEntries);
         else if (f.originalSize > limits.entryBytes || total > limits.totalBytes) problem ??= MSG.expanded(limits.totalBytes);
         else if (f.name.startsWith('/') || f.name.includes('\\') || f.name.split('/').includes('..')) problem ??= MSG.corrupt;
-        return problem === undefined;
+        // Folder entries (`xl/`) are not parts; Excel writes none, so the annotated file has none either.
+        return problem === undefined && !f.name.endsWith('/');
       },
     });
   } catch {

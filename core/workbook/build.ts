@@ -14,6 +14,7 @@ import {
 } from './contract';
 import { seqOf, slotFormulas, summaryRows } from './formulas';
 import { GUIDE_LINES, SHEET_HINTS } from './texts';
+import { compactValidations } from './validations';
 
 const RED = 'FFC00000';
 const INPUT_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFFBE6' } };
@@ -337,6 +338,7 @@ export async function buildTemplate(opts: BuildOptions = {}): Promise<Buffer> {
   for (const [name, ref] of Object.entries(definedNames(rubric, projects))) wb.definedNames.add(ref, name);
   for (const ws of wb.worksheets) {
     if (ws.name !== SHEETS.meta) await ws.protect('', PROTECT);
+    compactValidations(ws);
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
