@@ -52,8 +52,9 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
     }),
   );
 
+  // Always answers (reads keep working on a full disk); `ok: false` + message while writes cannot be stored.
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+    res.json(ctx.storage.health());
   });
 
   const api = Router();
@@ -96,6 +97,6 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
   app.use((_req, res) => {
     res.status(404).type('text/plain; charset=utf-8').send('页面不存在');
   });
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, { storageFull: () => ctx.storage.noteFull() }));
   return app;
 }

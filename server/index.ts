@@ -12,6 +12,7 @@ import { createUser } from './auth';
 import { audit } from './audit';
 import { createApp } from './app';
 import { Exporter } from './exports';
+import { StorageWatch } from './storage';
 import { deadlineOf, DEFAULT_DEADLINE, type Context } from './context';
 import { withLimits, type Limits } from '../core/limits';
 import { ParsePool } from '../core/workbook/pool';
@@ -59,6 +60,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const ctx: Context = {
     db, limits, pool, log: logger,
     exporter: new Exporter(path.join(dataDir, 'exports')),
+    storage: new StorageWatch(db, dataDir, limits.uploadBytes),
     deadline: () => deadlineOf(db, fallbackDeadline),
   };
   const app = createApp(ctx, logger, version());

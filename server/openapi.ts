@@ -31,7 +31,7 @@ export function openApiDocument(version: string) {
     },
     security: [{ bearer: [] }],
     paths: {
-      '/healthz': { get: { security: [], summary: '健康检查', responses: { '200': ok('服务正常') } } },
+      '/healthz': { get: { security: [], summary: '健康检查（存储空间不足时仍然应答：ok 为 false，并说明原因）', responses: { '200': ok('服务状态与剩余存储空间') } } },
       '/api/v1/me': { get: { summary: '当前账号', responses: { '200': ok('账号信息'), ...errors } } },
       '/api/v1/submissions': {
         post: {

@@ -9,6 +9,7 @@ import { createUser, listUsers, revokeUser, findUser } from '../../server/auth';
 import { audit } from '../../server/audit';
 import { UserCreateSchema, ROLE_LABELS, type Role } from '../../server/model';
 import { EXIT } from '../files';
+import { fsyncDir, writeFileDurable } from '../../server/durable';
 
 const env = process.env;
 
@@ -27,9 +28,10 @@ export async function makeCerts(dataDir: string, days = 825): Promise<{ key: str
     days, keySize: 2048, algorithm: 'sha256',
     extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
   });
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(key, pems.private, { mode: 0o600 });
-  fs.writeFileSync(cert, pems.cert);
+  const created = fs.mkdirSync(dir, { recursive: true });
+  if (created) fsyncDir(path.dirname(created));
+  writeFileDurable(key, pems.private, { mode: 0o600 });
+  writeFileDurable(cert, pems.cert);
   return { key, cert };
 }
 

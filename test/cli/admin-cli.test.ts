@@ -59,7 +59,7 @@ test('redsite certs + HTTPS: the server answers over TLS with a localhost certif
         res.on('end', () => resolve(text));
       }).on('error', reject);
     });
-    expect(JSON.parse(body)).toEqual({ ok: true });
+    expect(JSON.parse(body)).toMatchObject({ ok: true, storage: { ok: true } });
   } finally {
     await s.close();
   }

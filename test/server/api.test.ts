@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 test('healthz, me, openapi, rubric, template', async () => {
-  expect((await s.call('GET', '/healthz')).body).toEqual({ ok: true });
+  expect((await s.call('GET', '/healthz')).body).toMatchObject({ ok: true, storage: { ok: true } });
   expect((await s.call('GET', '/api/v1/me', { token: unit })).body).toMatchObject({ role: 'unit', roleLabel: '填报单位', district: '东河区', unit: '包头市第一建筑工程有限公司' });
   const doc = (await s.call<{ openapi: string; components: { schemas: Record<string, unknown> } }>('GET', '/api/v1/openapi.json')).body;
   expect(doc.openapi).toBe('3.1.0');
