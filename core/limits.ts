@@ -16,6 +16,14 @@ export interface Limits {
   /** Rows and columns a worksheet may declare or contain. */
   sheetRows: number;
   sheetCols: number;
+  /** 佐证材料: one file, all live files of one unit, files in one upload request, pixels of one image (a
+   *  decompression bomb declares far more), time to check one image, images processed at once. */
+  evidenceFileBytes: number;
+  evidenceUnitBytes: number;
+  evidenceFilesPerRequest: number;
+  evidencePixels: number;
+  evidenceImageMs: number;
+  evidenceJobs: number;
   /** Time and heap of one parse in its worker. */
   parseMs: number;
   parseHeapMb: number;
@@ -38,6 +46,12 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   ratio: 150,
   sheetRows: 20000,
   sheetCols: 300,
+  evidenceFileBytes: 20 * 1024 * 1024,
+  evidenceUnitBytes: 500 * 1024 * 1024,
+  evidenceFilesPerRequest: 20,
+  evidencePixels: 120_000_000,
+  evidenceImageMs: 30_000,
+  evidenceJobs: 2,
   parseMs: 30_000,
   parseHeapMb: 384,
   parseWorkers: 2,

@@ -13,6 +13,7 @@ import { fillTemplate } from '../core/workbook/fill';
 import type { Issue } from '../core/issues';
 import { parseWorkbook } from '../core/workbook/parse';
 import type { AnnotateOptions } from '../core/workbook/annotate';
+import { returnMarks } from './criterion-returns';
 
 const MSG = {
   timeout: '标注工作簿超时：文件过大或过于复杂，请下载原始文件查看问题清单',
@@ -57,6 +58,7 @@ export async function annotatedWorkbook(db: DB, id: string, limits: Limits): Pro
     reason: d.state === '退回修改' ? d.returnReason : undefined,
     reviewer: d.state === '退回修改' ? returned?.actor : undefined,
     at: d.state === '退回修改' && returned ? beijingTime(returned.at) : undefined,
+    marks: returnMarks(db, id),
   };
   // eslint-disable-next-line no-control-regex
   const unit = d.submission.reporter.unit.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, '_').slice(0, 60);

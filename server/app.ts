@@ -16,6 +16,7 @@ import { submissionsRouter } from './routes/submissions';
 import { usersRouter, meRouter } from './routes/users';
 import { reportsRouter, publicRouter } from './routes/reports';
 import { showcaseRouter } from './routes/showcase';
+import { evidenceRouter } from './routes/evidence';
 import { openApiDocument } from './openapi';
 import { projectRoot } from './paths';
 
@@ -82,6 +83,7 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
   api.use('/users', usersRouter(ctx));
   api.use(reportsRouter(ctx));
   api.use(showcaseRouter(ctx));
+  api.use(evidenceRouter(ctx));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', '没有这个接口，请查看 /api/v1/openapi.json')));
   app.use('/api/v1', api);
 

@@ -13,6 +13,7 @@ import { audit } from './audit';
 import { createApp } from './app';
 import { Exporter } from './exports';
 import { StorageWatch } from './storage';
+import { EvidenceService } from './evidence';
 import { deadlineOf, DEFAULT_DEADLINE, type Context } from './context';
 import { withLimits, type Limits } from '../core/limits';
 import { ParsePool } from '../core/workbook/pool';
@@ -61,8 +62,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     db, limits, pool, log: logger,
     exporter: new Exporter(path.join(dataDir, 'exports')),
     storage: new StorageWatch(db, dataDir, limits.uploadBytes),
+    evidence: new EvidenceService(db, dataDir, limits, logger),
     deadline: () => deadlineOf(db, fallbackDeadline),
   };
+  ctx.evidence.sweep();
   const app = createApp(ctx, logger, version());
   const server = opts.https ? https.createServer({ key: opts.https.key, cert: opts.https.cert }, app) : http.createServer(app);
   server.requestTimeout = 120_000;

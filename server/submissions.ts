@@ -14,6 +14,7 @@ import { scoreSubmission, type ProjectScore } from '../core/score';
 import { currentRubric } from '../core/rubric';
 import { FIELD_LABELS } from '../core/messages';
 import type { MergeEntry } from '../core/workbook/merge';
+import { evidenceCounts } from './evidence';
 
 /** Canonical JSON (sorted keys) of what was submitted, without its channel: the same content from Excel or the add-in is the same. */
 export function canonical(value: unknown): string {
@@ -269,5 +270,6 @@ export function latestEntries(db: DB, district?: string): MergeEntry[] {
   return rows.map((r) => ({
     submission: JSON.parse(r.body) as Submission, state: r.state, version: r.latest_version, late: r.late === 1, submittedAt: r.updated_at,
     sourceFile: r.file_name ?? '加载项／JSON',
+    evidence: evidenceCounts(db, r.id),
   }));
 }

@@ -9,12 +9,24 @@ import type { Command } from 'commander';
 import { openDatabase, openSqlite, type DB } from '../../server/db';
 import { copyFileDurable, renameDurableSync, tempNameFor } from '../../server/durable';
 import { EXIT } from '../files';
+import { addEvidenceToBackup, backupEvidenceCount, EvidenceMoved, extractEvidence } from '../../server/evidence-backup';
 
 const env = process.env;
 const DB_FILE = 'redsite.sqlite';
 
-export async function backup(dataDir: string, file: string): Promise<{ bytes: number; submissions: number }> {
+export async function backup(dataDir: string, file: string): Promise<{ bytes: number; submissions: number; evidence: number }> {
   const target = path.resolve(file);
+  // A file the snapshot refers to may be deleted right after the snapshot (evidence removed meanwhile): snapshot again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await backupOnce(dataDir, target);
+    } catch (e) {
+      if (!(e instanceof EvidenceMoved) || attempt >= 5) throw e;
+    }
+  }
+}
+
+async function backupOnce(dataDir: string, target: string): Promise<{ bytes: number; submissions: number; evidence: number }> {
   const tmp = tempNameFor(target);
   const db = openDatabase(dataDir);
   try {
@@ -31,8 +43,12 @@ export async function backup(dataDir: string, file: string): Promise<{ bytes: nu
   try {
     // The copy carries the source's WAL flag; as a rollback-journal database it is one self-contained file.
     const copy = openSqlite(tmp, { fileMustExist: true });
-    copy.pragma('journal_mode = DELETE');
-    copy.close();
+    try {
+      copy.pragma('journal_mode = DELETE');
+      addEvidenceToBackup(copy, path.resolve(dataDir));
+    } finally {
+      copy.close();
+    }
     const info = check(tmp, target);
     renameDurableSync(tmp, target);
     return { bytes: fs.statSync(target).size, ...info };
@@ -42,7 +58,7 @@ export async function backup(dataDir: string, file: string): Promise<{ bytes: nu
 }
 
 /** Integrity check and a look at what the backup holds; throws a Chinese message when it is not one of ours. */
-export function check(file: string, shownAs = file): { submissions: number } {
+export function check(file: string, shownAs = file): { submissions: number; evidence: number } {
   // A read-only look at a WAL-mode file leaves empty -wal/-shm files behind: remove the ones this check created.
   const sideFiles = ['-wal', '-shm'].map((s) => `${file}${s}`).filter((f) => !fs.existsSync(f));
   try {
@@ -52,7 +68,7 @@ export function check(file: string, shownAs = file): { submissions: number } {
   }
 }
 
-function inspect(file: string, shownAs: string): { submissions: number } {
+function inspect(file: string, shownAs: string): { submissions: number; evidence: number } {
   let db: DB;
   try {
     db = openSqlite(file, { readonly: true, fileMustExist: true });
@@ -64,7 +80,7 @@ function inspect(file: string, shownAs: string): { submissions: number } {
     if (integrity !== 'ok') throw new Error(`备份文件 ${shownAs} 未通过完整性检查：${String(integrity)}`);
     const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name));
     for (const t of ['users', 'submissions', 'versions', 'audit']) if (!tables.has(t)) throw new Error(`备份文件 ${shownAs} 不是 redsite 的数据库（缺少 ${t} 表）`);
-    return { submissions: (db.prepare('SELECT COUNT(*) AS n FROM submissions').get() as { n: number }).n };
+    return { submissions: (db.prepare('SELECT COUNT(*) AS n FROM submissions').get() as { n: number }).n, evidence: backupEvidenceCount(db) };
   } catch (e) {
     if (e instanceof Error && e.message.startsWith('备份文件')) throw e;
     if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw new Error(`无法打开备份文件 ${shownAs}：它不是 SQLite 数据库或已损坏`);
@@ -74,13 +90,20 @@ function inspect(file: string, shownAs: string): { submissions: number } {
   }
 }
 
-export function restore(file: string, dataDir: string, force = false): { submissions: number } {
+export function restore(file: string, dataDir: string, force = false): { submissions: number; evidence: number } {
   const info = check(file);
   const target = path.join(path.resolve(dataDir), DB_FILE);
   if (fs.existsSync(target) && !force) throw new Error(`数据目录 ${dataDir} 中已有数据库：为避免覆盖，请换一个空目录，或确认后加 --force`);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   for (const suffix of ['-wal', '-shm']) fs.rmSync(`${target}${suffix}`, { force: true });
   copyFileDurable(file, target);
+  // The evidence files travel inside the backup: write them out, then the database no longer carries them.
+  const db = openSqlite(target, { fileMustExist: true });
+  try {
+    extractEvidence(db, path.resolve(dataDir));
+  } finally {
+    db.close();
+  }
   return info;
 }
 
@@ -93,7 +116,7 @@ export function registerBackup(program: Command): void {
     .action(async (file: string, opts: { data: string }) => {
       try {
         const r = await backup(opts.data, path.resolve(file));
-        console.log(`已备份到 ${path.resolve(file)}（${(r.bytes / 1024).toFixed(0)} KB，${r.submissions} 份申报，完整性检查通过）`);
+        console.log(`已备份到 ${path.resolve(file)}（${(r.bytes / 1024).toFixed(0)} KB，${r.submissions} 份申报，${r.evidence} 个佐证文件，完整性检查通过）`);
       } catch (e) {
         console.error(`错误：${(e as Error).message}`);
         process.exitCode = EXIT.failed;
@@ -108,7 +131,7 @@ export function registerBackup(program: Command): void {
     .action((file: string, opts: { data: string; force?: boolean }) => {
       try {
         const r = restore(path.resolve(file), opts.data, opts.force);
-        console.log(`已恢复到 ${path.resolve(opts.data)}（${r.submissions} 份申报）`);
+        console.log(`已恢复到 ${path.resolve(opts.data)}（${r.submissions} 份申报，${r.evidence} 个佐证文件）`);
       } catch (e) {
         console.error(`错误：${(e as Error).message}`);
         process.exitCode = EXIT.failed;

@@ -16,6 +16,7 @@ import { DOMParser, XMLSerializer, type Document as XDoc, type Element as XEl, t
 import type { Issue } from '../issues';
 import { FIELD_LABELS } from '../messages';
 import { withLimits, formatBytes, type Limits } from '../limits';
+import { answerMarkIssues, type AnswerMark } from './answer-cells';
 
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
@@ -52,6 +53,8 @@ export interface AnnotateOptions {
   reviewer?: string;
   at?: string;
   limits?: Partial<Limits>;
+  /** A reviewer's reasons on single answers (佐证不足), marked on the answer cells and listed first. */
+  marks?: AnswerMark[];
 }
 
 /** The workbook could not be annotated; the message is Chinese and says what is wrong with the file. */
@@ -430,9 +433,10 @@ function issueSheetXml(rows: Row[], extra: number, opts: AnnotateOptions, st: Is
 
 const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;
 
-export function annotateWorkbook(original: Uint8Array, issues: readonly Issue[], opts: AnnotateOptions = {}): Uint8Array {
+export function annotateWorkbook(original: Uint8Array, stored: readonly Issue[], opts: AnnotateOptions = {}): Uint8Array {
   const limits = withLimits(opts.limits);
   const parts = unzipBounded(original, limits);
+  const issues = opts.marks?.length ? [...answerMarkIssues(original, opts.marks), ...stored] : stored;
   const workbookPart = (() => {
     const rels = parseXml(parts, '_rels/.rels');
     const main = children(rels.documentElement!, 'Relationship').find((r) => r.getAttribute('Type') === `${REL}/officeDocument`);

@@ -19,6 +19,8 @@ export interface MergeEntry {
   submittedAt?: string;
   late?: boolean;
   sourceFile?: string;
+  /** 佐证材料 per project (序号) and criterion, when the entry comes from the server: adds 佐证 columns to 细则明细. */
+  evidence?: Record<number, Record<string, number>>;
 }
 
 export interface MergeReport {
@@ -147,13 +149,24 @@ export async function writeMaster(entries: readonly MergeEntry[], out: Writable,
   writeRows(summary, rows);
   summary.commit();
 
+  // With evidence (server exports): after the 55 answers, 佐证 files per criterion and 达到 answers without any.
+  const withEvidence = rows.some((r) => r.entry.evidence);
+  const evidenceOf = (r: Row, id: string) => r.entry.evidence?.[r.project.seq]?.[id] ?? 0;
   const detail = addSheet(wb, '细则明细', [
     { header: '序号', width: 6 }, { header: '所属旗县区', width: 14 }, { header: '填报单位', width: 22 }, { header: '项目名称', width: 26 },
     { header: '得分率', width: 8, numFmt: '0.0%' },
     ...rubric.criteria.map((c) => ({ header: `${c.id} ${c.text.slice(0, 14)}${c.text.length > 14 ? '…' : ''}`, width: 12 })),
+    ...(withEvidence ? [{ header: '佐证文件数', width: 8 }, { header: '达到但无佐证', width: 8 }, ...rubric.criteria.map((c) => ({ header: `${c.id} 佐证`, width: 8 }))] : []),
   ]);
   rows.forEach((r, i) => {
-    detail.addRow([i + 1, r.project.district, r.entry.submission.reporter.unit, r.project.projectName, r.score.rate, ...rubric.criteria.map((c) => r.project.answers[c.id] ?? '')]).commit();
+    const evidence = withEvidence
+      ? [
+          rubric.criteria.reduce((n, c) => n + evidenceOf(r, c.id), 0),
+          rubric.criteria.filter((c) => r.project.answers[c.id] === '达到' && !evidenceOf(r, c.id)).length,
+          ...rubric.criteria.map((c) => evidenceOf(r, c.id)),
+        ]
+      : [];
+    detail.addRow([i + 1, r.project.district, r.entry.submission.reporter.unit, r.project.projectName, r.score.rate, ...rubric.criteria.map((c) => r.project.answers[c.id] ?? ''), ...evidence]).commit();
   });
   detail.commit();
 

@@ -83,6 +83,49 @@ const MIGRATIONS: Array<(db: DB) => void> = [
       CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, '审计日志不可删除'); END;
       INSERT INTO settings (key, value) VALUES ('data_version', '0');
     `),
+  // 佐证材料 (server/evidence.ts): files live on disk under evidence/ by sha256 (evidence_files describes each once);
+  // an evidence row attaches one to a project × criterion of a submission from version added_version on, until the
+  // version it was removed in. criterion_returns: criteria a reviewer returned ("佐证不足") with the latest return.
+  (db) =>
+    db.exec(`
+      CREATE TABLE evidence_files (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        width INTEGER,
+        height INTEGER,
+        captured_at TEXT,
+        had_gps INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE evidence (
+        id INTEGER PRIMARY KEY,
+        submission_id TEXT NOT NULL REFERENCES submissions (id),
+        project_seq INTEGER NOT NULL,
+        criterion TEXT NOT NULL,
+        sha256 TEXT NOT NULL REFERENCES evidence_files (sha256),
+        name TEXT NOT NULL,
+        added_version INTEGER NOT NULL,
+        removed_version INTEGER,
+        created_by INTEGER,
+        created_by_name TEXT,
+        created_at TEXT NOT NULL,
+        removed_by_name TEXT,
+        removed_at TEXT
+      );
+      CREATE INDEX evidence_submission ON evidence (submission_id, removed_version);
+      CREATE INDEX evidence_sha ON evidence (sha256);
+      CREATE TABLE criterion_returns (
+        submission_id TEXT NOT NULL REFERENCES submissions (id),
+        version INTEGER NOT NULL,
+        project_seq INTEGER NOT NULL,
+        criterion TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_by_name TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (submission_id, version, project_seq, criterion)
+      );
+    `),
 ];
 
 export function migrate(db: DB): number {

@@ -7,6 +7,7 @@ import { fail } from '../errors';
 import { authorize } from '../policy';
 import { districtStats, rosterStatus, readRosterFile, replaceRoster } from '../roster';
 import { auditPage, audit } from '../audit';
+import { achievedWithoutEvidence } from '../evidence';
 import { setSetting } from '../db';
 import { SettingsSchema } from '../model';
 import { normalizeDistrict, DISTRICTS } from '../../core/districts';
@@ -32,7 +33,10 @@ export function reportsRouter(ctx: Context): Router {
   r.get('/districts', (req, res) => {
     const actor = req.actor!;
     if (actor.role === 'unit') authorize(actor, 'roster');
-    res.json({ items: districtStats(ctx.db, actor.role === 'district' ? actor.district : undefined) });
+    const district = actor.role === 'district' ? actor.district : undefined;
+    const evidence = achievedWithoutEvidence(ctx.db, district);
+    // 达到 answers and how many of them have no 佐证 yet, next to each district's figures.
+    res.json({ items: districtStats(ctx.db, district).map((d) => ({ ...d, achieved: evidence.get(d.district)?.achieved ?? 0, achievedWithoutEvidence: evidence.get(d.district)?.withoutEvidence ?? 0 })) });
   });
 
   r.get('/roster', (req, res) => {

@@ -9,6 +9,7 @@ import { currentRubric } from '../../core/rubric';
 import { writeShowcase } from '../../core/workbook/showcase-export';
 import { attachment } from './reports';
 import type { DB } from '../db';
+import { sendShowcasePack } from '../evidence-pack';
 
 function options(req: Request): ShowcaseOptions {
   const n = (name: string) => {
@@ -42,6 +43,10 @@ export function showcaseRouter(ctx: Context): Router {
     res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     attachment(res, '红色工地观摩名单.xlsx');
     await writeShowcase(s, res);
+  });
+  r.get('/showcase/pack.zip', async (req, res) => {
+    authorize(req.actor, 'showcase');
+    await sendShowcasePack(ctx, showcaseOf(ctx.db, options(req)), req, res);
   });
   return r;
 }

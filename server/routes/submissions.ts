@@ -13,6 +13,7 @@ import { currentRubric } from '../../core/rubric';
 import { normalizeDistrict } from '../../core/districts';
 import type { Submission } from '../../core/schema';
 import { annotatedWorkbook } from '../annotate';
+import { returnWithCriteria } from '../criterion-returns';
 import { attachment } from './reports';
 
 /** A file name as the user's computer gave it, minus any path or control characters. */
@@ -125,7 +126,7 @@ export function submissionsRouter(ctx: Context): Router {
     const body = ReturnSchema.safeParse(req.body ?? {});
     if (!body.success) fail('INVALID', body.error.issues[0]!.message);
     // The unit's workbook with the issues marked and this reason on top is ready to download at once.
-    res.json({ ...review(ctx.db, String(req.params.id), 'return', req.actor!, req.ip, body.data!.reason), annotated: `/api/v1/submissions/${encodeURIComponent(String(req.params.id))}/annotated.xlsx` });
+    res.json({ ...returnWithCriteria(ctx.db, String(req.params.id), req.actor!, req.ip, body.data!.reason, body.data!.criteria), annotated: `/api/v1/submissions/${encodeURIComponent(String(req.params.id))}/annotated.xlsx` });
   });
 
   r.post('/:id/approve', (req, res) => {
