@@ -27,7 +27,15 @@ export interface Inspected {
   thumb?: Buffer;
 }
 
-export class Refused extends Error {}
+/** A file that cannot be evidence; `code` says how the API answers (415 wrong type, 413 too large, 422 bad image). */
+export class Refused extends Error {
+  constructor(
+    message: string,
+    readonly code: 'UNSUPPORTED' | 'TOO_LARGE' | 'INVALID' = 'UNSUPPORTED',
+  ) {
+    super(message);
+  }
+}
 
 export const THUMB_PX = 320;
 
@@ -76,8 +84,8 @@ function sharpOf(input: string | Buffer, limits: Limits) {
 
 function imageError(e: unknown, name: string): Refused {
   const m = e instanceof Error ? e.message : String(e);
-  if (/timeout/i.test(m)) return new Refused(EVIDENCE_MSG.slow(name));
-  return new Refused(EVIDENCE_MSG.broken(name));
+  if (/timeout/i.test(m)) return new Refused(EVIDENCE_MSG.slow(name), 'INVALID');
+  return new Refused(EVIDENCE_MSG.broken(name), 'INVALID');
 }
 
 async function captureInfo(file: string): Promise<{ capturedAt?: string; hadGps: boolean }> {
@@ -94,7 +102,7 @@ async function captureInfo(file: string): Promise<{ capturedAt?: string; hadGps:
 
 /** Recognises and checks one uploaded file; a Refused error carries the Chinese reason. */
 export async function inspectFile(file: string, size: number, head: Uint8Array, name: string, limits: Limits, gate: Gate): Promise<Inspected> {
-  if (size > limits.evidenceFileBytes) throw new Refused(EVIDENCE_MSG.tooLarge(name, limits.evidenceFileBytes));
+  if (size > limits.evidenceFileBytes) throw new Refused(EVIDENCE_MSG.tooLarge(name, limits.evidenceFileBytes), 'TOO_LARGE');
   const first = sniffEvidence(head, size, name);
   if ('refused' in first) throw new Refused(first.refused);
   let kind: EvidenceKind;
@@ -118,8 +126,8 @@ export async function inspectFile(file: string, size: number, head: Uint8Array, 
     }
     const width = meta.autoOrient?.width ?? meta.width ?? 0;
     const height = meta.autoOrient?.height ?? meta.height ?? 0;
-    if (!width || !height) throw new Refused(EVIDENCE_MSG.broken(name));
-    if ((meta.width ?? 0) * (meta.height ?? 0) > limits.evidencePixels) throw new Refused(EVIDENCE_MSG.pixels(name, width, height, limits.evidencePixels));
+    if (!width || !height) throw new Refused(EVIDENCE_MSG.broken(name), 'INVALID');
+    if ((meta.width ?? 0) * (meta.height ?? 0) > limits.evidencePixels) throw new Refused(EVIDENCE_MSG.pixels(name, width, height, limits.evidencePixels), 'INVALID');
     let thumb: Buffer;
     try {
       // Decodes the whole image (shrink-on-load for JPEG): a truncated or corrupt file fails here.

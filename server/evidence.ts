@@ -10,7 +10,7 @@
 import type { DB } from './db';
 import { bumpDataVersion } from './db';
 import { audit } from './audit';
-import { AppError, type ErrorCode } from './errors';
+import { AppError } from './errors';
 import type { Actor } from './model';
 import type { Limits } from '../core/limits';
 import type { Issue } from '../core/issues';
@@ -131,8 +131,6 @@ export interface AttachInput {
   ip?: string;
 }
 
-const refusalCode = (message: string): ErrorCode => (/上限|过大/.test(message) && !/像素/.test(message) ? 'TOO_LARGE' : /格式|压缩包|空文件|密码/.test(message) ? 'UNSUPPORTED' : 'INVALID');
-
 export class EvidenceService {
   readonly files: EvidenceFiles;
   readonly gate: Gate;
@@ -162,16 +160,19 @@ export class EvidenceService {
     try {
       this.checkTarget(sub, input.project, input.criterion, actor);
       const inspected: Inspected[] = [];
-      const issues: Issue[] = [];
+      const refused: Refused[] = [];
       for (const f of files) {
         try {
           inspected.push(await inspectFile(f.tmp, f.size, f.head, f.name, this.limits, this.gate));
         } catch (e) {
           if (!(e instanceof Refused)) throw e;
-          issues.push({ severity: 'error', field: 'files', message: e.message });
+          refused.push(e);
         }
       }
-      if (issues.length) throw new AppError(refusalCode(issues[0]!.message), issues.length === 1 ? issues[0]!.message : `${issues.length} 个文件不能作为佐证，本次没有保存任何文件：${issues[0]!.message}`, issues);
+      if (refused.length) {
+        const issues: Issue[] = refused.map((e) => ({ severity: 'error', field: 'files', message: e.message }));
+        throw new AppError(refused[0]!.code, refused.length === 1 ? refused[0]!.message : `${refused.length} 个文件不能作为佐证，本次没有保存任何文件：${refused[0]!.message}`, issues);
+      }
       const usage = unitUsage(this.db, sub.unit, sub.district);
       const adding = [...new Map(files.filter((f) => !usage.shas.has(f.sha256)).map((f) => [f.sha256, f.size])).values()].reduce((n, s) => n + s, 0);
       if (usage.bytes + adding > this.limits.evidenceUnitBytes) throw new AppError('TOO_LARGE', EVIDENCE_MSG.unitFull(usage.bytes, adding, this.limits.evidenceUnitBytes));

@@ -7,6 +7,7 @@ import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { Document, Packer, Paragraph } from 'docx';
 import { strToU8, zipSync } from 'fflate';
+import type { TestServer } from './server';
 
 export interface PhotoOptions {
   width?: number;
@@ -104,3 +105,32 @@ export function heicHeader(): Buffer {
 export function plainZip(): Buffer {
   return Buffer.from(zipSync({ '照片/现场.txt': strToU8('not an office file') }));
 }
+
+export interface Item {
+  id: number;
+  project: number;
+  criterion: string;
+  name: string;
+  kind: string;
+  size: number;
+  capturedAt?: string;
+  hadGps: boolean;
+  width?: number;
+  height?: number;
+  addedVersion: number;
+  removedVersion?: number;
+  thumb: string | null;
+  file: string;
+  by: string;
+}
+
+/** POST files to a submission's evidence as the dashboard does (multipart: project, criterion, files). */
+export async function attach(server: TestServer, token: string, id: string, project: number | string, criterion: string, files: Array<{ bytes: Uint8Array; name: string }>) {
+  const form = new FormData();
+  form.append('project', String(project));
+  form.append('criterion', criterion);
+  for (const f of files) form.append('files', new Blob([new Uint8Array(f.bytes)]), f.name);
+  const res = await fetch(`${server.url}/api/v1/submissions/${id}/evidence`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  return { status: res.status, body: (await res.json()) as { items: Item[]; error?: string; code?: string; issues?: Array<{ message: string }> } };
+}
+

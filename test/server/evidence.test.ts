@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import exifr from 'exifr';
 import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
-import { docx, pdf, photo, pngImage } from '../helpers/evidence';
+import { attach, docx, pdf, photo, pngImage, type Item } from '../helpers/evidence';
 
 jest.setTimeout(120_000);
 
@@ -18,33 +18,6 @@ let unit: string;
 let otherUnit: string;
 let district: string;
 let otherDistrict: string;
-
-interface Item {
-  id: number;
-  project: number;
-  criterion: string;
-  name: string;
-  kind: string;
-  size: number;
-  capturedAt?: string;
-  hadGps: boolean;
-  width?: number;
-  height?: number;
-  addedVersion: number;
-  removedVersion?: number;
-  thumb: string | null;
-  file: string;
-  by: string;
-}
-
-export async function attach(server: TestServer, token: string, id: string, project: number | string, criterion: string, files: Array<{ bytes: Uint8Array; name: string }>) {
-  const form = new FormData();
-  form.append('project', String(project));
-  form.append('criterion', criterion);
-  for (const f of files) form.append('files', new Blob([new Uint8Array(f.bytes)]), f.name);
-  const res = await fetch(`${server.url}/api/v1/submissions/${id}/evidence`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-  return { status: res.status, body: (await res.json()) as { items: Item[]; error?: string; code?: string; issues?: Array<{ message: string }> } };
-}
 
 const list = async (id: string, token: string, version?: number) =>
   (await s.call<{ items: Item[]; version: number; usage: { bytes: number } }>('GET', `/api/v1/submissions/${id}/evidence${version ? `?version=${version}` : ''}`, { token })).body;
