@@ -1,7 +1,7 @@
 /**
  * Where a project's answer to one criterion sits in a unit workbook, found from the workbook itself: the criterion's
  * row by the 编号 column (rs_ids), the project's column by its 序号 in 申报表 (rs_rows) — the inverse of how the
- * reader numbers projects (the 序号 cell, or the slot's position when that cell is blank). Falls back to the
+ * reader numbers projects (filled slots only; the 序号 cell, or the slot's position when that cell is blank). Falls back to the
  * contract's fixed positions when a program dropped the defined names. Used to mark a reviewer's per-criterion
  * return ("佐证不足") on the unit's own file.
  */
@@ -47,11 +47,20 @@ export function locateAnswerCells(book: XlsxBook, marks: readonly AnswerMark[], 
     if (id && !rowOf.has(id)) rowOf.set(id, answers.top + (r - ids.top));
   }
   const seqCell = (slot: number) => text(book, rows.sheet, `${colLetter(rows.left)}${rows.top + slot}`);
-  const slotOf = (seq: number): number | undefined => {
-    for (let s = 0; s < slots; s++) if (seqCell(s) !== '' && Number(seqCell(s)) === seq) return s;
-    const s = seq - 1;
-    return s >= 0 && s < slots && seqCell(s) === '' ? s : undefined;
+  // As the reader does: a slot is a project when any 申报表 field besides 序号, or any answer, is filled (templates
+  // come with 序号 pre-filled); its 序号 is the cell's, or the slot's position when the cell is blank.
+  const hasContent = (slot: number) => {
+    for (let c = rows.left + 1; c <= rows.right; c++) if (text(book, rows.sheet, `${colLetter(c)}${rows.top + slot}`)) return true;
+    for (let r = answers.top; r <= answers.bottom; r++) if (text(book, answers.sheet, `${colLetter(answers.left + slot)}${r}`)) return true;
+    return false;
   };
+  const projects = new Map<number, number>();
+  for (let s = 0; s < slots; s++) {
+    if (!hasContent(s)) continue;
+    const seq = seqCell(s) === '' ? s + 1 : Number(seqCell(s));
+    if (!projects.has(seq)) projects.set(seq, s);
+  }
+  const slotOf = (seq: number) => projects.get(seq);
   return marks.map((m) => {
     const row = rowOf.get(m.criterion);
     const slot = slotOf(m.seq);
