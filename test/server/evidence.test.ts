@@ -182,3 +182,10 @@ test('district overview counts 达到 answers without evidence; 细则明细 get
   expect(first.getCell(col('佐证文件数')).value).toBe(6);
   expect(first.getCell(col('达到但无佐证')).value).toBe(0);
 });
+
+test('OpenAPI lists the evidence and pack endpoints', async () => {
+  const doc = (await s.call<{ paths: Record<string, Record<string, unknown>>; components: { schemas: { Return: { properties: Record<string, unknown> } } } }>('GET', '/api/v1/openapi.json')).body;
+  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/submissions/{id}/evidence', '/api/v1/evidence/{eid}/file', '/api/v1/evidence/{eid}/thumb', '/api/v1/evidence/{eid}', '/api/v1/showcase/pack.zip']));
+  expect(Object.keys(doc.paths['/api/v1/submissions/{id}/evidence']!)).toEqual(['get', 'post']);
+  expect(Object.keys(doc.components.schemas.Return.properties)).toEqual(['reason', 'criteria']);
+});
