@@ -49,7 +49,9 @@ test('a unit attaches photos and documents; thumbnails, capture time and types; 
     expect.objectContaining({ name: 'IMG_0002.JPG', capturedAt: '2024-05-21 08:05:09', hadGps: false, width: 640, height: 960 }),
   ]);
   // Type by content, not by name: a PDF called .jpg is a PDF; a Word file and a PNG in the same request.
-  const docs = await attach(s, unit, sub.submissionId, 1, 'A02-3', [{ bytes: pdf(), name: '制度上墙.jpg' }, { bytes: await docx(), name: '党建工作制度.docx' }, { bytes: await pngImage(), name: '截图.png' }]);
+  const word = await docx();
+  const png = await pngImage();
+  const docs = await attach(s, unit, sub.submissionId, 1, 'A02-3', [{ bytes: pdf(), name: '制度上墙.jpg' }, { bytes: word, name: '党建工作制度.docx' }, { bytes: png, name: '截图.png' }]);
   expect(docs.status).toBe(201);
   expect(docs.body.items.map((i) => [i.kind, i.thumb === null])).toEqual([['pdf', true], ['docx', true], ['png', false]]);
 
@@ -82,7 +84,7 @@ test('a unit attaches photos and documents; thumbnails, capture time and types; 
   // The reviewer sees them per project × criterion, with capture times; the audit says who uploaded what.
   const seen = await list(sub.submissionId, district);
   expect(seen.items.map((i) => `${i.project}:${i.criterion}:${i.name}`)).toEqual(['1:A01-1:挂牌.jpg', '1:A01-1:IMG_0002.JPG', '1:A02-3:制度上墙.jpg', '1:A02-3:党建工作制度.docx', '1:A02-3:截图.png']);
-  expect(seen.usage.bytes).toBe(shot.length + second.length + pdf().length + (await docx()).length + (await pngImage()).length);
+  expect(seen.usage.bytes).toBe(shot.length + second.length + pdf().length + word.length + png.length);
   const detail = (await s.call<{ audit: Array<{ action: string; detail: { criterion?: string } }> }>('GET', `/api/v1/submissions/${sub.submissionId}`, { token: district })).body;
   expect(detail.audit.filter((a) => a.action === '上传佐证').map((a) => a.detail.criterion)).toEqual(['A01-1', 'A02-3']);
 });
