@@ -139,11 +139,14 @@ export async function inspectFile(file: string, size: number, head: Uint8Array, 
   });
 }
 
-/** The copy of a photo that leaves the server: upright, re-encoded, no metadata but the capture time. */
-export function cleanCopy(file: string, kind: 'jpeg' | 'png', capturedAt: string | undefined, limits: Limits, gate: Gate): Promise<Buffer> {
-  return gate.run(() => {
+/**
+ * The copy of a photo that leaves the server, written to `out` by libvips (never held in JS memory): upright,
+ * re-encoded, no metadata but the capture time.
+ */
+export function cleanCopy(file: string, out: string, kind: 'jpeg' | 'png', capturedAt: string | undefined, limits: Limits, gate: Gate): Promise<void> {
+  return gate.run(async () => {
     let img = sharpOf(file, limits).autoOrient();
     if (capturedAt) img = img.withExif({ IFD2: { DateTimeOriginal: capturedAt.replace(/-/g, ':') } });
-    return (kind === 'jpeg' ? img.jpeg({ quality: 90 }) : img.png({ compressionLevel: 6 })).toBuffer();
+    await (kind === 'jpeg' ? img.jpeg({ quality: 90 }) : img.png({ compressionLevel: 6 })).toFile(out);
   });
 }

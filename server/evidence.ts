@@ -21,6 +21,7 @@ import { EvidenceFiles, type ReceivedFile } from './evidence-files';
 import { cleanCopy, Gate, inspectFile, Refused, type Inspected } from './evidence-images';
 import { extractEvidence } from './evidence-backup';
 import fs from 'node:fs';
+import { renameDurable, tempNameFor } from './durable';
 
 export interface EvidenceRow {
   id: number;
@@ -259,9 +260,16 @@ export class EvidenceService {
     if (fs.existsSync(file)) return Promise.resolve(file);
     let job = this.cleaning.get(r.sha256);
     if (!job) {
-      job = cleanCopy(this.files.original(r.sha256), kind, r.captured_at ?? undefined, this.limits, this.gate)
-        .then((bytes) => this.files.writeDerived(file, bytes))
-        .then(() => file);
+      const tmp = tempNameFor(file);
+      job = cleanCopy(this.files.original(r.sha256), tmp, kind, r.captured_at ?? undefined, this.limits, this.gate)
+        .then(() => renameDurable(tmp, file))
+        .then(
+          () => file,
+          async (e: unknown) => {
+            await fs.promises.rm(tmp, { force: true });
+            throw e;
+          },
+        );
       this.cleaning.set(r.sha256, job);
       const clear = () => this.cleaning.delete(r.sha256);
       job.then(clear, clear);
