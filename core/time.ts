@@ -17,11 +17,6 @@ export function beijingTime(iso: string | null | undefined, opts: { seconds?: bo
   return `${date} ${time}`;
 }
 
-/** “2024-05-24T23:59” for an <input type="datetime-local"> showing Beijing time. */
-export function beijingInputValue(iso: string): string {
-  return beijingTime(iso).replace(' ', 'T');
-}
-
 /** The ISO timestamp (+08:00) of a Beijing wall-clock time typed as “2024-05-24T23:59” or “2024-05-24 23:59”. */
 export function fromBeijingInput(value: string): string | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());

@@ -26,12 +26,18 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs =
  * (see dashboard.css). A cell is a node, text, or {text, class}.
  */
 export type Cell = Child | { value: Child | Child[]; class?: string };
+const isNum = (c: Cell) => Boolean(c && typeof c === 'object' && !(c instanceof Node) && c.class === 'num');
+
 export function table(headers: readonly string[], rows: readonly Cell[][], opts: { id?: string; class?: string } = {}): HTMLTableElement {
+  // A column of numbers is right-aligned, its header too.
+  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => isNum(r[i])));
   return el('table', { class: `grid cards${opts.class ? ` ${opts.class}` : ''}`, id: opts.id },
-    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { scope: 'col' }, h)))),
+    el('thead', {}, el('tr', {}, ...headers.map((h, i) => el('th', { scope: 'col', class: numeric[i] ? 'num' : undefined }, h)))),
     el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c, i) => {
       const cell = c && typeof c === 'object' && !(c instanceof Node) ? c : { value: c };
-      return el('td', { 'data-label': headers[i] ?? '', class: cell.class }, ...(Array.isArray(cell.value) ? cell.value : [cell.value]));
+      const parts = Array.isArray(cell.value) ? cell.value : [cell.value];
+      // One wrapper per cell keeps several parts (a state tag and 逾期) together in the card layout's value column.
+      return el('td', { 'data-label': headers[i] ?? '', class: cell.class }, parts.length > 1 ? el('div', { class: 'v' }, ...parts) : parts[0]);
     })))));
 }
 
@@ -64,4 +70,14 @@ export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsh
 
 export function stateTag(state: string): HTMLElement {
   return el('span', { class: `state state-${state}` }, state);
+}
+
+/** A file chooser in Chinese: the native input stays hidden (its button text follows the browser's language). */
+export function filePicker(input: HTMLInputElement): void {
+  const name = el('span', { class: 'muted small file-name' }, '未选择文件');
+  const button = el('button', { type: 'button', onclick: () => input.click() }, '选择文件…');
+  input.classList.add('file-input');
+  input.addEventListener('change', () => (name.textContent = input.files?.[0]?.name ?? '未选择文件'));
+  input.form?.addEventListener('reset', () => (name.textContent = '未选择文件'));
+  input.after(el('span', { class: 'file-pick' }, button, ' ', name));
 }

@@ -6,7 +6,7 @@
 import { can, ROLE_LABELS } from '../../core/policy';
 import { DISTRICTS } from '../../core/districts';
 import { api, session, download, whenUnauthorized } from './api';
-import { $, $$, el, message } from './dom';
+import { $, $$, el, message, filePicker } from './dom';
 import { state, me, type Me } from './state';
 import { fillStateFilter, filterQuery, loadList, openDetail, wireDetail } from './submissions';
 import { uploadZone } from './upload';
@@ -33,6 +33,7 @@ function showTab(name: string): void {
   $$('.tabs button').forEach((b) => b.setAttribute('aria-selected', String(b.dataset.tab === name)));
   $$('[data-panel]').forEach((p) => (p.hidden = p.dataset.panel !== name));
   $('#detail').hidden = true;
+  message('');
   TABS[name]!.load().catch((e: Error) => message(e.message));
 }
 
@@ -122,6 +123,8 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#dl-master').addEventListener('click', () => void download('/api/v1/master.xlsx'));
   $('#dl-district-btn').addEventListener('click', () => void download(`/api/v1/districts/${encodeURIComponent($<HTMLSelectElement>('#dl-district').value)}/workbook.xlsx`));
   $('#dl-template').addEventListener('click', () => void download(templateUrl('#dl-projects')));
+  filePicker($<HTMLInputElement>('#bulk-file'));
+  filePicker($<HTMLInputElement>('#roster-file'));
   wireDetail();
   wireAccounts();
   wireRoster();
