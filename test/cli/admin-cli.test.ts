@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { makeCerts } from '../../cli/commands/serve';
 import { testServer } from '../helpers/server';
+import { validSubmission } from '../helpers/fixtures';
 
 const exec = promisify(execFile);
 const bin = path.join(__dirname, '../../bin/redsite.js');
@@ -105,7 +106,6 @@ test('redsite roster import | list: 应报 = roster ∪ unit accounts, the same 
   const admin = /令牌（只显示这一次）：(rs_\S+)/.exec((await redsite('user', 'add', '--name', '秘书处', '--role', 'secretariat', '--data', data)).stdout)![1]!;
   const s = await testServer({ dataDir: data });
   try {
-    const { validSubmission } = await import('../helpers/fixtures');
     expect((await s.call('POST', '/api/v1/submissions', { token: unit, json: validSubmission() })).status).toBe(201);
     const list = await redsite('roster', 'list', '--data', data);
     expect(list.code).toBe(0);
