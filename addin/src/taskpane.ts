@@ -3,6 +3,7 @@
  * is behind excel-adapter, validation and scoring come from core/.
  */
 import { formatRate } from '../../core/score';
+import { beijingTime } from '../../core/time';
 import type { Issue } from '../../core/issues';
 import type { ParseResult } from '../../core/workbook/result';
 import { FORM_HEADERS } from '../../core/workbook/contract';
@@ -198,7 +199,7 @@ async function consolidate(): Promise<void> {
       }),
     );
     const missing = roster.items.flatMap((r) => r.missing.map((m) => [m.unit, m.contact, m.phone] as [string, string, string]));
-    await excel.writeDistrictSheet(header, rows, missing, `${me?.district ?? '全市'}“红色工地”申报汇总（${new Date().toLocaleString('zh-CN', { hour12: false })}）`);
+    await excel.writeDistrictSheet(header, rows, missing, `${me?.district ?? '全市'}“红色工地”申报汇总（${beijingTime(new Date().toISOString())}，北京时间）`);
     const box = $('#district-result');
     box.hidden = false;
     box.textContent = `已汇总 ${details.length} 份申报、${rows.length} 个项目；尚未报送 ${missing.length} 个单位`;
