@@ -41,6 +41,12 @@ test('redsite user add | list | revoke, and the token works against the server',
     const id = /#(\d+)/.exec(add.stdout)![1]!;
     expect((await redsite('user', 'revoke', id, '--data', data)).stdout).toContain('已停用');
     expect((await s.call('GET', '/api/v1/me', { token })).status).toBe(401);
+    // A lost token is replaced on the server machine too: the new one works, the account is active again.
+    const again = await redsite('user', 'reissue', id, '--data', data);
+    expect(again.stdout).toContain('重新签发令牌，旧令牌已失效');
+    const fresh = /令牌（只显示这一次）：(rs_\S+)/.exec(again.stdout)![1]!;
+    expect((await s.call('GET', '/api/v1/me', { token: fresh })).status).toBe(200);
+    expect((await redsite('user', 'reissue', '999', '--data', data)).code).toBe(1);
     expect((await redsite('user', 'revoke', '999', '--data', data)).code).toBe(1);
   } finally {
     await s.close();
