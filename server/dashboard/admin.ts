@@ -4,7 +4,7 @@ import { ROLE_LABELS } from '../../core/policy';
 import { formatRate } from '../../core/score';
 import { SettingsSchema } from '../model';
 import { api, download } from './api';
-import { $, el, table, message } from './dom';
+import { $, table, message } from './dom';
 
 interface AuditEntry { id: number; at: string; actor: string; action: string; target: string | null; detail: unknown; ip: string | null }
 
@@ -79,5 +79,4 @@ export function wireAdmin(): void {
     void loadShowcase().catch((err: Error) => message(err.message));
   });
   $('#showcase-download').addEventListener('click', () => void download(`/api/v1/showcase.xlsx?${showcaseQuery()}`));
-  void el;
 }

@@ -8,7 +8,7 @@ import { DISTRICTS } from '../../core/districts';
 import { api, session, download, whenUnauthorized } from './api';
 import { $, $$, el, message, filePicker } from './dom';
 import { state, me, type Me } from './state';
-import { fillStateFilter, filterQuery, loadList, openDetail, wireDetail } from './submissions';
+import { fillStateFilter, filterQuery, loadList, wireDetail } from './submissions';
 import { uploadZone } from './upload';
 import { loadOverview } from './overview';
 import { loadAccounts, setupAccountForm, wireAccounts } from './accounts';
@@ -93,7 +93,7 @@ function setupForRole(who: Me): void {
   $('#roster-import').hidden = !can(who, 'roster', { district: who.district });
   $('#unit-name').textContent = who.unit ?? '';
   $('#unit-district').textContent = who.district ?? '';
-  $('#home-upload').replaceChildren(uploadZone(me, { hint: '只接受 .xlsx；在 WPS 中请“另存为”Excel 工作簿', id: 'unit-upload', after: () => void loadMine() }));
+  $('#home-upload').replaceChildren(uploadZone(me, { hint: '申报工作簿（.xlsx）；WPS 中请“另存为”Excel 工作簿', id: 'unit-upload', after: () => void loadMine() }));
   $('#proxy-upload').replaceChildren(uploadZone(me, { hint: who.role === 'district' ? `单位从工作簿的“填报单位”读取，须属于${who.district}` : '单位从工作簿的“填报单位”读取', id: 'district-upload' }));
   $('#proxy-hint').textContent = who.role === 'district'
     ? `收到单位用邮件或微信发来的工作簿时，在这里代为上传：按工作簿中的填报单位保存，审计日志记为由${who.name}代为上传。`
@@ -131,5 +131,4 @@ document.addEventListener('DOMContentLoaded', () => {
   wireAdmin();
   $<HTMLInputElement>('#remember').checked = session.remembered;
   if (session.token) void signIn(session.token, session.remembered);
-  void openDetail;
 });

@@ -1,7 +1,7 @@
 /** 概览: per 旗县区 the same 应报/已报/退回/已审核 as 报送名单, plus projects and scores, and a bar chart. */
 import { formatRate } from '../../core/score';
 import { api } from './api';
-import { $, el, table } from './dom';
+import { $, table } from './dom';
 
 interface Stat { district: string; expected: number; submitted: number; returned: number; approved: number; unexpected: number; submissions: number; projects: number; avgRate: number; metCount: number }
 
@@ -35,5 +35,4 @@ function drawChart(items: readonly Stat[]): void {
     root.append(svg('text', { x: left + barWidth + 8, y: y + 15, 'font-size': 12, fill: '#616161' }, d.projects ? `${formatRate(d.avgRate)}（${d.projects} 个项目）` : '未报送'));
   });
   $('#chart').replaceChildren(root);
-  void el;
 }

@@ -15,7 +15,6 @@ import type { Me } from './state';
 interface StoreResult { id: string; version: number; unchanged: boolean; state: string; late: boolean; unit: string; district: string; scores: ProjectScore[]; issues: Issue[] }
 interface Detail { id: string; unit: string; district: string; version: number; submission: { projects: Array<{ seq: number; projectName: string; enterprise: string }> }; scores: ProjectScore[]; versions: Array<{ version: number; createdAt: string }> }
 
-const ACCEPT = '.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function issueTable(issues: readonly Issue[]): HTMLElement {
   return table(['位置', '字段', '说明'], issues.map((i) => [
@@ -71,7 +70,8 @@ function failureView(e: ApiError): HTMLElement {
  * successful upload (e.g. to refresh a list).
  */
 export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: StoreResult) => void; id?: string }): HTMLElement {
-  const input = el('input', { type: 'file', accept: ACCEPT, class: 'file-input', 'aria-label': '选择申报工作簿' });
+  // Which formats are read is the server's decision (its refusal says why, in Chinese): no second list here.
+  const input = el('input', { type: 'file', class: 'file-input', 'aria-label': '选择申报工作簿' });
   const bar = el('progress', { max: 100, value: 0, hidden: true });
   const progressText = el('span', { class: 'muted small' });
   const result = el('div', { class: 'upload-result', 'aria-live': 'polite' });
@@ -86,10 +86,6 @@ export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: 
   const send = async (file: File) => {
     message('');
     result.replaceChildren();
-    if (!/\.xlsx$/i.test(file.name)) {
-      result.replaceChildren(el('div', { class: 'result bad' }, el('p', { class: 'result-title' }, `“${file.name}”不是 .xlsx 工作簿：请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再上传`)));
-      return;
-    }
     zone.classList.add('busy');
     bar.hidden = false;
     bar.value = 0;
