@@ -152,6 +152,21 @@ test('报送名单 and 概览 give the same 应报 and 已报; the district work
   expect(download.suggestedFilename()).toBe('东河区红色工地申报汇总.xlsx');
 });
 
+test('usable at 390 px: every tab of the district fits the width', async () => {
+  const phone = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  const p = await phone.newPage();
+  await signIn(p, districtToken);
+  await p.waitForSelector('#districts tbody tr');
+  for (const tab of ['overview', 'list', 'upload', 'accounts', 'roster', 'downloads']) {
+    await p.click(`[data-tab="${tab}"]`);
+    await p.waitForSelector(`[data-panel="${tab}"]:not([hidden])`);
+    if (tab === 'accounts') await p.waitForSelector('#accounts tbody tr');
+    expect([tab, await p.evaluate(() => document.documentElement.scrollWidth)]).toEqual([tab, 390]);
+  }
+  await p.screenshot({ path: screenshotPath('district-390-accounts'), fullPage: true });
+  await phone.close();
+});
+
 test('no script errors and no CSP violations', () => {
   expect(errors).toEqual([]);
 });
