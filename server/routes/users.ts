@@ -68,25 +68,28 @@ export function usersRouter(ctx: Context): Router {
     const created: Array<{ user: ReturnType<typeof findUser>; unit: string; district: string }> = [];
     const skipped: Array<{ unit: string; district: string; reason: string }> = [];
     const seen = new Set<string>();
-    for (const e of entries) {
-      const k = `${e.district}\u0000${e.unit}`;
-      if (seen.has(k)) {
-        skipped.push({ unit: e.unit, district: e.district, reason: '名单中重复出现' });
-        continue;
+    // One transaction: either every new account (and the roster update) is stored, or none is.
+    ctx.db.transaction(() => {
+      for (const e of entries) {
+        const k = `${e.district}\u0000${e.unit}`;
+        if (seen.has(k)) {
+          skipped.push({ unit: e.unit, district: e.district, reason: '名单中重复出现' });
+          continue;
+        }
+        seen.add(k);
+        const existing = activeUnitAccounts(ctx.db, e.district, e.unit);
+        if (existing.length) {
+          skipped.push({ unit: e.unit, district: e.district, reason: `已有账号 #${existing[0]!.id}（令牌遗失请在账号列表中点“重新签发”）` });
+          continue;
+        }
+        const c = createUser(ctx.db, { name: e.unit, role: 'unit', district: e.district, unit: e.unit }, actor.id);
+        audit(ctx.db, actor, '创建账号', `user:${c.user.id}`, { name: c.user.name, role: 'unit', district: e.district, unit: e.unit, bulk: true }, req.ip);
+        created.push({ user: c.user, unit: e.unit, district: e.district });
+        rows.push({ unit: e.unit, district: e.district, contact: e.contact, phone: e.phone, account: `#${c.user.id} ${c.user.name}`, token: c.token });
       }
-      seen.add(k);
-      const existing = activeUnitAccounts(ctx.db, e.district, e.unit);
-      if (existing.length) {
-        skipped.push({ unit: e.unit, district: e.district, reason: `已有账号 #${existing[0]!.id}（令牌遗失请在账号列表中点“重新签发”）` });
-        continue;
-      }
-      const c = createUser(ctx.db, { name: e.unit, role: 'unit', district: e.district, unit: e.unit }, actor.id);
-      audit(ctx.db, actor, '创建账号', `user:${c.user.id}`, { name: c.user.name, role: 'unit', district: e.district, unit: e.unit, bulk: true }, req.ip);
-      created.push({ user: c.user, unit: e.unit, district: e.district });
-      rows.push({ unit: e.unit, district: e.district, contact: e.contact, phone: e.phone, account: `#${c.user.id} ${c.user.name}`, token: c.token });
-    }
-    upsertRoster(ctx.db, entries);
-    audit(ctx.db, actor, '批量创建账号', 'users', { created: created.length, skipped: skipped.length, file: req.file!.originalname }, req.ip);
+      upsertRoster(ctx.db, entries);
+      audit(ctx.db, actor, '批量创建账号', 'users', { created: created.length, skipped: skipped.length, file: req.file!.originalname }, req.ip);
+    }).immediate();
     const workbook = rows.length ? await writeAccountSheet(rows, loginUrl(req)) : undefined;
     res.status(created.length ? 201 : 200).json({
       created: created.map((c) => ({ user: c.user, unit: c.unit, district: c.district })),
