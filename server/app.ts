@@ -19,6 +19,7 @@ import { showcaseRouter } from './routes/showcase';
 import { evidenceRouter } from './routes/evidence';
 import { openApiDocument } from './openapi';
 import { projectRoot } from './paths';
+import { addinPages } from './addin-pages';
 
 /** Office hosts that may frame the task pane (Excel on the web, desktop WebView2 loads from the add-in origin). */
 export const OFFICE_FRAME_ANCESTORS = [
@@ -88,11 +89,13 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
   app.use('/api/v1', api);
 
   const root = projectRoot();
+  app.use(addinPages(ctx.officeJs, OFFICE_FRAME_ANCESTORS));
   const statics: Array<[string, string]> = [
-    ['/office-js', path.join(root, 'node_modules', '@microsoft', 'office-js', 'dist')],
+    ...(ctx.officeJs === 'local' ? [['/office-js', path.join(root, 'node_modules', '@microsoft', 'office-js', 'dist')] as [string, string]] : []),
     ['/addin', path.join(root, 'addin', 'dist')],
     ['/addin', path.join(root, 'addin', 'static')],
     ['/assets', path.join(root, 'assets')],
+    ['/', path.join(root, 'server', 'dashboard', 'dist')],
     ['/', path.join(root, 'server', 'public')],
   ];
   for (const [mount, dir] of statics) if (fs.existsSync(dir)) app.use(mount, express.static(dir, { index: 'index.html', fallthrough: true, maxAge: mount === '/office-js' ? '1d' : 0 }));

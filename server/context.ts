@@ -6,6 +6,7 @@ import type { Exporter } from './exports';
 import type { ParsePool } from '../core/workbook/pool';
 import type { StorageWatch } from './storage';
 import type { EvidenceService } from './evidence';
+import type { OfficeJsSource } from './addin-pages';
 
 export const DEFAULT_DEADLINE = '2024-05-24T23:59:00+08:00';
 
@@ -18,6 +19,8 @@ export interface Context {
   storage: StorageWatch;
   /** 佐证材料: files on disk, image checks, thumbnails and exported copies. */
   evidence: EvidenceService;
+  /** Where the task pane loads Office.js from: Microsoft's CDN (default) or the local copy (REDSITE_OFFICE_JS=local). */
+  officeJs: OfficeJsSource;
   /** Deadline from the settings table, else the configured default. */
   deadline(): string;
   log: { info: (o: unknown, m?: string) => void; error: (o: unknown, m?: string) => void; warn: (o: unknown, m?: string) => void };

@@ -18,6 +18,7 @@ import { deadlineOf, DEFAULT_DEADLINE, type Context } from './context';
 import { withLimits, type Limits } from '../core/limits';
 import { ParsePool } from '../core/workbook/pool';
 import { projectRoot } from './paths';
+import { officeJsSource, type OfficeJsSource } from './addin-pages';
 import fs from 'node:fs';
 
 export interface ServerOptions {
@@ -28,6 +29,8 @@ export interface ServerOptions {
   deadline?: string;
   limits?: Partial<Limits>;
   logLevel?: string;
+  /** Office.js for the task pane: 'cdn' (default) or 'local'; REDSITE_OFFICE_JS when not given. */
+  officeJs?: OfficeJsSource;
 }
 
 export interface RunningServer {
@@ -60,6 +63,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const fallbackDeadline = opts.deadline ?? DEFAULT_DEADLINE;
   const ctx: Context = {
     db, limits, pool, log: logger,
+    officeJs: opts.officeJs ?? officeJsSource(process.env.REDSITE_OFFICE_JS),
     exporter: new Exporter(path.join(dataDir, 'exports')),
     storage: new StorageWatch(db, dataDir, limits.uploadBytes),
     evidence: new EvidenceService(db, dataDir, limits, logger),

@@ -33,6 +33,7 @@ export function openApiDocument(version: string) {
     paths: {
       '/healthz': { get: { security: [], summary: '健康检查（存储空间不足时仍然应答：ok 为 false，并说明原因）', responses: { '200': ok('服务状态与剩余存储空间') } } },
       '/api/v1/me': { get: { summary: '当前账号', responses: { '200': ok('账号信息'), ...errors } } },
+      '/api/v1/me/template.xlsx': { get: { summary: '本账号的申报工作簿：填报单位账号已填好填报单位和所属旗县区，旗县区账号已填好旗县区；每次下载都有新的提交编号', parameters: [{ name: 'projects', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50 } }], responses: { '200': ok('xlsx'), ...errors } } },
       '/api/v1/submissions': {
         post: {
           summary: '提交申报（JSON 或上传 .xlsx）',
@@ -71,13 +72,15 @@ export function openApiDocument(version: string) {
       '/api/v1/submissions/{id}/return': { post: { summary: '退回修改（须填写原因；criteria 可逐条细则说明原因，如“佐证不足”，标注在工作簿的自评单元格上）', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], requestBody: body('Return'), responses: { '200': ok('已退回；annotated 为标注问题的工作簿的下载地址'), '422': ok('缺少原因', ref('Error')), ...errors } } },
       '/api/v1/submissions/{id}/approve': { post: { summary: '审核通过', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('已审核'), '409': ok('状态不允许', ref('Error')), ...errors } } },
       '/api/v1/districts': { get: { summary: '各旗县区统计', responses: { '200': ok('统计'), ...errors } } },
-      '/api/v1/roster': { get: { summary: '报送名单与未报送单位', responses: { '200': ok('名单'), ...errors } }, post: { summary: '导入报送名单（xlsx/CSV：单位名称、旗县区、联系人、电话）', responses: { '200': ok('已导入'), ...errors } } },
+      '/api/v1/roster': { get: { summary: '报送名单：各旗县区应报（名单上的单位和有填报单位账号的单位）、已报、退回、已审核，每个单位的状态，名单外已报的单位', responses: { '200': ok('名单'), ...errors } }, post: { summary: '导入报送名单（xlsx/CSV：单位名称、旗县区、联系人、电话），替换原名单（旗县区只替换本区）', responses: { '200': ok('已导入'), '422': ok('名单有误，issues 为问题清单', ref('Error')), ...errors } } },
       '/api/v1/districts/{district}/workbook.xlsx': { get: { summary: '旗县区汇总工作簿', parameters: [{ name: 'district', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('xlsx'), '304': ok('未变化'), ...errors } } },
       '/api/v1/master.xlsx': { get: { summary: '全市总表（秘书处）', responses: { '200': ok('xlsx'), '304': ok('未变化'), ...errors } } },
       '/api/v1/template.xlsx': { get: { security: [], summary: '空白申报工作簿', parameters: [{ name: 'projects', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50 } }], responses: { '200': ok('xlsx') } } },
       '/api/v1/rubric': { get: { security: [], summary: '评分细则', responses: { '200': ok('细则') } } },
-      '/api/v1/users': { get: { summary: '账号列表（秘书处）', responses: { '200': ok('账号'), ...errors } }, post: { summary: '创建账号（秘书处），令牌只返回一次', requestBody: body('UserCreate'), responses: { '201': ok('账号与令牌'), ...errors } } },
-      '/api/v1/users/{id}/revoke': { post: { summary: '停用账号（秘书处）', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '200': ok('已停用'), ...errors } } },
+      '/api/v1/users': { get: { summary: '账号列表（秘书处：全部；旗县区：本区填报单位账号）', responses: { '200': ok('账号'), ...errors } }, post: { summary: '创建账号（秘书处；旗县区只能创建本区填报单位账号），令牌只返回一次', requestBody: body('UserCreate'), responses: { '201': ok('账号与令牌'), ...errors } } },
+      '/api/v1/users/bulk': { post: { summary: '按单位名单（xlsx/CSV：单位名称、旗县区、联系人、电话）批量创建填报单位账号；已有账号的单位跳过；workbook 为《账号清单.xlsx》（base64，单位、账号、令牌、登录地址），令牌只在其中出现一次', requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } } } }, responses: { '201': ok('created、skipped、fileName、workbook'), '422': ok('名单有误', ref('Error')), ...errors } } },
+      '/api/v1/users/{id}/revoke': { post: { summary: '停用账号（秘书处；旗县区限本区填报单位账号）', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '200': ok('已停用'), ...errors } } },
+      '/api/v1/users/{id}/reissue': { post: { summary: '重新签发令牌（遗失或过期时）：旧令牌立即失效，新令牌只返回一次', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '200': ok('账号与新令牌'), ...errors } } },
       '/api/v1/audit': { get: { summary: '审计日志（秘书处）', responses: { '200': ok('日志'), ...errors } } },
       '/api/v1/settings': { get: { summary: '截止时间等设置', responses: { '200': ok('设置') } }, put: { summary: '修改设置（秘书处）', requestBody: body('Settings'), responses: { '200': ok('设置'), ...errors } } },
     },

@@ -14,7 +14,9 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { DOMParser, XMLSerializer, type Document as XDoc, type Element as XEl, type Node as XNode } from '@xmldom/xmldom';
 import type { Issue } from '../issues';
-import { FIELD_LABELS } from '../messages';
+import { fieldLabel } from '../messages';
+
+export { fieldLabel };
 import { withLimits, formatBytes, type Limits } from '../limits';
 import { answerMarkIssues, type AnswerMark } from './answer-cells';
 
@@ -382,18 +384,6 @@ function addNoteShapes(doc: Doc, cells: readonly string[]): void {
 
 function parseFragment(xml: string): XEl {
   return new DOMParser().parseFromString(xml, 'text/xml').documentElement!;
-}
-
-/** “项目 2 · 联系电话”, “细则自评 A01-2”: the field of an issue in words. */
-export function fieldLabel(field: string): string {
-  const parts = field.split('.');
-  const label = (k: string | undefined) => (k && k in FIELD_LABELS ? FIELD_LABELS[k as keyof typeof FIELD_LABELS] : k ?? '');
-  if (parts[0] === 'projects' && /^\d+$/.test(parts[1] ?? '')) {
-    const what = parts[2] === 'answers' || parts[2] === 'notes' ? `${label(parts[2])} ${parts[3] ?? ''}`.trim() : label(parts[2]);
-    return `项目 ${Number(parts[1]) + 1}${what ? ` · ${what}` : ''}`;
-  }
-  if (parts[0] === 'reporter') return label(parts[1]) || label('unit');
-  return label(parts[0]);
 }
 
 interface Row {
