@@ -15,7 +15,7 @@ import { AppError, errorHandler } from './errors';
 import { submissionsRouter } from './routes/submissions';
 import { usersRouter, meRouter } from './routes/users';
 import { reportsRouter, publicRouter } from './routes/reports';
-import { showcaseRouter } from './routes/showcase';
+import { packLinkRouter, showcaseRouter } from './routes/showcase';
 import { evidenceRouter } from './routes/evidence';
 import { openApiDocument } from './openapi';
 import { projectRoot } from './paths';
@@ -78,6 +78,7 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
     res.json(openApiDocument(version));
   });
   api.use(publicRouter());
+  api.use(packLinkRouter(ctx));
   api.use(requireAuth(ctx.db));
   api.use('/me', meRouter());
   api.use('/submissions', submissionsRouter(ctx));

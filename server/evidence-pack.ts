@@ -75,8 +75,8 @@ async function plan(ctx: Context, showcase: Showcase): Promise<PackedProject[]> 
   return out;
 }
 
-export async function sendShowcasePack(ctx: Context, showcase: Showcase, req: Request, res: Response): Promise<void> {
-  const district = typeof req.query.district === 'string' && req.query.district ? normalizeDistrict(req.query.district) ?? req.query.district : undefined;
+export async function sendShowcasePack(ctx: Context, showcase: Showcase, query: Request['query'], res: Response): Promise<void> {
+  const district = typeof query.district === 'string' && query.district ? normalizeDistrict(query.district) ?? query.district : undefined;
   const chosen: Showcase = district ? { ...showcase, entries: showcase.entries.filter((e) => e.project.district === district) } : showcase;
   const projects = await plan(ctx, chosen);
   const total = projects.reduce((n, p) => n + p.files.reduce((m, f) => m + f.size, 0), 0);

@@ -20,6 +20,7 @@ import { EVIDENCE_KINDS, EVIDENCE_MSG, isImageKind, type EvidenceKind } from '..
 import { EvidenceFiles, type ReceivedFile } from './evidence-files';
 import { cleanCopy, Gate, inspectFile, Refused, type Inspected } from './evidence-images';
 import { extractEvidence } from './evidence-backup';
+import { PackTickets } from './pack-tickets';
 import fs from 'node:fs';
 import { renameDurable, tempNameFor } from './durable';
 
@@ -135,6 +136,8 @@ export interface AttachInput {
 export class EvidenceService {
   readonly files: EvidenceFiles;
   readonly gate: Gate;
+  /** One-time links for the 观摩 pack (server/evidence-pack.ts). */
+  readonly packTickets = new PackTickets();
   private readonly cleaning = new Map<string, Promise<string>>();
 
   constructor(

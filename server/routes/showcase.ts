@@ -1,7 +1,7 @@
 /** /api/v1/showcase(.xlsx): the 观摩 shortlist for the 秘书处, from the latest version of every approved submission. */
 import { Router, type Request } from 'express';
 import type { Context } from '../context';
-import { fail } from '../errors';
+import { AppError, fail } from '../errors';
 import { authorize } from '../policy';
 import { latestEntries } from '../submissions';
 import { buildShowcase, type ShowcaseOptions } from '../../core/showcase';
@@ -9,9 +9,10 @@ import { currentRubric } from '../../core/rubric';
 import { writeShowcase } from '../../core/workbook/showcase-export';
 import { attachment } from './reports';
 import type { DB } from '../db';
+import type { Actor } from '../model';
 import { sendShowcasePack } from '../evidence-pack';
 
-function options(req: Request): ShowcaseOptions {
+function options(req: Pick<Request, 'query'>): ShowcaseOptions {
   const n = (name: string) => {
     const v = req.query[name];
     if (v === undefined || v === '') return undefined;
@@ -46,7 +47,37 @@ export function showcaseRouter(ctx: Context): Router {
   });
   r.get('/showcase/pack.zip', async (req, res) => {
     authorize(req.actor, 'showcase');
-    await sendShowcasePack(ctx, showcaseOf(ctx.db, options(req)), req, res);
+    await sendShowcasePack(ctx, showcaseOf(ctx.db, options(req)), req.query, res);
+  });
+  // A one-time link to the same pack, for browsers to save it straight to disk (see PackTickets).
+  r.post('/showcase/pack-ticket', (req, res) => {
+    const actor = authorize(req.actor, 'showcase');
+    const query = new URLSearchParams();
+    for (const k of ['perDistrict', 'limit', 'district', 'includeUnmet']) if (typeof req.body?.[k] === 'string' || typeof req.body?.[k] === 'number') query.set(k, String(req.body[k]));
+    options({ query: Object.fromEntries(query) });
+    query.set('ticket', ctx.evidence.packTickets.issue(actor, query.toString()));
+    res.json({ url: `/api/v1/showcase/pack.zip?${query}` });
   });
   return r;
+}
+
+/** GET /showcase/pack.zip?ticket=…: the one-time link, answered before sign-in is required (the ticket is the sign-in). */
+export function packLinkRouter(ctx: Context): Router {
+  const r = Router();
+  r.get('/showcase/pack.zip', async (req, res, next) => {
+    if (typeof req.query.ticket !== 'string') return next();
+    const t = ctx.evidence.packTickets.redeem(req.query.ticket);
+    if (!t) throw new AppError('UNAUTHORIZED', '下载链接已失效（有效 2 分钟，只能使用一次）：请回到看板重新点击下载');
+    const query = Object.fromEntries(new URLSearchParams(t.query));
+    const actor = activeActor(ctx.db, t.actor);
+    authorize(actor, 'showcase');
+    await sendShowcasePack(ctx, showcaseOf(ctx.db, options({ query })), query, res);
+  });
+  return r;
+}
+
+/** The ticket's account, unless it was revoked since. */
+function activeActor(db: DB, actor: Actor): Actor | undefined {
+  const row = db.prepare('SELECT revoked_at, expires_at FROM users WHERE id = ?').get(actor.id) as { revoked_at: string | null; expires_at: string | null } | undefined;
+  return row && !row.revoked_at && !(row.expires_at && row.expires_at <= new Date().toISOString()) ? actor : undefined;
 }

@@ -127,3 +127,17 @@ test('pack per 旗县区, and only for the 秘书处', async () => {
   expect((await s.call('GET', '/api/v1/showcase/pack.zip', { token: district })).status).toBe(403);
   expect((await s.call('GET', '/api/v1/showcase/pack.zip?limit=0', { token: s.admin })).status).toBe(400);
 });
+
+test('a one-time link lets the browser save the pack straight to disk', async () => {
+  const t = await s.call<{ url: string }>('POST', '/api/v1/showcase/pack-ticket', { token: s.admin, json: { district: '青山区' } });
+  expect(t.status).toBe(200);
+  expect(t.body.url).toMatch(/^\/api\/v1\/showcase\/pack\.zip\?district=%E9%9D%92%E5%B1%B1%E5%8C%BA&ticket=[A-Za-z0-9_-]{32}$/);
+  const first = await fetch(`${s.url}${t.body.url}`); // no Authorization header
+  expect(first.status).toBe(200);
+  expect((await readZip(Buffer.from(await first.arrayBuffer()))).map((e) => e.name)).toHaveLength(3);
+  const again = await s.call('GET', t.body.url);
+  expect([again.status, (again.body as { error: string }).error]).toEqual([401, '下载链接已失效（有效 2 分钟，只能使用一次）：请回到看板重新点击下载']);
+  const district = await s.user({ name: '青山区', role: 'district', district: '青山区' });
+  expect((await s.call('POST', '/api/v1/showcase/pack-ticket', { token: district, json: {} })).status).toBe(403);
+  expect((await s.call('POST', '/api/v1/showcase/pack-ticket', { token: s.admin, json: { limit: 0 } })).status).toBe(400);
+});
