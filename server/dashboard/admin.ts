@@ -4,7 +4,7 @@ import { ROLE_LABELS } from '../../core/policy';
 import { formatRate } from '../../core/score';
 import { SettingsSchema } from '../model';
 import { api, download } from './api';
-import { $, table, message } from './dom';
+import { $, el, table, message } from './dom';
 
 interface AuditEntry { id: number; at: string; actor: string; action: string; target: string | null; detail: unknown; ip: string | null }
 
@@ -79,4 +79,19 @@ export function wireAdmin(): void {
     void loadShowcase().catch((err: Error) => message(err.message));
   });
   $('#showcase-download').addEventListener('click', () => void download(`/api/v1/showcase.xlsx?${showcaseQuery()}`));
+  // The pack can be gigabytes: a one-time link lets the browser stream it to disk instead of into this page.
+  $('#showcase-pack').addEventListener('click', () => {
+    void (async () => {
+      try {
+        const { url } = await api<{ url: string }>('/api/v1/showcase/pack-ticket', { json: Object.fromEntries(new URLSearchParams(showcaseQuery())) });
+        const a = el('a', { href: url, download: '' });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        message('观摩资料包开始下载：浏览器会边生成边保存，文件较大时请耐心等待', true);
+      } catch (err) {
+        message((err as Error).message);
+      }
+    })();
+  });
 }

@@ -90,8 +90,11 @@ export async function download(path: string): Promise<string | undefined> {
   }
 }
 
-/** Uploads one file as multipart `file` with progress (fetch cannot report upload progress; XMLHttpRequest can). */
-export function upload<T>(path: string, file: File, progress: (sent: number, total: number) => void): Promise<T> {
+/**
+ * Uploads one file as multipart `file` (or `opts.field`, with `opts.fields` beside it) with progress (fetch cannot
+ * report upload progress; XMLHttpRequest can).
+ */
+export function upload<T>(path: string, file: File, progress: (sent: number, total: number) => void, opts: { field?: string; fields?: Record<string, string> } = {}): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
@@ -113,7 +116,20 @@ export function upload<T>(path: string, file: File, progress: (sent: number, tot
       reject(err);
     });
     const form = new FormData();
-    form.append('file', file, file.name);
+    for (const [k, v] of Object.entries(opts.fields ?? {})) form.append(k, v);
+    form.append(opts.field ?? 'file', file, file.name);
     xhr.send(form);
   });
+}
+
+/** A file of the API as a Blob (thumbnails, evidence files), with the token. */
+export async function fetchBlob(path: string): Promise<Blob> {
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: headers() });
+  } catch {
+    throw new ApiError(OFFLINE, 0);
+  }
+  if (!res.ok) throw await failure(res);
+  return res.blob();
 }

@@ -3,14 +3,15 @@ import { formatRate } from '../../core/score';
 import { api } from './api';
 import { $, table } from './dom';
 
-interface Stat { district: string; expected: number; submitted: number; returned: number; approved: number; unexpected: number; submissions: number; projects: number; avgRate: number; metCount: number }
+interface Stat { district: string; expected: number; submitted: number; returned: number; approved: number; unexpected: number; submissions: number; projects: number; avgRate: number; metCount: number; achieved: number; achievedWithoutEvidence: number }
 
 const num = (value: number | string) => ({ value, class: 'num' });
 
 export async function loadOverview(): Promise<void> {
   const { items } = await api<{ items: Stat[] }>('/api/v1/districts');
-  $('#districts').replaceChildren(table(['旗县区', '应报单位', '已报', '退回', '已审核', '名单外已报', '项目数', '平均得分率', '具备七有一好八规范'], items.map((d) => [
+  $('#districts').replaceChildren(table(['旗县区', '应报单位', '已报', '退回', '已审核', '名单外已报', '项目数', '平均得分率', '具备七有一好八规范', '“达到”无佐证'], items.map((d) => [
     d.district, num(d.expected), num(d.submitted), num(d.returned), num(d.approved), num(d.unexpected), num(d.projects), num(d.projects ? formatRate(d.avgRate) : '—'), num(d.metCount),
+    num(d.achieved ? `${d.achievedWithoutEvidence} / ${d.achieved}` : '—'),
   ])));
   drawChart(items);
 }

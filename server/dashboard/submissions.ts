@@ -12,6 +12,7 @@ import { api, download } from './api';
 import { $, $$, el, table, message, stateTag } from './dom';
 import { issueTable, uploadZone } from './upload';
 import { me } from './state';
+import { pendingReturns, showEvidence } from './evidence';
 
 interface Item { id: string; unit: string; district: string; state: string; late: boolean; version: number; projects: number; avgRate: number; metCount: number; updatedAt: string; projectNames: string[]; returnReason?: string }
 interface Project { seq: number; enterprise: string; projectName: string; address: string; scale: string; leader: string; phone: string; startDate: string; endDate: string; district: string; answers: Record<string, string>; notes: Record<string, string> }
@@ -91,6 +92,7 @@ export async function openDetail(id: string, onBack: () => void): Promise<void> 
     return [p.seq, p.enterprise, p.projectName, p.address, p.scale, p.leader, p.phone, `${p.startDate}—${p.endDate}`, p.district, { value: `${s.total}/${s.max}`, class: 'num' }, { value: formatRate(s.rate), class: 'num' }, { value: el('span', { class: s.met ? 'yes' : 'no' }, s.met ? '具备' : '不具备') }];
   })));
   renderAnswers(d);
+  void showEvidence({ id: d.id, state: d.state, projects: d.submission.projects, canWrite, canReview, locked: d.state === '已审核' && who.role === 'unit' });
   $('#d-issues').replaceChildren(d.issues.length ? issueTable(d.issues) : el('p', { class: 'muted' }, '没有问题'));
   $('#d-versions').replaceChildren(table(['版本', '时间（北京时间）', '方式', '提交人', '文件', ''], d.versions.map((v) => [
     { value: v.version, class: 'num' }, beijingTime(v.createdAt), SOURCE[v.source] ?? v.source, v.byName ?? '', v.fileName ?? '',
@@ -109,7 +111,7 @@ function renderAnswers(d: Detail): void {
     table(['编号', '具体细则', ...projects.map((p) => `项目 ${p.seq}`)], g.criteria.map((c) => [c.id, c.text, ...projects.map((p) => {
       const a = p.answers[c.id] ?? '未填';
       const note = p.notes[c.id];
-      return { value: [el('span', { class: `ans ans-${a}` }, a), note ? el('div', { class: 'small muted' }, `佐证：${note}`) : null] };
+      return { value: [el('span', { class: `ans ans-${a}` }, a), note ? el('div', { class: 'small muted' }, `佐证：${note}`) : null, el('div', { class: 'ev-cell', 'data-project': p.seq, 'data-criterion': c.id })] };
     })])))));
 }
 
@@ -128,8 +130,9 @@ async function showDiff(id: string, from: number, to: number): Promise<void> {
 
 async function review(action: 'approve' | 'return', reason?: string): Promise<void> {
   const d = current!;
+  const criteria = pendingReturns();
   try {
-    await api(`/api/v1/submissions/${encodeURIComponent(d.id)}/${action}`, { json: action === 'return' ? { reason } : {} });
+    await api(`/api/v1/submissions/${encodeURIComponent(d.id)}/${action}`, { json: action === 'return' ? { reason, ...(criteria.length ? { criteria } : {}) } : {} });
     await openDetail(d.id, back);
     message(action === 'return' ? '已退回修改：填报单位登录后会看到退回原因，并可下载标注问题的工作簿' : '已审核通过', true);
   } catch (e) {
@@ -147,7 +150,8 @@ export function wireDetail(): void {
   $('#return-cancel').addEventListener('click', () => ($('#return-form').hidden = true));
   $('#return-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    const checked = ReturnSchema.safeParse({ reason: $<HTMLTextAreaElement>('#return-reason').value });
+    const criteria = pendingReturns();
+    const checked = ReturnSchema.safeParse({ reason: $<HTMLTextAreaElement>('#return-reason').value, ...(criteria.length ? { criteria } : {}) });
     if (!checked.success) return message(checked.error.issues[0]!.message);
     void review('return', checked.data.reason);
   });

@@ -1,0 +1,267 @@
+/**
+ * 佐证材料 in a submission's detail: thumbnails on each answer (click to open; capture time shown), an uploader
+ * (project and criterion, then several files by picker or drag and drop — usable on a 390 px phone, where the picker
+ * offers the camera), removal, and for reviewers “退回此项” (a reason on one criterion, e.g. 佐证不足) that joins the
+ * return form. Files are fetched with the token and shown from blob: URLs (CSP img-src allows them).
+ */
+import { currentRubric } from '../../core/rubric';
+import { formatBytes } from '../../core/limits';
+import { beijingTime } from '../../core/time';
+import { api, fetchBlob, upload, ApiError } from './api';
+import { $, el, message, saveBlob } from './dom';
+
+export interface EvidenceItem {
+  id: number; project: number; criterion: string; name: string; kind: string; kindLabel: string; size: number;
+  width?: number; height?: number; capturedAt?: string; hadGps: boolean; by: string; at: string; thumb: string | null; file: string;
+}
+interface Returned { project: number; criterion: string; reason: string; by: string; at: string }
+interface EvidenceList { items: EvidenceItem[]; returns: Returned[]; usage: { bytes: number; unitLimit: number; fileLimit: number; filesPerUpload: number } }
+
+export interface EvidenceTarget {
+  id: string;
+  state: string;
+  projects: Array<{ seq: number; projectName: string; answers: Record<string, string> }>;
+  canWrite: boolean;
+  canReview: boolean;
+  /** Units change evidence only until approval. */
+  locked: boolean;
+}
+
+const rubric = currentRubric();
+const ACCEPT = 'image/jpeg,image/png,image/*,application/pdf,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx';
+let target: EvidenceTarget | undefined;
+let list: EvidenceList | undefined;
+const blobUrls: string[] = [];
+/** Criteria the reviewer marked with “退回此项”, sent with the return. */
+const pending = new Map<string, { project: number; criterion: string; reason: string }>();
+
+const key = (project: number, criterion: string) => `${project}|${criterion}`;
+const shortText = (id: string) => {
+  const t = rubric.byId.get(id)?.text ?? '';
+  return t.length > 18 ? `${t.slice(0, 18)}…` : t;
+};
+
+function freeBlobs(): void {
+  for (const u of blobUrls.splice(0)) URL.revokeObjectURL(u);
+}
+
+async function blobUrl(path: string): Promise<string> {
+  const url = URL.createObjectURL(await fetchBlob(path));
+  blobUrls.push(url);
+  return url;
+}
+
+/** Loads the evidence of the submission shown and fills the uploader, the cells and the return form. */
+export async function showEvidence(t: EvidenceTarget): Promise<void> {
+  target = t;
+  pending.clear();
+  renderPending();
+  freeBlobs();
+  try {
+    list = await api<EvidenceList>(`/api/v1/submissions/${encodeURIComponent(t.id)}/evidence`);
+  } catch (e) {
+    $('#d-evidence').replaceChildren(el('p', { class: 'muted' }, `佐证材料无法读取：${(e as Error).message}`));
+    return;
+  }
+  renderPanel();
+  renderCells();
+}
+
+function renderPanel(): void {
+  const t = target!;
+  const l = list!;
+  const returned = l.returns.length
+    ? el('div', { class: 'ev-returns' }, el('p', { class: 'result-title' }, `审核人退回的细则（${l.returns.length} 条）`), el('ul', {}, ...l.returns.map((r) => el('li', {}, `项目 ${r.project} · ${r.criterion} ${shortText(r.criterion)}：${r.reason}`))))
+    : null;
+  const summary = el('p', { class: 'muted small', id: 'ev-summary' },
+    `共 ${l.items.length} 个佐证文件；本单位已用 ${formatBytes(l.usage.bytes)} / ${formatBytes(l.usage.unitLimit)}，单个文件不超过 ${formatBytes(l.usage.fileLimit)}。照片的定位信息不会随下载和观摩资料包流出，拍摄时间保留。`);
+  $('#d-evidence').replaceChildren(...[returned, summary, t.canWrite && !t.locked ? uploader() : t.locked && t.canWrite ? el('p', { class: 'muted small' }, '申报已审核通过：如需补充佐证，请联系旗县区退回后再上传。') : null].filter((n): n is HTMLElement => Boolean(n)));
+}
+
+function uploader(): HTMLElement {
+  const t = target!;
+  const project = el('select', { id: 'ev-project', 'aria-label': '项目' }, ...t.projects.map((p) => el('option', { value: p.seq }, `项目 ${p.seq} · ${p.projectName}`)));
+  const criterion = el('select', { id: 'ev-criterion', 'aria-label': '细则' }, ...rubric.groups.map((g) => el('optgroup', { label: `${g.sectionName} · ${g.name}` }, ...g.criteria.map((c) => el('option', { value: c.id }, `${c.id} ${shortText(c.id)}`)))));
+  const input = el('input', { type: 'file', multiple: true, accept: ACCEPT, class: 'file-input', 'aria-label': '选择佐证文件' });
+  const files = el('ul', { class: 'ev-progress', id: 'ev-progress', 'aria-live': 'polite' });
+  const zone = el('div', { class: 'dropzone ev-drop', tabindex: 0, role: 'button', 'aria-label': '把照片或文件拖到这里，或点击选择' },
+    el('strong', {}, '拍照或选择照片、文件'), el('span', { class: 'muted' }, '可多选，也可拖到这里'),
+    el('button', { type: 'button', class: 'primary', onclick: (ev) => {
+      ev.stopPropagation();
+      input.click();
+    } }, '选择文件…'),
+    el('span', { class: 'muted small' }, '照片（JPEG、PNG）、PDF、Word／Excel／PowerPoint；苹果手机的 HEIC 照片请选“兼容性最佳”格式'));
+  const send = (chosen: FileList | null | undefined) => {
+    if (chosen?.length) void sendAll([...chosen], Number(project.value), criterion.value, files, zone);
+    input.value = '';
+  };
+  input.addEventListener('change', () => send(input.files));
+  zone.addEventListener('click', () => input.click());
+  zone.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' || ev.key === ' ') {
+      ev.preventDefault();
+      input.click();
+    }
+  });
+  zone.addEventListener('dragover', (ev) => {
+    ev.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (ev) => {
+    ev.preventDefault();
+    zone.classList.remove('over');
+    send(ev.dataTransfer?.files);
+  });
+  return el('div', { class: 'ev-upload', id: 'ev-upload' },
+    el('div', { class: 'ev-target' }, el('label', {}, '项目', project), el('label', { class: 'grow' }, '细则', criterion)),
+    zone, input, files);
+}
+
+/** One request per file: each gets its own progress and its own result (a refused file does not stop the others). */
+async function sendAll(chosen: File[], project: number, criterion: string, box: HTMLElement, zone: HTMLElement): Promise<void> {
+  message('');
+  zone.classList.add('busy');
+  box.replaceChildren();
+  let ok = 0;
+  for (const file of chosen) {
+    const bar = el('progress', { max: 100, value: 0 });
+    const text = el('span', { class: 'small' }, `${file.name}（${formatBytes(file.size)}）`);
+    const line = el('li', {}, text, bar);
+    box.append(line);
+    try {
+      await upload(`/api/v1/submissions/${encodeURIComponent(target!.id)}/evidence`, file, (sent, total) => (bar.value = total ? Math.round((sent / total) * 100) : 0), { field: 'files', fields: { project: String(project), criterion } });
+      line.className = 'ok';
+      bar.remove();
+      text.textContent = `${file.name}：已上传到项目 ${project} · ${criterion}`;
+      ok++;
+    } catch (e) {
+      line.className = 'bad';
+      bar.remove();
+      text.textContent = e instanceof ApiError ? e.message : (e as Error).message;
+    }
+  }
+  zone.classList.remove('busy');
+  if (ok) {
+    const keep = [...box.children];
+    await showEvidence(target!);
+    $('#ev-progress').replaceChildren(...keep);
+    ($('#ev-project') as HTMLSelectElement).value = String(project);
+    ($('#ev-criterion') as HTMLSelectElement).value = criterion;
+    message(`已上传 ${ok} 个佐证文件${ok < chosen.length ? `，${chosen.length - ok} 个未能上传（原因见列表）` : ''}`, ok === chosen.length);
+  }
+}
+
+/** Thumbnails, counts and actions in the 细则自评 cells (containers made by submissions.ts). */
+function renderCells(): void {
+  const t = target!;
+  const l = list!;
+  const byCell = new Map<string, EvidenceItem[]>();
+  for (const i of l.items) byCell.set(key(i.project, i.criterion), [...(byCell.get(key(i.project, i.criterion)) ?? []), i]);
+  const returned = new Map(l.returns.map((r) => [key(r.project, r.criterion), r]));
+  document.querySelectorAll<HTMLElement>('.ev-cell').forEach((cell) => {
+    const project = Number(cell.dataset.project);
+    const criterion = cell.dataset.criterion!;
+    const items = byCell.get(key(project, criterion)) ?? [];
+    const r = returned.get(key(project, criterion));
+    const answer = t.projects.find((p) => p.seq === project)?.answers[criterion];
+    cell.replaceChildren(
+      ...(items.length ? [el('div', { class: 'ev-thumbs' }, ...items.map(thumb))] : answer === '达到' ? [el('span', { class: 'ev-none small' }, '无佐证')] : []),
+      ...(r ? [el('div', { class: 'ev-returned small' }, `退回：${r.reason}`)] : []),
+      el('div', { class: 'ev-actions' },
+        t.canWrite && !t.locked ? el('button', { type: 'button', class: 'link small', onclick: () => chooseTarget(project, criterion) }, '＋佐证') : null,
+        t.canReview && t.state !== '退回修改' ? el('button', { type: 'button', class: 'link small ev-return', onclick: () => markReturn(project, criterion) }, '退回此项') : null),
+    );
+  });
+  // Per group: how many files, so a reviewer knows which groups to open.
+  document.querySelectorAll<HTMLElement>('details.answers-group').forEach((d) => {
+    const n = [...d.querySelectorAll('.ev-thumb')].length;
+    const badge = d.querySelector('summary .ev-count') ?? d.querySelector('summary')!.appendChild(el('span', { class: 'ev-count small' }));
+    badge.textContent = n ? ` · 佐证 ${n}` : '';
+  });
+}
+
+function thumb(i: EvidenceItem): HTMLElement {
+  const b = el('button', { type: 'button', class: 'ev-thumb', title: `${i.name}${i.capturedAt ? `，拍摄于 ${i.capturedAt}` : ''}`, 'data-id': i.id, onclick: () => void openViewer(i) });
+  if (i.thumb) {
+    const img = el('img', { alt: i.name, loading: 'lazy', width: 64, height: 64 });
+    b.append(img);
+    blobUrl(i.thumb).then((u) => (img.src = u), () => (img.alt = `${i.name}（缩略图无法读取）`));
+  } else b.append(el('span', { class: 'ev-doc' }, i.kind.toUpperCase()));
+  b.append(el('span', { class: 'ev-date' }, i.capturedAt ? i.capturedAt.slice(0, 10) : i.kindLabel));
+  return b;
+}
+
+function chooseTarget(project: number, criterion: string): void {
+  ($('#ev-project') as HTMLSelectElement).value = String(project);
+  ($('#ev-criterion') as HTMLSelectElement).value = criterion;
+  $('#ev-upload').scrollIntoView({ block: 'center' });
+  ($('#ev-upload .dropzone') as HTMLElement).focus();
+}
+
+function markReturn(project: number, criterion: string): void {
+  pending.set(key(project, criterion), { project, criterion, reason: pending.get(key(project, criterion))?.reason ?? '佐证不足' });
+  renderPending();
+  $('#return-form').hidden = false;
+  const reason = $<HTMLTextAreaElement>('#return-reason');
+  if (!reason.value.trim()) reason.value = '佐证不足：请按标注的细则补充佐证材料';
+  $('#return-form').scrollIntoView({ block: 'center' });
+}
+
+function renderPending(): void {
+  const box = document.querySelector('#return-criteria');
+  if (!box) return;
+  box.replaceChildren(...[...pending.values()].map((p) => {
+    const input = el('input', { value: p.reason, 'aria-label': `项目 ${p.project} ${p.criterion} 的退回原因`, maxlength: 200 });
+    input.addEventListener('input', () => (p.reason = input.value));
+    return el('li', {}, el('span', {}, `项目 ${p.project} · ${p.criterion} ${shortText(p.criterion)}`), input,
+      el('button', { type: 'button', class: 'link small', onclick: () => {
+        pending.delete(key(p.project, p.criterion));
+        renderPending();
+      } }, '移除'));
+  }));
+}
+
+/** The per-criterion reasons for the return form (empty when none were marked). */
+export function pendingReturns(): Array<{ project: number; criterion: string; reason: string }> {
+  return [...pending.values()];
+}
+
+async function openViewer(i: EvidenceItem): Promise<void> {
+  const t = target!;
+  let dialog = document.querySelector<HTMLDialogElement>('#ev-viewer');
+  if (!dialog) {
+    dialog = el('dialog', { id: 'ev-viewer', class: 'ev-viewer', 'aria-label': '佐证文件' });
+    document.body.append(dialog);
+  }
+  const close = el('button', { type: 'button', class: 'link', onclick: () => dialog!.close() }, '关闭');
+  const facts = el('dl', { class: 'facts' },
+    el('dt', {}, '文件'), el('dd', {}, i.name),
+    el('dt', {}, '细则'), el('dd', {}, `项目 ${i.project} · ${i.criterion} ${shortText(i.criterion)}`),
+    el('dt', {}, '拍摄时间'), el('dd', {}, i.capturedAt ? `${i.capturedAt}（照片自带，相机时间）` : '（文件中没有拍摄时间）'),
+    el('dt', {}, '上传'), el('dd', {}, `${i.by}，${beijingTime(i.at)}（北京时间）`),
+    el('dt', {}, '类型'), el('dd', {}, `${i.kindLabel}，${formatBytes(i.size)}${i.width ? `，${i.width} × ${i.height}` : ''}`));
+  const body = el('div', { class: 'ev-view' }, el('p', { class: 'muted' }, '正在打开…'));
+  const download = el('button', { type: 'button', onclick: () => void fetchBlob(`${i.file}?download=1`).then((b) => saveBlob(b, i.name), (e: Error) => message(e.message)) }, '下载');
+  const remove = t.canWrite && !t.locked ? el('button', { type: 'button', class: 'danger', onclick: () => void removeItem(i, dialog!) }, '删除') : null;
+  dialog.replaceChildren(el('div', { class: 'detail-head' }, el('h3', {}, i.name), close), body, facts, el('div', { class: 'actions' }, download, remove));
+  dialog.showModal();
+  if (i.thumb) {
+    try {
+      body.replaceChildren(el('img', { src: await blobUrl(i.file), alt: i.name, class: 'ev-full' }));
+    } catch (e) {
+      body.replaceChildren(el('p', { class: 'bad' }, (e as Error).message));
+    }
+  } else body.replaceChildren(el('p', { class: 'muted' }, `${i.kindLabel}：点“下载”后用相应的程序打开。`));
+}
+
+async function removeItem(i: EvidenceItem, dialog: HTMLDialogElement): Promise<void> {
+  try {
+    await api(`/api/v1/evidence/${i.id}`, { method: 'DELETE' });
+    dialog.close();
+    await showEvidence(target!);
+    message(`已删除佐证：${i.name}（之前的版本仍保留记录）`, true);
+  } catch (e) {
+    message((e as Error).message);
+  }
+}
