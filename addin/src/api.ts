@@ -71,3 +71,8 @@ export async function postSubmissionWithFile<T>(submission: unknown, file: Uint8
   form.append('file', new Blob([new Uint8Array(file)]), name);
   return (await request('/api/v1/submissions', { method: 'POST', body: form })).json() as Promise<T>;
 }
+
+/** A multipart form (evidence files with their project and criterion). */
+export async function postForm<T>(path: string, form: FormData): Promise<T> {
+  return (await request(path, { method: 'POST', body: form })).json() as Promise<T>;
+}

@@ -4,7 +4,7 @@
  * scoring, messages — comes from core/.
  */
 import { assembleUnit, type Grid } from '../../core/workbook/assemble';
-import { FORM, FORM_COLUMNS, GRID, META, SHEETS, colLetter, formRow } from '../../core/workbook/contract';
+import { FORM, FORM_COLUMNS, GRID, META, SHEETS, colLetter, colNumber, formRow } from '../../core/workbook/contract';
 import type { RawCell } from '../../core/workbook/cells';
 import type { ParseResult } from '../../core/workbook/result';
 import { currentRubric } from '../../core/rubric';
@@ -100,6 +100,47 @@ export async function selectCell(sheet: string, cell?: string): Promise<void> {
     const ws = context.workbook.worksheets.getItem(sheet);
     ws.activate();
     if (cell) ws.getRange(cell).select();
+    await context.sync();
+  });
+}
+
+export interface SelectedAnswer {
+  sheet: string;
+  cell: string;
+  /** Set when the selection is a project's cell in 细则自评 or 佐证说明: the row's criterion and the column's 序号. */
+  criterion?: string;
+  seq?: number;
+}
+
+/** The selected cell and, when it is a project's answer (or 佐证说明) cell, which criterion and project it is. */
+export async function selectedAnswer(): Promise<SelectedAnswer | undefined> {
+  return Excel.run(async (context) => {
+    const range = context.workbook.getSelectedRange();
+    range.load('address');
+    await context.sync();
+    const m = /^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]+)\$?(\d+)/.exec(range.address);
+    if (!m) return undefined;
+    const sheet = (m[1] ?? m[2] ?? '').replace(/''/g, "'");
+    const cell = `${m[3]}${m[4]}`;
+    const slot = colNumber(m[3]!) - GRID.firstProjectCol;
+    const row = Number(m[4]);
+    if ((sheet !== SHEETS.answers && sheet !== SHEETS.notes) || slot < 0 || row < GRID.firstRow) return { sheet, cell };
+    const id = context.workbook.worksheets.getItem(sheet).getRange(`${GRID.idCol}${row}`);
+    const seq = context.workbook.worksheets.getItem(SHEETS.form).getRange(`A${formRow(slot)}`);
+    id.load('values');
+    seq.load('values');
+    await context.sync();
+    const criterion = String(id.values[0]?.[0] ?? '').trim();
+    const n = Number(seq.values[0]?.[0]);
+    if (!currentRubric().byId.has(criterion)) return { sheet, cell };
+    return { sheet, cell, criterion, seq: Number.isInteger(n) && n > 0 ? n : slot + 1 };
+  });
+}
+
+/** Calls `handler` when the user selects another cell (ExcelApi 1.2). */
+export async function watchSelection(handler: () => void): Promise<void> {
+  await Excel.run(async (context) => {
+    context.workbook.onSelectionChanged.add(async () => handler());
     await context.sync();
   });
 }

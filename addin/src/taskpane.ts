@@ -11,6 +11,7 @@ import type { Submission } from '../../core/schema';
 import type { ProjectScore } from '../../core/score';
 import * as excel from './excel-adapter';
 import { ApiError, getBase64, getJson, postJson, postSubmissionWithFile, session } from './api';
+import { onSelection, rememberSubmission, setContext, wireEvidence } from './evidence';
 
 interface Me { name: string; role: 'secretariat' | 'district' | 'unit'; roleLabel: string; district?: string; unit?: string }
 interface StoreResult { id: string; version: number; unchanged: boolean; state: string; late: boolean }
@@ -155,6 +156,7 @@ function updateSession(): void {
   $('#who').textContent = me ? `${me.name} · ${me.roleLabel}` : '';
   ($('[data-tab="district"]') as HTMLButtonElement).hidden = !(me && me.role !== 'unit');
   ($('[data-tab="secretariat"]') as HTMLButtonElement).hidden = me?.role !== 'secretariat';
+  setContext({ signedIn, ...(last?.submission ? { workbook: last.submission.submissionId } : {}) });
 }
 
 async function sync(): Promise<void> {
@@ -172,6 +174,7 @@ async function sync(): Promise<void> {
       ? await postSubmissionWithFile<StoreResult>(result.submission, bytes, '申报工作簿.xlsx')
       : await postJson<StoreResult>('/api/v1/submissions', result.submission);
     const detail = await getJson<Detail>(`/api/v1/submissions/${encodeURIComponent(stored.id)}`);
+    rememberSubmission(result.submission.submissionId, stored.id);
     box.hidden = false;
     box.replaceChildren(
       el('div', {}, stored.unchanged ? `内容没有变化，仍为第 ${stored.version} 版` : `已同步为第 ${stored.version} 版`),
@@ -264,9 +267,14 @@ async function start(): Promise<void> {
   $('#sync').addEventListener('click', () => void sync());
   $('#consolidate').addEventListener('click', () => void consolidate());
   $('#master').addEventListener('click', () => void master());
+  wireEvidence();
   updateSession();
   if (session.token) await signIn(session.token);
   if (await refresh(false)) await excel.watchChanges(scheduleRefresh).catch((e: unknown) => status(chineseError(e, '监视工作簿变化'), 'error'));
+  setContext({ signedIn: Boolean(me), ...(last?.submission ? { workbook: last.submission.submissionId } : {}) });
+  // The 佐证 section follows the selected criterion row (ExcelApi 1.2, within the 1.7 the pane requires).
+  await excel.watchSelection(() => void onSelection()).catch((e: unknown) => status(chineseError(e, '监视选中的单元格'), 'error'));
+  await onSelection();
 }
 
 if (typeof Office === 'undefined') {

@@ -1,6 +1,6 @@
 // A test double of the Office.js subset the task pane uses, with an in-memory workbook. Served in place of
 // office.js by the browser test (after exceljs's browser build, which insertWorksheetsFromBase64 uses to read the
-// real template bytes). Test code drives it through window.__excelDouble: type(), read(), selected, created.
+// real template bytes). Test code drives it through window.__excelDouble: type(), read(), selectCell(), selected, created.
 (function () {
   'use strict';
   const sheets = new Map(); // name → { name, cells: Map<address, {value, formula}>, handlers: [] , visibility }
@@ -23,6 +23,10 @@
     const s = { name, cells: new Map(), handlers: [] };
     sheets.set(name, s);
     return s;
+  }
+  const selectionHandlers = [];
+  function fireSelection() {
+    for (const h of selectionHandlers) Promise.resolve().then(() => h({ type: 'SelectionChanged' }));
   }
   function fire(sheetName, address) {
     const s = sheets.get(sheetName);
@@ -47,7 +51,7 @@
       get formulas() { return each((a) => { const c = s.cells.get(a); return c && c.formula ? `=${c.formula}` : c && c.value !== undefined && c.value !== null ? c.value : ''; }); },
       set numberFormat(rows) { setAll(rows, 'format'); },
       format: fmt,
-      select() { double.selected = { sheet: s.name, address }; },
+      select() { double.selected = { sheet: s.name, address }; fireSelection(); },
     };
   }
 
@@ -94,6 +98,8 @@
         add(name) { return worksheet(addSheet(name)); },
       },
       insertWorksheetsFromBase64(b64) { pending.push(insertFromBase64(b64)); },
+      getSelectedRange() { const sel = double.selected || { sheet: [...sheets.keys()][0], address: 'A1' }; return sheets.has(sel.sheet) ? range(sheets.get(sel.sheet), sel.address) : { address: `${sel.sheet}!A1`, load() { return this; } }; },
+      onSelectionChanged: { add(handler) { selectionHandlers.push(handler); return { remove() {} }; } },
     },
     async sync() { while (pending.length) await pending.shift(); },
   };
@@ -105,6 +111,8 @@
     fire(sheet, address);
   };
   double.read = (sheet, address) => range(sheets.get(sheet), address).values;
+  /** The user clicks a cell. */
+  double.selectCell = (sheet, address) => { double.selected = { sheet, address }; fireSelection(); };
   double.sheetNames = () => [...sheets.keys()];
 
   window.Office = {
