@@ -4,6 +4,7 @@
  */
 import { AppError } from './errors';
 import type { Actor } from './model';
+import { normalizeUnit } from '../core/identity';
 
 export type Action = 'read' | 'write' | 'review' | 'export' | 'manageUsers' | 'roster' | 'audit' | 'settings' | 'showcase';
 
@@ -13,7 +14,8 @@ export interface Scope {
 }
 
 const sameDistrict = (a: Actor, s: Scope) => Boolean(a.district && a.district === s.district);
-const sameUnit = (a: Actor, s: Scope) => sameDistrict(a, s) && Boolean(a.unit && a.unit === s.unit);
+// Unit names compare normalised (spaces, full-/half-width, 有限公司/有限责任公司), as submissions are keyed (core/identity.ts).
+const sameUnit = (a: Actor, s: Scope) => sameDistrict(a, s) && Boolean(a.unit && s.unit && normalizeUnit(a.unit) === normalizeUnit(s.unit));
 
 const RULES: Record<Actor['role'], Record<Action, (a: Actor, s: Scope) => boolean>> = {
   secretariat: { read: () => true, write: () => true, review: () => true, export: () => true, manageUsers: () => true, roster: () => true, audit: () => true, settings: () => true, showcase: () => true },

@@ -13,7 +13,10 @@ import type { Issue } from '../core/issues';
 import { detectFormat, inspectZip } from '../core/workbook/guard';
 import { readCell } from '../core/workbook/cells';
 import { colLetter } from '../core/workbook/contract';
-import type { ProjectScore } from '../core/score';
+import { scoreProject } from '../core/score';
+import { currentRubric } from '../core/rubric';
+import { resolveEntries, submissionUnitKey, unitKey } from '../core/identity';
+import { latestEntries } from './submissions';
 
 export interface RosterEntry {
   unit: string;
@@ -84,7 +87,8 @@ export function replaceRoster(db: DB, entries: RosterEntry[], district?: string)
   })();
 }
 
-const key = (unit: string, district: string) => `${district}\u0000${unit.replace(/\s+/g, '')}`;
+// The same unit key as submissions (core/identity.ts): spaces, full-/half-width and 有限公司 variants match.
+const key = (unit: string, district: string) => unitKey(unit, district);
 
 export function rosterStatus(db: DB, district?: string) {
   const roster = (district ? db.prepare('SELECT * FROM roster WHERE district = ? ORDER BY id').all(district) : db.prepare('SELECT * FROM roster ORDER BY id').all()) as RosterEntry[];
@@ -108,20 +112,23 @@ export function rosterStatus(db: DB, district?: string) {
 }
 
 export function districtStats(db: DB, district?: string) {
-  const rows = db
-    .prepare(`SELECT s.district, s.state, v.scores FROM submissions s JOIN versions v ON v.submission_id = s.id AND v.version = s.latest_version ${district ? 'WHERE s.district = ?' : ''}`)
-    .all(...(district ? [district] : [])) as Array<{ district: string; state: string; scores: string }>;
+  // Units and projects as every export counts them (core/identity.ts): a unit once, a 重复项目 once.
+  const { counted } = resolveEntries(latestEntries(db, district));
   const roster = db.prepare('SELECT district, COUNT(*) AS n FROM roster GROUP BY district').all() as Array<{ district: string; n: number }>;
   const list = district ? [district] : [...DISTRICTS];
+  const rubric = currentRubric();
   return list.map((d) => {
-    const mine = rows.filter((r) => r.district === d);
-    const scores = mine.flatMap((r) => JSON.parse(r.scores) as ProjectScore[]);
+    const mine = counted.filter((c) => c.entry.submission.reporter.district === d);
+    const scores = mine.flatMap((c) => c.projects.map((p) => scoreProject(p.answers, rubric)));
+    const units = new Map<string, string[]>();
+    for (const c of mine) units.set(submissionUnitKey(c.entry.submission), [...(units.get(submissionUnitKey(c.entry.submission)) ?? []), c.entry.state ?? '']);
+    const states = [...units.values()];
     return {
       district: d,
       expected: roster.find((r) => r.district === d)?.n ?? 0,
-      submitted: mine.length,
-      returned: mine.filter((r) => r.state === '退回修改').length,
-      approved: mine.filter((r) => r.state === '已审核').length,
+      submitted: units.size,
+      returned: states.filter((s) => s.includes('退回修改')).length,
+      approved: states.filter((s) => s.every((x) => x === '已审核')).length,
       projects: scores.length,
       avgRate: scores.length ? Math.round((scores.reduce((n, s) => n + s.rate, 0) / scores.length) * 10000) / 10000 : 0,
       metCount: scores.filter((s) => s.met).length,

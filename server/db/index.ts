@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { unitKey } from '../../core/identity';
 
 export type DB = Database.Database;
 
@@ -82,6 +83,21 @@ const MIGRATIONS: Array<(db: DB) => void> = [
       CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, '审计日志不可删除'); END;
       INSERT INTO settings (key, value) VALUES ('data_version', '0');
     `),
+  // 2: identity is (unit, workbook), not the workbook copy's UUID alone (core/identity.ts). Existing rows keep their id
+  // (= their workbook id); a new (unit, workbook) pair whose workbook id is taken gets a derived id. unit_key is the
+  // normalised unit within its 旗县区, computed here once with the same function the server uses for new rows.
+  // versions.on_behalf marks versions a 旗县区 (or the 秘书处) uploaded for the unit (代为上传).
+  (db) => {
+    db.exec(`
+      ALTER TABLE submissions ADD COLUMN workbook_id TEXT NOT NULL DEFAULT '';
+      ALTER TABLE submissions ADD COLUMN unit_key TEXT NOT NULL DEFAULT '';
+      ALTER TABLE versions ADD COLUMN on_behalf INTEGER NOT NULL DEFAULT 0;
+      UPDATE submissions SET workbook_id = id;
+    `);
+    const update = db.prepare('UPDATE submissions SET unit_key = ? WHERE id = ?');
+    for (const r of db.prepare('SELECT id, unit, district FROM submissions').all() as Array<{ id: string; unit: string; district: string }>) update.run(unitKey(r.unit, r.district), r.id);
+    db.exec('CREATE UNIQUE INDEX submissions_identity ON submissions (unit_key, workbook_id)');
+  },
 ];
 
 export function migrate(db: DB): number {

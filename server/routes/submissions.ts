@@ -13,6 +13,7 @@ import { currentRubric } from '../../core/rubric';
 import { normalizeDistrict } from '../../core/districts';
 import type { Submission } from '../../core/schema';
 import { annotatedWorkbook } from '../annotate';
+import { unitKey } from '../../core/identity';
 import { attachment } from './reports';
 
 /** A file name as the user's computer gave it, minus any path or control characters. */
@@ -53,7 +54,9 @@ export function submissionsRouter(ctx: Context): Router {
         if (!v.submission) throw invalid(v.issues);
         submission = v.submission;
       } else {
-        const parsed = await parseUntrusted(file.bytes, { fileName: file.name, pool: ctx.pool, limits: ctx.limits });
+        // A 附件2 table has no 旗县区 column: it is the account's 旗县区 (a 秘书处 upload may name one in the form).
+        const fallback = actor.district ?? normalizeDistrict(req.body?.district);
+        const parsed = await parseUntrusted(file.bytes, { fileName: file.name, pool: ctx.pool, limits: ctx.limits, ...(fallback ? { district: fallback } : {}) });
         if (parsed.kind === 'rejected') throw new AppError('INVALID', parsed.issues[0]!.message, parsed.issues);
         if (!parsed.submission || hasErrors(parsed.issues)) throw invalid(parsed.issues);
         submission = parsed.submission;
@@ -67,6 +70,8 @@ export function submissionsRouter(ctx: Context): Router {
       fail('UNSUPPORTED', '请以 JSON（application/json）提交申报数据，或以表单（multipart/form-data）的 file 字段上传 .xlsx 申报工作簿');
     }
     const sub = submission!;
+    // A unit account sends its own workbooks; a 旗县区 may upload for a unit of its own 旗县区 (代为上传), the unit
+    // being the 填报单位 in the file. The answer names the unit it was stored for.
     authorize(actor, 'write', { district: sub.reporter.district, unit: sub.reporter.unit });
     const stored = storeSubmission(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline() });
     res.status(stored.unchanged ? 200 : 201).json(stored);
@@ -81,7 +86,7 @@ export function submissionsRouter(ctx: Context): Router {
     if (state && !(STATES as readonly string[]).includes(state)) fail('BAD_REQUEST', `状态只能是：${STATES.join('、')}`);
     const items = listSubmissions(ctx.db, {
       district, state, met: bool(q.met), late: bool(q.late), q: typeof q.q === 'string' ? q.q : undefined,
-      unit: actor.role === 'unit' ? actor.unit : undefined,
+      unitKey: actor.role === 'unit' ? unitKey(actor.unit, actor.district) : undefined,
     });
     res.json({ items });
   });
