@@ -15,7 +15,13 @@ export const GUARD_MSG = {
   encrypted: '文件设置了打开密码（已加密），系统无法读取：请在 Excel 中取消“用密码进行加密”（文件 → 信息 → 保护工作簿）后另存再上传',
   xls: '这是旧版 Excel 97-2003 工作簿（.xls）：请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再上传',
   pdf: '这是 PDF 文件，不是 Excel 工作簿：请上传 .xlsx 申报工作簿（回执可以在 Excel 中按附件2的列重新录入）',
-  unknown: '无法识别的文件格式：请上传 .xlsx 申报工作簿或按附件2列名整理的 .csv 表格',
+  unknown: '无法识别的文件格式：请上传 .xlsx 申报工作簿、按附件2列名整理的 .csv 表格或 Word（.docx）回执',
+  ods: '这是 LibreOffice／WPS 的 .ods 表格，系统只读取 .xlsx：请在 LibreOffice 中点“文件 → 另存为”，文件类型选“Excel 2007-365 (.xlsx)”（WPS：另存为“Excel 工作簿 (.xlsx)”）后再上传',
+  odt: '这是 LibreOffice／WPS 的 .odt 文档：请在其中点“文件 → 另存为”，文件类型选 Word 文档（.docx）后再上传',
+  doc: '这是旧版 Word 97-2003 文档（.doc）：请在 Word 或 WPS 中“另存为” Word 文档（.docx）后再上传',
+  image: '这是图片（照片或扫描件），系统无法读取图片中的文字：请上传填写好的申报工作簿（.xlsx）或 Word 回执（.docx）',
+  archive: '这是压缩包（.zip／.rar／.7z）：请解压后把其中的申报工作簿或回执分别上传',
+  rtf: '这是 RTF 文档：请在 Word 或 WPS 中“另存为” Word 文档（.docx）后再上传',
   corrupt: '文件不完整或已损坏（压缩包无法打开）：请在 Excel 中重新保存后上传',
   entries: (n: number, max: number) => `工作簿内部文件过多（${n} 个，上限 ${max}）：文件可能已损坏或含有异常内容`,
   entryName: (name: string) => `工作簿中包含不应出现的内容“${name.slice(0, 80)}”：请用 Excel 重新保存后上传`,
@@ -26,15 +32,54 @@ export const GUARD_MSG = {
   dimension: (name: string, rows: number, cols: number) => `工作表（${name}）的范围过大（${rows} 行 × ${cols} 列）：请删除多余的空行空列后再上传`,
 } as const;
 
-export type Detected = { format: 'xlsx' } | { format: 'csv' } | { format: 'rejected'; message: string };
+export type Detected = { format: 'xlsx' } | { format: 'docx' } | { format: 'csv' } | { format: 'rejected'; message: string };
 
 const startsWith = (d: Uint8Array, bytes: number[]) => bytes.every((b, i) => d[i] === b);
 
-/** The CFB container is both old .xls and password-encrypted .xlsx; the stream names tell which. */
-function cfbKind(data: Uint8Array): 'encrypted' | 'xls' {
+/** The CFB container is old .xls, old .doc and password-encrypted .xlsx/.docx; the stream names tell which. */
+function cfbKind(data: Uint8Array): 'encrypted' | 'xls' | 'doc' {
   const utf16 = (s: string) => Buffer.from(s, 'utf16le');
   const buf = Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, 4 * 1024 * 1024));
-  return buf.includes(utf16('EncryptionInfo')) || buf.includes(utf16('EncryptedPackage')) ? 'encrypted' : 'xls';
+  if (buf.includes(utf16('EncryptionInfo')) || buf.includes(utf16('EncryptedPackage'))) return 'encrypted';
+  return buf.includes(utf16('WordDocument')) ? 'doc' : 'xls';
+}
+
+/** A zip is a workbook, a Word document or an OpenDocument file: the part names (stored uncompressed) tell which. */
+function zipKind(data: Uint8Array): 'xlsx' | 'docx' | 'ods' | 'odt' {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  // OpenDocument: an uncompressed first entry “mimetype” holding the media type.
+  if (buf.toString('latin1', 30, 38) === 'mimetype') {
+    const type = buf.toString('latin1', 38, 38 + 60);
+    if (type.startsWith('application/vnd.oasis.opendocument.spreadsheet')) return 'ods';
+    if (type.startsWith('application/vnd.oasis.opendocument.text')) return 'odt';
+  }
+  return buf.includes('word/document.xml', 0, 'latin1') && !buf.includes('xl/workbook.xml', 0, 'latin1') ? 'docx' : 'xlsx';
+}
+
+const IMAGE_MAGIC: number[][] = [
+  [0x89, 0x50, 0x4e, 0x47], // PNG
+  [0xff, 0xd8, 0xff], // JPEG
+  [0x47, 0x49, 0x46, 0x38], // GIF
+  [0x42, 0x4d], // BMP
+  [0x49, 0x49, 0x2a, 0x00], // TIFF
+  [0x4d, 0x4d, 0x00, 0x2a],
+];
+const ARCHIVE_MAGIC: number[][] = [
+  [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], // RAR
+  [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], // 7z
+  [0x1f, 0x8b], // gzip
+];
+
+function isImage(d: Uint8Array): boolean {
+  if (IMAGE_MAGIC.some((m) => startsWith(d, m))) return true;
+  const ascii = Buffer.from(d.buffer, d.byteOffset, Math.min(d.byteLength, 16)).toString('latin1');
+  return (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') || /^....ftyp(heic|heix|mif1|avif)/.test(ascii);
+}
+
+/** Text to read as CSV: no NUL bytes (UTF-8 or GBK/GB18030), or UTF-16 with its byte-order mark. */
+function looksLikeCsvText(data: Uint8Array): boolean {
+  if (startsWith(data, [0xff, 0xfe]) || startsWith(data, [0xfe, 0xff])) return true;
+  return !data.subarray(0, 64 * 1024).includes(0);
 }
 
 function looksLikeText(data: Uint8Array): boolean {
@@ -57,17 +102,29 @@ function lastCharBoundary(s: Uint8Array): number {
 export function detectFormat(data: Uint8Array, fileName = '', limits: Limits = withLimits()): Detected {
   if (data.byteLength === 0) return { format: 'rejected', message: GUARD_MSG.empty };
   if (data.byteLength > limits.uploadBytes) return { format: 'rejected', message: GUARD_MSG.tooLarge(data.byteLength, limits.uploadBytes) };
-  if (startsWith(data, [0x50, 0x4b, 0x03, 0x04])) return { format: 'xlsx' };
+  if (startsWith(data, [0x50, 0x4b, 0x03, 0x04])) {
+    const kind = zipKind(data);
+    if (kind === 'ods') return { format: 'rejected', message: GUARD_MSG.ods };
+    if (kind === 'odt') return { format: 'rejected', message: GUARD_MSG.odt };
+    if (kind === 'xlsx' && /\.(zip|rar|7z)$/i.test(fileName)) return { format: 'rejected', message: GUARD_MSG.archive };
+    return { format: kind };
+  }
   if (startsWith(data, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
-    return { format: 'rejected', message: cfbKind(data) === 'encrypted' ? GUARD_MSG.encrypted : GUARD_MSG.xls };
+    const kind = cfbKind(data);
+    return { format: 'rejected', message: kind === 'encrypted' ? GUARD_MSG.encrypted : kind === 'doc' ? GUARD_MSG.doc : GUARD_MSG.xls };
   }
   if (startsWith(data, [0x25, 0x50, 0x44, 0x46])) return { format: 'rejected', message: GUARD_MSG.pdf };
   if (startsWith(data, [0x50, 0x4b, 0x05, 0x06]) || startsWith(data, [0x50, 0x4b])) return { format: 'rejected', message: GUARD_MSG.corrupt };
-  if ((/\.(csv|txt)$/i.test(fileName) || fileName === '') && looksLikeText(data)) return { format: 'csv' };
+  if (isImage(data)) return { format: 'rejected', message: GUARD_MSG.image };
+  if (ARCHIVE_MAGIC.some((m) => startsWith(data, m))) return { format: 'rejected', message: GUARD_MSG.archive };
+  if (startsWith(data, [0x7b, 0x5c, 0x72, 0x74, 0x66])) return { format: 'rejected', message: GUARD_MSG.rtf };
+  if (/\.(csv|txt)$/i.test(fileName) ? looksLikeCsvText(data) : fileName === '' && looksLikeText(data)) return { format: 'csv' };
   return { format: 'rejected', message: GUARD_MSG.unknown };
 }
 
 const ALLOWED_ENTRY = /^(\[Content_Types\]\.xml|_rels\/[^/]+|docProps\/[^/]+|customXml\/.+|xl\/.+)$/;
+/** A Word document's parts (the 附件2 回执 filled in Word). */
+const ALLOWED_DOCX_ENTRY = /^(\[Content_Types\]\.xml|_rels\/[^/]+|docProps\/[^/]+|customXml\/.+|word\/.+)$/;
 const XML_ENTRY = /\.(xml|rels|vml)$/i;
 const SHEET_ENTRY = /^xl\/worksheets\/[^/]+\.xml$/;
 
@@ -126,7 +183,8 @@ function colNumber(letters: string): number {
 }
 
 /** Zip-level checks; resolves with a Chinese refusal message, or undefined when the archive looks like a workbook. */
-export async function inspectZip(data: Uint8Array, limits: Limits = withLimits()): Promise<string | undefined> {
+export async function inspectZip(data: Uint8Array, limits: Limits = withLimits(), kind: 'xlsx' | 'docx' = 'xlsx'): Promise<string | undefined> {
+  const allowed = kind === 'docx' ? ALLOWED_DOCX_ENTRY : ALLOWED_ENTRY;
   let zip: yauzl.ZipFile;
   try {
     zip = await openZip(data);
@@ -153,7 +211,7 @@ export async function inspectZip(data: Uint8Array, limits: Limits = withLimits()
     zip.on('entry', (entry: yauzl.Entry) => {
       const name = entry.fileName;
       if (name.endsWith('/')) return zip.readEntry();
-      if (!ALLOWED_ENTRY.test(name) || name.includes('..') || name.includes('\\')) return done(GUARD_MSG.entryName(name));
+      if (!allowed.test(name) || name.includes('..') || name.includes('\\')) return done(GUARD_MSG.entryName(name));
       declared += entry.uncompressedSize;
       if (entry.uncompressedSize > limits.entryBytes) return done(GUARD_MSG.bomb(name));
       if (declared > limits.totalBytes) return done(GUARD_MSG.expanded(limits.totalBytes));
@@ -194,8 +252,8 @@ export async function parseUntrusted(data: Uint8Array, opts: UntrustedOptions = 
   const limits = withLimits(opts.limits);
   const detected = detectFormat(data, opts.fileName ?? '', limits);
   if (detected.format === 'rejected') return rejected(detected.message);
-  if (detected.format === 'xlsx') {
-    const refusal = await inspectZip(data, limits);
+  if (detected.format === 'xlsx' || detected.format === 'docx') {
+    const refusal = await inspectZip(data, limits, detected.format);
     if (refusal) return rejected(refusal);
   }
   const pool = opts.pool ?? defaultPool(limits);

@@ -9,7 +9,7 @@ import type { Limits } from '../limits';
 import { rejected, type ParseResult } from './result';
 
 export interface ParseTask {
-  format: 'xlsx' | 'csv';
+  format: 'xlsx' | 'csv' | 'docx';
   data: Uint8Array;
   fileName?: string;
   district?: string;
