@@ -14,6 +14,8 @@ export const IssueSchema = z.object({
   /** Machine path of the field, e.g. projects.1.phone or projects.0.answers.A01-1. */
   field: z.string(),
   message: z.string(),
+  /** Further cells of the same sheet the issue is about (e.g. a project's blank answers), marked in the annotated workbook. */
+  cells: z.array(z.string()).optional(),
 });
 export type Issue = z.infer<typeof IssueSchema>;
 
@@ -88,4 +90,34 @@ export function hasErrors(issues: readonly Issue[]): boolean {
 export function formatIssue(issue: Issue): string {
   const where = issue.sheet ? `${issue.sheet}${issue.cell ? `!${issue.cell}` : ''} ` : '';
   return `${issue.severity === 'warning' ? '提醒' : '错误'} ${where}${issue.message}`;
+}
+
+/** 第 N 个项目有 K 条细则未填: a project with some answers and some blanks (none at all is 尚未自评, said elsewhere). */
+export const BLANK_MSG = (seq: number | string, blank: number) => `第 ${seq} 个项目有 ${blank} 条细则未填：请在《细则自评》补填（标注的工作簿中已标出未填的单元格）`;
+
+/**
+ * 提醒 for projects whose self-assessment is partly blank, with the blank answers' cells when a locator knows them.
+ * Used by the workbook reader and for JSON submissions (the add-in), so both say the same.
+ */
+export function blankAnswerIssues(
+  projects: ReadonlyArray<{ seq: number | string; answers: Record<string, unknown> }>,
+  rubric: Rubric,
+  locate?: Locator,
+): Issue[] {
+  const out: Issue[] = [];
+  projects.forEach((p, i) => {
+    const blank = rubric.criteria.filter((c) => {
+      const a = p.answers[c.id];
+      return a === undefined || a === null || (typeof a === 'string' && a.trim() === '');
+    });
+    if (blank.length === 0 || blank.length === rubric.criteria.length) return;
+    const where = blank.map((c) => locate?.(['projects', i, 'answers', c.id])).filter((w): w is { sheet: string; cell?: string } => Boolean(w?.cell));
+    out.push({
+      severity: 'warning',
+      ...(where[0] ? { sheet: where[0].sheet, cell: where[0].cell!, cells: where.slice(1).map((w) => w.cell!) } : {}),
+      field: `projects.${i}.answers`,
+      message: BLANK_MSG(p.seq, blank.length),
+    });
+  });
+  return out;
 }

@@ -66,7 +66,9 @@ export async function annotatedWorkbook(db: DB, id: string, limits: Limits): Pro
   const filled = await fillTemplate(d.submission);
   // The checks a unit gets when it uploads this workbook (e.g. 尚未自评), on their cells, plus what was stored.
   const checked = (await parseWorkbook(filled.bytes)).issues;
-  const stored = d.issues.map((i) => (i.cell ? i : { ...i, ...(filled.locate(i.field.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s))) ?? {}) }));
+  // A stored issue without a cell takes the re-read one's place (and its further cells, e.g. blank answers) when they say the same.
+  const located = new Map(checked.map((i) => [`${i.field}|${i.message}`, i]));
+  const stored = d.issues.map((i) => (i.cell ? i : located.get(`${i.field}|${i.message}`) ?? { ...i, ...(filled.locate(i.field.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s))) ?? {}) }));
   const seen = new Set(stored.map((i) => `${i.field}|${i.message}`));
   const issues = [...stored, ...checked.filter((i) => !seen.has(`${i.field}|${i.message}`))];
   return { bytes: await annotateOffThread(filled.bytes, issues, opts, limits), name: `${unit}（标注）.xlsx` };

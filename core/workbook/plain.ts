@@ -221,7 +221,8 @@ function fromTables(tables: Table[], context: string[], opts: PlainOptions): Par
   const rubric = currentRubric();
   const where: Array<{ sheet: string; row: number; cols: Map<Col, number> }> = [];
   const warnings: Issue[] = [];
-  const fallbackDistrict = normalizeDistrict(opts.district) ?? detectDistrict(context);
+  // What the file says (its name, title lines) comes before the 旗县区 given for the batch (--district / the account's).
+  const fallbackDistrict = detectDistrict(context) ?? normalizeDistrict(opts.district);
   const projects = withRows.flatMap((t) =>
     t.rows.map((r) => {
       const place = { sheet: t.sheet, row: r.row, cols: t.columns };
@@ -310,7 +311,9 @@ export function parsePlainWorkbook(wb: ExcelJS.Workbook, opts: PlainOptions = {}
     const colCount = Math.min(ws.columnCount, 40);
     // Title lines above the table (填报单位：…) may sit in any of the first columns.
     for (let r = 1; r <= Math.min(rowCount, 5); r++) {
-      context.push(Array.from({ length: Math.min(colCount, 12) }, (_, c) => cleanText(readCell(ws.getCell(r, c + 1)).value)).filter(Boolean).join('  '));
+      const line = Array.from({ length: Math.min(colCount, 12) }, (_, c) => cleanText(readCell(ws.getCell(r, c + 1)).value)).filter(Boolean).join('  ');
+      if (/序号|企业名称/.test(line)) break; // title lines only, never the table
+      context.push(line);
     }
     grids.push({
       name: ws.name, rowCount, colCount,
@@ -349,5 +352,6 @@ export function parsePlainCsv(data: Uint8Array | string, opts: PlainOptions = {}
     name, rowCount: Math.min(rows.length, 5000), colCount: Math.min(40, Math.max(0, ...rows.slice(0, 5000).map((r) => r.length))),
     get: (r, c) => rows[r - 1]?.[c - 1] ?? '',
   };
-  return parsePlainGrids([grid], [name, ...rows.slice(0, 5).map((r) => r.filter(Boolean).join('  '))], opts);
+  const header = rows.findIndex((r) => r.some((c) => /序号|企业名称/.test(c)));
+  return parsePlainGrids([grid], [name, ...rows.slice(0, Math.min(5, header < 0 ? 5 : header)).map((r) => r.filter(Boolean).join('  '))], opts);
 }

@@ -8,7 +8,7 @@ import { authorize } from '../policy';
 import { ReturnSchema, STATES } from '../model';
 import { storeSubmission, submissionDetail, listSubmissions, review, diffVersions, findSubmissionRow, originalFile } from '../submissions';
 import { parseUntrusted } from '../../core/workbook/guard';
-import { validateSubmission, hasErrors, type Issue } from '../../core/issues';
+import { validateSubmission, hasErrors, blankAnswerIssues, type Issue } from '../../core/issues';
 import { currentRubric } from '../../core/rubric';
 import { normalizeDistrict } from '../../core/districts';
 import type { Submission } from '../../core/schema';
@@ -39,6 +39,7 @@ export function submissionsRouter(ctx: Context): Router {
     let submission: Submission | undefined;
     let issues: Issue[] = [];
     let file: { bytes: Uint8Array; name: string } | undefined;
+    let parsedHere = false;
     const rubric = currentRubric();
     if (req.file) {
       file = { bytes: req.file.buffer, name: safeFileName(req.file.originalname) };
@@ -61,6 +62,7 @@ export function submissionsRouter(ctx: Context): Router {
         if (!parsed.submission || hasErrors(parsed.issues)) throw invalid(parsed.issues);
         submission = parsed.submission;
         issues = parsed.issues;
+        parsedHere = true;
       }
     } else if (req.is('application/json')) {
       const v = validateSubmission(req.body, rubric);
@@ -70,6 +72,8 @@ export function submissionsRouter(ctx: Context): Router {
       fail('UNSUPPORTED', '请以 JSON（application/json）提交申报数据，或以表单（multipart/form-data）的 file 字段上传 .xlsx 申报工作簿');
     }
     const sub = submission!;
+    // JSON (the add-in) gets the same 提醒 as a workbook read here: partly blank self-assessments.
+    if (!parsedHere) issues = blankAnswerIssues(sub.projects, rubric);
     // A unit account sends its own workbooks; a 旗县区 may upload for a unit of its own 旗县区 (代为上传), the unit
     // being the 填报单位 in the file. The answer names the unit it was stored for.
     authorize(actor, 'write', { district: sub.reporter.district, unit: sub.reporter.unit });
