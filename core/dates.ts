@@ -49,6 +49,9 @@ export function readDate(text: string, end = false): DateRead {
 /** A 开竣工日期 span in one cell. */
 export function readDateSpan(text: string): SpanRead {
   const t = toHalfWidth(text).replace(/\s+/g, ' ');
+  // A complete single date (2024-03-01) is a start, not the span “2024-03 to January”.
+  const single = readDate(t);
+  if (single.iso && !single.monthOnly) return { start: single.iso, approximate: false, endYearGuessed: false };
   const m = SPAN_RE.exec(t);
   if (!m) {
     // Only a start (or nothing readable).

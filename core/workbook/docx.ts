@@ -8,14 +8,11 @@
  */
 import mammoth from 'mammoth';
 import { Parser } from 'htmlparser2';
-import { parsePlainGrids, type Grid, type PlainOptions } from './plain';
+import { DOCX_MSG, parsePlainGrids, type Grid, type PlainOptions } from './plain';
+
+export { DOCX_MSG };
 import { rejected, type ParseResult } from './result';
 
-export const DOCX_MSG = {
-  unreadable: 'Word 文档无法读取（文件已损坏或不是 .docx）：请在 Word 或 WPS 中重新保存为 .docx 后再上传',
-  noTable: 'Word 文档中没有表格：请使用附件2《申报表回执》的表格填写（序号、企业名称、项目情况、负责人、联系电话、开竣工日期）',
-  notPlain: 'Word 文档中没有找到附件2《申报表回执》的表头（序号、企业名称、项目情况、负责人、联系电话、开竣工日期）：请检查表格的列名',
-} as const;
 
 interface HtmlCell {
   text: string;
