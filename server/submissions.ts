@@ -181,7 +181,7 @@ interface EntryRow {
 
 const toEntry = (r: EntryRow): UnitEntry => ({
   id: r.id, submission: JSON.parse(r.body) as Submission, state: r.state, version: r.latest_version, late: r.late === 1, submittedAt: r.created_at,
-  sourceFile: r.file_name ?? '加载项／JSON', label: `提交编号 ${r.id}`,
+  sourceFile: r.file_name ?? '加载项／JSON', label: `${r.file_name ?? '加载项／JSON'}（提交编号 ${r.id}）`,
 });
 
 /**

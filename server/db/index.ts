@@ -100,10 +100,11 @@ const MIGRATIONS: Array<(db: DB) => void> = [
   },
 ];
 
-export function migrate(db: DB): number {
+/** Applies the migrations not yet applied (up to `target`, default all: tests stop earlier to check an upgrade). */
+export function migrate(db: DB, target = MIGRATIONS.length): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
   const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
-  MIGRATIONS.slice(current).forEach((up, i) => {
+  MIGRATIONS.slice(current, target).forEach((up, i) => {
     db.transaction(() => {
       up(db);
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(current + i + 1, new Date().toISOString());
