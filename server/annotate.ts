@@ -61,8 +61,8 @@ export async function annotatedWorkbook(db: DB, id: string, limits: Limits): Pro
   // eslint-disable-next-line no-control-regex
   const unit = d.submission.reporter.unit.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, '_').slice(0, 60);
   const f = originalFile(db, id);
-  if (f) return { bytes: await annotateOffThread(f.bytes, d.issues, opts, limits), name: `${f.name.replace(/\.xlsx$/i, '')}（标注）.xlsx` };
-  // Sent as JSON (add-in without the file): the same data in a fresh workbook, issues placed on its cells.
+  if (f && /\.xlsx$/i.test(f.name)) return { bytes: await annotateOffThread(f.bytes, d.issues, opts, limits), name: `${f.name.replace(/\.xlsx$/i, '')}（标注）.xlsx` };
+  // Sent as JSON (add-in without the file), or as a CSV / Word 回执: the same data in a fresh workbook, issues placed on its cells.
   const filled = await fillTemplate(d.submission);
   // The checks a unit gets when it uploads this workbook (e.g. 尚未自评), on their cells, plus what was stored.
   const checked = (await parseWorkbook(filled.bytes)).issues;

@@ -118,7 +118,8 @@ export function submissionsRouter(ctx: Context): Router {
     scoped(req, 'read');
     const f = originalFile(ctx.db, String(req.params.id), req.query.version ? Number(req.query.version) : undefined);
     if (!f) fail('NOT_FOUND', '该版本是通过加载项或 JSON 提交的，没有上传的原始文件');
-    res.attachment(f!.name).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(f!.bytes);
+    // The original may be a workbook, a CSV or a Word 回执: its own content type, by its name.
+    res.attachment(f!.name).send(f!.bytes);
   });
 
   r.get('/:id/annotated.xlsx', async (req, res) => {

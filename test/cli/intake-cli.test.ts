@@ -158,3 +158,13 @@ test('import --server uploads the accepted files for their units (代为上传)'
     await s.close();
   }
 });
+
+test('score --district means the same: a table without a 旗县区 is read as that one; a file of another is an error', async () => {
+  const other = await redsite(dir, ['score', path.join('inbox', '青山区-己-回执.csv'), '--district', '东河区', '--json']);
+  expect(JSON.parse(other.stdout).issues).toContainEqual(expect.objectContaining({ severity: 'error', message: '文件中的所属旗县区是青山区，不是指定的东河区（如确属东河区，请让单位改正所属旗县区）' }));
+  const own = await redsite(dir, ['score', path.join('inbox', '戊-回执GBK.csv'), '--district', '东河区', '--json']);
+  const json = JSON.parse(own.stdout);
+  expect(json.projects.map((p: { district: string; projectName: string }) => [p.projectName, p.district])).toEqual([['戊项目', '东河区']]);
+  expect(json.issues.filter((i: { severity: string }) => i.severity === 'error')).toEqual([]);
+  expect((await redsite(dir, ['score', path.join('inbox', '戊-回执GBK.csv'), '--district', '火星区'])).code).toBe(1);
+});

@@ -118,6 +118,12 @@ test('代为上传: a 旗县区 uploads a unit’s file; the answer names the un
   const detail = (await s.call<{ audit: Array<{ action: string; actor: string; detail: { onBehalfOf: string } }>; versions: Array<{ onBehalf: boolean }> }>('GET', `/api/v1/submissions/${r.body.id}`, { token: district })).body;
   expect(detail.audit.map((a) => [a.action, a.actor, a.detail.onBehalfOf])).toEqual([['代为上传', '东河区委组织部', '丁建筑有限公司']]);
   expect(detail.versions[0]!.onBehalf).toBe(true);
+  // The original comes back as the CSV it was; the annotated workbook is a filled template.
+  const original = await s.call('GET', `/api/v1/submissions/${r.body.id}/original`, { token: district });
+  expect(original.headers.get('content-type')).toContain('text/csv');
+  const annotated = await s.call('GET', `/api/v1/submissions/${r.body.id}/annotated.xlsx`, { token: district });
+  expect(annotated.status).toBe(200);
+  expect((annotated.body as unknown as Buffer).subarray(0, 2).toString()).toBe('PK');
 
   // The district uploads 甲's e-mailed copy of the shared template, the name spelled 有限责任公司 with a space:
   // it is 甲's submission (next version), and 甲 sees it.
