@@ -46,6 +46,12 @@ export function expandInputs(inputs: readonly string[]): { files: InputFile[]; i
     return undefined;
   };
   for (const i of inputs) walk(i, undefined);
+  // Several folders may hold files of the same name: then each name says its folder.
+  if (inputs.length > 1) {
+    const seen = new Map<string, number>();
+    for (const f of [...files, ...ignored]) seen.set(f.name, (seen.get(f.name) ?? 0) + 1);
+    for (const f of [...files, ...ignored]) if ((seen.get(f.name) ?? 0) > 1) f.name = path.relative(process.cwd(), f.path) || f.name;
+  }
   return { files, ignored, missing };
 }
 

@@ -163,10 +163,13 @@ export interface UnitEntry extends MergeEntry {
 /** Latest versions of every submission of the given units, as consolidation entries. */
 function unitEntries(db: DB, keys: readonly string[]): UnitEntry[] {
   if (keys.length === 0) return [];
+  // Many units (the 秘书处's list): read all rather than bind hundreds of parameters.
+  const some = keys.length <= 200;
   const rows = db
-    .prepare(`SELECT s.id, s.state, s.latest_version, s.late, v.created_at, v.body, v.file_name FROM submissions s JOIN versions v ON v.submission_id = s.id AND v.version = s.latest_version WHERE s.unit_key IN (${keys.map(() => '?').join(',')})`)
-    .all(...keys) as EntryRow[];
-  return rows.map(toEntry);
+    .prepare(`SELECT s.id, s.unit_key, s.state, s.latest_version, s.late, v.created_at, v.body, v.file_name FROM submissions s JOIN versions v ON v.submission_id = s.id AND v.version = s.latest_version ${some ? `WHERE s.unit_key IN (${keys.map(() => '?').join(',')})` : ''}`)
+    .all(...(some ? keys : [])) as Array<EntryRow & { unit_key: string }>;
+  const wanted = new Set(keys);
+  return rows.filter((r) => wanted.has(r.unit_key)).map(toEntry);
 }
 
 interface EntryRow {

@@ -70,12 +70,12 @@ async function readInbox(inputs: string[], district: string | undefined, progres
   const { files, ignored, missing } = expandInputs(inputs);
   const outcomes = await readAll(files, { district, progress });
   await closeDefaultPool();
-  const byName = new Map(outcomes.map((o) => [o.file.name, o]));
+  const byFile = new Map(outcomes.map((o) => [o.file, o]));
   const all = [...files, ...ignored].sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
   const inputsList: IntakeInput[] = all.map((f) => {
     const ign = ignored.find((x) => x === f);
     if (ign) return { file: f.name, ignored: ign.reason };
-    return { file: f.name, result: byName.get(f.name)!.result, submittedAt: fs.statSync(f.path).mtime.toISOString() };
+    return { file: f.name, result: byFile.get(f)!.result, submittedAt: fs.statSync(f.path).mtime.toISOString() };
   });
   const decided = intake(inputsList, { district });
   return { ...decided, files, missing, pathOf: new Map(all.map((f) => [f.name, f.path])) };
