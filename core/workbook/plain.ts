@@ -186,7 +186,7 @@ function plainSubmissionId(unit: string, district: string): string {
 /** 填报单位：… written above the table (a 回执's header line), if any. */
 export function unitFromContext(context: readonly string[]): string | undefined {
   for (const text of context) {
-    const m = /填报单位(?:名称)?\s*[:：]\s*(.+?)(?=\s*(?:[（(]\s*盖章\s*[)）]|联系人|联系电话|填报日期|日期|电话|$)|\s{2,})/.exec(cleanText(text));
+    const m = /填报单位(?:名称)?\s*(?:[（(]\s*(?:盖章|公章)\s*[)）])?\s*[:：]\s*(.+?)(?=\s*(?:[（(]\s*盖章\s*[)）]|联系人|联系电话|填报日期|日期|电话|$)|\s{2,})/.exec(cleanText(text));
     const unit = m?.[1] ? cleanText(m[1].replace(/[_＿]+/g, '')) : '';
     if (unit) return unit;
   }

@@ -4,6 +4,7 @@ import { readDate, readDateSpan } from '../../core/dates';
 import { validateSubmission } from '../../core/issues';
 import { currentRubric } from '../../core/rubric';
 import type { Submission } from '../../core/schema';
+import { unitFromContext } from '../../core/workbook/plain';
 import { validProject, validSubmission } from '../helpers/fixtures';
 
 const sub = (o: Record<string, unknown>): Submission => validateSubmission(validSubmission(o), currentRubric()).submission!;
@@ -57,4 +58,14 @@ test('readDate: a month reads as its first (start) or last (end) day; nonsense i
   expect(readDate('2024.2')).toEqual({ iso: '2024-02-01', monthOnly: true });
   expect(readDate('2024.13.1')).toEqual({ iso: undefined, monthOnly: false });
   expect(readDate('明年')).toEqual({ monthOnly: false });
+});
+
+test.each([
+  ['填报单位：包头市第三建筑有限责任公司（盖章）    联系人：王强', '包头市第三建筑有限责任公司'],
+  ['填报单位（盖章）：包头市第三建筑有限公司  填报日期：2024年5月20日', '包头市第三建筑有限公司'],
+  ['填报单位名称: 甲公司 联系电话: 13912345678', '甲公司'],
+  ['填报单位：____________', undefined],
+  ['“七有一好八规范”红色工地创建申报表回执', undefined],
+])('unitFromContext %s', (line, unit) => {
+  expect(unitFromContext([line])).toBe(unit);
 });
