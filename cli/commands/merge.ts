@@ -144,7 +144,7 @@ export function registerMerge(program: Command): void {
         process.stdout.write(`${JSON.stringify({ files: list }, null, 2)}\n`);
       } else {
         const head = ['文件', '单位', '结果', '类型', '项目数', '错误', '提醒', '原因', ...(opts.server ? ['上传'] : [])];
-        const table = new Table({ head, colWidths: [28, 22, 10, 10, 6, 6, 6, 50, ...(opts.server ? [36] : [])], wordWrap: true, style: { head: [], border: [] } });
+        const table = new Table({ head, colWidths: [28, 26, 10, 12, 8, 6, 6, 50, ...(opts.server ? [36] : [])], wordWrap: true, style: { head: [], border: [] } });
         for (const r of list) {
           const u = uploads.get(r.file);
           table.push([r.file, r.unit, r.result, KIND_LABEL[r.kind], String(r.projects), String(r.errors), String(r.warnings), r.reason, ...(opts.server ? [u ? u.message : '—'] : [])]);
