@@ -7,7 +7,7 @@
  * Runs in the parser worker only (guard → pool), after the zip was inspected within limits.
  */
 import mammoth from 'mammoth';
-import { Parser } from 'htmlparser2';
+import type { Parser as HtmlParser } from 'htmlparser2';
 import { DOCX_MSG, parsePlainGrids, type Grid, type PlainOptions } from './plain';
 
 export { DOCX_MSG };
@@ -25,8 +25,13 @@ const MAX_ROWS = 5000;
 const MAX_COLS = 40;
 const MAX_SPAN = 100;
 
+// htmlparser2 is an ES module: loaded with import(), which every supported Node version allows from CommonJS.
+type ParserClass = typeof HtmlParser;
+let parserClass: Promise<ParserClass> | undefined;
+const loadParser = (): Promise<ParserClass> => (parserClass ??= import('htmlparser2').then((m) => m.Parser));
+
 /** Tables (top level; a nested table's text joins its cell) and the paragraphs outside them. */
-export function htmlTables(html: string): { tables: HtmlCell[][][]; paragraphs: string[] } {
+export function htmlTables(html: string, Parser: ParserClass): { tables: HtmlCell[][][]; paragraphs: string[] } {
   const tables: HtmlCell[][][] = [];
   const paragraphs: string[] = [];
   let depth = 0;
@@ -117,7 +122,7 @@ export async function parseDocx(data: Uint8Array, opts: PlainOptions = {}): Prom
   } catch {
     return rejected(DOCX_MSG.unreadable);
   }
-  const { tables, paragraphs } = htmlTables(html);
+  const { tables, paragraphs } = htmlTables(html, await loadParser());
   if (tables.length === 0) return rejected(DOCX_MSG.noTable);
   const grids = tables.map((t, i) => tableGrid(t, `Word 表格${tables.length > 1 ? ` ${i + 1}` : ''}`));
   const result = parsePlainGrids(grids, [opts.fileName ?? '', ...paragraphs], opts);
