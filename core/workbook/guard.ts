@@ -16,7 +16,6 @@ export const GUARD_MSG = {
   xls: '这是旧版 Excel 97-2003 工作簿（.xls）：请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再上传',
   pdf: '这是 PDF 文件，不是 Excel 工作簿：请上传 .xlsx 申报工作簿（回执可以在 Excel 中按附件2的列重新录入）',
   unknown: '无法识别的文件格式：请上传 .xlsx 申报工作簿、按附件2列名整理的 .csv 表格或 Word（.docx）回执',
-  ods: '这是 LibreOffice／WPS 的 .ods 表格，系统只读取 .xlsx：请在 LibreOffice 中点“文件 → 另存为”，文件类型选“Excel 2007-365 (.xlsx)”（WPS：另存为“Excel 工作簿 (.xlsx)”）后再上传',
   odt: '这是 LibreOffice／WPS 的 .odt 文档：请在其中点“文件 → 另存为”，文件类型选 Word 文档（.docx）后再上传',
   doc: '这是旧版 Word 97-2003 文档（.doc）：请在 Word 或 WPS 中“另存为” Word 文档（.docx）后再上传',
   image: '这是图片（照片或扫描件），系统无法读取图片中的文字：请上传填写好的申报工作簿（.xlsx）或 Word 回执（.docx）',
@@ -32,7 +31,7 @@ export const GUARD_MSG = {
   dimension: (name: string, rows: number, cols: number) => `工作表（${name}）的范围过大（${rows} 行 × ${cols} 列）：请删除多余的空行空列后再上传`,
 } as const;
 
-export type Detected = { format: 'xlsx' } | { format: 'docx' } | { format: 'csv' } | { format: 'rejected'; message: string };
+export type Detected = { format: 'xlsx' } | { format: 'docx' } | { format: 'ods' } | { format: 'csv' } | { format: 'rejected'; message: string };
 
 const startsWith = (d: Uint8Array, bytes: number[]) => bytes.every((b, i) => d[i] === b);
 
@@ -104,7 +103,6 @@ export function detectFormat(data: Uint8Array, fileName = '', limits: Limits = w
   if (data.byteLength > limits.uploadBytes) return { format: 'rejected', message: GUARD_MSG.tooLarge(data.byteLength, limits.uploadBytes) };
   if (startsWith(data, [0x50, 0x4b, 0x03, 0x04])) {
     const kind = zipKind(data);
-    if (kind === 'ods') return { format: 'rejected', message: GUARD_MSG.ods };
     if (kind === 'odt') return { format: 'rejected', message: GUARD_MSG.odt };
     if (kind === 'xlsx' && /\.(zip|rar|7z)$/i.test(fileName)) return { format: 'rejected', message: GUARD_MSG.archive };
     return { format: kind };
@@ -125,6 +123,9 @@ export function detectFormat(data: Uint8Array, fileName = '', limits: Limits = w
 const ALLOWED_ENTRY = /^(\[Content_Types\]\.xml|_rels\/[^/]+|docProps\/[^/]+|customXml\/.+|xl\/.+)$/;
 /** A Word document's parts (the 附件2 回执 filled in Word). */
 const ALLOWED_DOCX_ENTRY = /^(\[Content_Types\]\.xml|_rels\/[^/]+|docProps\/[^/]+|customXml\/.+|word\/.+)$/;
+/** An OpenDocument spreadsheet's parts (the 回执 saved by LibreOffice or WPS as .ods). */
+const ALLOWED_ODS_ENTRY = /^(mimetype|content\.xml|styles\.xml|meta\.xml|settings\.xml|manifest\.rdf|layout-cache|META-INF\/.+|Thumbnails\/.+|Configurations2\/.+|Pictures\/.+)$/;
+const ALLOWED: Record<'xlsx' | 'docx' | 'ods', RegExp> = { xlsx: ALLOWED_ENTRY, docx: ALLOWED_DOCX_ENTRY, ods: ALLOWED_ODS_ENTRY };
 const XML_ENTRY = /\.(xml|rels|vml)$/i;
 const SHEET_ENTRY = /^xl\/worksheets\/[^/]+\.xml$/;
 
@@ -183,8 +184,8 @@ function colNumber(letters: string): number {
 }
 
 /** Zip-level checks; resolves with a Chinese refusal message, or undefined when the archive looks like a workbook. */
-export async function inspectZip(data: Uint8Array, limits: Limits = withLimits(), kind: 'xlsx' | 'docx' = 'xlsx'): Promise<string | undefined> {
-  const allowed = kind === 'docx' ? ALLOWED_DOCX_ENTRY : ALLOWED_ENTRY;
+export async function inspectZip(data: Uint8Array, limits: Limits = withLimits(), kind: 'xlsx' | 'docx' | 'ods' = 'xlsx'): Promise<string | undefined> {
+  const allowed = ALLOWED[kind];
   let zip: yauzl.ZipFile;
   try {
     zip = await openZip(data);
@@ -252,7 +253,7 @@ export async function parseUntrusted(data: Uint8Array, opts: UntrustedOptions = 
   const limits = withLimits(opts.limits);
   const detected = detectFormat(data, opts.fileName ?? '', limits);
   if (detected.format === 'rejected') return rejected(detected.message);
-  if (detected.format === 'xlsx' || detected.format === 'docx') {
+  if (detected.format === 'xlsx' || detected.format === 'docx' || detected.format === 'ods') {
     const refusal = await inspectZip(data, limits, detected.format);
     if (refusal) return rejected(refusal);
   }

@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { parseWorkbook } from './parse';
 import { parsePlainCsv } from './plain';
 import { parseDocx } from './docx';
+import { parseOds } from './ods';
 import { rejected, type ParseResult } from './result';
 import { POOL_MSG, type ParseTask } from './pool';
 
@@ -15,7 +16,9 @@ parentPort?.on('message', (task: ParseTask) => {
       ? Promise.resolve(parsePlainCsv(task.data, opts) ?? rejected(NOT_PLAIN))
       : task.format === 'docx'
         ? parseDocx(task.data, opts)
-        : parseWorkbook(task.data, opts);
+        : task.format === 'ods'
+          ? Promise.resolve(parseOds(task.data, opts))
+          : parseWorkbook(task.data, opts);
   work.then(
     (result) => parentPort!.postMessage(result),
     () => parentPort!.postMessage(rejected(POOL_MSG.crashed)),

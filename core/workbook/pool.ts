@@ -9,7 +9,7 @@ import type { Limits } from '../limits';
 import { rejected, type ParseResult } from './result';
 
 export interface ParseTask {
-  format: 'xlsx' | 'csv' | 'docx';
+  format: 'xlsx' | 'csv' | 'docx' | 'ods';
   data: Uint8Array;
   fileName?: string;
   district?: string;

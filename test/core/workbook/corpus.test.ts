@@ -1,6 +1,6 @@
 /**
  * The 回执 as units really send it: a corpus of plain 附件2 tables built here in code — Excel (exceljs), Word
- * (the docx package), CSV in UTF-8 / GBK / GB18030 / UTF-16, LibreOffice conversions (.ods, .xls, .doc, CSV) —
+ * (the docx package), CSV in UTF-8 / GBK / GB18030 / UTF-16, LibreOffice conversions (.ods, .xls, CSV) —
  * each read through the guarded reader (format detection, zip inspection, worker) and asserted to its exact
  * projects or its exact message.
  */
@@ -10,6 +10,8 @@ import { Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun, Verti
 import { parseUntrusted, closeDefaultPool, GUARD_MSG } from '../../../core/workbook/guard';
 import { PARSE_MSG } from '../../../core/workbook/parse';
 import { DOCX_MSG } from '../../../core/workbook/plain';
+import { ODS_MSG } from '../../../core/workbook/ods';
+import { buildTemplate } from '../../../core/workbook/build';
 import type { ParseResult } from '../../../core/workbook/result';
 import { convertWithLibreOffice } from '../../helpers/libreoffice';
 
@@ -66,6 +68,21 @@ function noticeTable(rows: string[][], opts: { titleRow?: boolean; mergedEnterpr
   return new Table({ rows: [...(opts.titleRow ? [new TableRow({ children: [cell('“七有一好八规范”红色工地创建申报表回执', { columnSpan: 8 })] })] : []), ...head, ...body] });
 }
 
+/** The 回执 with title lines, a 填报单位 line, two-level merged headers and a phone stored as a number. */
+const mergedHeaders = () =>
+  xlsx((ws) => {
+    ws.getCell('A1').value = '附件2';
+    ws.getCell('A2').value = '“七有一好八规范”红色工地创建申报表回执';
+    ws.getCell('A3').value = '填报单位：包头市第三建筑有限责任公司（盖章）';
+    ws.getCell('F3').value = '旗县区：青山区';
+    ws.getRow(4).values = ['序 号', '企业名称', '项目情况（包括地址、建设规模等）', '', '', '负责人', '联系电话', '开竣工日期', ''];
+    ws.getRow(5).values = ['', '', '项目名称', '项目地址', '建设规模', '', '', '开工日期', '竣工日期'];
+    ws.mergeCells('C4:E4');
+    ws.mergeCells('H4:I4');
+    ws.getRow(6).values = [1, UNIT, ...PROJECT.slice(0, 4), 4725220621, new Date(Date.UTC(2024, 2, 1)), '2024年12月'];
+  });
+const MERGED_EXPECTED = { unit: '包头市第三建筑有限责任公司', district: '青山区', projects: [[UNIT, ...PROJECT.slice(0, 4), '04725220621', '2024-03-01', '2024-12-31', '青山区']], warnings: ['联系电话被存成了数字', '只写到月份'] };
+
 const CSV = `${HEAD.join(',')}\n1,${UNIT},${SITUATION},王强,13904721234,2024.3.1-2024.12.30\n`;
 
 interface Case {
@@ -99,18 +116,8 @@ const cases: Case[] = [
   },
   {
     name: 'xlsx: title lines, 填报单位 (有限责任公司), two-level merged headers, phone stored as a number', fileName: '回执.xlsx',
-    file: () => xlsx((ws) => {
-      ws.getCell('A1').value = '附件2';
-      ws.getCell('A2').value = '“七有一好八规范”红色工地创建申报表回执';
-      ws.getCell('A3').value = '填报单位：包头市第三建筑有限责任公司（盖章）';
-      ws.getCell('F3').value = '旗县区：青山区';
-      ws.getRow(4).values = ['序 号', '企业名称', '项目情况（包括地址、建设规模等）', '', '', '负责人', '联系电话', '开竣工日期', ''];
-      ws.getRow(5).values = ['', '', '项目名称', '项目地址', '建设规模', '', '', '开工日期', '竣工日期'];
-      ws.mergeCells('C4:E4');
-      ws.mergeCells('H4:I4');
-      ws.getRow(6).values = [1, UNIT, ...PROJECT.slice(0, 4), 4725220621, new Date(Date.UTC(2024, 2, 1)), '2024年12月'];
-    }),
-    expect: { unit: '包头市第三建筑有限责任公司', district: '青山区', projects: [[UNIT, ...PROJECT.slice(0, 4), '04725220621', '2024-03-01', '2024-12-31', '青山区']], warnings: ['联系电话被存成了数字', '只写到月份'] },
+    file: mergedHeaders,
+    expect: MERGED_EXPECTED,
   },
   {
     name: 'xlsx: line breaks in cells (Alt+Enter), full-width header spaces', fileName: '回执.xlsx', district: '昆都仑区',
@@ -179,7 +186,9 @@ const cases: Case[] = [
     expect: { unit: UNIT, district: '昆都仑区', projects: [row('2024-03-01', '2024-12-30')] },
   },
   { name: 'csv: written by LibreOffice from the Excel 回执', fileName: '回执.csv', district: '昆都仑区', file: () => converted['lo-csv.xlsx']!, expect: { unit: UNIT, district: '昆都仑区', projects: [row('2024-03-01', '2024-12-30')] } },
-  { name: 'ods: saved by LibreOffice', fileName: '回执.ods', file: () => converted['lo-ods.xlsx']!, expect: { message: GUARD_MSG.ods } },
+  { name: 'ods: saved by LibreOffice', fileName: '回执.ods', district: '昆都仑区', file: () => converted['lo-ods.xlsx']!, expect: { unit: UNIT, district: '昆都仑区', projects: [row('2024-03-01', '2024-12-30')] } },
+  { name: 'ods: title lines, merged headers, phone as a number, saved by LibreOffice', fileName: '回执.ods', file: () => converted['lo-ods-merged.xlsx']!, expect: MERGED_EXPECTED },
+  { name: 'ods: a redsite unit workbook saved as .ods', fileName: '申报.ods', file: () => converted['lo-ods-unit.xlsx']!, expect: { message: ODS_MSG.unitWorkbook } },
   { name: 'xls: saved by LibreOffice as Excel 97-2003', fileName: '回执.xls', file: () => converted['lo-xls.xlsx']!, expect: { message: GUARD_MSG.xls } },
   // The CFB container of Word 97-2003 (only LibreOffice Calc is installed for the tests, so it is built here).
   { name: 'doc: Word 97-2003', fileName: '回执.doc', file: () => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504), Buffer.from('WordDocument', 'utf16le'), Buffer.alloc(1024)]), expect: { message: GUARD_MSG.doc } },
@@ -192,7 +201,7 @@ const cases: Case[] = [
 beforeAll(async () => {
   const base = await simple('2024.3.1-2024.12.30');
   Object.assign(converted, await convertWithLibreOffice({ 'lo-csv.xlsx': base }, 'csv:Text - txt - csv (StarCalc):44,34,76'));
-  Object.assign(converted, await convertWithLibreOffice({ 'lo-ods.xlsx': base }, 'ods'));
+  Object.assign(converted, await convertWithLibreOffice({ 'lo-ods.xlsx': base, 'lo-ods-merged.xlsx': await mergedHeaders(), 'lo-ods-unit.xlsx': await buildTemplate({ projects: 2 }) }, 'ods'));
   Object.assign(converted, await convertWithLibreOffice({ 'lo-xls.xlsx': base }, 'xls'));
 });
 
