@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'addin/dist/**', 'test-results/**', 'data/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'addin/dist/**', 'server/dashboard/dist/**', 'test-results/**', 'data/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,6 +12,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['addin/**/*.ts', 'addin/static/**/*.js', 'server/public/**/*.js', 'test/browser/**/*.js'], languageOptions: { globals: { ...globals.browser, Office: 'readonly', Excel: 'readonly' } } },
+  { files: ['addin/**/*.ts', 'addin/static/**/*.js', 'server/dashboard/**/*.ts', 'server/public/**/*.js', 'test/browser/**/*.js'], languageOptions: { globals: { ...globals.browser, Office: 'readonly', Excel: 'readonly' } } },
   { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

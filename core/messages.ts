@@ -45,3 +45,15 @@ export const MSG = {
   edition: (edition: string) => `评分细则版本 ${edition} 无法识别：请使用联盟下发的最新申报工作簿`,
   hash: (edition: string) => `评分细则（${edition} 版）的内容与系统不一致：请重新下载申报工作簿后再填写`,
 } as const;
+
+/** “项目 2 · 联系电话”, “细则自评 A01-2”: the field of an issue (its machine path) in words. */
+export function fieldLabel(field: string): string {
+  const parts = field.split('.');
+  const label = (k: string | undefined) => (k && k in FIELD_LABELS ? FIELD_LABELS[k as FieldName] : k ?? '');
+  if (parts[0] === 'projects' && /^\d+$/.test(parts[1] ?? '')) {
+    const what = parts[2] === 'answers' || parts[2] === 'notes' ? `${label(parts[2])} ${parts[3] ?? ''}`.trim() : label(parts[2]);
+    return `项目 ${Number(parts[1]) + 1}${what ? ` · ${what}` : ''}`;
+  }
+  if (parts[0] === 'reporter') return label(parts[1]) || label('unit');
+  return label(parts[0]);
+}

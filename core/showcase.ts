@@ -36,6 +36,7 @@ export interface ShowcaseEntry extends ShowcaseCandidate {
 export interface Showcase {
   rule: string;
   entries: ShowcaseEntry[];
+  /** Projects that were ranked: in the chosen review state and, unless includeUnmet, 具备七有一好八规范. */
   considered: number;
 }
 
@@ -84,7 +85,7 @@ export function buildShowcase(candidates: readonly ShowcaseCandidate[], rubric: 
       .map((k) => ({ id: k.id, text: k.text, answer: c.project.answers[k.id] ?? '未填' }));
     entries.push({ ...c, rank: entries.length + 1, gaps });
   }
-  return { rule: describeRule(opts), entries, considered: candidates.length };
+  return { rule: describeRule(opts), entries, considered: scored.length };
 }
 
 /** One line per entry for logs and the CLI: “1. 东河区 某公司 某项目 98.2%”. */

@@ -1,5 +1,5 @@
 // Draws the add-in icons (a red flag with a yellow star) as PNGs with node's zlib: no external artwork.
-// Run: node scripts/make-icons.js  (outputs assets/icon-{16,32,64,80}.png, committed)
+// Run: node scripts/make-icons.js  (outputs assets/icon-{16,32,64,80}.png and server/public/favicon.ico, committed)
 const fs = require('node:fs');
 const path = require('node:path');
 const zlib = require('node:zlib');
@@ -73,4 +73,24 @@ function icon(size) {
 const out = path.join(__dirname, '..', 'assets');
 fs.mkdirSync(out, { recursive: true });
 for (const size of [16, 32, 64, 80]) fs.writeFileSync(path.join(out, `icon-${size}.png`), icon(size));
-console.log('icons written to', out);
+// favicon.ico: an ICO directory whose images are PNGs (16 and 32 px), which every current browser reads.
+function ico(pngs) {
+  const head = Buffer.alloc(6);
+  head.writeUInt16LE(0, 0);
+  head.writeUInt16LE(1, 2);
+  head.writeUInt16LE(pngs.length, 4);
+  let offset = 6 + 16 * pngs.length;
+  const dir = pngs.map(([size, png]) => {
+    const e = Buffer.alloc(16);
+    e[0] = size; e[1] = size; e[2] = 0; e[3] = 0;
+    e.writeUInt16LE(1, 4);
+    e.writeUInt16LE(32, 6);
+    e.writeUInt32LE(png.length, 8);
+    e.writeUInt32LE(offset, 12);
+    offset += png.length;
+    return e;
+  });
+  return Buffer.concat([head, ...dir, ...pngs.map(([, png]) => png)]);
+}
+fs.writeFileSync(path.join(__dirname, '..', 'server', 'public', 'favicon.ico'), ico([16, 32].map((size) => [size, icon(size)])));
+console.log('icons written to', out, 'and server/public/favicon.ico');

@@ -18,6 +18,7 @@ import { reportsRouter, publicRouter } from './routes/reports';
 import { showcaseRouter } from './routes/showcase';
 import { openApiDocument } from './openapi';
 import { projectRoot } from './paths';
+import { addinPages } from './addin-pages';
 
 /** Office hosts that may frame the task pane (Excel on the web, desktop WebView2 loads from the add-in origin). */
 export const OFFICE_FRAME_ANCESTORS = [
@@ -52,8 +53,9 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
     }),
   );
 
+  // Always answers (reads keep working on a full disk); `ok: false` + message while writes cannot be stored.
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+    res.json(ctx.storage.health());
   });
 
   const api = Router();
@@ -85,17 +87,19 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
   app.use('/api/v1', api);
 
   const root = projectRoot();
+  app.use(addinPages(ctx.officeJs, OFFICE_FRAME_ANCESTORS));
   const statics: Array<[string, string]> = [
-    ['/office-js', path.join(root, 'node_modules', '@microsoft', 'office-js', 'dist')],
+    ...(ctx.officeJs === 'local' ? [['/office-js', path.join(root, 'node_modules', '@microsoft', 'office-js', 'dist')] as [string, string]] : []),
     ['/addin', path.join(root, 'addin', 'dist')],
     ['/addin', path.join(root, 'addin', 'static')],
     ['/assets', path.join(root, 'assets')],
+    ['/', path.join(root, 'server', 'dashboard', 'dist')],
     ['/', path.join(root, 'server', 'public')],
   ];
   for (const [mount, dir] of statics) if (fs.existsSync(dir)) app.use(mount, express.static(dir, { index: 'index.html', fallthrough: true, maxAge: mount === '/office-js' ? '1d' : 0 }));
   app.use((_req, res) => {
     res.status(404).type('text/plain; charset=utf-8').send('页面不存在');
   });
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, { storageFull: () => ctx.storage.noteFull() }));
   return app;
 }

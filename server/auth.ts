@@ -7,6 +7,7 @@ import type { RequestHandler } from 'express';
 import type { DB } from './db';
 import { AppError } from './errors';
 import type { Actor, Role, UserCreate } from './model';
+import { beijingTime } from '../core/time';
 
 export const TOKEN_PREFIX = 'rs_';
 
@@ -58,26 +59,63 @@ export function revokeUser(db: DB, id: number): boolean {
   return db.prepare('UPDATE users SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(new Date().toISOString(), id).changes > 0;
 }
 
+/**
+ * A new token for an existing account (the old one stops working at once): how a lost or leaked token is replaced.
+ * A revoked account becomes active again; an expired one no longer expires.
+ */
+export function reissueToken(db: DB, id: number): { user: ReturnType<typeof publicUser>; token: string } | undefined {
+  const token = newToken();
+  const now = new Date().toISOString();
+  const changed = db
+    .prepare('UPDATE users SET token_hash = ?, token_prefix = ?, revoked_at = NULL, expires_at = CASE WHEN expires_at IS NOT NULL AND expires_at <= ? THEN NULL ELSE expires_at END WHERE id = ?')
+    .run(hashToken(token), token.slice(0, 8), now, id).changes;
+  if (!changed) return undefined;
+  return { user: publicUser(db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow), token };
+}
+
+/** Active 填报单位 accounts of one unit (by district and name). */
+export function activeUnitAccounts(db: DB, district: string, unit: string) {
+  return (db.prepare("SELECT * FROM users WHERE role = 'unit' AND district = ? AND unit = ? AND revoked_at IS NULL ORDER BY id").all(district, unit) as UserRow[]).map(publicUser);
+}
+
 export function findUser(db: DB, id: number) {
   const row = db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
   return row ? publicUser(row) : undefined;
 }
 
+const REPLACE = '遗失或过期的令牌无法找回：请联系本旗县区管理员或联盟秘书处在“账号”中重新签发';
+
 export const AUTH_MSG = {
   missing: '请先登录：在请求头中提供 Authorization: Bearer <令牌>',
-  invalid: '登录已失效：令牌不正确、已过期或已被停用，请向联盟秘书处或本旗县区管理员重新获取',
+  unknown: `令牌不正确：请检查是否完整复制（以 rs_ 开头，不含空格）。${REPLACE}`,
+  expired: (at: string) => `令牌已于 ${beijingTime(at)}（北京时间）过期。${REPLACE}`,
+  revoked: (at: string) => `该账号的令牌已于 ${beijingTime(at)}（北京时间）停用。如需继续使用，请联系本旗县区管理员或联盟秘书处重新签发`,
 } as const;
+
+export type TokenCheck = { actor: Actor } | { refused: 'unknown' | 'expired' | 'revoked'; at?: string };
+
+/** Resolves a token to its actor, or says why it is refused (wrong, expired or revoked). */
+export function checkToken(db: DB, token: string): TokenCheck {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return { refused: 'unknown' };
+  const hash = hashToken(token);
+  const row = db.prepare('SELECT * FROM users WHERE token_hash = ?').get(hash) as UserRow | undefined;
+  if (!row) return { refused: 'unknown' };
+  if (!crypto.timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(hash, 'hex'))) return { refused: 'unknown' };
+  if (row.revoked_at) return { refused: 'revoked', at: row.revoked_at };
+  if (row.expires_at && row.expires_at <= new Date().toISOString()) return { refused: 'expired', at: row.expires_at };
+  return { actor: toActor(row) };
+}
 
 /** Resolves the token to an actor, or undefined. */
 export function authenticate(db: DB, token: string): Actor | undefined {
-  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
-  const hash = hashToken(token);
-  const row = db.prepare('SELECT * FROM users WHERE token_hash = ?').get(hash) as UserRow | undefined;
-  if (!row) return undefined;
-  if (!crypto.timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
-  if (row.revoked_at) return undefined;
-  if (row.expires_at && row.expires_at <= new Date().toISOString()) return undefined;
-  return toActor(row);
+  const r = checkToken(db, token);
+  return 'actor' in r ? r.actor : undefined;
+}
+
+function refusalMessage(r: Exclude<TokenCheck, { actor: Actor }>): string {
+  if (r.refused === 'expired') return AUTH_MSG.expired(r.at!);
+  if (r.refused === 'revoked') return AUTH_MSG.revoked(r.at!);
+  return AUTH_MSG.unknown;
 }
 
 declare module 'express-serve-static-core' {
@@ -96,9 +134,9 @@ export function requireAuth(db: DB): RequestHandler {
   return (req, _res, next) => {
     const token = bearer(req.headers.authorization);
     if (!token) return next(new AppError('UNAUTHORIZED', AUTH_MSG.missing));
-    const actor = authenticate(db, token);
-    if (!actor) return next(new AppError('UNAUTHORIZED', AUTH_MSG.invalid));
-    req.actor = actor;
+    const checked = checkToken(db, token);
+    if (!('actor' in checked)) return next(new AppError('UNAUTHORIZED', refusalMessage(checked)));
+    req.actor = checked.actor;
     next();
   };
 }

@@ -4,6 +4,8 @@ import { getSetting } from './db';
 import type { Limits } from '../core/limits';
 import type { Exporter } from './exports';
 import type { ParsePool } from '../core/workbook/pool';
+import type { StorageWatch } from './storage';
+import type { OfficeJsSource } from './addin-pages';
 
 export const DEFAULT_DEADLINE = '2024-05-24T23:59:00+08:00';
 
@@ -12,6 +14,10 @@ export interface Context {
   limits: Limits;
   exporter: Exporter;
   pool: ParsePool;
+  /** Room left for writes (reported by /healthz). */
+  storage: StorageWatch;
+  /** Where the task pane loads Office.js from: Microsoft's CDN (default) or the local copy (REDSITE_OFFICE_JS=local). */
+  officeJs: OfficeJsSource;
   /** Deadline from the settings table, else the configured default. */
   deadline(): string;
   log: { info: (o: unknown, m?: string) => void; error: (o: unknown, m?: string) => void; warn: (o: unknown, m?: string) => void };

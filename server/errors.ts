@@ -1,6 +1,7 @@
 /** Errors are values with a code; one table maps codes to HTTP statuses, one handler turns them into JSON. */
 import type { ErrorRequestHandler } from 'express';
 import type { Issue } from '../core/issues';
+import { isStorageFull } from './durable';
 
 export const STATUS = {
   UNAUTHORIZED: 401,
@@ -13,7 +14,11 @@ export const STATUS = {
   UNSUPPORTED: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  /** Disk full (ENOSPC) or the database at its size limit (SQLITE_FULL): 507 Insufficient Storage. */
+  STORAGE_FULL: 507,
 } as const;
+
+export const STORAGE_FULL_MESSAGE = '服务器存储空间不足，请联系秘书处';
 
 export type ErrorCode = keyof typeof STATUS;
 
@@ -32,8 +37,9 @@ export const fail = (code: ErrorCode, message: string, issues?: Issue[]): never 
   throw new AppError(code, message, issues);
 };
 
-/** multer and body-parser errors in Chinese. */
+/** multer, body-parser, SQLite and file-system errors in Chinese. */
 function fromLibrary(err: { code?: string; type?: string; status?: number; message?: string }): AppError | undefined {
+  if (isStorageFull(err)) return new AppError('STORAGE_FULL', `${STORAGE_FULL_MESSAGE}（本次操作没有保存，之前已保存的申报不受影响；空间恢复后重新提交即可）`);
   if (err.code === 'LIMIT_FILE_SIZE' || err.type === 'entity.too.large') return new AppError('TOO_LARGE', '上传的内容过大，超过系统上限：请删除无关内容后再试');
   if (err.code === 'LIMIT_UNEXPECTED_FILE') return new AppError('BAD_REQUEST', '上传的字段名不正确：文件请放在 file 字段');
   if (err.code?.startsWith('LIMIT_')) return new AppError('BAD_REQUEST', '上传的内容不符合要求（字段或文件过多）');
@@ -42,9 +48,18 @@ function fromLibrary(err: { code?: string; type?: string; status?: number; messa
   return undefined;
 }
 
-export function errorHandler(log: { error: (obj: unknown, msg?: string) => void }): ErrorRequestHandler {
+export interface ErrorHooks {
+  /** Called when a request failed because storage is full (so /healthz can report it). */
+  storageFull?: (err: unknown) => void;
+}
+
+export function errorHandler(log: { error: (obj: unknown, msg?: string) => void }, hooks: ErrorHooks = {}): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     const e = err instanceof AppError ? err : fromLibrary(err as Record<string, never>);
+    if (e?.code === 'STORAGE_FULL') {
+      log.error({ err }, 'storage full: write refused');
+      hooks.storageFull?.(err);
+    }
     if (!e) {
       log.error({ err }, 'unhandled error');
       res.status(500).json({ error: '服务器内部错误，请稍后重试；如果一直出现，请联系联盟秘书处', code: 'INTERNAL' });

@@ -1,18 +1,25 @@
 /**
  * District and master workbooks, generated in a worker thread (so a slow export never stalls uploads), cached on disk
- * per data version: the ETag is the data version, unchanged data answers 304 and costs nothing.
+ * per data version: the ETag is the data version, unchanged data answers 304 and costs nothing. A cached file is
+ * fsync'ed before it is renamed into place (server/durable.ts). On a full disk the workbook is built in memory
+ * instead, so what is stored can still be exported.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { DB } from './db';
 import { dataVersion } from './db';
 import { latestEntries } from './submissions';
 import { compiledScript } from '../core/workbook/pool';
+import { writeMaster } from '../core/workbook/merge';
+import { isStorageFull, renameDurable } from './durable';
 
 export interface ExportFile {
   file: string;
+  /** Set when the disk was full: the workbook itself, not cached (`file` does not exist). */
+  bytes?: Buffer;
   etag: string;
   name: string;
 }
@@ -39,10 +46,16 @@ export class Exporter {
     const pending = this.running.get(key);
     if (pending) return pending;
     const entries = latestEntries(db, district);
-    const job = this.generate(entries, district, file).then(() => {
-      this.prune(key);
-      return result;
-    });
+    const job = this.generate(entries, district, file).then(
+      () => {
+        this.prune(key);
+        return result;
+      },
+      async (e: unknown) => {
+        if (!isStorageFull(e)) throw e;
+        return { ...result, bytes: await inMemory(entries, district) };
+      },
+    );
     this.running.set(key, job);
     const clear = () => this.running.delete(key);
     job.then(clear, clear);
@@ -51,16 +64,18 @@ export class Exporter {
 
   private generate(entries: ReturnType<typeof latestEntries>, district: string | undefined, file: string): Promise<void> {
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    return new Promise((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       const worker = new Worker(compiledScript(__filename, 'export-worker.js'));
       worker.once('message', (msg: { ok: boolean; message?: string }) => {
         void worker.terminate();
         if (!msg.ok) return reject(new Error(msg.message));
-        fs.renameSync(tmp, file);
-        resolve();
+        renameDurable(tmp, file).then(resolve, reject);
       });
       worker.once('error', (e) => reject(e));
       worker.postMessage({ entries, district, out: tmp });
+    }).catch((e: unknown) => {
+      fs.rmSync(tmp, { force: true });
+      throw e;
     });
   }
 
@@ -71,4 +86,19 @@ export class Exporter {
       if (f.startsWith(prefix) && f !== `${keep}.xlsx` && !f.endsWith('.tmp')) fs.rmSync(path.join(this.dir, f), { force: true });
     }
   }
+}
+
+/** The workbook built in memory, on this thread: only when the disk is full, so the cache cannot be written. */
+async function inMemory(entries: ReturnType<typeof latestEntries>, district: string | undefined): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  const finished = new Promise<void>((resolve, reject) => sink.on('finish', resolve).on('error', reject));
+  await writeMaster(entries, sink, { district });
+  await finished;
+  return Buffer.concat(chunks);
 }

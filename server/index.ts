@@ -12,10 +12,12 @@ import { createUser } from './auth';
 import { audit } from './audit';
 import { createApp } from './app';
 import { Exporter } from './exports';
+import { StorageWatch } from './storage';
 import { deadlineOf, DEFAULT_DEADLINE, type Context } from './context';
 import { withLimits, type Limits } from '../core/limits';
 import { ParsePool } from '../core/workbook/pool';
 import { projectRoot } from './paths';
+import { officeJsSource, type OfficeJsSource } from './addin-pages';
 import fs from 'node:fs';
 
 export interface ServerOptions {
@@ -26,6 +28,8 @@ export interface ServerOptions {
   deadline?: string;
   limits?: Partial<Limits>;
   logLevel?: string;
+  /** Office.js for the task pane: 'cdn' (default) or 'local'; REDSITE_OFFICE_JS when not given. */
+  officeJs?: OfficeJsSource;
 }
 
 export interface RunningServer {
@@ -58,7 +62,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const fallbackDeadline = opts.deadline ?? DEFAULT_DEADLINE;
   const ctx: Context = {
     db, limits, pool, log: logger,
+    officeJs: opts.officeJs ?? officeJsSource(process.env.REDSITE_OFFICE_JS),
     exporter: new Exporter(path.join(dataDir, 'exports')),
+    storage: new StorageWatch(db, dataDir, limits.uploadBytes),
     deadline: () => deadlineOf(db, fallbackDeadline),
   };
   const app = createApp(ctx, logger, version());

@@ -1,10 +1,9 @@
 /** Service-level zod schemas: users, roles, review actions. The API's bodies and the OpenAPI document come from here. */
 import * as z from 'zod';
 import { districtSchema } from '../core/schema';
+import { ROLES } from '../core/policy';
 
-export const ROLES = ['secretariat', 'district', 'unit'] as const;
-export type Role = (typeof ROLES)[number];
-export const ROLE_LABELS: Record<Role, string> = { secretariat: '秘书处', district: '旗县区', unit: '填报单位' };
+export { ROLES, ROLE_LABELS, type Role, type Actor } from '../core/policy';
 
 export const STATES = ['已提交', '退回修改', '已审核'] as const;
 export type State = (typeof STATES)[number];
@@ -30,11 +29,3 @@ export const ReturnSchema = z.object({
 export const SettingsSchema = z.object({
   deadline: z.iso.datetime({ offset: true, error: '截止时间格式须为 2024-05-24T23:59:00+08:00' }).optional(),
 });
-
-export interface Actor {
-  id: number;
-  name: string;
-  role: Role;
-  district?: string;
-  unit?: string;
-}

@@ -15,7 +15,7 @@ import { readCell } from '../core/workbook/cells';
 import { colLetter } from '../core/workbook/contract';
 import { scoreProject } from '../core/score';
 import { currentRubric } from '../core/rubric';
-import { resolveEntries, submissionUnitKey, unitKey } from '../core/identity';
+import { resolveEntries, unitKey } from '../core/identity';
 import { latestEntries } from './submissions';
 
 export interface RosterEntry {
@@ -87,48 +87,96 @@ export function replaceRoster(db: DB, entries: RosterEntry[], district?: string)
   })();
 }
 
+/** Adds units to the roster or updates their contact and phone, keeping everyone else (bulk account creation). */
+export function upsertRoster(db: DB, entries: readonly RosterEntry[]): number {
+  return db.transaction(() => {
+    const upsert = db.prepare("INSERT INTO roster (unit, district, contact, phone) VALUES (?, ?, ?, ?) ON CONFLICT (unit, district) DO UPDATE SET contact = CASE WHEN excluded.contact = '' THEN roster.contact ELSE excluded.contact END, phone = CASE WHEN excluded.phone = '' THEN roster.phone ELSE excluded.phone END");
+    let n = 0;
+    for (const e of entries) n += upsert.run(e.unit, e.district, e.contact, e.phone).changes;
+    bumpDataVersion(db);
+    return n;
+  })();
+}
+
 // The same unit key as submissions (core/identity.ts): spaces, full-/half-width and 有限公司 variants match.
 const key = (unit: string, district: string) => unitKey(unit, district);
 
+export type UnitState = '未报送' | '已提交' | '退回修改' | '已审核';
+
+export interface ExpectedUnit extends RosterEntry {
+  onRoster: boolean;
+  hasAccount: boolean;
+  state: UnitState;
+}
+
+/** One unit's standing from all its submissions: any returned → 退回修改; all approved → 已审核; else 已提交. */
+function unitState(states: readonly string[]): UnitState {
+  if (!states.length) return '未报送';
+  if (states.includes('退回修改')) return '退回修改';
+  if (states.every((s) => s === '已审核')) return '已审核';
+  return '已提交';
+}
+
+/**
+ * 应报 — the one definition every view uses: a unit is expected to report when it is on the roster or has an active
+ * 填报单位 account. 已报 counts those of them with at least one submission; units that submitted without being
+ * expected are listed apart (名单外), never mixed into 应报.
+ */
 export function rosterStatus(db: DB, district?: string) {
-  const roster = (district ? db.prepare('SELECT * FROM roster WHERE district = ? ORDER BY id').all(district) : db.prepare('SELECT * FROM roster ORDER BY id').all()) as RosterEntry[];
-  const subs = (district ? db.prepare('SELECT unit, district, state FROM submissions WHERE district = ?').all(district) : db.prepare('SELECT unit, district, state FROM submissions').all()) as Array<{ unit: string; district: string; state: string }>;
-  const stateOf = new Map<string, string>();
-  for (const s of subs) stateOf.set(key(s.unit, s.district), s.state);
-  const districts = district ? [district] : DISTRICTS.filter((d) => roster.some((r) => r.district === d) || subs.some((s) => s.district === d));
+  const where = district ? 'WHERE district = ?' : '';
+  const args = district ? [district] : [];
+  const roster = db.prepare(`SELECT unit, district, contact, phone FROM roster ${where} ORDER BY id`).all(...args) as RosterEntry[];
+  const accounts = db.prepare(`SELECT DISTINCT unit, district FROM users WHERE role = 'unit' AND revoked_at IS NULL AND unit IS NOT NULL ${district ? 'AND district = ?' : ''} ORDER BY id`).all(...args) as Array<{ unit: string; district: string }>;
+  const subs = db.prepare(`SELECT unit, district, state FROM submissions ${where}`).all(...args) as Array<{ unit: string; district: string; state: string }>;
+  const statesOf = new Map<string, string[]>();
+  for (const s of subs) statesOf.set(key(s.unit, s.district), [...(statesOf.get(key(s.unit, s.district)) ?? []), s.state]);
+  const expected = new Map<string, ExpectedUnit>();
+  for (const r of roster) expected.set(key(r.unit, r.district), { ...r, onRoster: true, hasAccount: false, state: '未报送' });
+  for (const a of accounts) {
+    const k = key(a.unit, a.district);
+    const e = expected.get(k);
+    if (e) e.hasAccount = true;
+    else expected.set(k, { unit: a.unit, district: a.district, contact: '', phone: '', onRoster: false, hasAccount: true, state: '未报送' });
+  }
+  for (const [k, e] of expected) e.state = unitState(statesOf.get(k) ?? []);
+  const extra = [...statesOf.entries()].filter(([k]) => !expected.has(k));
+  const districts = district ? [district] : DISTRICTS.filter((d) => [...expected.values()].some((e) => e.district === d) || subs.some((s) => s.district === d));
   return districts.map((d) => {
-    const expected = roster.filter((r) => r.district === d);
-    const states = expected.map((r) => stateOf.get(key(r.unit, r.district)));
+    const units = [...expected.values()].filter((e) => e.district === d);
+    const others = extra.filter(([k]) => k.startsWith(`${d}|`)).map(([k, states]) => ({ unit: subs.find((s) => key(s.unit, s.district) === k)!.unit, state: unitState(states) }));
     return {
       district: d,
-      expected: expected.length,
-      submitted: states.filter(Boolean).length,
-      returned: states.filter((s) => s === '退回修改').length,
-      approved: states.filter((s) => s === '已审核').length,
-      unexpected: subs.filter((s) => s.district === d && !expected.some((r) => key(r.unit, r.district) === key(s.unit, s.district))).length,
-      missing: expected.filter((r) => !stateOf.has(key(r.unit, r.district))).map((r) => ({ unit: r.unit, contact: r.contact, phone: r.phone })),
+      expected: units.length,
+      submitted: units.filter((u) => u.state !== '未报送').length,
+      returned: units.filter((u) => u.state === '退回修改').length,
+      approved: units.filter((u) => u.state === '已审核').length,
+      unexpected: others.length,
+      missing: units.filter((u) => u.state === '未报送').map((u) => ({ unit: u.unit, contact: u.contact, phone: u.phone })),
+      units: units.map(({ unit, contact, phone, onRoster, hasAccount, state }) => ({ unit, contact, phone, onRoster, hasAccount, state })),
+      others,
     };
   });
 }
 
+/** 概览: the roster figures of rosterStatus (same 应报/已报/退回/已审核) plus projects and scores of every submission. */
 export function districtStats(db: DB, district?: string) {
-  // Units and projects as every export counts them (core/identity.ts): a unit once, a 重复项目 once.
+  // Projects as every export counts them (core/identity.ts): a 重复项目 of a unit once, in its later submission.
   const { counted } = resolveEntries(latestEntries(db, district));
-  const roster = db.prepare('SELECT district, COUNT(*) AS n FROM roster GROUP BY district').all() as Array<{ district: string; n: number }>;
+  const status = new Map(rosterStatus(db, district).map((r) => [r.district, r]));
   const list = district ? [district] : [...DISTRICTS];
   const rubric = currentRubric();
   return list.map((d) => {
     const mine = counted.filter((c) => c.entry.submission.reporter.district === d);
     const scores = mine.flatMap((c) => c.projects.map((p) => scoreProject(p.answers, rubric)));
-    const units = new Map<string, string[]>();
-    for (const c of mine) units.set(submissionUnitKey(c.entry.submission), [...(units.get(submissionUnitKey(c.entry.submission)) ?? []), c.entry.state ?? '']);
-    const states = [...units.values()];
+    const st = status.get(d);
     return {
       district: d,
-      expected: roster.find((r) => r.district === d)?.n ?? 0,
-      submitted: units.size,
-      returned: states.filter((s) => s.includes('退回修改')).length,
-      approved: states.filter((s) => s.every((x) => x === '已审核')).length,
+      expected: st?.expected ?? 0,
+      submitted: st?.submitted ?? 0,
+      returned: st?.returned ?? 0,
+      approved: st?.approved ?? 0,
+      unexpected: st?.unexpected ?? 0,
+      submissions: mine.length,
       projects: scores.length,
       avgRate: scores.length ? Math.round((scores.reduce((n, s) => n + s.rate, 0) / scores.length) * 10000) / 10000 : 0,
       metCount: scores.filter((s) => s.met).length,

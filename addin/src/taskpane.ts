@@ -3,6 +3,7 @@
  * is behind excel-adapter, validation and scoring come from core/.
  */
 import { formatRate } from '../../core/score';
+import { beijingTime } from '../../core/time';
 import type { Issue } from '../../core/issues';
 import type { ParseResult } from '../../core/workbook/result';
 import { FORM_HEADERS } from '../../core/workbook/contract';
@@ -23,6 +24,16 @@ function el(tag: string, attrs: Record<string, string> = {}, ...children: Array<
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   node.append(...children);
   return node;
+}
+
+const HAS_CJK = /[\u4e00-\u9fff]/;
+
+/** What the user reads for any failure: our messages are Chinese already; anything else (Office.js, the browser) gets a Chinese sentence and its detail goes to the console. */
+function chineseError(e: unknown, doing: string): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (HAS_CJK.test(message)) return message;
+  console.error(`${doing}:`, e);
+  return `${doing}失败，请重试；如果一直出现，请关闭任务窗格后重新打开，或在看板（${location.origin}/）上传工作簿`;
 }
 
 function status(text: string, kind: 'info' | 'ok' | 'error' = 'info'): void {
@@ -50,7 +61,7 @@ function renderIssues(result: ParseResult): void {
       const where = i.sheet ? `${i.sheet}${i.cell ? `!${i.cell}` : ''}` : '';
       const button = el('button', { type: 'button', 'data-sheet': i.sheet ?? '', 'data-cell': i.cell ?? '' }, `${i.severity === 'error' ? '错误' : '提醒'} ${where} ${i.message}`);
       button.addEventListener('click', () => {
-        if (i.sheet) void excel.selectCell(i.sheet, i.cell).catch((e: Error) => status(e.message, 'error'));
+        if (i.sheet) void excel.selectCell(i.sheet, i.cell).catch((e: unknown) => status(chineseError(e, '定位单元格'), 'error'));
       });
       return el('li', { class: i.severity }, button);
     }),
@@ -86,7 +97,7 @@ async function refresh(showIssues: boolean): Promise<ParseResult | undefined> {
       if (showIssues) status(e.message, 'error');
       return undefined;
     }
-    status(`读取工作簿失败：${(e as Error).message}`, 'error');
+    status(chineseError(e, '读取工作簿'), 'error');
     return undefined;
   }
 }
@@ -117,7 +128,7 @@ async function create(): Promise<void> {
       status('当前 Excel 版本不能直接插入工作表，请下载申报工作簿后打开', 'error');
     }
   } catch (e) {
-    status((e as Error).message, 'error');
+    status(chineseError(e, '新建申报工作簿'), 'error');
   }
 }
 
@@ -128,7 +139,7 @@ async function signIn(token: string): Promise<void> {
   } catch (e) {
     session.token = '';
     me = undefined;
-    status((e as Error).message, 'error');
+    status(chineseError(e, '登录'), 'error');
     updateSession();
     return;
   }
@@ -170,7 +181,7 @@ async function sync(): Promise<void> {
     status(stored.unchanged ? '服务器上已是最新内容' : '同步成功', 'ok');
   } catch (e) {
     if (e instanceof ApiError && e.issues.length) renderIssues({ ...result, issues: e.issues });
-    status((e as Error).message, 'error');
+    status(chineseError(e, '同步'), 'error');
   }
 }
 
@@ -188,13 +199,13 @@ async function consolidate(): Promise<void> {
       }),
     );
     const missing = roster.items.flatMap((r) => r.missing.map((m) => [m.unit, m.contact, m.phone] as [string, string, string]));
-    await excel.writeDistrictSheet(header, rows, missing, `${me?.district ?? '全市'}“红色工地”申报汇总（${new Date().toLocaleString('zh-CN', { hour12: false })}）`);
+    await excel.writeDistrictSheet(header, rows, missing, `${me?.district ?? '全市'}“红色工地”申报汇总（${beijingTime(new Date().toISOString())}，北京时间）`);
     const box = $('#district-result');
     box.hidden = false;
     box.textContent = `已汇总 ${details.length} 份申报、${rows.length} 个项目；尚未报送 ${missing.length} 个单位`;
     status('汇总完成：见工作表《本区汇总》', 'ok');
   } catch (e) {
-    status((e as Error).message, 'error');
+    status(chineseError(e, '汇总'), 'error');
   }
 }
 
@@ -213,7 +224,7 @@ async function master(): Promise<void> {
       status('总表已下载', 'ok');
     }
   } catch (e) {
-    status((e as Error).message, 'error');
+    status(chineseError(e, '下载总表'), 'error');
   }
 }
 
@@ -224,11 +235,18 @@ async function loadRoster(): Promise<void> {
       ...(r.items.length ? r.items.map((d) => el('p', {}, `${d.district}：应报 ${d.expected}，已报 ${d.submitted}${d.missing.length ? `；未报：${d.missing.map((m) => m.unit).join('、')}` : ''}`)) : [el('p', { class: 'muted' }, '还没有导入报送名单')]),
     );
   } catch (e) {
-    status((e as Error).message, 'error');
+    status(chineseError(e, '读取报送名单'), 'error');
   }
 }
 
-Office.onReady(async () => {
+/** Outside Excel (a plain browser, or Office.js could not be loaded) the pane says so instead of failing. */
+function outsideExcel(text: string): void {
+  $$('.tabs, [data-panel]').forEach((n) => (n.hidden = true));
+  $('#no-host').hidden = false;
+  $('#no-host-text').textContent = text;
+}
+
+async function start(): Promise<void> {
   $$('.tabs button').forEach((b) => b.addEventListener('click', () => showTab(b.dataset.tab!)));
   $('#create').addEventListener('click', () => void create());
   $('#check').addEventListener('click', () => void refresh(true));
@@ -248,5 +266,16 @@ Office.onReady(async () => {
   $('#master').addEventListener('click', () => void master());
   updateSession();
   if (session.token) await signIn(session.token);
-  if (await refresh(false)) await excel.watchChanges(scheduleRefresh);
-});
+  if (await refresh(false)) await excel.watchChanges(scheduleRefresh).catch((e: unknown) => status(chineseError(e, '监视工作簿变化'), 'error'));
+}
+
+if (typeof Office === 'undefined') {
+  outsideExcel('无法加载 Office.js：请检查本机能否访问微软的 Office 加载项服务；内网部署请让管理员以 REDSITE_OFFICE_JS=local 启动服务。');
+} else {
+  void Office.onReady((info) => {
+    if (!info.host) return outsideExcel('请在 Excel 中打开此加载项：在 Excel 的“开始”选项卡点击“红色工地申报”。没有 Excel 时，可在看板下载申报工作簿、填写后上传。');
+    if (info.host !== Office.HostType.Excel) return outsideExcel('此加载项只能在 Excel 中使用，请在 Excel 中打开。');
+    if (!Office.context.requirements.isSetSupported('ExcelApi', '1.7')) return outsideExcel('当前 Excel 版本过旧（需要 ExcelApi 1.7，即 Excel 2019、Microsoft 365 或网页版）。也可以在看板下载申报工作簿、填写后上传。');
+    void start().catch((e: unknown) => status(chineseError(e, '启动'), 'error'));
+  });
+}

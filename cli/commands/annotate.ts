@@ -1,4 +1,5 @@
 /** `redsite annotate <file> --out <file>`: the workbook back with every issue marked in place and a 问题清单. */
+import { beijingTime } from '../../core/time';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -29,7 +30,7 @@ export function registerAnnotate(program: Command): void {
       }
       let annotated: Uint8Array;
       try {
-        annotated = annotateWorkbook(bytes, result.issues, { reason: opts.reason, at: new Date().toLocaleString('zh-CN', { hour12: false }) });
+        annotated = annotateWorkbook(bytes, result.issues, { reason: opts.reason, at: beijingTime(new Date().toISOString()) });
       } catch (e) {
         if (!(e instanceof AnnotateError)) throw e;
         console.error(`错误：${e.message}`);

@@ -1,45 +1,74 @@
 /**
  * `redsite backup <file>` (SQLite online backup: consistent while the server keeps running) and
- * `redsite restore <file>` (into an empty data folder, after an integrity check).
+ * `redsite restore <file>` (into an empty data folder, after an integrity check). Both write to a temporary name,
+ * check, fsync and rename (server/durable.ts): a backup file that exists is complete and on disk.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { Command } from 'commander';
-import { openDatabase } from '../../server/db';
+import { openDatabase, openSqlite, type DB } from '../../server/db';
+import { copyFileDurable, renameDurableSync, tempNameFor } from '../../server/durable';
 import { EXIT } from '../files';
 
 const env = process.env;
 const DB_FILE = 'redsite.sqlite';
 
 export async function backup(dataDir: string, file: string): Promise<{ bytes: number; submissions: number }> {
+  const target = path.resolve(file);
+  const tmp = tempNameFor(target);
   const db = openDatabase(dataDir);
   try {
-    await db.backup(file);
+    // After the first (sizing) step, copy every page in one step: one read transaction, hence one consistent
+    // snapshot. In small steps, every write the running server makes in between restarts the copy (SQLite's
+    // backup API restarts when another connection changes the source), which under steady load may never end.
+    await db.backup(tmp, { progress: () => 0x7fffffff });
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
   } finally {
     db.close();
   }
-  return { bytes: fs.statSync(file).size, ...check(file) };
+  try {
+    // The copy carries the source's WAL flag; as a rollback-journal database it is one self-contained file.
+    const copy = openSqlite(tmp, { fileMustExist: true });
+    copy.pragma('journal_mode = DELETE');
+    copy.close();
+    const info = check(tmp, target);
+    renameDurableSync(tmp, target);
+    return { bytes: fs.statSync(target).size, ...info };
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
 }
 
 /** Integrity check and a look at what the backup holds; throws a Chinese message when it is not one of ours. */
-export function check(file: string): { submissions: number } {
-  let db: Database.Database;
+export function check(file: string, shownAs = file): { submissions: number } {
+  // A read-only look at a WAL-mode file leaves empty -wal/-shm files behind: remove the ones this check created.
+  const sideFiles = ['-wal', '-shm'].map((s) => `${file}${s}`).filter((f) => !fs.existsSync(f));
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    return inspect(file, shownAs);
+  } finally {
+    for (const f of sideFiles) if (fs.statSync(f, { throwIfNoEntry: false })?.size === 0 || f.endsWith('-shm')) fs.rmSync(f, { force: true });
+  }
+}
+
+function inspect(file: string, shownAs: string): { submissions: number } {
+  let db: DB;
+  try {
+    db = openSqlite(file, { readonly: true, fileMustExist: true });
   } catch {
-    throw new Error(`无法打开备份文件 ${file}：它不是 SQLite 数据库或已损坏`);
+    throw new Error(`无法打开备份文件 ${shownAs}：它不是 SQLite 数据库或已损坏`);
   }
   try {
     const integrity = db.pragma('integrity_check', { simple: true });
-    if (integrity !== 'ok') throw new Error(`备份文件 ${file} 未通过完整性检查：${String(integrity)}`);
+    if (integrity !== 'ok') throw new Error(`备份文件 ${shownAs} 未通过完整性检查：${String(integrity)}`);
     const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name));
-    for (const t of ['users', 'submissions', 'versions', 'audit']) if (!tables.has(t)) throw new Error(`备份文件 ${file} 不是 redsite 的数据库（缺少 ${t} 表）`);
+    for (const t of ['users', 'submissions', 'versions', 'audit']) if (!tables.has(t)) throw new Error(`备份文件 ${shownAs} 不是 redsite 的数据库（缺少 ${t} 表）`);
     return { submissions: (db.prepare('SELECT COUNT(*) AS n FROM submissions').get() as { n: number }).n };
   } catch (e) {
     if (e instanceof Error && e.message.startsWith('备份文件')) throw e;
-    if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw new Error(`无法打开备份文件 ${file}：它不是 SQLite 数据库或已损坏`);
-    throw new Error(`无法读取备份文件 ${file}：${(e as Error).message}`);
+    if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw new Error(`无法打开备份文件 ${shownAs}：它不是 SQLite 数据库或已损坏`);
+    throw new Error(`无法读取备份文件 ${shownAs}：${(e as Error).message}`);
   } finally {
     db.close();
   }
@@ -51,7 +80,7 @@ export function restore(file: string, dataDir: string, force = false): { submiss
   if (fs.existsSync(target) && !force) throw new Error(`数据目录 ${dataDir} 中已有数据库：为避免覆盖，请换一个空目录，或确认后加 --force`);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   for (const suffix of ['-wal', '-shm']) fs.rmSync(`${target}${suffix}`, { force: true });
-  fs.copyFileSync(file, target);
+  copyFileDurable(file, target);
   return info;
 }
 

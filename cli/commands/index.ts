@@ -9,7 +9,8 @@ import { registerManifest } from './manifest';
 import { registerBackup } from './backup';
 import { registerShowcase } from './showcase';
 import { registerAnnotate } from './annotate';
+import { registerRoster } from './roster';
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerRubric, registerTemplate, registerScore, registerMerge, registerServe, registerManifest, registerBackup, registerShowcase, registerAnnotate];
+export const commands: Register[] = [registerRubric, registerTemplate, registerScore, registerMerge, registerServe, registerManifest, registerBackup, registerShowcase, registerAnnotate, registerRoster];

@@ -5,10 +5,11 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { startServer } from '../../server/index';
 import { openDatabase } from '../../server/db';
-import { createUser, listUsers, revokeUser, findUser } from '../../server/auth';
+import { createUser, listUsers, revokeUser, findUser, reissueToken } from '../../server/auth';
 import { audit } from '../../server/audit';
 import { UserCreateSchema, ROLE_LABELS, type Role } from '../../server/model';
 import { EXIT } from '../files';
+import { fsyncDir, writeFileDurable } from '../../server/durable';
 
 const env = process.env;
 
@@ -27,9 +28,10 @@ export async function makeCerts(dataDir: string, days = 825): Promise<{ key: str
     days, keySize: 2048, algorithm: 'sha256',
     extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
   });
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(key, pems.private, { mode: 0o600 });
-  fs.writeFileSync(cert, pems.cert);
+  const created = fs.mkdirSync(dir, { recursive: true });
+  if (created) fsyncDir(path.dirname(created));
+  writeFileDurable(key, pems.private, { mode: 0o600 });
+  writeFileDurable(cert, pems.cert);
   return { key, cert };
 }
 
@@ -62,6 +64,7 @@ export function registerServe(program: Command): void {
       console.log(`redsite 服务已启动：${server.url}/`);
       console.log(`  看板：${server.url}/   加载项：${server.url}/addin/taskpane.html   接口说明：${server.url}/api/v1/openapi.json`);
       console.log(`  数据目录：${server.dataDir}`);
+      console.log(`  加载项的 Office.js：${(env.REDSITE_OFFICE_JS ?? '') === 'local' ? '本机副本（REDSITE_OFFICE_JS=local）' : '微软 CDN（内网无法访问时设置 REDSITE_OFFICE_JS=local）'}`);
       if (server.secretariatToken) {
         console.log(`\n首次启动，已创建联盟秘书处账号。令牌只显示这一次，请妥善保存：\n  ${server.secretariatToken}\n`);
       }
@@ -116,6 +119,24 @@ export function registerServe(program: Command): void {
       for (const u of listUsers(db)) table.push([String(u.id), u.name, ROLE_LABELS[u.role], u.district ?? '', u.unit ?? '', u.tokenPrefix, u.expiresAt?.slice(0, 10) ?? '长期', u.revokedAt ? '已停用' : '有效']);
       db.close();
       console.log(table.toString());
+    });
+  user
+    .command('reissue')
+    .description('重新签发令牌（遗失时）：旧令牌立即失效，新令牌只显示一次')
+    .argument('<id>', '账号编号（见 redsite user list）')
+    .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
+    .action((id: string, opts: { data: string }) => {
+      const db = openDatabase(opts.data);
+      const again = Number.isInteger(Number(id)) ? reissueToken(db, Number(id)) : undefined;
+      if (!again) {
+        console.error(`错误：找不到编号为 ${id} 的账号`);
+        process.exitCode = EXIT.failed;
+      } else {
+        audit(db, undefined, '命令行重新签发令牌', `user:${again.user.id}`, { name: again.user.name }, 'cli');
+        console.log(`已为账号 #${again.user.id} ${again.user.name} 重新签发令牌，旧令牌已失效`);
+        console.log(`令牌（只显示这一次）：${again.token}`);
+      }
+      db.close();
     });
   user
     .command('revoke')

@@ -14,7 +14,9 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { DOMParser, XMLSerializer, type Document as XDoc, type Element as XEl, type Node as XNode } from '@xmldom/xmldom';
 import type { Issue } from '../issues';
-import { FIELD_LABELS } from '../messages';
+import { fieldLabel } from '../messages';
+
+export { fieldLabel };
 import { withLimits, formatBytes, type Limits } from '../limits';
 
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -163,7 +165,8 @@ function unzipBounded(original: Uint8Array, limits: Limits): Parts {
         if (count > limits.zipEntries) problem ??= MSG.entries(limits.zipEntries);
         else if (f.originalSize > limits.entryBytes || total > limits.totalBytes) problem ??= MSG.expanded(limits.totalBytes);
         else if (f.name.startsWith('/') || f.name.includes('\\') || f.name.split('/').includes('..')) problem ??= MSG.corrupt;
-        return problem === undefined;
+        // Folder entries (`xl/`) are not parts; Excel writes none, so the annotated file has none either.
+        return problem === undefined && !f.name.endsWith('/');
       },
     });
   } catch {
@@ -378,18 +381,6 @@ function addNoteShapes(doc: Doc, cells: readonly string[]): void {
 
 function parseFragment(xml: string): XEl {
   return new DOMParser().parseFromString(xml, 'text/xml').documentElement!;
-}
-
-/** “项目 2 · 联系电话”, “细则自评 A01-2”: the field of an issue in words. */
-export function fieldLabel(field: string): string {
-  const parts = field.split('.');
-  const label = (k: string | undefined) => (k && k in FIELD_LABELS ? FIELD_LABELS[k as keyof typeof FIELD_LABELS] : k ?? '');
-  if (parts[0] === 'projects' && /^\d+$/.test(parts[1] ?? '')) {
-    const what = parts[2] === 'answers' || parts[2] === 'notes' ? `${label(parts[2])} ${parts[3] ?? ''}`.trim() : label(parts[2]);
-    return `项目 ${Number(parts[1]) + 1}${what ? ` · ${what}` : ''}`;
-  }
-  if (parts[0] === 'reporter') return label(parts[1]) || label('unit');
-  return label(parts[0]);
 }
 
 interface Row {

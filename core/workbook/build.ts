@@ -14,6 +14,8 @@ import {
 } from './contract';
 import { seqOf, slotFormulas, summaryRows } from './formulas';
 import { GUIDE_LINES, SHEET_HINTS } from './texts';
+import { compactValidations } from './validations';
+import { rowHeight } from './layout';
 
 const RED = 'FFC00000';
 const INPUT_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFFBE6' } };
@@ -85,17 +87,23 @@ function title(ws: ExcelJS.Worksheet, text: string, hint: string, lastCol: strin
   ws.getRow(2).height = 36;
 }
 
+const GUIDE_WIDTH = 72;
+
 function addGuide(wb: ExcelJS.Workbook, rubric: Rubric, projects: number): void {
   const ws = wb.addWorksheet(SHEETS.guide, { properties: { tabColor: { argb: RED } } });
-  ws.getColumn(1).width = 110;
+  // One column that fits an A4 portrait page at 100 % (checked in LibreOffice's PDF rendering); every row is as tall as its wrapped lines, because
+  // LibreOffice (and WPS) keep the default height for rows without one and then draw the lines over each other.
+  ws.getColumn(1).width = GUIDE_WIDTH;
   const lines = GUIDE_LINES(rubric, projects);
   lines.forEach((line, i) => {
     const cell = ws.getCell(`A${i + 1}`);
+    const size = line.size ?? 11;
     cell.value = line.text;
-    cell.font = { ...FONT, bold: line.strong ?? false, size: line.size ?? 11, color: line.strong ? { argb: RED } : undefined };
+    cell.font = { ...FONT, bold: line.strong ?? false, size, color: line.strong ? { argb: RED } : undefined };
     cell.alignment = { wrapText: true, vertical: 'top' };
+    ws.getRow(i + 1).height = line.text ? rowHeight([line.text], [GUIDE_WIDTH], size) : 8;
   });
-  ws.pageSetup = { ...PRINT, orientation: 'portrait' };
+  ws.pageSetup = { ...PRINT, orientation: 'portrait', printArea: `A1:A${lines.length}` };
 }
 
 function addForm(wb: ExcelJS.Workbook, rubric: Rubric, projects: number): void {
@@ -337,6 +345,7 @@ export async function buildTemplate(opts: BuildOptions = {}): Promise<Buffer> {
   for (const [name, ref] of Object.entries(definedNames(rubric, projects))) wb.definedNames.add(ref, name);
   for (const ws of wb.worksheets) {
     if (ws.name !== SHEETS.meta) await ws.protect('', PROTECT);
+    compactValidations(ws);
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

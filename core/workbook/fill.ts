@@ -9,6 +9,7 @@ import type { Submission } from '../schema';
 import type { Locator } from '../issues';
 import { buildTemplate } from './build';
 import { FORM_COLUMNS, REPORTER_CELLS, SHEETS, formCell, gridCell, makeLocator } from './contract';
+import { compactValidations } from './validations';
 
 export async function fillTemplate(submission: Submission, rubric: Rubric = currentRubric()): Promise<{ bytes: Buffer; locate: Locator }> {
   const projects = Math.max(1, submission.projects.length);
@@ -37,5 +38,7 @@ export async function fillTemplate(submission: Submission, rubric: Rubric = curr
       if (c && n) notes.getCell(gridCell(c.index, slot)).value = n;
     }
   });
+  // Loading expands the template's validation ranges cell by cell; written back as such they would overlap again.
+  for (const ws of wb.worksheets) compactValidations(ws);
   return { bytes: Buffer.from(await wb.xlsx.writeBuffer()), locate: makeLocator(rubric, submission.projects.map((_, i) => i)) };
 }

@@ -11,7 +11,9 @@ import { currentRubric, type Rubric } from '../rubric';
 import { DISTRICTS } from '../districts';
 import type { Project, Submission } from '../schema';
 import { scoreProject, type ProjectScore } from '../score';
-import { FORM_HEADERS } from './contract';
+import { FORM_HEADERS, colLetter } from './contract';
+import { beijingTime } from '../time';
+import { rowHeight } from './layout';
 import { entryRows, resolveEntries, submissionUnitKey, type FileRow } from '../identity';
 
 export interface MergeEntry {
@@ -83,8 +85,19 @@ const HEADER_STYLE: Partial<ExcelJS.Style> = {
   alignment: { vertical: 'middle', horizontal: 'center', wrapText: true },
 };
 
-function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: Array<{ header: string; width: number; numFmt?: string }>): ExcelJS.Worksheet {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+/**
+ * Printing: landscape, one page wide (as many pages tall as needed), the header row repeated on every page, and —
+ * when given — only the first `printColumns` columns (the ones people read; ids and file names stay in the sheet).
+ */
+export function printSetup(paperSize: 8 | 9 = 9): Partial<ExcelJS.PageSetup> {
+  return {
+    paperSize: paperSize as ExcelJS.PaperSize, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1',
+    margins: { left: 0.3, right: 0.3, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+  };
+}
+
+function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: Array<{ header: string; width: number; numFmt?: string }>, paperSize: 8 | 9 = 9): ExcelJS.Worksheet {
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }], pageSetup: printSetup(paperSize) });
   ws.columns = columns.map((c) => ({ header: c.header, width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
   const head = ws.getRow(1);
   head.height = 30;
@@ -97,7 +110,10 @@ function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns:
   return ws;
 }
 
-const MASTER_WIDTHS = [6, 26, 44, 10, 16, 24, 14, 24, 8, 8, 9, 6, 8, 10, 6, 6, 20, 18, 38, 8];
+// Widths that fit the content (2023-04-01—2025-10-31 does not wrap) and a landscape page at a readable scale.
+const MASTER_WIDTHS = [5, 18, 30, 8, 13, 22, 11, 18, 6, 6, 7, 5, 7, 8, 5, 5, 16, 20, 38, 8];
+/** Printed columns of 附件2汇总 and the district sheets: up to 提交时间 (来源文件, 提交编号, 细则版本 are for tools). */
+const MASTER_PRINTED = MASTER_COLUMNS.indexOf('提交时间') + 1;
 const MASTER_FORMATS: Record<number, string> = { 4: '@', 10: '0.0%', 12: '0.0%' };
 
 function masterRow(r: Row, seq: number): Array<string | number> {
@@ -105,17 +121,21 @@ function masterRow(r: Row, seq: number): Array<string | number> {
   return [
     seq, p.enterprise, situationText(p), p.leader, p.phone, periodText(p),
     p.district, entry.submission.reporter.unit, score.total, score.max, score.rate, score.met ? '是' : '否', score.completion,
-    entry.state ?? '', entry.late ? '是' : '', entry.version ?? '', entry.submittedAt ?? '', entry.sourceFile ?? '',
+    entry.state ?? '', entry.late ? '是' : '', entry.version ?? '', beijingTime(entry.submittedAt), entry.sourceFile ?? '',
     entry.id ?? entry.submission.submissionId, entry.submission.rubric.edition,
   ];
 }
 
 function writeRows(ws: ExcelJS.Worksheet, rows: Row[]): void {
   rows.forEach((r, i) => {
-    const row = ws.addRow(masterRow(r, i + 1));
+    const values = masterRow(r, i + 1);
+    const row = ws.addRow(values);
     row.alignment = { vertical: 'top', wrapText: true };
+    row.height = rowHeight(values.slice(0, MASTER_PRINTED), MASTER_WIDTHS);
     row.commit();
   });
+  // exceljs puts a $ before each part: “A$1” becomes the absolute $A$1 that LibreOffice requires.
+  ws.pageSetup.printArea = `A$1:${colLetter(MASTER_PRINTED)}$${rows.length + 1}`;
 }
 
 export async function writeMaster(entries: readonly MergeEntry[], out: Writable, opts: MergeOptions = {}): Promise<MergeReport> {
@@ -144,8 +164,8 @@ export async function writeMaster(entries: readonly MergeEntry[], out: Writable,
   const detail = addSheet(wb, '细则明细', [
     { header: '序号', width: 6 }, { header: '所属旗县区', width: 14 }, { header: '填报单位', width: 22 }, { header: '项目名称', width: 26 },
     { header: '得分率', width: 8, numFmt: '0.0%' },
-    ...rubric.criteria.map((c) => ({ header: `${c.id} ${c.text.slice(0, 14)}${c.text.length > 14 ? '…' : ''}`, width: 12 })),
-  ]);
+    ...rubric.criteria.map((c) => ({ header: `${c.id} ${c.text.slice(0, 14)}${c.text.length > 14 ? '…' : ''}`, width: 10 })),
+  ], 8);
   rows.forEach((r, i) => {
     detail.addRow([i + 1, r.project.district, r.entry.submission.reporter.unit, r.project.projectName, r.score.rate, ...rubric.criteria.map((c) => r.project.answers[c.id] ?? '')]).commit();
   });

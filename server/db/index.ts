@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { unitKey } from '../../core/identity';
+import { fsyncDir } from '../durable';
 
 export type DB = Database.Database;
 
@@ -113,13 +114,33 @@ export function migrate(db: DB, target = MIGRATIONS.length): number {
   return MIGRATIONS.length;
 }
 
+/**
+ * Every SQLite connection redsite opens comes from here, so every one has the same durability settings.
+ *
+ * synchronous = FULL: in WAL mode SQLite then syncs the WAL at every commit, so a transaction whose COMMIT has
+ * returned survives a power loss or OS crash (with NORMAL it "might roll back following a power loss or system
+ * crash" — SQLite's PRAGMA synchronous documentation). EXTRA only adds a directory sync for DELETE-mode rollback
+ * journals, which WAL does not use; the WAL file's own directory entry is synced by SQLite when it is created.
+ * fullfsync = ON makes macOS use F_FULLFSYNC (its plain fsync does not flush the drive cache); elsewhere a no-op.
+ * Uploaded originals are BLOBs in the `files` table, written in the same transaction as their version row: they
+ * are on stable storage exactly when the submission is.
+ */
+export const DURABILITY = { synchronous: 2 /* FULL */, fullfsync: 1 } as const;
+
+export function openSqlite(file: string, opts: { readonly?: boolean; fileMustExist?: boolean } = {}): DB {
+  const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.fileMustExist ?? false });
+  db.pragma(`synchronous = ${DURABILITY.synchronous}`);
+  db.pragma(`fullfsync = ${DURABILITY.fullfsync}`);
+  db.pragma(`checkpoint_fullfsync = ${DURABILITY.fullfsync}`);
+  return db;
+}
+
 export function openDatabase(dataDir: string, opts: { readonly?: boolean } = {}): DB {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'redsite.sqlite'), { readonly: opts.readonly ?? false });
-  if (!opts.readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-  }
+  // A new data folder's own entry must reach the disk too, or a power loss could take the whole folder.
+  const created = fs.mkdirSync(dataDir, { recursive: true });
+  if (created) fsyncDir(path.dirname(created));
+  const db = openSqlite(path.join(dataDir, 'redsite.sqlite'), { readonly: opts.readonly ?? false });
+  if (!opts.readonly) db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   if (!opts.readonly) migrate(db);

@@ -65,7 +65,8 @@ export function reportsRouter(ctx: Context): Router {
     res.setHeader('ETag', out.etag);
     res.type(XLSX);
     attachment(res, out.name);
-    await new Promise<void>((resolve, reject) => fs.createReadStream(out.file).on('error', reject).pipe(res).on('finish', resolve));
+    if (out.bytes) res.send(out.bytes); // disk full: built in memory, not cached
+    else await new Promise<void>((resolve, reject) => fs.createReadStream(out.file).on('error', reject).pipe(res).on('finish', resolve));
   };
 
   r.get('/districts/:district/workbook.xlsx', async (req, res) => {

@@ -1,4 +1,8 @@
-/** The dashboard in real Chromium against the real server: sign in, review, download, roster, escaping. */
+/**
+ * The 秘书处's journey through the dashboard in real Chromium against the real server: sign in, review, escaping of
+ * hostile text, roster import with 应报/已报 equal on 报送名单 and 概览, a district account, the deadline, the audit
+ * log and the master workbook.
+ */
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
@@ -15,6 +19,7 @@ const XSS = '<img src=x onerror="window.__xss=1">恶意单位';
 const FORMULA = '=HYPERLINK("http://evil","点我")';
 let returnId: string;
 let approveId: string;
+const alerts: string[] = [];
 
 beforeAll(async () => {
   s = await testServer();
@@ -28,9 +33,11 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const context = await browser.newContext({ acceptDownloads: true, locale: 'zh-CN', viewport: { width: 1360, height: 900 } });
   page = await context.newPage();
-  page.on('dialog', () => {
-    throw new Error('a dialog opened: user text was executed');
+  page.on('dialog', (d) => {
+    if (d.type() !== 'confirm') alerts.push(d.message()); // only our own confirmations may open
+    void d.accept();
   });
+  page.on('pageerror', (e) => alerts.push(e.message));
 });
 afterAll(async () => {
   await browser?.close();
@@ -42,13 +49,14 @@ test('sign in as 秘书处: district table and chart', async () => {
   await page.fill('#token', 'rs_wrong');
   await page.click('#sign-in-form button[type=submit]');
   await page.waitForSelector('#message:not([hidden])');
-  expect(await page.textContent('#message')).toContain('登录已失效');
+  expect(await page.textContent('#message')).toMatch(/^令牌不正确/);
   await page.fill('#token', s.admin);
   await page.click('#sign-in-form button[type=submit]');
   await page.waitForSelector('#districts tbody tr');
   expect(await page.textContent('#who-role')).toBe('秘书处');
   const row = await page.locator('#districts tbody tr', { hasText: '东河区' }).innerText();
-  expect(row).toMatch(/东河区\s+2\s+2\s+0\s+0\s+2/);
+  // 应报 2 (the roster), 已报 1 (一建), 名单外已报 1 (the hostile unit), 2 projects.
+  expect(row).toMatch(/东河区\s+2\s+1\s+0\s+0\s+1\s+2/);
   expect(await page.locator('#chart svg rect').count()).toBeGreaterThan(11);
   await page.screenshot({ path: screenshotPath('dashboard-overview'), fullPage: true });
 });
@@ -91,10 +99,46 @@ test('approve the other one; its hostile text is shown literally', async () => {
   expect((await s.call<{ state: string }>('GET', `/api/v1/submissions/${approveId}`, { token: s.admin })).body.state).toBe('已审核');
 });
 
-test('roster shows the unit that has not submitted; master downloads as xlsx', async () => {
+test('roster shows the unit that has not submitted; an import from the dashboard; 应报/已报 equal on both tabs', async () => {
   await page.click('[data-tab="roster"]');
-  await page.waitForSelector('#roster tbody tr');
-  expect(await page.textContent('#roster tbody')).toContain('东河城建 · 周 · 0472-4123456');
+  await page.waitForSelector('#roster-summary tbody tr');
+  expect(await page.locator('.roster-district', { hasText: '东河区' }).locator('tr', { hasText: '东河城建' }).innerText()).toMatch(/东河城建\s+周\s+0472-4123456\s+名单\s+未报送/);
+  await page.click('#roster-import summary');
+  await page.setInputFiles('#roster-file', { name: '报送名单.csv', mimeType: 'text/csv', buffer: Buffer.from('单位名称,旗县区,联系人,电话\n包头市第一建筑工程有限公司,东河区,李红,13912345678\n东河城建,东河区,周,0472-4123456\n东河路桥,东河区,吴,13912345670\n青山建工,青山区,赵,13912345671\n') });
+  await page.click('#roster-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#roster-result')?.textContent?.includes('已导入 4 个单位'));
+  const rosterRow = await page.locator('#roster-summary tbody tr', { hasText: '东河区' }).innerText();
+  const [, expected, submitted] = /东河区\s+(\d+)\s+(\d+)/.exec(rosterRow)!;
+  expect([expected, submitted]).toEqual(['3', '1']);
+  await page.screenshot({ path: screenshotPath('secretariat-roster'), fullPage: true });
+  await page.click('[data-tab="overview"]');
+  await page.waitForSelector('#districts tbody tr');
+  expect(await page.locator('#districts tbody tr', { hasText: '东河区' }).innerText()).toMatch(new RegExp(`东河区\\s+${expected}\\s+${submitted}\\s`));
+  expect(await page.locator('#districts tbody tr', { hasText: '青山区' }).innerText()).toMatch(/青山区\s+1\s+0\s/);
+});
+
+test('a district account from the form; the deadline in Beijing time; the audit log shows both', async () => {
+  await page.click('[data-tab="accounts"]');
+  await page.selectOption('#a-role', 'district');
+  expect(await page.isHidden('#a-unit-wrap')).toBe(true);
+  await page.selectOption('#a-district', '九原区');
+  await page.click('#account-form button[type=submit]');
+  await page.waitForSelector('#new-token');
+  expect((await s.call('GET', '/api/v1/me', { token: (await page.textContent('#new-token'))! })).body).toMatchObject({ role: 'district', district: '九原区', name: '九原区管理员' });
+  await page.click('[data-tab="admin"]');
+  await page.waitForSelector('#audit tbody tr');
+  await page.fill('#deadline-input', '2024-06-10 18:00');
+  await page.click('#deadline-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#deadline-now')?.textContent === '当前截止：2024-06-10 18:00（北京时间）');
+  expect((await s.call<{ deadline: string }>('GET', '/api/v1/settings', { token: s.admin })).body.deadline).toBe('2024-06-10T18:00:00+08:00');
+  const log = await page.textContent('#audit');
+  for (const action of ['修改设置', '创建账号', '导入报送名单', '审核通过', '退回修改']) expect(log).toContain(action);
+  expect(log).toContain('截止：2024-06-10 18:00');
+  expect(log).toContain('原因：请补充 A01-1 的佐证照片');
+  await page.screenshot({ path: screenshotPath('secretariat-admin'), fullPage: true });
+});
+
+test('the master downloads as xlsx', async () => {
   await page.click('[data-tab="downloads"]');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dl-master')]);
   expect(download.suggestedFilename()).toBe('红色工地申报总表.xlsx');
@@ -114,4 +158,8 @@ test('a 旗县区 officer sees only the district download and no master', async 
   expect(await page.isHidden('#dl-master')).toBe(true);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dl-district-btn')]);
   expect(download.suggestedFilename()).toBe('东河区红色工地申报汇总.xlsx');
+});
+
+test('no script ran from user text, no alerts, no script errors', () => {
+  expect(alerts).toEqual([]);
 });

@@ -84,7 +84,7 @@ test('check lists issues; clicking one selects its cell; fixing it clears it', a
 test('sync: sign in once, version 1, edit → version 2, visible on the server', async () => {
   await page.fill('#token', 'rs_wrong');
   await page.click('#sign-in button');
-  await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('登录已失效'));
+  await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('令牌不正确'));
   await page.fill('#token', unitToken);
   await page.click('#sign-in button');
   await page.waitForFunction(() => !(document.querySelector('#sync') as HTMLButtonElement).disabled);
@@ -152,4 +152,23 @@ test('秘书处: 下载总表 opens the master workbook', async () => {
   const b64 = await page.evaluate(() => (window as unknown as DoubleWindow).__excelDouble.created[0]!);
   expect(Buffer.from(b64, 'base64').subarray(0, 2).toString()).toBe('PK');
   await page.screenshot({ path: screenshotPath('taskpane-secretariat'), fullPage: true });
+});
+
+test('outside Excel: the real Office.js finds no host; the pane says so in Chinese, links the dashboard, no CSP errors', async () => {
+  const p = await (await browser.newContext({ viewport: { width: 420, height: 700 }, locale: 'zh-CN' })).newPage();
+  const problems: string[] = [];
+  p.on('pageerror', (e) => problems.push(e.message));
+  p.on('console', (m) => {
+    if (m.type() === 'error' && !/ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION/.test(m.text())) problems.push(m.text());
+  });
+  await p.goto(`${s.url}/addin/taskpane.html`);
+  await p.waitForSelector('#no-host:not([hidden])');
+  expect(await p.textContent('#no-host-text')).toMatch(/^请在 Excel 中打开此加载项/);
+  expect(await p.getAttribute('#dashboard-link', 'href')).toBe('/');
+  expect(await p.isHidden('[data-panel="fill"]')).toBe(true);
+  // Office.js frames its telemetry page three seconds after loading: that must not break our CSP either.
+  await p.waitForSelector('iframe[src*="telemetryservice"]', { state: 'attached', timeout: 30_000 });
+  await p.screenshot({ path: screenshotPath('taskpane-outside-excel') });
+  expect(problems).toEqual([]);
+  await p.context().close();
 });

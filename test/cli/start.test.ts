@@ -22,7 +22,7 @@ test('redsite serve: first start prints the one-time token and the URL; SIGTERM 
     });
   });
   const token = /\n\s+(rs_[A-Za-z0-9_-]+)\n/.exec(out)![1]!;
-  expect((await (await fetch(`${url}/healthz`)).json())).toEqual({ ok: true });
+  expect((await (await fetch(`${url}/healthz`)).json())).toMatchObject({ ok: true, storage: { ok: true } });
   expect(await (await fetch(`${url}/`)).text()).toContain('“红色工地”创建申报看板');
   expect((await (await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).json())).toMatchObject({ role: 'secretariat' });
   expect(fs.existsSync(path.join(data, 'redsite.sqlite'))).toBe(true);

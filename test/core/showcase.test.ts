@@ -28,7 +28,7 @@ describe('buildShowcase', () => {
     expect(r.entries.map((e) => e.submissionId)).toEqual([early.submissionId, late.submissionId, lower.submissionId]);
     expect(r.entries.map((e) => e.rank)).toEqual([1, 2, 3]);
     expect(r.entries[2]!.gaps).toEqual([{ id: 'B01-5', text: rubric.byId.get('B01-5')!.text, answer: '部分达到' }]);
-    expect(r.considered).toBe(5);
+    expect(r.considered).toBe(3); // ranked: approved and 具备 (not the unapproved one, not the unmet one)
   });
 
   test('per-district quota and total count', () => {

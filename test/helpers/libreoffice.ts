@@ -66,3 +66,27 @@ export async function convertWithLibreOffice(files: Record<string, Uint8Array>, 
     fs.rmSync(profile, { recursive: true, force: true });
   }
 }
+
+/** Renders `input` (an .xlsx) to PDF with LibreOffice, as printing it would; returns the PDF and its page count. */
+export async function renderPdf(input: Uint8Array, name = 'book.xlsx'): Promise<{ pdf: Buffer; pages: number }> {
+  if (!hasLibreOffice()) throw new Error(`找不到 LibreOffice（${SOFFICE}）：请先运行 bash .ci/run 安装系统依赖`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-lo-pdf-'));
+  const profile = profileDir();
+  const src = path.join(work, 'in', name);
+  const out = path.join(work, 'out');
+  fs.mkdirSync(path.dirname(src), { recursive: true });
+  fs.writeFileSync(src, input);
+  try {
+    await run(SOFFICE, ['--headless', '--norestore', `-env:UserInstallation=file://${profile}`, '--convert-to', 'pdf', '--outdir', out, src], { timeout: 180_000 });
+    const pdf = fs.readFileSync(path.join(out, name.replace(/\.xlsx$/i, '.pdf')));
+    return { pdf, pages: pdfPageCount(pdf) };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** Page objects in a PDF as LibreOffice writes it (uncompressed object dictionaries). */
+export function pdfPageCount(pdf: Buffer): number {
+  return (pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
+}

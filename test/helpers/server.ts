@@ -19,7 +19,8 @@ export interface CallOptions {
 
 export async function testServer(opts: ServerOptions & { dataDir?: string } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-srv-'));
-  const server = await startServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', ...opts, dataDir });
+  // Office.js from the local copy: tests have no network (production defaults to Microsoft's CDN).
+  const server = await startServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', officeJs: 'local', ...opts, dataDir });
   const call: TestServer['call'] = async (method, url, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
     if (o.token) headers.authorization = `Bearer ${o.token}`;

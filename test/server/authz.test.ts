@@ -16,6 +16,7 @@ beforeAll(async () => {
   tokens.otherDistrict = await s.user({ name: '青山区', role: 'district', district: '青山区' });
   tokens.unit = await s.user({ name: '一建', role: 'unit', district: '东河区', unit: '包头市第一建筑工程有限公司' });
   tokens.otherUnit = await s.user({ name: '东河城建', role: 'unit', district: '东河区', unit: '东河城建' });
+  await s.user({ name: '待重签', role: 'unit', district: '东河区', unit: '待重签单位' }); // account #6
   const a = validSubmission();
   own = a.submissionId;
   expect((await s.call('POST', '/api/v1/submissions', { token: tokens.unit, json: a })).status).toBe(201);
@@ -42,8 +43,10 @@ const MATRIX: Array<[string, () => string, (() => unknown) | undefined, Role[]]>
   ['GET', () => '/api/v1/roster', undefined, ['secretariat', 'district', 'otherDistrict']],
   ['GET', () => `/api/v1/districts/${encodeURIComponent('东河区')}/workbook.xlsx`, undefined, ['secretariat', 'district']],
   ['GET', () => '/api/v1/master.xlsx', undefined, ['secretariat']],
-  ['GET', () => '/api/v1/users', undefined, ['secretariat']],
+  ['GET', () => '/api/v1/users', undefined, ['secretariat', 'district', 'otherDistrict']], // a district sees its own units' accounts
   ['POST', () => '/api/v1/users', () => ({ name: 'x', role: 'district', district: '九原区' }), ['secretariat']],
+  ['POST', () => '/api/v1/users', () => ({ name: '东河新单位', role: 'unit', district: '东河区', unit: '东河新单位' }), ['secretariat', 'district']],
+  ['POST', () => '/api/v1/users/6/reissue', undefined, ['secretariat', 'district']], // #6: a 东河区 unit account
   ['GET', () => '/api/v1/audit', undefined, ['secretariat']],
   ['PUT', () => '/api/v1/settings', () => ({ deadline: '2024-05-24T23:59:00+08:00' }), ['secretariat']],
   ['POST', () => '/api/v1/submissions', () => validSubmission(), ['secretariat', 'district', 'unit']],
@@ -73,19 +76,29 @@ test('a unit sees only its own submissions in lists', async () => {
   expect(items).toEqual([]);
 });
 
-test('expired and revoked tokens → 401 in Chinese', async () => {
+test('wrong, expired and revoked tokens → 401, each with its own Chinese message; re-issue replaces a token', async () => {
   const r = await s.call<{ user: { id: number }; token: string }>('POST', '/api/v1/users', { token: s.admin, json: { name: '临时', role: 'district', district: '九原区', expiresInDays: 1 } });
   s.db.prepare('UPDATE users SET expires_at = ? WHERE id = ?').run('2000-01-01T00:00:00.000Z', r.body.user.id);
   const expired = await s.call<{ error: string }>('GET', '/api/v1/me', { token: r.body.token });
   expect(expired.status).toBe(401);
-  expect(expired.body.error).toContain('登录已失效');
+  expect(expired.body.error).toBe('令牌已于 2000-01-01 08:00（北京时间）过期。遗失或过期的令牌无法找回：请联系本旗县区管理员或联盟秘书处在“账号”中重新签发');
   const t = await s.user({ name: '将停用', role: 'district', district: '九原区' });
   const users = (await s.call<{ items: Array<{ id: number; name: string }> }>('GET', '/api/v1/users', { token: s.admin })).body.items;
   const id = users.find((u) => u.name === '将停用')!.id;
   expect((await s.call('GET', '/api/v1/me', { token: t })).status).toBe(200);
   expect((await s.call('POST', `/api/v1/users/${id}/revoke`, { token: s.admin })).status).toBe(200);
-  expect((await s.call('GET', '/api/v1/me', { token: t })).status).toBe(401);
-  expect((await s.call('GET', '/api/v1/me', { token: 'rs_guessed-token' })).status).toBe(401);
+  const revoked = await s.call<{ error: string }>('GET', '/api/v1/me', { token: t });
+  expect(revoked.status).toBe(401);
+  expect(revoked.body.error).toMatch(/^该账号的令牌已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）停用/);
+  const wrong = await s.call<{ error: string }>('GET', '/api/v1/me', { token: 'rs_guessed-token' });
+  expect(wrong.status).toBe(401);
+  expect(wrong.body.error).toMatch(/^令牌不正确：请检查是否完整复制/);
+  // Re-issue: a new token works at once, the old one is refused as wrong.
+  const again = await s.call<{ token: string; user: { revokedAt: string | null } }>('POST', `/api/v1/users/${id}/reissue`, { token: s.admin });
+  expect(again.status).toBe(200);
+  expect(again.body.user.revokedAt).toBeNull();
+  expect((await s.call('GET', '/api/v1/me', { token: again.body.token })).status).toBe(200);
+  expect((await s.call<{ error: string }>('GET', '/api/v1/me', { token: t })).body.error).toMatch(/^令牌不正确/);
   // Tokens are stored only as hashes.
   const stored = s.db.prepare('SELECT token_hash FROM users').all() as Array<{ token_hash: string }>;
   expect(stored.some((u) => u.token_hash.includes(t.slice(3)))).toBe(false);

@@ -1,0 +1,91 @@
+/** `redsite roster import <file>` and `redsite roster list`: the roster of units expected to report, on the data folder. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import Table from 'cli-table3';
+import { openDatabase } from '../../server/db';
+import { readRosterFile, replaceRoster, rosterStatus } from '../../server/roster';
+import { audit } from '../../server/audit';
+import { normalizeDistrict, DISTRICTS } from '../../core/districts';
+import { formatIssue } from '../../core/issues';
+import { EXIT } from '../files';
+
+const env = process.env;
+
+function districtOption(value: string | undefined): string | undefined | null {
+  if (!value) return undefined;
+  const d = normalizeDistrict(value);
+  if (!d) {
+    console.error(`错误：旗县区“${value}”不在名单中：${DISTRICTS.join('、')}`);
+    process.exitCode = EXIT.failed;
+    return null;
+  }
+  return d;
+}
+
+export function registerRoster(program: Command): void {
+  const roster = program.command('roster').description('报送名单：应报单位（名单上的单位和有填报单位账号的单位）及其报送情况');
+  roster
+    .command('import')
+    .description('导入报送名单（.xlsx 或 .csv，列：单位名称、旗县区、联系人、电话），替换原有名单')
+    .argument('<file>', '名单文件')
+    .option('--district <旗县区>', '只替换这个旗县区的名单（文件中只能有这个旗县区的单位）')
+    .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
+    .action(async (file: string, opts: { district?: string; data: string }) => {
+      const district = districtOption(opts.district);
+      if (district === null) return;
+      if (!fs.existsSync(file)) {
+        console.error(`错误：找不到文件 ${file}`);
+        process.exitCode = EXIT.failed;
+        return;
+      }
+      const { entries, issues } = await readRosterFile(fs.readFileSync(file), path.basename(file));
+      for (const i of issues) console.error(formatIssue(i));
+      if (issues.some((i) => i.severity === 'error')) {
+        console.error(`名单有 ${issues.length} 处问题，未导入：请修改后重新运行`);
+        process.exitCode = EXIT.failed;
+        return;
+      }
+      const foreign = district ? entries.filter((e) => e.district !== district) : [];
+      if (foreign.length) {
+        console.error(`错误：指定了 --district ${district}，但文件中有 ${foreign.length} 个其他旗县区的单位（如“${foreign[0]!.unit}”，${foreign[0]!.district}）`);
+        process.exitCode = EXIT.failed;
+        return;
+      }
+      const db = openDatabase(opts.data);
+      try {
+        const n = replaceRoster(db, entries, district);
+        audit(db, undefined, '命令行导入报送名单', 'roster', { units: n, district: district ?? '全部', file: path.basename(file) }, 'cli');
+        console.log(`已导入 ${n} 个单位${district ? `（${district}）` : ''}`);
+      } finally {
+        db.close();
+      }
+    });
+  roster
+    .command('list')
+    .description('列出应报单位和报送情况（与看板“报送名单”“概览”一致）')
+    .option('--district <旗县区>', '只列这个旗县区')
+    .option('--json', '输出 JSON')
+    .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
+    .action((opts: { district?: string; json?: boolean; data: string }) => {
+      const district = districtOption(opts.district);
+      if (district === null) return;
+      const db = openDatabase(opts.data);
+      const items = rosterStatus(db, district);
+      db.close();
+      if (opts.json) {
+        console.log(JSON.stringify(items, null, 2));
+        return;
+      }
+      if (!items.length) {
+        console.log('还没有应报单位：用 redsite roster import 名单.xlsx 导入，或创建填报单位账号');
+        return;
+      }
+      const summary = new Table({ head: ['旗县区', '应报', '已报', '退回', '已审核', '未报送', '名单外已报'], style: { head: [], border: [] } });
+      for (const d of items) summary.push([d.district, d.expected, d.submitted, d.returned, d.approved, d.expected - d.submitted, d.unexpected].map(String));
+      console.log(summary.toString());
+      const units = new Table({ head: ['旗县区', '单位', '联系人', '电话', '依据', '状态'], style: { head: [], border: [] } });
+      for (const d of items) for (const u of d.units) units.push([d.district, u.unit, u.contact, u.phone, [u.onRoster ? '名单' : '', u.hasAccount ? '账号' : ''].filter(Boolean).join('、'), u.state]);
+      console.log(units.toString());
+    });
+}

@@ -1,0 +1,82 @@
+/** 秘书处 tools: the deadline, the audit log (newest first, page by page) and the 观摩 shortlist. */
+import { beijingTime, fromBeijingInput } from '../../core/time';
+import { ROLE_LABELS } from '../../core/policy';
+import { formatRate } from '../../core/score';
+import { SettingsSchema } from '../model';
+import { api, download } from './api';
+import { $, table, message } from './dom';
+
+interface AuditEntry { id: number; at: string; actor: string; action: string; target: string | null; detail: unknown; ip: string | null }
+
+export async function loadSettings(): Promise<void> {
+  const { deadline } = await api<{ deadline: string }>('/api/v1/settings');
+  $<HTMLInputElement>('#deadline-input').value = beijingTime(deadline);
+  $('#deadline-now').textContent = `当前截止：${beijingTime(deadline)}（北京时间）`;
+  $('#audit').replaceChildren();
+  await loadAudit();
+}
+
+let oldest: number | undefined;
+
+const KEYS: Record<string, string> = {
+  version: '版本', projects: '项目数', source: '方式', late: '逾期', reason: '原因', units: '单位数', district: '旗县区', name: '名称',
+  role: '角色', unit: '单位', deadline: '截止', file: '文件', created: '新建', skipped: '跳过', bulk: '批量',
+};
+const VALUES: Record<string, string> = { ...ROLE_LABELS, addin: '加载项', xlsx: '上传工作簿', import: '导入', true: '是', false: '否' };
+
+/** An audit entry's details in words (machine-only fields such as content hashes are left out). */
+function describe(detail: unknown): string {
+  if (!detail || typeof detail !== 'object') return '';
+  return Object.entries(detail as Record<string, unknown>)
+    .filter(([k, v]) => k in KEYS && v !== undefined && v !== null && v !== '')
+    .map(([k, v]) => `${KEYS[k]}：${k === 'deadline' ? beijingTime(String(v)) : VALUES[String(v)] ?? (typeof v === 'object' ? JSON.stringify(v) : String(v))}`)
+    .join('；')
+    .slice(0, 300);
+}
+
+async function loadAudit(before?: number): Promise<void> {
+  const { items } = await api<{ items: AuditEntry[] }>(`/api/v1/audit${before ? `?before=${before}` : ''}`);
+  oldest = items.at(-1)?.id;
+  const rows = table(['时间（北京时间）', '操作人', '操作', '对象', '说明', '来源'], items.map((a) => [{ value: beijingTime(a.at, { seconds: true }), class: 'nowrap' }, a.actor, a.action, a.target ?? '', describe(a.detail), a.ip ?? '']));
+  $('#audit').append(rows);
+  $('#audit-more').hidden = items.length < 200;
+}
+
+export async function loadShowcase(): Promise<void> {
+  const s = await api<{ rule: string; considered: number; entries: Array<{ rank: number; unit: string; project: { district: string; enterprise: string; projectName: string; startDate: string }; score: { rate: number }; gaps: Array<{ id: string; answer: string }> }> }>(`/api/v1/showcase?${showcaseQuery()}`);
+  $('#showcase-rule').textContent = `选取规则：${s.rule}。共 ${s.entries.length} 个项目（参与排序 ${s.considered} 个）。`;
+  $('#showcase').replaceChildren(table(['名次', '旗县区', '企业名称', '项目名称', '开工日期', '得分率', '未达到的细则'], s.entries.map((e) => [
+    { value: e.rank, class: 'num' }, e.project.district, e.project.enterprise, e.project.projectName, e.project.startDate, { value: formatRate(e.score.rate), class: 'num' },
+    e.gaps.length ? e.gaps.map((g) => `${g.id}（${g.answer}）`).join('、') : '全部达到',
+  ])));
+}
+
+function showcaseQuery(): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of new FormData($<HTMLFormElement>('#showcase-form')).entries()) if (typeof v === 'string' && v) q.set(k, v);
+  return q.toString();
+}
+
+export function wireAdmin(): void {
+  $('#deadline-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const iso = fromBeijingInput($<HTMLInputElement>('#deadline-input').value);
+    const checked = SettingsSchema.safeParse({ deadline: iso });
+    if (!iso || !checked.success) return message('截止时间请按“2024-05-24 23:59”的格式填写（北京时间）');
+    void (async () => {
+      try {
+        const r = await api<{ deadline: string }>('/api/v1/settings', { method: 'PUT', json: checked.data });
+        message(`报送截止已改为 ${beijingTime(r.deadline)}（北京时间）；此后提交的标记为逾期`, true);
+        await loadSettings();
+      } catch (err) {
+        message((err as Error).message);
+      }
+    })();
+  });
+  $('#audit-more').addEventListener('click', () => void loadAudit(oldest).catch((e: Error) => message(e.message)));
+  $('#showcase-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void loadShowcase().catch((err: Error) => message(err.message));
+  });
+  $('#showcase-download').addEventListener('click', () => void download(`/api/v1/showcase.xlsx?${showcaseQuery()}`));
+}

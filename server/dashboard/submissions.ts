@@ -1,0 +1,156 @@
+/**
+ * 申报列表 (a district's review queue: state 已提交 first) and one submission: projects, answers, issues, review
+ * (approve / return with a reason), annotated workbook, upload of the fixed file, versions and their diff, history.
+ */
+import { can } from '../../core/policy';
+import { formatRate, type ProjectScore } from '../../core/score';
+import { beijingTime } from '../../core/time';
+import { currentRubric } from '../../core/rubric';
+import type { Issue } from '../../core/issues';
+import { ReturnSchema, STATES } from '../model';
+import { api, download } from './api';
+import { $, $$, el, table, message, stateTag } from './dom';
+import { issueTable, uploadZone } from './upload';
+import { me } from './state';
+
+interface Item { id: string; unit: string; district: string; state: string; late: boolean; version: number; projects: number; avgRate: number; metCount: number; updatedAt: string; projectNames: string[]; returnReason?: string }
+interface Project { seq: number; enterprise: string; projectName: string; address: string; scale: string; leader: string; phone: string; startDate: string; endDate: string; district: string; answers: Record<string, string>; notes: Record<string, string> }
+interface Detail {
+  id: string; unit: string; district: string; state: string; late: boolean; version: number; returnReason?: string; hasFile: boolean;
+  submission: { reporter: { contact: string; phone: string }; projects: Project[] };
+  scores: ProjectScore[]; issues: Issue[];
+  versions: Array<{ version: number; createdAt: string; source: string; byName: string | null; fileName: string | null; late: boolean }>;
+  audit: Array<{ at: string; actor: string; action: string; detail: { reason?: string; version?: number } | null; ip?: string | null }>;
+}
+
+const SOURCE: Record<string, string> = { addin: '加载项', xlsx: '上传工作簿', import: '导入' };
+let current: Detail | undefined;
+let back: () => void = () => undefined;
+
+export function fillStateFilter(): void {
+  const sel = $<HTMLSelectElement>('#filters select[name=state]');
+  sel.replaceChildren(el('option', { value: '' }, '全部'), ...STATES.map((s) => el('option', { value: s }, s)));
+}
+
+export function listRows(items: readonly Item[], open: (id: string) => void) {
+  return items.map((s) => [
+    s.unit, s.district, s.projectNames.join('、'), { value: formatRate(s.avgRate), class: 'num' }, { value: `${s.metCount}/${s.projects}`, class: 'num' },
+    { value: [stateTag(s.state), s.late ? el('span', { class: 'late' }, '逾期') : null] }, { value: s.version, class: 'num' }, beijingTime(s.updatedAt),
+    { value: el('button', { type: 'button', class: 'link', onclick: () => open(s.id) }, '查看') },
+  ]);
+}
+const LIST_HEADERS = ['填报单位', '旗县区', '项目', '平均得分率', '达标项目', '状态', '版本', '更新时间（北京时间）', ''];
+
+/** Lists submissions into `box` (the 申报列表 panel, or a unit's own list). */
+export async function loadList(box: HTMLElement, query: URLSearchParams, onBack: () => void): Promise<number> {
+  const { items } = await api<{ items: Item[] }>(`/api/v1/submissions?${query}`);
+  box.replaceChildren(items.length ? table(LIST_HEADERS, listRows(items, (id) => void openDetail(id, onBack))) : el('p', { class: 'muted' }, me().role === 'unit' ? '还没有提交过申报。' : '没有符合条件的申报。'));
+  return items.length;
+}
+
+export function filterQuery(): URLSearchParams {
+  const q = new URLSearchParams();
+  for (const [k, v] of new FormData($<HTMLFormElement>('#filters')).entries()) if (typeof v === 'string' && v) q.set(k, v);
+  return q;
+}
+
+export async function openDetail(id: string, onBack: () => void): Promise<void> {
+  message('');
+  let d: Detail;
+  try {
+    d = await api<Detail>(`/api/v1/submissions/${encodeURIComponent(id)}`);
+  } catch (e) {
+    message((e as Error).message);
+    return;
+  }
+  current = d;
+  back = onBack;
+  $$('[data-panel]').forEach((p) => (p.hidden = true));
+  const who = me();
+  const canReview = can(who, 'review', { district: d.district, unit: d.unit });
+  const canWrite = can(who, 'write', { district: d.district, unit: d.unit });
+  $('#detail').hidden = false;
+  $('#d-title').textContent = `${d.unit}（${d.district}）`;
+  $('#d-meta').replaceChildren(stateTag(d.state), ` 第 ${d.version} 版 · 提交编号 ${d.id} · 联系人 ${d.submission.reporter.contact} ${d.submission.reporter.phone}`, d.late ? el('span', { class: 'late' }, '逾期提交') : '');
+  $('#d-reason').hidden = !d.returnReason;
+  $('#d-reason').textContent = d.returnReason ? `退回原因：${d.returnReason}` : '';
+  $('#d-approve').hidden = !canReview || d.state !== '已提交';
+  $('#d-return').hidden = !canReview;
+  $('#d-original').hidden = !d.hasFile;
+  $('#return-form').hidden = true;
+  // After a 退回 the unit (or its district) fixes the workbook and uploads it here; it becomes the next version.
+  const fix = $('#d-fix');
+  fix.hidden = !(canWrite && d.state === '退回修改');
+  fix.replaceChildren(...(fix.hidden ? [] : [
+    el('h3', {}, '上传修改后的工作簿'),
+    el('p', { class: 'muted' }, '先点上面的“下载标注问题的工作簿”：问题单元格标成浅红色并附批注，最前面的《问题清单》逐条列出。改好后保存，在这里上传，会成为第 ' + (d.version + 1) + ' 版。'),
+    uploadZone(me, { hint: '仍是同一个工作簿（提交编号不变）', after: () => void openDetail(d.id, back) }),
+  ]));
+  $('#d-projects').replaceChildren(table(['序号', '企业名称', '项目名称', '地址', '规模', '负责人', '电话', '开竣工日期', '旗县区', '得分', '得分率', '七有一好八规范'], d.submission.projects.map((p, i) => {
+    const s = d.scores[i]!;
+    return [p.seq, p.enterprise, p.projectName, p.address, p.scale, p.leader, p.phone, `${p.startDate}—${p.endDate}`, p.district, { value: `${s.total}/${s.max}`, class: 'num' }, { value: formatRate(s.rate), class: 'num' }, { value: el('span', { class: s.met ? 'yes' : 'no' }, s.met ? '具备' : '不具备') }];
+  })));
+  renderAnswers(d);
+  $('#d-issues').replaceChildren(d.issues.length ? issueTable(d.issues) : el('p', { class: 'muted' }, '没有问题'));
+  $('#d-versions').replaceChildren(table(['版本', '时间（北京时间）', '方式', '提交人', '文件', ''], d.versions.map((v) => [
+    { value: v.version, class: 'num' }, beijingTime(v.createdAt), SOURCE[v.source] ?? v.source, v.byName ?? '', v.fileName ?? '',
+    { value: v.version > 1 ? el('button', { type: 'button', class: 'link', onclick: () => void showDiff(d.id, v.version - 1, v.version) }, `与第 ${v.version - 1} 版比较`) : '' },
+  ])));
+  $('#d-diff').replaceChildren();
+  $('#d-audit').replaceChildren(table(['时间（北京时间）', '操作人', '操作', '说明'], d.audit.map((a) => [beijingTime(a.at), a.actor, a.action, a.detail?.reason ?? (a.detail?.version ? `第 ${a.detail.version} 版` : '')])));
+  $('#detail').scrollIntoView({ block: 'start' });
+}
+
+function renderAnswers(d: Detail): void {
+  const rubric = currentRubric();
+  const projects = d.submission.projects;
+  $('#d-answers').replaceChildren(...rubric.groups.map((g) => el('details', { class: 'answers-group' },
+    el('summary', {}, `${g.sectionName} · ${g.name}`),
+    table(['编号', '具体细则', ...projects.map((p) => `项目 ${p.seq}`)], g.criteria.map((c) => [c.id, c.text, ...projects.map((p) => {
+      const a = p.answers[c.id] ?? '未填';
+      const note = p.notes[c.id];
+      return { value: [el('span', { class: `ans ans-${a}` }, a), note ? el('div', { class: 'small muted' }, `佐证：${note}`) : null] };
+    })])))));
+}
+
+async function showDiff(id: string, from: number, to: number): Promise<void> {
+  try {
+    const diff = await api<{ fields: Array<{ project: number | null; label: string; before: string; after: string }>; answers: Array<{ project: number; criterion: string; before: string; after: string }> }>(`/api/v1/submissions/${encodeURIComponent(id)}/diff?from=${from}&to=${to}`);
+    const rows = [
+      ...diff.fields.map((f) => [f.project === null ? '填报信息' : `项目 ${f.project}`, f.label, f.before, f.after]),
+      ...diff.answers.map((a) => [`项目 ${a.project}`, a.criterion, a.before, a.after]),
+    ];
+    $('#d-diff').replaceChildren(el('h4', {}, `第 ${from} 版 → 第 ${to} 版`), rows.length ? table(['位置', '内容', '修改前', '修改后'], rows) : el('p', { class: 'muted' }, '两个版本内容相同'));
+  } catch (e) {
+    message((e as Error).message);
+  }
+}
+
+async function review(action: 'approve' | 'return', reason?: string): Promise<void> {
+  const d = current!;
+  try {
+    await api(`/api/v1/submissions/${encodeURIComponent(d.id)}/${action}`, { json: action === 'return' ? { reason } : {} });
+    await openDetail(d.id, back);
+    message(action === 'return' ? '已退回修改：填报单位登录后会看到退回原因，并可下载标注问题的工作簿' : '已审核通过', true);
+  } catch (e) {
+    message((e as Error).message);
+  }
+}
+
+export function wireDetail(): void {
+  $('#d-close').addEventListener('click', () => back());
+  $('#d-approve').addEventListener('click', () => void review('approve'));
+  $('#d-return').addEventListener('click', () => {
+    $('#return-form').hidden = false;
+    $('#return-reason').focus();
+  });
+  $('#return-cancel').addEventListener('click', () => ($('#return-form').hidden = true));
+  $('#return-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const checked = ReturnSchema.safeParse({ reason: $<HTMLTextAreaElement>('#return-reason').value });
+    if (!checked.success) return message(checked.error.issues[0]!.message);
+    void review('return', checked.data.reason);
+  });
+  $('#d-original').addEventListener('click', () => void download(`/api/v1/submissions/${encodeURIComponent(current!.id)}/original`));
+  $('#d-annotated').addEventListener('click', () => void download(`/api/v1/submissions/${encodeURIComponent(current!.id)}/annotated.xlsx`));
+}

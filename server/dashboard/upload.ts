@@ -1,0 +1,140 @@
+/**
+ * Uploading a filled workbook: choose a file or drop it, see the progress, then either every issue to fix
+ * (工作表!单元格, 字段, 说明) or a receipt (回执) that can be printed. Used by units (their own workbook, and the fixed
+ * one after a 退回) and by districts and the 秘书处 (on behalf of a unit: the unit comes from the file).
+ */
+import type { Issue } from '../../core/issues';
+import { fieldLabel } from '../../core/messages';
+import { formatRate, type ProjectScore } from '../../core/score';
+import { formatBytes } from '../../core/limits';
+import { beijingTime } from '../../core/time';
+import { api, upload, ApiError } from './api';
+import { el, table, message } from './dom';
+import type { Me } from './state';
+
+interface StoreResult { id: string; version: number; unchanged: boolean; state: string; late: boolean; unit: string; district: string; scores: ProjectScore[]; issues: Issue[] }
+interface Detail { id: string; unit: string; district: string; version: number; submission: { projects: Array<{ seq: number; projectName: string; enterprise: string }> }; scores: ProjectScore[]; versions: Array<{ version: number; createdAt: string }> }
+
+
+export function issueTable(issues: readonly Issue[]): HTMLElement {
+  return table(['位置', '字段', '说明'], issues.map((i) => [
+    i.sheet ? `${i.sheet}${i.cell ? `!${i.cell}` : ''}` : '—',
+    fieldLabel(i.field),
+    { value: [el('span', { class: `sev sev-${i.severity}` }, i.severity === 'error' ? '须修改' : '提醒'), ' ', i.message] },
+  ]), { class: 'issue-table' });
+}
+
+function receipt(stored: StoreResult, detail: Detail, me: Me): HTMLElement {
+  const at = detail.versions.find((v) => v.version === stored.version)?.createdAt;
+  const onBehalf = me.role !== 'unit';
+  const box = el('section', { class: 'receipt', id: 'receipt', 'aria-label': '回执' },
+    el('h3', {}, '“红色工地”创建申报 · 回执'),
+    el('dl', { class: 'facts' },
+      el('dt', {}, '提交编号'), el('dd', { class: 'mono' }, stored.id),
+      el('dt', {}, '版本'), el('dd', {}, `第 ${stored.version} 版${stored.unchanged ? '（内容与上一次相同，未新建版本）' : ''}`),
+      el('dt', {}, '时间'), el('dd', {}, `${beijingTime(at, { seconds: true })}（北京时间）${stored.late ? ' · 逾期提交' : ''}`),
+      el('dt', {}, '填报单位'), el('dd', {}, `${stored.unit}（${stored.district}）`),
+      el('dt', {}, '状态'), el('dd', {}, stored.state),
+    ),
+    table(['序号', '项目', '得分', '得分率', '七有一好八规范'], detail.submission.projects.map((p, i) => {
+      const s = detail.scores[i]!;
+      return [p.seq, p.projectName, { value: `${s.total}/${s.max}`, class: 'num' }, { value: formatRate(s.rate), class: 'num' }, s.met ? '具备' : '不具备'];
+    })),
+  );
+  const print = el('button', { type: 'button', class: 'no-print', onclick: () => printReceipt() }, '打印回执');
+  return el('div', { class: 'result ok' },
+    el('p', { class: 'result-title' }, onBehalf ? `已为“${stored.unit}”（${stored.district}）保存为第 ${stored.version} 版` : stored.unchanged ? `服务器上已是这份内容（第 ${stored.version} 版）` : `提交成功：第 ${stored.version} 版`),
+    box, print);
+}
+
+function printReceipt(): void {
+  document.body.classList.add('print-receipt');
+  const done = () => {
+    document.body.classList.remove('print-receipt');
+    window.removeEventListener('afterprint', done);
+  };
+  window.addEventListener('afterprint', done);
+  window.print();
+}
+
+function failureView(e: ApiError): HTMLElement {
+  const errors = e.issues.filter((i) => i.severity === 'error').length;
+  return el('div', { class: 'result bad' },
+    el('p', { class: 'result-title' }, e.message),
+    e.issues.length ? el('p', { class: 'muted' }, `共 ${e.issues.length} 条（须修改 ${errors} 条）：请在工作簿中按“位置”找到单元格，改好后保存，再上传一次。`) : null,
+    e.issues.length ? issueTable(e.issues) : null);
+}
+
+/**
+ * An upload area: a drop zone with a file button, a progress bar and the result below it. `after` runs after a
+ * successful upload (e.g. to refresh a list).
+ */
+export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: StoreResult) => void; id?: string }): HTMLElement {
+  // Which formats are read is the server's decision (its refusal says why, in Chinese): no second list here.
+  const input = el('input', { type: 'file', class: 'file-input', 'aria-label': '选择申报工作簿' });
+  const bar = el('progress', { max: 100, value: 0, hidden: true });
+  const progressText = el('span', { class: 'muted small' });
+  const result = el('div', { class: 'upload-result', 'aria-live': 'polite' });
+  const zone = el('div', { class: 'dropzone', tabindex: 0, role: 'button', 'aria-label': '把工作簿拖到这里，或点击选择文件' },
+    el('strong', {}, '把填好的工作簿拖到这里'), el('span', { class: 'muted' }, '或'),
+    el('button', { type: 'button', class: 'primary', onclick: (ev) => {
+      ev.stopPropagation();
+      input.click();
+    } }, '选择文件…'),
+    el('span', { class: 'muted small' }, opts.hint));
+
+  const send = async (file: File) => {
+    message('');
+    result.replaceChildren();
+    zone.classList.add('busy');
+    bar.hidden = false;
+    bar.value = 0;
+    progressText.textContent = `正在上传 ${file.name}（${formatBytes(file.size)}）…`;
+    try {
+      const stored = await upload<StoreResult>('/api/v1/submissions', file, (sent, total) => {
+        bar.value = total ? Math.round((sent / total) * 100) : 0;
+        progressText.textContent = sent >= total ? `已上传 ${formatBytes(total)}，正在检查工作簿…` : `正在上传 ${file.name}：${formatBytes(sent)} / ${formatBytes(total)}`;
+      });
+      const detail = await api<Detail>(`/api/v1/submissions/${encodeURIComponent(stored.id)}`);
+      progressText.textContent = '';
+      result.replaceChildren(receipt(stored, detail, me()));
+      opts.after?.(stored);
+    } catch (e) {
+      progressText.textContent = '';
+      result.replaceChildren(e instanceof ApiError ? failureView(e) : el('div', { class: 'result bad' }, el('p', {}, (e as Error).message)));
+    } finally {
+      bar.hidden = true;
+      zone.classList.remove('busy');
+      input.value = '';
+    }
+  };
+
+  input.addEventListener('change', () => {
+    const f = input.files?.[0];
+    if (f) void send(f);
+  });
+  zone.addEventListener('click', () => input.click());
+  zone.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' || ev.key === ' ') {
+      ev.preventDefault();
+      input.click();
+    }
+  });
+  zone.addEventListener('dragover', (ev) => {
+    ev.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (ev) => {
+    ev.preventDefault();
+    zone.classList.remove('over');
+    const files = ev.dataTransfer?.files;
+    if (!files?.length) return;
+    if (files.length > 1) {
+      result.replaceChildren(el('div', { class: 'result bad' }, el('p', { class: 'result-title' }, '一次只能上传一个工作簿：请逐个拖入')));
+      return;
+    }
+    void send(files[0]!);
+  });
+  return el('div', { class: 'upload', id: opts.id }, zone, input, el('div', { class: 'progress' }, bar, progressText), result);
+}
