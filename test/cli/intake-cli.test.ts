@@ -153,7 +153,7 @@ test('import --server uploads the accepted files for their units (代为上传)'
     // A wrong token: every upload fails with the server's reason, exit code 1.
     const bad = await redsite(dir, ['import', 'inbox', '--district', '东河区', '--server', s.url, '--token', 'rs_wrong']);
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toContain('服务器未接收：登录已失效');
+    expect(bad.stdout).toContain('服务器未接收：令牌不正确');
   } finally {
     await s.close();
   }
