@@ -25,11 +25,19 @@ export const OFFICE_FRAME_ANCESTORS = [
   'https://*.sharepoint.com', 'https://*.live.com', 'https://*.cloud.microsoft', 'https://*.officeppe.com',
 ];
 
+/** Headers that carry credentials, as pino redaction paths. */
+export const LOG_REDACT = [
+  'req.headers.authorization', 'req.headers["proxy-authorization"]', 'req.headers.cookie', 'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+];
+
 export function createApp(ctx: Context, logger: Logger, version: string): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(pinoHttp({ logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }));
+  // Request lines never carry credentials: tokens and cookies are replaced before anything is written.
+  const httpLogger = logger.child({}, { redact: { paths: LOG_REDACT, censor: '[已隐藏]' } });
+  app.use(pinoHttp({ logger: httpLogger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }));
   app.use(
     helmet({
       frameguard: false,
@@ -76,6 +84,11 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
   });
   api.use(publicRouter());
   api.use(requireAuth(ctx.db));
+  // Signed-in answers are personal: no browser or proxy may keep them (exports set their own ETag-based policy).
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   api.use('/me', meRouter());
   api.use('/submissions', submissionsRouter(ctx));
   api.use('/users', usersRouter(ctx));
