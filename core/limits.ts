@@ -26,8 +26,9 @@ export interface Limits {
   /** Requests per minute per client on the API, and sign-in attempts per 15 minutes. */
   requestsPerMinute: number;
   signInAttempts: number;
-  /** JSON body size, bytes. */
+  /** JSON body size, bytes, and nesting depth of its arrays and objects. */
   jsonBytes: number;
+  jsonDepth: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -45,6 +46,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   requestsPerMinute: 600,
   signInAttempts: 20,
   jsonBytes: 2 * 1024 * 1024,
+  jsonDepth: 32,
 });
 
 export function withLimits(overrides: Partial<Limits> = {}): Limits {

@@ -18,6 +18,7 @@ import { reportsRouter, publicRouter } from './routes/reports';
 import { showcaseRouter } from './routes/showcase';
 import { openApiDocument } from './openapi';
 import { projectRoot } from './paths';
+import { jsonDepth, JSON_MSG } from '../core/json';
 
 /** Office hosts that may frame the task pane (Excel on the web, desktop WebView2 loads from the add-in origin). */
 export const OFFICE_FRAME_ANCESTORS = [
@@ -78,7 +79,14 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
       message: { error: '登录失败次数过多，请 15 分钟后再试', code: 'RATE_LIMITED' },
     }),
   );
-  api.use(express.json({ limit: ctx.limits.jsonBytes }));
+  api.use(
+    express.json({
+      limit: ctx.limits.jsonBytes,
+      verify: (_req, _res, raw) => {
+        if (jsonDepth(raw) > ctx.limits.jsonDepth) throw new AppError('BAD_REQUEST', JSON_MSG.tooDeep(ctx.limits.jsonDepth));
+      },
+    }),
+  );
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(version));
   });

@@ -383,7 +383,7 @@ function parseFragment(xml: string): XEl {
 /** “项目 2 · 联系电话”, “细则自评 A01-2”: the field of an issue in words. */
 export function fieldLabel(field: string): string {
   const parts = field.split('.');
-  const label = (k: string | undefined) => (k && k in FIELD_LABELS ? FIELD_LABELS[k as keyof typeof FIELD_LABELS] : k ?? '');
+  const label = (k: string | undefined) => (k && Object.hasOwn(FIELD_LABELS, k) ? FIELD_LABELS[k as keyof typeof FIELD_LABELS] : k ?? '');
   if (parts[0] === 'projects' && /^\d+$/.test(parts[1] ?? '')) {
     const what = parts[2] === 'answers' || parts[2] === 'notes' ? `${label(parts[2])} ${parts[3] ?? ''}`.trim() : label(parts[2]);
     return `项目 ${Number(parts[1]) + 1}${what ? ` · ${what}` : ''}`;

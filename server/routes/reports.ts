@@ -12,6 +12,7 @@ import { SettingsSchema } from '../model';
 import { normalizeDistrict, DISTRICTS } from '../../core/districts';
 import { cachedTemplate, checkProjectCount, TemplateOptionsError } from '../../core/workbook/build';
 import { currentRubric, rubricJson } from '../../core/rubric';
+import { excerpt } from '../../core/text';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -21,7 +22,7 @@ export function attachment(res: Response, name: string): void {
 
 function districtParam(value: unknown): string {
   const d = normalizeDistrict(value);
-  if (!d) fail('NOT_FOUND', `旗县区“${String(value)}”不在名单中：${DISTRICTS.join('、')}`);
+  if (!d) fail('NOT_FOUND', `旗县区“${excerpt(value, 20)}”不在名单中：${DISTRICTS.join('、')}`);
   return d!;
 }
 
