@@ -13,6 +13,7 @@ export const STATUS = {
   UNSUPPORTED: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  BUSY: 503,
 } as const;
 
 export type ErrorCode = keyof typeof STATUS;
@@ -50,6 +51,7 @@ export function errorHandler(log: { error: (obj: unknown, msg?: string) => void 
       res.status(500).json({ error: '服务器内部错误，请稍后重试；如果一直出现，请联系联盟秘书处', code: 'INTERNAL' });
       return;
     }
+    if (e.code === 'BUSY') res.setHeader('Retry-After', '5');
     res.status(STATUS[e.code]).json({ error: clip(e.message, MAX_MESSAGE), code: e.code, ...(e.issues ? { issues: boundedIssues(e.issues) } : {}) });
   };
 }

@@ -58,7 +58,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const fallbackDeadline = opts.deadline ?? DEFAULT_DEADLINE;
   const ctx: Context = {
     db, limits, pool, log: logger,
-    exporter: new Exporter(path.join(dataDir, 'exports')),
+    exporter: new Exporter(path.join(dataDir, 'exports'), pool, limits),
     deadline: () => deadlineOf(db, fallbackDeadline),
   };
   const app = createApp(ctx, logger, version());

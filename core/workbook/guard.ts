@@ -11,7 +11,7 @@ import { excerpt } from '../text';
 import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf, type Relationship } from './opc';
 import { withLimits, formatBytes, type Limits } from '../limits';
 import { rejected, type ParseResult } from './result';
-import { ParsePool } from './pool';
+import { ParsePool, type JobOptions } from './pool';
 
 export const GUARD_MSG = {
   tooLarge: (size: number, max: number) => `文件过大（${formatBytes(size)}），上限为 ${formatBytes(max)}：请删除无关的工作表或图片后再上传`,
@@ -292,22 +292,21 @@ export async function closeDefaultPool(): Promise<void> {
   await pool?.close();
 }
 
-export interface UntrustedOptions {
+export interface UntrustedOptions extends JobOptions {
   fileName?: string;
   district?: string;
   limits?: Partial<Limits>;
   pool?: ParsePool;
 }
 
-/** Parses a file from outside (upload, e-mail attachment): refusal messages instead of exceptions. */
+/**
+ * Parses a file from outside (upload, e-mail attachment): refusal messages instead of exceptions. The format is
+ * recognised here; the zip inspection (inspectZip) and the parse run in a pooled worker.
+ */
 export async function parseUntrusted(data: Uint8Array, opts: UntrustedOptions = {}): Promise<ParseResult> {
   const limits = withLimits(opts.limits);
   const detected = detectFormat(data, opts.fileName ?? '', limits);
   if (detected.format === 'rejected') return rejected(detected.message);
-  if (detected.format === 'xlsx') {
-    const refusal = await inspectZip(data, limits);
-    if (refusal) return rejected(refusal);
-  }
   const pool = opts.pool ?? defaultPool(limits);
-  return pool.run({ format: detected.format, data, fileName: opts.fileName, district: opts.district });
+  return pool.parse({ format: detected.format, data, fileName: opts.fileName, district: opts.district }, { account: opts.account, signal: opts.signal });
 }

@@ -13,6 +13,7 @@ import { normalizeDistrict, DISTRICTS } from '../../core/districts';
 import { cachedTemplate, checkProjectCount, TemplateOptionsError } from '../../core/workbook/build';
 import { currentRubric, rubricJson } from '../../core/rubric';
 import { excerpt } from '../../core/text';
+import { jobOptions } from '../jobs';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -44,7 +45,8 @@ export function reportsRouter(ctx: Context): Router {
   r.post('/roster', upload.single('file'), async (req, res) => {
     const actor = authorize(req.actor, 'roster', { district: req.actor?.district });
     if (!req.file) fail('BAD_REQUEST', '请在 file 字段上传名单文件（.xlsx 或 .csv，列：单位名称、旗县区、联系人、电话）');
-    const { entries, issues } = await readRosterFile(req.file!.buffer, req.file!.originalname);
+    const { entries, issues, busy } = await readRosterFile(req.file!.buffer, req.file!.originalname, ctx.pool, jobOptions(req, res));
+    if (busy) fail('BUSY', issues[0]!.message);
     if (issues.some((i) => i.severity === 'error')) fail('INVALID', `名单有 ${issues.length} 处问题，未导入`, issues);
     const district = actor.role === 'district' ? actor.district : undefined;
     const foreign = district ? entries.filter((e) => e.district !== district) : [];

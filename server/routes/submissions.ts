@@ -8,6 +8,8 @@ import { authorize, can, visibleAudit } from '../policy';
 import { ReturnSchema, STATES } from '../model';
 import { storeSubmission, submissionDetail, listSubmissions, review, diffVersions, findSubmissionRow, originalFile } from '../submissions';
 import { parseUntrusted } from '../../core/workbook/guard';
+import { BUSY_FIELD } from '../../core/workbook/pool';
+import { jobOptions } from '../jobs';
 import { validateSubmission, hasErrors, type Issue } from '../../core/issues';
 import { currentRubric } from '../../core/rubric';
 import { normalizeDistrict } from '../../core/districts';
@@ -51,8 +53,8 @@ export function submissionsRouter(ctx: Context): Router {
         if (!v.submission) throw invalid(v.issues);
         submission = v.submission;
       } else {
-        const parsed = await parseUntrusted(file.bytes, { fileName: file.name, pool: ctx.pool, limits: ctx.limits });
-        if (parsed.kind === 'rejected') throw new AppError('INVALID', parsed.issues[0]!.message, parsed.issues);
+        const parsed = await parseUntrusted(file.bytes, { fileName: file.name, pool: ctx.pool, limits: ctx.limits, ...jobOptions(req, res) });
+        if (parsed.kind === 'rejected') throw new AppError(parsed.issues[0]!.field === BUSY_FIELD ? 'BUSY' : 'INVALID', parsed.issues[0]!.message, parsed.issues);
         if (!parsed.submission || hasErrors(parsed.issues)) throw invalid(parsed.issues);
         submission = parsed.submission;
         issues = parsed.issues;
@@ -123,7 +125,7 @@ export function submissionsRouter(ctx: Context): Router {
 
   r.get('/:id/annotated.xlsx', async (req, res) => {
     scoped(req, 'read');
-    const f = await annotatedWorkbook(ctx.db, String(req.params.id), ctx.limits);
+    const f = await annotatedWorkbook(ctx.db, ctx.pool, String(req.params.id), ctx.limits, jobOptions(req, res));
     res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     attachment(res, f.name);
     res.send(Buffer.from(f.bytes));
