@@ -21,10 +21,10 @@ export interface Limits {
   parseHeapMb: number;
   /** Workers at most (parsing, annotation, exports and rosters share them). */
   parseWorkers: number;
-  /** An idle worker leaves after this long, ms; a worker whose heap exceeds this after a job is replaced, MB; and
+  /** An idle worker leaves after this long, ms; a worker whose memory exceeds this after a job is replaced, MB; and
    *  after this many jobs. */
   workerIdleMs: number;
-  workerRecycleHeapMb: number;
+  workerRecycleMb: number;
   workerMaxJobs: number;
   /** Jobs waiting for a worker, per account and in all, by count and by the bytes of their files. */
   queuePerAccount: number;
@@ -35,6 +35,8 @@ export interface Limits {
   exportMs: number;
   /** Projects in one workbook / submission. */
   projects: number;
+  /** Worksheet XML, in all, of a workbook read as a plain 附件2 table (not a unit workbook), bytes. */
+  plainSheetBytes: number;
   /** Requests per minute per client on the API, and sign-in attempts per 15 minutes. */
   requestsPerMinute: number;
   signInAttempts: number;
@@ -55,7 +57,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   parseHeapMb: 384,
   parseWorkers: 2,
   workerIdleMs: 10_000,
-  workerRecycleHeapMb: 96,
+  workerRecycleMb: 200,
   workerMaxJobs: 100,
   queuePerAccount: 50,
   queueBytesPerAccount: 60 * 1024 * 1024,
@@ -63,6 +65,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   queueBytesTotal: 200 * 1024 * 1024,
   exportMs: 120_000,
   projects: 50,
+  plainSheetBytes: 4 * 1024 * 1024,
   requestsPerMinute: 600,
   signInAttempts: 20,
   jsonBytes: 2 * 1024 * 1024,

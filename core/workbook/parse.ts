@@ -4,7 +4,7 @@
  * a program dropped the names; the one assembler then validates and scores. Workbooks without our sheets are tried as
  * plain 附件2 tables (exceljs model, header search).
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { rubricForEdition, type Rubric } from '../rubric';
 import { MSG } from '../messages';
 import { cleanText } from '../text';
@@ -14,7 +14,7 @@ import { assembleUnit, READ_MSG, type Area, type Grid, type UnitLayout } from '.
 import { rejected, type ParseResult } from './result';
 import { parsePlainWorkbook } from './plain';
 import { openXlsx, type SheetBounds, type XlsxBook } from './xlsx-cells';
-import { DEFAULT_LIMITS, type Limits } from '../limits';
+import { DEFAULT_LIMITS, formatBytes, type Limits } from '../limits';
 
 export type { ParseResult } from './result';
 
@@ -22,6 +22,7 @@ export const PARSE_MSG = {
   unreadable: '文件无法作为 Excel 工作簿（.xlsx）读取：请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx 再上传',
   noSheet: (name: string) => `找不到工作表《${name}》：请不要重命名或删除申报工作簿中的工作表`,
   notUnit: '这不是“红色工地”申报工作簿，也没有找到附件2《申报表回执》的表头（序号、企业名称、项目情况、负责人、联系电话、开竣工日期）',
+  plainTooLarge: (size: string, max: string) => `这不是“红色工地”申报工作簿，其中的表格又过大（${size}，按附件2回执读取的上限为 ${max}）：请只保留申报表回执所在的工作表后再上传`,
 } as const;
 
 const EMPTY: RawCell = { value: null };
@@ -157,7 +158,12 @@ export async function parseWorkbook(data: Uint8Array, opts: { fileName?: string;
       return rejected(PARSE_MSG.unreadable);
     }
   }
-  const wb = new ExcelJS.Workbook();
+  // Any other workbook is read as a plain 附件2 table through exceljs's whole model: only when it is table-sized.
+  const maxPlain = opts.limits?.plainSheetBytes ?? DEFAULT_LIMITS.plainSheetBytes;
+  if (book.sheetBytes > maxPlain) return rejected(PARSE_MSG.plainTooLarge(formatBytes(book.sheetBytes), formatBytes(maxPlain)));
+  // Loaded here, not at the top: a worker reading unit workbooks never pays for it.
+  const { default: Excel } = (await import('exceljs')) as { default: typeof ExcelJS };
+  const wb = new Excel.Workbook();
   try {
     await wb.xlsx.load(Buffer.from(data.buffer, data.byteOffset, data.byteLength) as unknown as ArrayBuffer);
   } catch {

@@ -44,12 +44,14 @@ export function poolOptions(limits: Limits): PoolOptions {
     size: Math.max(1, limits.parseWorkers),
     heapMb: limits.parseHeapMb,
     idleMs: limits.workerIdleMs,
-    recycleHeapMb: limits.workerRecycleHeapMb,
+    recycleMb: limits.workerRecycleMb,
     maxJobsPerWorker: limits.workerMaxJobs,
     queuePerAccount: limits.queuePerAccount,
     queueBytesPerAccount: limits.queueBytesPerAccount,
     queueTotal: limits.queueTotal,
     queueBytesTotal: limits.queueBytesTotal,
+    // Uploads are the common job: a fresh worker has the parser loaded before the first one arrives.
+    preload: [workerScript()],
   };
 }
 

@@ -21,6 +21,8 @@ export interface XlsxBook {
   definedNames: Map<string, string>;
   /** Cells of one sheet (address → raw cell) within `bounds` (default: the whole sheet), read on first use. */
   sheet(name: string, bounds?: SheetBounds): Map<string, RawCell> | undefined;
+  /** Uncompressed size of every worksheet part together, bytes (the guard has checked it is what inflates). */
+  sheetBytes: number;
 }
 
 const WHOLE: SheetBounds = { rows: Number.MAX_SAFE_INTEGER, cols: Number.MAX_SAFE_INTEGER };
@@ -156,10 +158,12 @@ function relationships(xml: Uint8Array | undefined, sourcePart: string) {
 export function openXlsx(data: Uint8Array): XlsxBook | undefined {
   // The directory first (nothing inflated): part names by their case-insensitive key.
   const names = new Map<string, string>();
+  const sizes = new Map<string, number>();
   try {
     unzipSync(data, {
       filter: (f) => {
         names.set(partKey(f.name), f.name);
+        sizes.set(partKey(f.name), f.originalSize);
         return false;
       },
     });
@@ -237,6 +241,7 @@ export function openXlsx(data: Uint8Array): XlsxBook | undefined {
   return {
     sheetNames: [...sheetParts.keys()],
     definedNames,
+    sheetBytes: [...sheetParts.values()].reduce((n, part) => n + (sizes.get(partKey(part)) ?? 0), 0),
     sheet(name, bounds = WHOLE) {
       const cached = cache.get(name);
       if (cached && cached.bounds.rows >= bounds.rows && cached.bounds.cols >= bounds.cols) return cached.cells;

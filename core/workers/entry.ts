@@ -1,10 +1,9 @@
 /**
- * A pooled worker thread (see pool.ts): runs one job at a time by loading its handler module and calling
- * `handle(payload)`, then answers with the result and its heap size, so the pool can replace a worker that grew.
+ * A pooled worker process (see pool.ts): runs one job at a time by loading its handler module and calling
+ * `handle(payload)`, then answers with the result and its memory size, so the pool can replace a worker that grew.
+ * Handler modules named on the command line are loaded at start, before the first job arrives.
  */
-import { parentPort } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import { getHeapStatistics } from 'node:v8';
 
 const load = createRequire(__filename);
 
@@ -12,19 +11,20 @@ interface Handler {
   handle(payload: unknown): unknown;
 }
 
-const heap = () => {
-  const h = getHeapStatistics();
-  return h.total_heap_size + h.external_memory;
-};
+const rss = () => process.memoryUsage.rss();
 
-parentPort?.on('message', async (msg: { handler: string; payload: unknown }) => {
+for (const handler of process.argv.slice(2)) load(handler);
+
+process.on('message', async (msg: { handler: string; payload: unknown }) => {
+  let reply: Record<string, unknown>;
   try {
-    const value = await (load(msg.handler) as Handler).handle(msg.payload);
-    // A file produced here (annotated workbook) moves to the caller instead of being copied.
-    const transfer = value instanceof Uint8Array && value.byteLength > 0 ? [value.buffer as ArrayBuffer] : [];
-    parentPort!.postMessage({ ok: true, value, heap: heap() }, transfer);
+    reply = { ok: true, value: await (load(msg.handler) as Handler).handle(msg.payload), rss: rss() };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    parentPort!.postMessage({ ok: false, message: err.message, name: err.name, heap: heap() });
+    reply = { ok: false, message: err.message, name: err.name, rss: rss() };
   }
+  process.send?.(reply);
 });
+
+// The pool went away (server stopped or crashed): nothing left to work for.
+process.on('disconnect', () => process.exit(0));

@@ -1,5 +1,5 @@
 /**
- * The worker runner with real worker threads and real handler modules (written to a temp folder as plain CommonJS):
+ * The worker runner with real worker processes and real handler modules (written to a temp folder as plain CommonJS):
  * heap cap, time limit, crashes, fairness across accounts, bounded queue, abort, recycling and idle exit.
  */
 import fs from 'node:fs';
@@ -22,10 +22,11 @@ const hog = handler('hog', 'const keep = []; for (;;) keep.push(new Array(1e6).f
 const spin = handler('spin', 'for (;;) {}');
 const exit = handler('exit', 'process.exit(3);');
 const thrower = handler('thrower', "throw new TypeError('boom');");
-const grow = handler('grow', 'globalThis.keep = Array.from({ length: 40 }, () => new Array(1e5).fill(Math.random())); return 1;');
+const grow = handler('grow', 'globalThis.keep = Array.from({ length: 40 }, () => new Array(1e5).fill(Math.random())); return process.pid;');
+const pid = handler('pid', 'return process.pid;');
 
 const options = (o: Partial<PoolOptions> = {}): PoolOptions => ({
-  size: 2, heapMb: 64, idleMs: 60_000, recycleHeapMb: 256, maxJobsPerWorker: 1000,
+  size: 2, heapMb: 64, idleMs: 60_000, recycleMb: 256, maxJobsPerWorker: 1000,
   queuePerAccount: 10, queueBytesPerAccount: 1e9, queueTotal: 100, queueBytesTotal: 1e9, ...o,
 });
 
@@ -120,13 +121,17 @@ test('aborting drops a waiting job, and stops a running one (its worker is repla
   expect(await p.run({ handler: echo, payload: 3, timeMs: 10_000 })).toEqual({ ok: true, value: 3 });
 });
 
-test('a worker whose heap grew is replaced after its job; idle workers leave', async () => {
-  const p = pool({ size: 1, recycleHeapMb: 16, idleMs: 100 });
-  expect(await p.run({ handler: grow, payload: null, timeMs: 30_000 })).toEqual({ ok: true, value: 1 });
-  expect(p.stats().workers).toBe(0);
-  expect(await p.run({ handler: echo, payload: 1, timeMs: 10_000 })).toEqual({ ok: true, value: 1 });
-  expect(p.stats().workers).toBe(1);
+test('a worker whose memory grew is replaced after its job (a spare is ready); idle workers leave', async () => {
+  const p = pool({ size: 1, recycleMb: 16, idleMs: 300 });
+  const heavy = await p.run<number>({ handler: grow, payload: null, timeMs: 30_000 });
+  expect(heavy.ok).toBe(true);
+  const next = await p.run<number>({ handler: pid, payload: null, timeMs: 30_000 });
+  expect(next.ok && heavy.ok && next.value !== heavy.value).toBe(true);
   await until(() => p.stats().workers === 0);
+  const light = pool({ size: 1, recycleMb: 4096 });
+  const a = await light.run<number>({ handler: pid, payload: null, timeMs: 30_000 });
+  const b = await light.run<number>({ handler: pid, payload: null, timeMs: 30_000 });
+  expect(a).toEqual(b); // a worker that stayed small serves the next job
 });
 
 test('closing answers waiting jobs and refuses new ones', async () => {
