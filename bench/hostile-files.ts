@@ -218,7 +218,7 @@ export function bigGridWorkbook(rows: number, cols: number, header: string[]): U
     'xl/workbook.xml': strToU8('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>'),
     'xl/_rels/workbook.xml.rels': strToU8('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
     'xl/worksheets/sheet1.xml': strToU8(out.join('')),
-  }, { level: 9 });
+  }, { level: 6 });
 }
 
 /** A CSV roster of `rows` lines × `cols` columns (about 4.8 MB for 20,000 × 60). */

@@ -2,11 +2,15 @@
  * Bad names, deep JSON, blank-looking reasons, what a unit sees of reviewers, caching, and answer sizes — through the
  * real server. Every refusal is a 4xx with a Chinese message; nothing here may produce a 500.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
 import { buildTemplate } from '../../core/workbook/build';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { currentRubric } from '../../core/rubric';
+import { bigCsv, bigGridWorkbook, echoAmplifier } from '../../bench/hostile-files';
+import { POOL_MSG } from '../../core/workbook/pool';
 
 jest.setTimeout(120_000);
 
@@ -137,5 +141,50 @@ describe('review and what a unit sees', () => {
     }
     const refused = await s.call('GET', '/api/v1/audit', { token: unitToken });
     expect([refused.status, refused.headers.get('cache-control')]).toEqual([403, 'no-store']);
+  });
+});
+
+describe('rosters and the worker queue', () => {
+  test('rosters are read in a worker within bounds: 6,000 rows are refused (xlsx or CSV), not half-imported', async () => {
+    const xlsx = await s.call<{ error: string; issues: Array<{ message: string }> }>('POST', '/api/v1/roster', { token: s.admin, file: { bytes: bigGridWorkbook(6_000, 30, ['单位名称', '旗县区', '联系人', '电话']), name: '名单.xlsx' } });
+    expect([xlsx.status, xlsx.body.issues[0]!.message]).toEqual([422, '名单超过 5000 行：请按旗县区分成几个文件分别导入']);
+    const csv = await s.call<{ error: string; issues: Array<{ message: string }> }>('POST', '/api/v1/roster', { token: s.admin, file: { bytes: bigCsv(6_000, 30), name: '名单.csv' } });
+    expect([csv.status, csv.body.issues[0]!.message]).toEqual([422, '名单超过 5000 行：请按旗县区分成几个文件分别导入']);
+    const ok = await s.call<{ imported: number }>('POST', '/api/v1/roster', { token: s.admin, file: { bytes: bigGridWorkbook(300, 6, ['单位名称', '旗县区', '联系人', '电话']), name: '名单.xlsx' } });
+    expect([ok.status, ok.body.imported]).toEqual([200, 300]);
+  });
+
+  test('one account over its queue share gets 503 with Retry-After in Chinese; nothing fails with 500', async () => {
+    const busy = await testServer({ limits: { parseWorkers: 1, queuePerAccount: 1 } });
+    try {
+      const good = await fillWorkbook(await buildTemplate({ projects: 3 }), REPORTER, [{ fields: projectFields(1), answers: { 'A01-1': '达到' } }]);
+      const slow = echoAmplifier(good, 55);
+      const answers = await Promise.all(Array.from({ length: 5 }, () => busy.call<{ error: string; code: string }>('POST', '/api/v1/submissions', { token: busy.admin, file: { bytes: slow, name: 'x.xlsx' } })));
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses.every((st) => st === 422 || st === 503)).toBe(true);
+      const refused = answers.filter((a) => a.status === 503);
+      expect(refused.length).toBeGreaterThanOrEqual(1);
+      for (const a of refused) {
+        expect([a.body.code, a.body.error, a.headers.get('retry-after')]).toEqual(['BUSY', POOL_MSG.busy, '5']);
+      }
+      // Another account is not refused meanwhile.
+      expect((await busy.call('GET', '/healthz')).status).toBe(200);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  test('an export that overruns its time limit fails (its worker is stopped) instead of staying pending', async () => {
+    const slow = await testServer({ limits: { exportMs: 1 } });
+    try {
+      expect((await slow.call('POST', '/api/v1/submissions', { token: slow.admin, json: validSubmission() })).status).toBe(201);
+      const r = await slow.call<{ error: string; code: string }>('GET', '/api/v1/master.xlsx', { token: slow.admin });
+      expect([r.status, r.body.code]).toEqual([500, 'INTERNAL']);
+      expect(r.body.error).toMatch(CHINESE);
+      expect(fs.readdirSync(path.join(slow.dataDir, 'exports'))).toEqual([]);
+      expect((await slow.call('GET', '/api/v1/me', { token: slow.admin })).status).toBe(200);
+    } finally {
+      await slow.close();
+    }
   });
 });

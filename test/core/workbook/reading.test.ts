@@ -10,6 +10,8 @@ import { CONTRACT_MSG } from '../../../core/workbook/contract';
 import { MORE_ISSUES_FIELD } from '../../../core/issues';
 import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
 import { sheetPart } from '../../helpers/xlsx-xml';
+import { bigGridWorkbook } from '../../../bench/hostile-files';
+import { PARSE_MSG } from '../../../core/workbook/parse';
 
 jest.setTimeout(60_000);
 
@@ -128,4 +130,13 @@ test('a 1 MB shared string in all 55 criterion-ID cells: issues quote excerpts, 
   expect(r.issues.length).toBeLessThanOrEqual(201);
   expect(r.issues.some((i) => i.field === MORE_ISSUES_FIELD) || r.issues.length <= 200).toBe(true);
   expect(Buffer.byteLength(JSON.stringify(r))).toBeLessThan(64 * 1024);
+});
+
+test('a workbook that is not ours is read as a 附件2 table only when it is table-sized', async () => {
+  const file = bigGridWorkbook(300, 40, ['序号', '企业名称']);
+  const r = await parseWorkbook(file, { limits: { plainSheetBytes: 64 * 1024 } });
+  expect(r.issues).toEqual([{ severity: 'error', field: 'file', message: expect.stringMatching(/^这不是“红色工地”申报工作簿，其中的表格又过大（\d+ KB，按附件2回执读取的上限为 64 KB）/) }]);
+  expect(PARSE_MSG.plainTooLarge('1 KB', '2 KB')).toContain('请只保留申报表回执所在的工作表');
+  // Within the limit it is read (and found not to be a 附件2 table).
+  expect((await parseWorkbook(file)).issues[0]!.message).toBe(PARSE_MSG.notUnit);
 });
