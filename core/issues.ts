@@ -82,6 +82,33 @@ function dedupe(issues: Issue[]): Issue[] {
   });
 }
 
+/** How many issues one list shows: enough to work through, never a response that grows with the input. */
+export const MAX_ISSUES = 200;
+/** Field of the line that stands for the issues left out. */
+export const MORE_ISSUES_FIELD = 'issues.more';
+
+/**
+ * The first `max` issues, then one line saying how many more there are. Errors go first so a capped list still
+ * says why something was refused; a list with errors stays a list with errors.
+ */
+export function capIssues(issues: readonly Issue[], max = MAX_ISSUES): Issue[] {
+  if (issues.length <= max) return [...issues];
+  // Already capped (a reader capped it, the HTTP layer caps again): unchanged.
+  if (issues.length === max + 1 && issues[max]!.field === MORE_ISSUES_FIELD) return [...issues];
+  const ordered = [...issues.filter((i) => i.severity === 'error'), ...issues.filter((i) => i.severity !== 'error')];
+  const shown = ordered.slice(0, max);
+  const hidden = ordered.slice(max);
+  const errors = hidden.filter((i) => i.severity === 'error').length;
+  return [
+    ...shown,
+    {
+      severity: errors > 0 ? 'error' : 'warning',
+      field: MORE_ISSUES_FIELD,
+      message: `另有 ${hidden.length} 处问题未列出${errors > 0 ? `（其中 ${errors} 处错误）` : ''}：请先修改以上问题后重新检查`,
+    },
+  ];
+}
+
 export function hasErrors(issues: readonly Issue[]): boolean {
   return issues.some((i) => i.severity === 'error');
 }

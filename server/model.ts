@@ -22,8 +22,20 @@ export const UserCreateSchema = z
   });
 export type UserCreate = z.infer<typeof UserCreateSchema>;
 
+/**
+ * Characters that show as nothing: white space, zero-width and other format characters, controls, combining marks on
+ * their own and the blank-looking letters (Hangul fillers, braille blank). A reason needs at least two others.
+ */
+const INVISIBLE = /[\s\p{C}\p{Z}\p{M}\u115f\u1160\u2800\u3164\uffa0]/gu;
+export const visibleLength = (s: string): number => s.replace(INVISIBLE, '').length;
+
+const RETURN_REASON_MSG = '请填写退回原因（至少 2 个字），让填报单位知道要改什么';
 export const ReturnSchema = z.object({
-  reason: z.string({ error: '请填写退回原因' }).trim().min(2, { error: '请填写退回原因（至少 2 个字），让填报单位知道要改什么' }).max(1000, { error: '退回原因不能超过 1000 个字' }),
+  reason: z
+    .string({ error: '请填写退回原因' })
+    .trim()
+    .max(1000, { error: '退回原因不能超过 1000 个字' })
+    .refine((r) => visibleLength(r) >= 2, { error: RETURN_REASON_MSG }),
 });
 
 export const SettingsSchema = z.object({

@@ -2,16 +2,15 @@
  * The roster of units expected to report, per 旗县区 (imported from a simple xlsx/CSV: 单位名称, 旗县区, 联系人, 电话),
  * and the views built on it: who has submitted, been returned, been approved, and who has not submitted yet.
  */
-import ExcelJS from 'exceljs';
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { DB } from './db';
 import { bumpDataVersion } from './db';
 import { DISTRICTS, normalizeDistrict } from '../core/districts';
-import { cleanText, headerKey } from '../core/text';
+import { cleanText, excerpt, headerKey } from '../core/text';
 import { normalizePhone } from '../core/schema';
 import type { Issue } from '../core/issues';
-import { detectFormat, inspectZip } from '../core/workbook/guard';
-import { readCell } from '../core/workbook/cells';
+import { defaultPool, detectFormat } from '../core/workbook/guard';
+import { BUSY_FIELD, compiledScript, failureMessage, type JobOptions, type ParsePool } from '../core/workbook/pool';
+import { ROSTER_ROWS, type RosterGrid, type RosterJob } from './roster-worker';
 import { colLetter } from '../core/workbook/contract';
 import { scoreProject } from '../core/score';
 import { currentRubric } from '../core/rubric';
@@ -47,31 +46,32 @@ function fromGrid(name: string, rows: string[][]): { entries: RosterEntry[]; iss
     if (!get('unit') && !get('district')) return;
     const district = normalizeDistrict(get('district'));
     if (!get('unit')) return issues.push({ severity: 'error', sheet: name, cell: `${colLetter(col.unit + 1)}${rowNo}`, field: 'unit', message: '请填写单位名称' });
-    if (!district) return issues.push({ severity: 'error', sheet: name, cell: `${colLetter(col.district + 1)}${rowNo}`, field: 'district', message: `旗县区“${get('district')}”不在名单中：${DISTRICTS.join('、')}` });
+    if (!district) return issues.push({ severity: 'error', sheet: name, cell: `${colLetter(col.district + 1)}${rowNo}`, field: 'district', message: `旗县区“${excerpt(get('district'), 20)}”不在名单中：${DISTRICTS.join('、')}` });
     entries.push({ unit: get('unit'), district, contact: get('contact'), phone: get('phone') ? normalizePhone(get('phone')) : '' });
     return undefined;
   });
   return { entries, issues };
 }
 
-export async function readRosterFile(bytes: Uint8Array, fileName: string): Promise<{ entries: RosterEntry[]; issues: Issue[] }> {
-  const detected = detectFormat(bytes, fileName);
-  if (detected.format === 'rejected') return { entries: [], issues: [{ severity: 'error', field: 'file', message: detected.message }] };
-  if (detected.format === 'csv') {
-    const rows = parseCsv(new TextDecoder().decode(bytes).replace(/^\ufeff/, ''), { relax_column_count: true }) as string[][];
-    return fromGrid(fileName, rows);
+/**
+ * Reads a roster file in the worker pool (guard, heap cap, time limit, fair queue), then maps its header and rows
+ * here. At most ROSTER_ROWS units; a longer file is refused rather than cut silently.
+ */
+export async function readRosterFile(bytes: Uint8Array, fileName: string, pool: ParsePool = defaultPool(), job: JobOptions = {}): Promise<{ entries: RosterEntry[]; issues: Issue[]; busy?: boolean }> {
+  const refuse = (message: string, busy = false) => ({ entries: [], issues: [{ severity: 'error' as const, field: 'file', message }], ...(busy ? { busy } : {}) });
+  const detected = detectFormat(bytes, fileName, pool.limits);
+  if (detected.format === 'rejected') return refuse(detected.message);
+  if (detected.format !== 'xlsx' && detected.format !== 'csv') return refuse('报送名单请用 Excel 工作簿（.xlsx）或 CSV 表格（列：单位名称、旗县区、联系人、电话）');
+  const payload: RosterJob = { format: detected.format, bytes, fileName: excerpt(fileName, 80), limits: pool.limits };
+  const out = await pool.run<RosterGrid>({ handler: compiledScript(__filename, 'roster-worker.js'), payload, timeMs: pool.limits.parseMs, bytes: bytes.byteLength, ...job });
+  if (!out.ok) {
+    const { message, field } = failureMessage(out.reason);
+    return refuse(message, field === BUSY_FIELD);
   }
-  const refusal = await inspectZip(bytes);
-  if (refusal) return { entries: [], issues: [{ severity: 'error', field: 'file', message: refusal }] };
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
-  const ws = wb.worksheets[0];
-  if (!ws) return { entries: [], issues: [{ severity: 'error', field: 'file', message: '名单文件中没有工作表' }] };
-  const rows: string[][] = [];
-  for (let r = 1; r <= Math.min(ws.rowCount, 5000); r++) {
-    rows.push(Array.from({ length: Math.min(ws.columnCount, 20) }, (_, c) => readCell(ws.getCell(r, c + 1), c === 3 ? 'phone' : 'text').value));
-  }
-  return fromGrid(ws.name, rows);
+  const grid = out.value;
+  if ('refused' in grid) return refuse(grid.refused);
+  if (grid.more) return refuse(`名单超过 ${ROSTER_ROWS} 行：请按旗县区分成几个文件分别导入`);
+  return fromGrid(grid.name, grid.rows);
 }
 
 /** Replaces the roster (all of it, or one district's part). */

@@ -4,18 +4,18 @@
  * Values only: formulas in input cells are issues, and scores are recomputed from the answers.
  */
 import { ANSWER_OPTIONS, rubricForEdition, type AnswerOption } from '../rubric';
-import { blankAnswerIssues, makeIssue, validateSubmission, type Issue } from '../issues';
+import { blankAnswerIssues, capIssues, makeIssue, validateSubmission, type Issue } from '../issues';
 import { scoreProject } from '../score';
 import { SUBMISSION_SCHEMA_ID } from '../schema';
 import { MSG } from '../messages';
-import { cleanText } from '../text';
+import { cleanText, excerpt } from '../text';
 import { FORM_COLUMNS, GRID, REPORTER_CELLS, SHEETS, colLetter, makeLocator, type ProjectField, type ReporterField } from './contract';
 import { interpretCell, type CellKind, type RawCell } from './cells';
 import { rejected, summarize, type ParseResult } from './result';
 
 export const READ_MSG = {
   formula: (label: string) => `${label}单元格里是公式，请直接填写内容（系统不读取公式）`,
-  unknownId: (id: string) => `《细则自评》A 列的编号 ${id} 不在评分细则中：请不要修改编号列`,
+  unknownId: (id: string) => `《细则自评》A 列的编号 ${excerpt(id, 20)} 不在评分细则中：请不要修改编号列`,
   missingId: (id: string) => `《细则自评》中缺少细则 ${id} 所在的行：请使用联盟下发的申报工作簿`,
   hashDiffers: (edition: string) => `工作簿中的细则文字与系统中的 ${edition} 版不完全一致，已按细则编号读取`,
   noEdition: '工作簿缺少评分细则版本信息（隐藏的 _meta 表）：请使用联盟下发的申报工作簿',
@@ -148,7 +148,7 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
   // Scored exactly as the workbook's formulas count: only cells holding an option's exact text.
   const scores = exactAnswers.map((a) => scoreProject(validAnswers(a), rubric));
   const hasError = issues.some((i) => i.severity === 'error');
-  return { kind: 'unit', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues, projects: summarize(projects) };
+  return { kind: 'unit', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues: capIssues(issues), projects: summarize(projects) };
 }
 
 function validAnswers(answers: Record<string, string>): Partial<Record<string, AnswerOption>> {
