@@ -1,27 +1,58 @@
-/** Input files for the CLI: expands folders into the spreadsheets inside them and reads each one. */
+/**
+ * Input files for the CLI: expands folders into every file inside them. Nothing is skipped silently: Office lock
+ * files, hidden and system files are returned as `ignored` with the reason, everything else is read (the reader
+ * decides by the bytes what a file is and says why it cannot read one).
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 
-const SPREADSHEET = /\.(xlsx|xlsm|csv|xls)$/i;
+export interface InputFile {
+  /** Path to read. */
+  path: string;
+  /** Name shown to the user: relative to the folder given, or the file name. */
+  name: string;
+}
 
-export function expandInputs(inputs: readonly string[]): { files: string[]; missing: string[] } {
-  const files: string[] = [];
+export const FILE_MSG = {
+  lock: 'Office 临时锁定文件（~$ 开头，文件打开时自动生成），不是申报文件，已忽略',
+  hidden: '隐藏文件，不是申报文件，已忽略',
+  system: '系统文件，不是申报文件，已忽略',
+} as const;
+
+function ignoredReason(name: string): string | undefined {
+  if (name.startsWith('~$') || name.startsWith('.~lock.')) return FILE_MSG.lock;
+  if (name.startsWith('.')) return FILE_MSG.hidden;
+  if (/^(thumbs\.db|desktop\.ini)$/i.test(name)) return FILE_MSG.system;
+  return undefined;
+}
+
+export function expandInputs(inputs: readonly string[]): { files: InputFile[]; ignored: Array<InputFile & { reason: string }>; missing: string[] } {
+  const files: InputFile[] = [];
+  const ignored: Array<InputFile & { reason: string }> = [];
   const missing: string[] = [];
-  const walk = (p: string) => {
+  const walk = (p: string, root: string | undefined) => {
     const stat = fs.statSync(p, { throwIfNoEntry: false });
     if (!stat) return missing.push(p);
     if (stat.isDirectory()) {
       for (const name of fs.readdirSync(p).sort((a, b) => a.localeCompare(b, 'zh-CN'))) {
-        if (name.startsWith('~$') || name.startsWith('.')) continue; // Excel lock files, hidden files
         const child = path.join(p, name);
-        if (fs.statSync(child).isDirectory()) walk(child);
-        else if (SPREADSHEET.test(name)) files.push(child);
+        const shown = path.relative(root ?? p, child);
+        const reason = ignoredReason(name);
+        if (reason) ignored.push({ path: child, name: shown, reason });
+        else if (fs.statSync(child).isDirectory()) walk(child, root ?? p);
+        else files.push({ path: child, name: shown });
       }
-    } else files.push(p);
+    } else files.push({ path: p, name: path.basename(p) });
     return undefined;
   };
-  inputs.forEach(walk);
-  return { files, missing };
+  for (const i of inputs) walk(i, undefined);
+  // Several folders may hold files of the same name: then each name says its folder.
+  if (inputs.length > 1) {
+    const seen = new Map<string, number>();
+    for (const f of [...files, ...ignored]) seen.set(f.name, (seen.get(f.name) ?? 0) + 1);
+    for (const f of [...files, ...ignored]) if ((seen.get(f.name) ?? 0) > 1) f.name = path.relative(process.cwd(), f.path) || f.name;
+  }
+  return { files, ignored, missing };
 }
 
 /** Exit codes: 0 read (issues may exist), 1 usage or write problems, 2 input could not be read. */

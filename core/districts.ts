@@ -3,14 +3,15 @@ import data from '../templates/districts.json';
 import { cleanText } from './text';
 
 export const DISTRICTS: readonly string[] = data.districts;
-const ALIASES: Readonly<Record<string, string>> = data.aliases;
+// A Map, never a plain object: a name such as “constructor” or “__proto__” must not find Object.prototype's members.
+const ALIASES: ReadonlyMap<string, string> = new Map(Object.entries(data.aliases));
 
 /** Canonical district name for what a user typed (aliases such as 昆区 or 达茂旗 accepted), or undefined. */
 export function normalizeDistrict(value: unknown): string | undefined {
   const text = cleanText(value).replace(/\s+/g, '');
   if (!text) return undefined;
   if (DISTRICTS.includes(text)) return text;
-  const alias = ALIASES[text];
+  const alias = ALIASES.get(text);
   if (alias) return alias;
   const withoutCity = text.replace(/^包头市?/, '');
   if (withoutCity !== text) return normalizeDistrict(withoutCity);

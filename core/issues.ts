@@ -14,6 +14,8 @@ export const IssueSchema = z.object({
   /** Machine path of the field, e.g. projects.1.phone or projects.0.answers.A01-1. */
   field: z.string(),
   message: z.string(),
+  /** Further cells of the same sheet the issue is about (e.g. a project's blank answers), marked in the annotated workbook. */
+  cells: z.array(z.string()).optional(),
 });
 export type Issue = z.infer<typeof IssueSchema>;
 
@@ -80,6 +82,33 @@ function dedupe(issues: Issue[]): Issue[] {
   });
 }
 
+/** How many issues one list shows: enough to work through, never a response that grows with the input. */
+export const MAX_ISSUES = 200;
+/** Field of the line that stands for the issues left out. */
+export const MORE_ISSUES_FIELD = 'issues.more';
+
+/**
+ * The first `max` issues, then one line saying how many more there are. Errors go first so a capped list still
+ * says why something was refused; a list with errors stays a list with errors.
+ */
+export function capIssues(issues: readonly Issue[], max = MAX_ISSUES): Issue[] {
+  if (issues.length <= max) return [...issues];
+  // Already capped (a reader capped it, the HTTP layer caps again): unchanged.
+  if (issues.length === max + 1 && issues[max]!.field === MORE_ISSUES_FIELD) return [...issues];
+  const ordered = [...issues.filter((i) => i.severity === 'error'), ...issues.filter((i) => i.severity !== 'error')];
+  const shown = ordered.slice(0, max);
+  const hidden = ordered.slice(max);
+  const errors = hidden.filter((i) => i.severity === 'error').length;
+  return [
+    ...shown,
+    {
+      severity: errors > 0 ? 'error' : 'warning',
+      field: MORE_ISSUES_FIELD,
+      message: `另有 ${hidden.length} 处问题未列出${errors > 0 ? `（其中 ${errors} 处错误）` : ''}：请先修改以上问题后重新检查`,
+    },
+  ];
+}
+
 export function hasErrors(issues: readonly Issue[]): boolean {
   return issues.some((i) => i.severity === 'error');
 }
@@ -88,4 +117,34 @@ export function hasErrors(issues: readonly Issue[]): boolean {
 export function formatIssue(issue: Issue): string {
   const where = issue.sheet ? `${issue.sheet}${issue.cell ? `!${issue.cell}` : ''} ` : '';
   return `${issue.severity === 'warning' ? '提醒' : '错误'} ${where}${issue.message}`;
+}
+
+/** 第 N 个项目有 K 条细则未填: a project with some answers and some blanks (none at all is 尚未自评, said elsewhere). */
+export const BLANK_MSG = (seq: number | string, blank: number) => `第 ${seq} 个项目有 ${blank} 条细则未填：请在《细则自评》补填（标注的工作簿中已标出未填的单元格）`;
+
+/**
+ * 提醒 for projects whose self-assessment is partly blank, with the blank answers' cells when a locator knows them.
+ * Used by the workbook reader and for JSON submissions (the add-in), so both say the same.
+ */
+export function blankAnswerIssues(
+  projects: ReadonlyArray<{ seq: number | string; answers: Record<string, unknown> }>,
+  rubric: Rubric,
+  locate?: Locator,
+): Issue[] {
+  const out: Issue[] = [];
+  projects.forEach((p, i) => {
+    const blank = rubric.criteria.filter((c) => {
+      const a = p.answers[c.id];
+      return a === undefined || a === null || (typeof a === 'string' && a.trim() === '');
+    });
+    if (blank.length === 0 || blank.length === rubric.criteria.length) return;
+    const where = blank.map((c) => locate?.(['projects', i, 'answers', c.id])).filter((w): w is { sheet: string; cell?: string } => Boolean(w?.cell));
+    out.push({
+      severity: 'warning',
+      ...(where[0] ? { sheet: where[0].sheet, cell: where[0].cell!, cells: where.slice(1).map((w) => w.cell!) } : {}),
+      field: `projects.${i}.answers`,
+      message: BLANK_MSG(p.seq, blank.length),
+    });
+  });
+  return out;
 }

@@ -27,15 +27,30 @@ export interface Limits {
   /** Time and heap of one parse in its worker. */
   parseMs: number;
   parseHeapMb: number;
-  /** Parser workers kept warm. */
+  /** Workers at most (parsing, annotation, exports and rosters share them). */
   parseWorkers: number;
+  /** An idle worker leaves after this long, ms; a worker whose memory exceeds this after a job is replaced, MB; and
+   *  after this many jobs. */
+  workerIdleMs: number;
+  workerRecycleMb: number;
+  workerMaxJobs: number;
+  /** Jobs waiting for a worker, per account and in all, by count and by the bytes of their files. */
+  queuePerAccount: number;
+  queueBytesPerAccount: number;
+  queueTotal: number;
+  queueBytesTotal: number;
+  /** Time limit of one export (district or master workbook), ms. */
+  exportMs: number;
   /** Projects in one workbook / submission. */
   projects: number;
+  /** Worksheet XML, in all, of a workbook read as a plain 附件2 table (not a unit workbook), bytes. */
+  plainSheetBytes: number;
   /** Requests per minute per client on the API, and sign-in attempts per 15 minutes. */
   requestsPerMinute: number;
   signInAttempts: number;
-  /** JSON body size, bytes. */
+  /** JSON body size, bytes, and nesting depth of its arrays and objects. */
   jsonBytes: number;
+  jsonDepth: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -55,10 +70,20 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   parseMs: 30_000,
   parseHeapMb: 384,
   parseWorkers: 2,
+  workerIdleMs: 10_000,
+  workerRecycleMb: 200,
+  workerMaxJobs: 100,
+  queuePerAccount: 50,
+  queueBytesPerAccount: 60 * 1024 * 1024,
+  queueTotal: 200,
+  queueBytesTotal: 200 * 1024 * 1024,
+  exportMs: 120_000,
   projects: 50,
+  plainSheetBytes: 4 * 1024 * 1024,
   requestsPerMinute: 600,
   signInAttempts: 20,
   jsonBytes: 2 * 1024 * 1024,
+  jsonDepth: 32,
 });
 
 export function withLimits(overrides: Partial<Limits> = {}): Limits {

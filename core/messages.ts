@@ -1,6 +1,7 @@
 /** Everything a user reads about a field: Chinese labels and reusable message texts of the domain. */
 import { DISTRICTS } from './districts';
 import { ANSWER_OPTIONS } from './rubric';
+import { excerpt } from './text';
 
 export const FIELD_LABELS = {
   unit: '填报单位',
@@ -35,21 +36,21 @@ export const MSG = {
   year: (label: string, min: number, max: number) => `${label}的年份须在 ${min} 年至 ${max} 年之间`,
   dateOrder: '开工日期不能晚于竣工日期',
   district: (label: string) => `${label}须从下拉列表中选择：${DISTRICTS.join('、')}`,
-  option: (value: string) => `“${value}”不是有效选项，请从下拉列表选择：${ANSWER_OPTIONS.join('、')}`,
-  criterion: (id: string, edition: string) => `细则编号 ${id} 不在 ${edition} 版评分细则中`,
+  option: (value: string) => `“${excerpt(value, 20)}”不是有效选项，请从下拉列表选择：${ANSWER_OPTIONS.join('、')}`,
+  criterion: (id: string, edition: string) => `细则编号 ${excerpt(id, 20)} 不在 ${edition} 版评分细则中`,
   seq: '序号须为正整数',
   noProjects: '至少需要填写一个项目',
   tooManyProjects: (max: number) => `一个工作簿最多填报 ${max} 个项目`,
   duplicateSeq: (seq: number) => `序号 ${seq} 重复`,
   submissionId: '提交编号缺失或无效：请使用系统生成的申报工作簿',
-  edition: (edition: string) => `评分细则版本 ${edition} 无法识别：请使用联盟下发的最新申报工作簿`,
+  edition: (edition: string) => `评分细则版本 ${excerpt(edition, 20)} 无法识别：请使用联盟下发的最新申报工作簿`,
   hash: (edition: string) => `评分细则（${edition} 版）的内容与系统不一致：请重新下载申报工作簿后再填写`,
 } as const;
 
 /** “项目 2 · 联系电话”, “细则自评 A01-2”: the field of an issue (its machine path) in words. */
 export function fieldLabel(field: string): string {
   const parts = field.split('.');
-  const label = (k: string | undefined) => (k && k in FIELD_LABELS ? FIELD_LABELS[k as FieldName] : k ?? '');
+  const label = (k: string | undefined) => (k && Object.hasOwn(FIELD_LABELS, k) ? FIELD_LABELS[k as FieldName] : k ?? '');
   if (parts[0] === 'projects' && /^\d+$/.test(parts[1] ?? '')) {
     const what = parts[2] === 'answers' || parts[2] === 'notes' ? `${label(parts[2])} ${parts[3] ?? ''}`.trim() : label(parts[2]);
     return `项目 ${Number(parts[1]) + 1}${what ? ` · ${what}` : ''}`;

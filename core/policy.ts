@@ -2,6 +2,8 @@
  * Roles and who may do what, in one table. Pure and browser-safe: the server enforces it (server/policy.ts turns a
  * refusal into a 403) and the dashboard asks the same table which buttons to show, so no rule is written twice.
  */
+import { normalizeUnit } from './identity';
+
 export const ROLES = ['secretariat', 'district', 'unit'] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE_LABELS: Record<Role, string> = { secretariat: '秘书处', district: '旗县区', unit: '填报单位' };
@@ -24,7 +26,8 @@ export interface Scope {
 }
 
 const sameDistrict = (a: Actor, s: Scope) => Boolean(a.district && a.district === s.district);
-const sameUnit = (a: Actor, s: Scope) => sameDistrict(a, s) && Boolean(a.unit && a.unit === s.unit);
+// Unit names compare normalised (spaces, full-/half-width, 有限公司/有限责任公司), as submissions are keyed (core/identity.ts).
+const sameUnit = (a: Actor, s: Scope) => sameDistrict(a, s) && Boolean(a.unit && s.unit && normalizeUnit(a.unit) === normalizeUnit(s.unit));
 /** A 旗县区 manages the 填报单位 accounts of its own district, nothing else. */
 const ownUnits = (a: Actor, s: Scope) => sameDistrict(a, s) && s.role === 'unit';
 

@@ -25,3 +25,20 @@ export function headerKey(value: unknown): string {
     .replace(/[、，]/g, ',')
     .replace(/[—–―－~～]/g, '-');
 }
+
+/**
+ * What a message may quote of user text: the first `max` characters on one line, marked when cut. Messages quote
+ * excerpts only, so an answer's size never depends on how much text a file or a request carried.
+ */
+export function excerpt(value: unknown, max = 40): string {
+  const raw = typeof value === 'string' ? value : value === null || value === undefined ? '' : typeof value === 'object' ? Object.prototype.toString.call(value) : String(value);
+  // Look at a bounded prefix only: a megabyte of text costs no more than its first few hundred characters.
+  const head = raw.slice(0, max * 4 + 8);
+  // eslint-disable-next-line no-control-regex
+  const text = cleanText(head.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' '));
+  const rest = raw.length > head.length || text.length > max;
+  if (!rest) return text;
+  let cut = text.slice(0, max);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…（共 ${raw.length} 字）`;
+}

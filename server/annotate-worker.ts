@@ -1,19 +1,29 @@
-/** Worker-thread entry: annotates one workbook off the request thread (heap-capped and timed by server/annotate.ts). */
-import { parentPort } from 'node:worker_threads';
+/**
+ * Annotation job of the worker pool (heap-capped and timed, see core/workers/pool.ts): checks the stored file again
+ * with the guard (files stored before a guard rule existed are not trusted either), then marks the issues in it.
+ */
 import { annotateWorkbook, AnnotateError, type AnnotateOptions } from '../core/workbook/annotate';
+import { inspectZip } from '../core/workbook/guard';
 import type { Issue } from '../core/issues';
+import type { Limits } from '../core/limits';
 
-interface Job {
+export interface AnnotateJob {
   bytes: Uint8Array;
   issues: Issue[];
   opts: AnnotateOptions;
+  limits: Limits;
 }
 
-parentPort?.on('message', (job: Job) => {
+/** The annotated workbook (moved, not copied, to the caller), or why this file cannot be annotated. */
+export type AnnotateReply = Uint8Array | { refused: string };
+
+export async function handle(job: AnnotateJob): Promise<AnnotateReply> {
+  const refusal = await inspectZip(job.bytes, job.limits);
+  if (refusal) return { refused: refusal };
   try {
-    const out = annotateWorkbook(job.bytes, job.issues, job.opts);
-    parentPort!.postMessage({ ok: true, bytes: out }, [out.buffer as ArrayBuffer]);
+    return annotateWorkbook(job.bytes, job.issues, { ...job.opts, limits: job.limits });
   } catch (e) {
-    parentPort!.postMessage({ ok: false, known: e instanceof AnnotateError, message: e instanceof Error ? e.message : String(e) });
+    if (e instanceof AnnotateError) return { refused: e.message };
+    throw e;
   }
-});
+}

@@ -3,44 +3,35 @@
  * template filled from the Submission), with the stored issues marked in place and the return reason on top.
  * Annotation runs in a worker thread with the parser's heap cap and time limit, so a large file never stalls the API.
  */
-import { Worker } from 'node:worker_threads';
 import type { DB } from './db';
 import type { Limits } from '../core/limits';
 import { AppError } from './errors';
 import { originalFile, submissionDetail } from './submissions';
-import { compiledScript } from '../core/workbook/pool';
+import { compiledScript, type JobOptions, type ParsePool } from '../core/workbook/pool';
 import { fillTemplate } from '../core/workbook/fill';
 import type { Issue } from '../core/issues';
 import { parseWorkbook } from '../core/workbook/parse';
 import type { AnnotateOptions } from '../core/workbook/annotate';
+import type { AnnotateJob, AnnotateReply } from './annotate-worker';
 import { returnMarks } from './criterion-returns';
 
 const MSG = {
   timeout: '标注工作簿超时：文件过大或过于复杂，请下载原始文件查看问题清单',
+  busy: '服务器正在处理较多文件，请稍后再下载标注的工作簿',
   failed: '标注工作簿失败，请稍后重试；如果一直出现，请联系联盟秘书处',
 };
 
-export function annotateOffThread(bytes: Uint8Array, issues: Issue[], opts: AnnotateOptions, limits: Limits): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(compiledScript(__filename, 'annotate-worker.js'), {
-      resourceLimits: { maxOldGenerationSizeMb: limits.parseHeapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 4 },
-    });
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void worker.terminate();
-      fn();
-    };
-    const timer = setTimeout(() => finish(() => reject(new AppError('INVALID', MSG.timeout))), limits.parseMs);
-    worker.once('message', (msg: { ok: true; bytes: Uint8Array } | { ok: false; known: boolean; message: string }) =>
-      finish(() => (msg.ok ? resolve(msg.bytes) : reject(msg.known ? new AppError('INVALID', msg.message) : new Error(msg.message)))),
-    );
-    worker.once('error', (e) => finish(() => reject(/memory/i.test(e.message) ? new AppError('INVALID', MSG.timeout) : e)));
-    worker.once('exit', () => finish(() => reject(new Error(MSG.failed))));
-    worker.postMessage({ bytes, issues, opts: { ...opts, limits } });
-  });
+/** Annotates in the shared worker pool (heap cap, time limit, fair queue); refusals are Chinese 4xx/503 errors. */
+export async function annotateOffThread(pool: ParsePool, bytes: Uint8Array, issues: Issue[], opts: AnnotateOptions, limits: Limits, job: JobOptions = {}): Promise<Uint8Array> {
+  const payload: AnnotateJob = { bytes, issues, opts, limits };
+  const out = await pool.run<AnnotateReply>({ handler: compiledScript(__filename, 'annotate-worker.js'), payload, timeMs: limits.parseMs, bytes: bytes.byteLength, ...job });
+  if (out.ok) {
+    if (out.value instanceof Uint8Array) return out.value;
+    throw new AppError('INVALID', out.value.refused);
+  }
+  if (out.reason === 'timeout' || out.reason === 'memory') throw new AppError('INVALID', MSG.timeout);
+  if (out.reason === 'busy' || out.reason === 'closed') throw new AppError('BUSY', MSG.busy);
+  throw new Error(`${MSG.failed}（${out.reason}${out.message ? `：${out.message}` : ''}）`);
 }
 
 const beijingTime = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
@@ -51,7 +42,7 @@ export interface AnnotatedFile {
 }
 
 /** Builds the annotated workbook for the latest version of a submission. */
-export async function annotatedWorkbook(db: DB, id: string, limits: Limits): Promise<AnnotatedFile> {
+export async function annotatedWorkbook(db: DB, pool: ParsePool, id: string, limits: Limits, job: JobOptions = {}): Promise<AnnotatedFile> {
   const d = submissionDetail(db, id);
   const returned = d.audit.filter((a) => a.action === '退回修改').at(-1);
   const opts: AnnotateOptions = {
@@ -63,13 +54,15 @@ export async function annotatedWorkbook(db: DB, id: string, limits: Limits): Pro
   // eslint-disable-next-line no-control-regex
   const unit = d.submission.reporter.unit.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, '_').slice(0, 60);
   const f = originalFile(db, id);
-  if (f) return { bytes: await annotateOffThread(f.bytes, d.issues, opts, limits), name: `${f.name.replace(/\.xlsx$/i, '')}（标注）.xlsx` };
-  // Sent as JSON (add-in without the file): the same data in a fresh workbook, issues placed on its cells.
+  if (f && /\.xlsx$/i.test(f.name)) return { bytes: await annotateOffThread(pool, f.bytes, d.issues, opts, limits, job), name: `${f.name.replace(/\.xlsx$/i, '')}（标注）.xlsx` };
+  // Sent as JSON (add-in without the file), or as a CSV / Word 回执: the same data in a fresh workbook, issues placed on its cells.
   const filled = await fillTemplate(d.submission);
   // The checks a unit gets when it uploads this workbook (e.g. 尚未自评), on their cells, plus what was stored.
   const checked = (await parseWorkbook(filled.bytes)).issues;
-  const stored = d.issues.map((i) => (i.cell ? i : { ...i, ...(filled.locate(i.field.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s))) ?? {}) }));
+  // A stored issue without a cell takes the re-read one's place (and its further cells, e.g. blank answers) when they say the same.
+  const located = new Map(checked.map((i) => [`${i.field}|${i.message}`, i]));
+  const stored = d.issues.map((i) => (i.cell ? i : located.get(`${i.field}|${i.message}`) ?? { ...i, ...(filled.locate(i.field.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s))) ?? {}) }));
   const seen = new Set(stored.map((i) => `${i.field}|${i.message}`));
   const issues = [...stored, ...checked.filter((i) => !seen.has(`${i.field}|${i.message}`))];
-  return { bytes: await annotateOffThread(filled.bytes, issues, opts, limits), name: `${unit}（标注）.xlsx` };
+  return { bytes: await annotateOffThread(pool, filled.bytes, issues, opts, limits, job), name: `${unit}（标注）.xlsx` };
 }

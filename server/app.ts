@@ -20,6 +20,7 @@ import { evidenceRouter } from './routes/evidence';
 import { openApiDocument } from './openapi';
 import { projectRoot } from './paths';
 import { addinPages } from './addin-pages';
+import { jsonDepth, JSON_MSG } from '../core/json';
 
 /** Office hosts that may frame the task pane (Excel on the web, desktop WebView2 loads from the add-in origin). */
 export const OFFICE_FRAME_ANCESTORS = [
@@ -27,11 +28,19 @@ export const OFFICE_FRAME_ANCESTORS = [
   'https://*.sharepoint.com', 'https://*.live.com', 'https://*.cloud.microsoft', 'https://*.officeppe.com',
 ];
 
+/** Headers that carry credentials, as pino redaction paths. */
+export const LOG_REDACT = [
+  'req.headers.authorization', 'req.headers["proxy-authorization"]', 'req.headers.cookie', 'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+];
+
 export function createApp(ctx: Context, logger: Logger, version: string): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(pinoHttp({ logger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }));
+  // Request lines never carry credentials: tokens and cookies are replaced before anything is written.
+  const httpLogger = logger.child({}, { redact: { paths: LOG_REDACT, censor: '[已隐藏]' } });
+  app.use(pinoHttp({ logger: httpLogger, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info') }));
   app.use(
     helmet({
       frameguard: false,
@@ -73,13 +82,25 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
       message: { error: '登录失败次数过多，请 15 分钟后再试', code: 'RATE_LIMITED' },
     }),
   );
-  api.use(express.json({ limit: ctx.limits.jsonBytes }));
+  api.use(
+    express.json({
+      limit: ctx.limits.jsonBytes,
+      verify: (_req, _res, raw) => {
+        if (jsonDepth(raw) > ctx.limits.jsonDepth) throw new AppError('BAD_REQUEST', JSON_MSG.tooDeep(ctx.limits.jsonDepth));
+      },
+    }),
+  );
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(version));
   });
   api.use(publicRouter());
   api.use(packLinkRouter(ctx));
   api.use(requireAuth(ctx.db));
+  // Signed-in answers are personal: no browser or proxy may keep them (exports set their own ETag-based policy).
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   api.use('/me', meRouter());
   api.use('/submissions', submissionsRouter(ctx));
   api.use('/users', usersRouter(ctx));

@@ -28,8 +28,9 @@ interface AuditRow {
 
 const toEntry = (r: AuditRow): AuditEntry => ({ at: r.at, actor: r.actor_name ?? '系统', action: r.action, target: r.target, detail: r.detail ? JSON.parse(r.detail) : null, ip: r.ip });
 
-export function auditFor(db: DB, target: string): AuditEntry[] {
-  return (db.prepare('SELECT * FROM audit WHERE target = ? ORDER BY id').all(target) as AuditRow[]).map(toEntry);
+/** The most recent entries about one target, oldest first (bounded: a resend loop must not grow every answer). */
+export function auditFor(db: DB, target: string, limit = 500): AuditEntry[] {
+  return (db.prepare('SELECT * FROM (SELECT * FROM audit WHERE target = ? ORDER BY id DESC LIMIT ?) ORDER BY id').all(target, limit) as AuditRow[]).map(toEntry);
 }
 
 export function auditPage(db: DB, limit = 200, before?: number): Array<AuditEntry & { id: number }> {

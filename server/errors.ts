@@ -1,7 +1,7 @@
 /** Errors are values with a code; one table maps codes to HTTP statuses, one handler turns them into JSON. */
 import type { ErrorRequestHandler } from 'express';
-import type { Issue } from '../core/issues';
 import { isStorageFull } from './durable';
+import { capIssues, type Issue } from '../core/issues';
 
 export const STATUS = {
   UNAUTHORIZED: 401,
@@ -16,6 +16,7 @@ export const STATUS = {
   INTERNAL: 500,
   /** Disk full (ENOSPC) or the database at its size limit (SQLITE_FULL): 507 Insufficient Storage. */
   STORAGE_FULL: 507,
+  BUSY: 503,
 } as const;
 
 export const STORAGE_FULL_MESSAGE = '服务器存储空间不足，请联系秘书处';
@@ -65,6 +66,21 @@ export function errorHandler(log: { error: (obj: unknown, msg?: string) => void 
       res.status(500).json({ error: '服务器内部错误，请稍后重试；如果一直出现，请联系联盟秘书处', code: 'INTERNAL' });
       return;
     }
-    res.status(STATUS[e.code]).json({ error: e.message, code: e.code, ...(e.issues ? { issues: e.issues } : {}) });
+    if (e.code === 'BUSY') res.setHeader('Retry-After', '5');
+    res.status(STATUS[e.code]).json({ error: clip(e.message, MAX_MESSAGE), code: e.code, ...(e.issues ? { issues: boundedIssues(e.issues) } : {}) });
   };
+}
+
+/** An error answer has a bounded size whatever produced it: a capped list of issues with clipped texts. */
+const MAX_MESSAGE = 2000;
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}…` : s);
+
+export function boundedIssues(issues: readonly Issue[]): Issue[] {
+  return capIssues(issues).map((i) => ({
+    severity: i.severity,
+    ...(i.sheet !== undefined ? { sheet: clip(i.sheet, 100) } : {}),
+    ...(i.cell !== undefined ? { cell: clip(i.cell, 40) } : {}),
+    field: clip(i.field, 200),
+    message: clip(i.message, 1000),
+  }));
 }

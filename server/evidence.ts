@@ -103,27 +103,6 @@ export function unitUsage(db: DB, unit: string, district: string): { bytes: numb
   return { bytes: rows.reduce((n, r) => n + r.size, 0), shas: new Set(rows.map((r) => r.sha256)) };
 }
 
-/** 达到 answers of the latest versions and how many of them have no evidence, per 旗县区 (of the submission). */
-export function achievedWithoutEvidence(db: DB, district?: string): Map<string, { achieved: number; withoutEvidence: number }> {
-  const subs = db
-    .prepare(`SELECT s.id, s.district, v.body FROM submissions s JOIN versions v ON v.submission_id = s.id AND v.version = s.latest_version ${district ? 'WHERE s.district = ?' : ''}`)
-    .all(...(district ? [district] : [])) as Array<{ id: string; district: string; body: string }>;
-  const has = new Set((db.prepare('SELECT DISTINCT submission_id, project_seq, criterion FROM evidence WHERE removed_version IS NULL').all() as Array<{ submission_id: string; project_seq: number; criterion: string }>).map((r) => `${r.submission_id}|${r.project_seq}|${r.criterion}`));
-  const out = new Map<string, { achieved: number; withoutEvidence: number }>();
-  for (const s of subs) {
-    const acc = out.get(s.district) ?? { achieved: 0, withoutEvidence: 0 };
-    for (const p of (JSON.parse(s.body) as Submission).projects) {
-      for (const [criterion, answer] of Object.entries(p.answers)) {
-        if (answer !== '达到') continue;
-        acc.achieved++;
-        if (!has.has(`${s.id}|${p.seq}|${criterion}`)) acc.withoutEvidence++;
-      }
-    }
-    out.set(s.district, acc);
-  }
-  return out;
-}
-
 export interface AttachInput {
   submission: SubmissionRow;
   project: number;

@@ -1,21 +1,17 @@
-/** Worker-thread entry: writes one consolidated workbook to a file, off the request thread. */
+/** Export job of the worker pool: writes one consolidated workbook to a file, off the request thread. */
 import fs from 'node:fs';
-import { parentPort } from 'node:worker_threads';
 import { writeMaster, type MergeEntry } from '../core/workbook/merge';
 
-interface Job {
+export interface ExportJob {
   entries: MergeEntry[];
   district?: string;
   out: string;
 }
 
-parentPort?.on('message', (job: Job) => {
+export async function handle(job: ExportJob): Promise<{ report: Awaited<ReturnType<typeof writeMaster>> }> {
   const stream = fs.createWriteStream(job.out);
   const finished = new Promise<void>((resolve, reject) => stream.on('finish', resolve).on('error', reject));
-  writeMaster(job.entries, stream, { district: job.district })
-    .then(async (report) => {
-      await finished;
-      parentPort!.postMessage({ ok: true, report });
-    })
-    .catch((e: unknown) => parentPort!.postMessage({ ok: false, message: e instanceof Error ? e.message : String(e) }));
-});
+  const report = await writeMaster(job.entries, stream, { district: job.district });
+  await finished;
+  return { report };
+}

@@ -8,13 +8,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { Writable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
 import type { DB } from './db';
 import { dataVersion } from './db';
 import { latestEntries } from './submissions';
 import { compiledScript } from '../core/workbook/pool';
 import { writeMaster } from '../core/workbook/merge';
 import { isStorageFull, renameDurable } from './durable';
+import type { WorkerPool } from '../core/workers/pool';
+import type { Limits } from '../core/limits';
+import { AppError } from './errors';
+import type { ExportJob } from './export-worker';
 
 export interface ExportFile {
   file: string;
@@ -27,7 +30,11 @@ export interface ExportFile {
 export class Exporter {
   private running = new Map<string, Promise<ExportFile>>();
 
-  constructor(private readonly dir: string) {
+  constructor(
+    private readonly dir: string,
+    private readonly pool: WorkerPool,
+    private readonly limits: Limits,
+  ) {
     fs.mkdirSync(dir, { recursive: true });
   }
 
@@ -62,21 +69,22 @@ export class Exporter {
     return job;
   }
 
-  private generate(entries: ReturnType<typeof latestEntries>, district: string | undefined, file: string): Promise<void> {
+  /** In the shared worker pool: heap cap, time limit, and a worker that dies fails the export instead of hanging it. */
+  private async generate(entries: ReturnType<typeof latestEntries>, district: string | undefined, file: string): Promise<void> {
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    return new Promise<void>((resolve, reject) => {
-      const worker = new Worker(compiledScript(__filename, 'export-worker.js'));
-      worker.once('message', (msg: { ok: boolean; message?: string }) => {
-        void worker.terminate();
-        if (!msg.ok) return reject(new Error(msg.message));
-        renameDurable(tmp, file).then(resolve, reject);
-      });
-      worker.once('error', (e) => reject(e));
-      worker.postMessage({ entries, district, out: tmp });
-    }).catch((e: unknown) => {
+    const job: ExportJob = { entries, district, out: tmp };
+    const out = await this.pool.run({ handler: compiledScript(__filename, 'export-worker.js'), payload: job, timeMs: this.limits.exportMs, account: 'exports' });
+    if (!out.ok) {
+      fs.rmSync(tmp, { force: true });
+      if (out.reason === 'busy' || out.reason === 'closed') throw new AppError('BUSY', '服务器正忙，请稍后再下载汇总表');
+      throw new Error(`汇总表生成失败（${out.reason}${out.message ? `：${out.message}` : ''}）`);
+    }
+    try {
+      await renameDurable(tmp, file);
+    } catch (e) {
       fs.rmSync(tmp, { force: true });
       throw e;
-    });
+    }
   }
 
   /** Older versions of the same export are no longer needed. */

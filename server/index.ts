@@ -64,7 +64,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const ctx: Context = {
     db, limits, pool, log: logger,
     officeJs: opts.officeJs ?? officeJsSource(process.env.REDSITE_OFFICE_JS),
-    exporter: new Exporter(path.join(dataDir, 'exports')),
+    exporter: new Exporter(path.join(dataDir, 'exports'), pool, limits),
     storage: new StorageWatch(db, dataDir, limits.uploadBytes),
     evidence: new EvidenceService(db, dataDir, limits, logger),
     deadline: () => deadlineOf(db, fallbackDeadline),
@@ -73,6 +73,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const app = createApp(ctx, logger, version());
   const server = opts.https ? https.createServer({ key: opts.https.key, cert: opts.https.cert }, app) : http.createServer(app);
   server.requestTimeout = 120_000;
+  // Idle keep-alive connections stay open well beyond a client's own idle timeout, so the server never closes a
+  // socket a busy client has just chosen for its next request (that race surfaces as ECONNRESET under load).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 3000, opts.host ?? '127.0.0.1', () => resolve());

@@ -22,16 +22,33 @@ export const UserCreateSchema = z
   });
 export type UserCreate = z.infer<typeof UserCreateSchema>;
 
+/**
+ * Characters that show as nothing: white space, zero-width and other format characters, controls, combining marks on
+ * their own and the blank-looking letters (Hangul fillers, braille blank). A reason needs at least two others.
+ */
+const INVISIBLE = /[\s\p{C}\p{Z}\p{M}\u115f\u1160\u2800\u3164\uffa0]/gu;
+export const visibleLength = (s: string): number => s.replace(INVISIBLE, '').length;
+
+const RETURN_REASON_MSG = '请填写退回原因（至少 2 个字），让填报单位知道要改什么';
+
 /** A reason on one answer (project × criterion), e.g. “佐证不足”: marked on that cell of the annotated workbook. */
 export const CriterionReturnSchema = z.object({
   project: z.number({ error: '请指定项目序号（project）' }).int().min(1, { error: '项目序号须为正整数' }),
   criterion: z.string({ error: '请指定细则编号（criterion），如 A01-1' }).regex(/^[A-Z]\d{2}-\d+$/, { error: '细则编号须形如 A01-1' }),
-  reason: z.string({ error: '请填写这条细则的退回原因' }).trim().min(2, { error: '请填写这条细则的退回原因（至少 2 个字），如“佐证不足”' }).max(200, { error: '每条细则的退回原因不能超过 200 个字' }),
+  reason: z
+    .string({ error: '请填写这条细则的退回原因' })
+    .trim()
+    .max(200, { error: '每条细则的退回原因不能超过 200 个字' })
+    .refine((r) => visibleLength(r) >= 2, { error: '请填写这条细则的退回原因（至少 2 个字），如“佐证不足”' }),
 });
 export type CriterionReturn = z.infer<typeof CriterionReturnSchema>;
 
 export const ReturnSchema = z.object({
-  reason: z.string({ error: '请填写退回原因' }).trim().min(2, { error: '请填写退回原因（至少 2 个字），让填报单位知道要改什么' }).max(1000, { error: '退回原因不能超过 1000 个字' }),
+  reason: z
+    .string({ error: '请填写退回原因' })
+    .trim()
+    .max(1000, { error: '退回原因不能超过 1000 个字' })
+    .refine((r) => visibleLength(r) >= 2, { error: RETURN_REASON_MSG }),
   criteria: z.array(CriterionReturnSchema).max(500, { error: '一次最多退回 500 条细则' }).optional(),
 });
 

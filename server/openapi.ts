@@ -13,6 +13,20 @@ const errors = { '401': ok('未登录或令牌无效', ref('Error')), '403': ok(
 
 export function openApiDocument(version: string) {
   const Error = z.object({ error: z.string(), code: z.string(), issues: z.array(IssueSchema).optional() });
+  // What POST /submissions answers (server/submissions.ts StoreResult).
+  const Stored = z.object({
+    id: z.string().describe('服务器上的提交编号：之后查看、退回、审核都用它。同一份工作簿由不同单位提交时各有各的编号'),
+    workbookId: z.string().describe('工作簿自身的编号（_meta 中的 UUID）'),
+    unit: z.string().describe('申报所属的填报单位：单位账号为本单位；旗县区代为上传时为文件中的填报单位'),
+    district: z.string(),
+    onBehalf: z.boolean().describe('由旗县区（或秘书处）代为上传'),
+    version: z.number().int(),
+    unchanged: z.boolean().describe('内容与最新版本相同，未新建版本'),
+    state: z.enum(STATES),
+    late: z.boolean(),
+    scores: z.array(z.unknown()),
+    issues: z.array(IssueSchema).describe('提醒，包括“重复项目”（本单位另一份申报中也有的项目，汇总时只计一次）'),
+  });
   return {
     openapi: '3.1.0',
     info: { title: 'redsite 红色工地申报同步服务', version, description: '包头企业党建联盟“红色工地”创建提档升级：申报、审核、汇总接口。所有错误信息为中文。' },
@@ -23,6 +37,7 @@ export function openApiDocument(version: string) {
         Submission: json(submissionSchema(currentRubric())),
         Issue: json(IssueSchema),
         Error: json(Error),
+        Stored: json(Stored),
         Return: json(ReturnSchema),
         UserCreate: json(UserCreateSchema),
         Settings: json(SettingsSchema),
@@ -36,9 +51,10 @@ export function openApiDocument(version: string) {
       '/api/v1/me/template.xlsx': { get: { summary: '本账号的申报工作簿：填报单位账号已填好填报单位和所属旗县区，旗县区账号已填好旗县区；每次下载都有新的提交编号', parameters: [{ name: 'projects', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50 } }], responses: { '200': ok('xlsx'), ...errors } } },
       '/api/v1/submissions': {
         post: {
-          summary: '提交申报（JSON 或上传 .xlsx）',
-          requestBody: { required: true, content: { 'application/json': { schema: ref('Submission') }, 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, submission: { type: 'string', description: '加载项提交的 Submission JSON（可选，附原始文件）' } } } } } },
-          responses: { '201': ok('新申报或新版本'), '200': ok('内容未变（重复提交）'), '422': ok('内容有误，issues 为问题清单', ref('Error')), ...errors },
+          summary: '提交申报（JSON 或上传文件）；旗县区账号上传本区单位的文件即“代为上传”',
+          description: '申报按（填报单位，工作簿编号）区分：单位账号的申报属于本单位；旗县区账号上传时，单位取文件中的填报单位（须属本旗县区），审计记为“代为上传”。文件可为 .xlsx 申报工作簿、附件2表格（.xlsx/.csv）或 Word 回执（.docx）。',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('Submission') }, 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, submission: { type: 'string', description: '加载项提交的 Submission JSON（可选，附原始文件）' }, district: { type: 'string', description: '附件2表格没有旗县区列时使用的旗县区（仅秘书处；旗县区账号总是本区）' } } } } } },
+          responses: { '201': ok('新申报或新版本', ref('Stored')), '200': ok('内容未变（重复提交）', ref('Stored')), '422': ok('内容有误，issues 为问题清单', ref('Error')), ...errors },
         },
         get: {
           summary: '申报列表（按角色限定范围）',

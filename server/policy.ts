@@ -4,6 +4,7 @@
  */
 import { AppError } from './errors';
 import { can, refusal, type Action, type Actor, type Scope } from '../core/policy';
+import type { AuditEntry } from './audit';
 
 export { can, type Action, type Scope };
 
@@ -11,4 +12,12 @@ export function authorize(actor: Actor | undefined, action: Action, scope: Scope
   if (!actor) throw new AppError('UNAUTHORIZED', '请先登录');
   if (!can(actor, action, scope)) throw new AppError('FORBIDDEN', refusal(actor, action, scope));
   return actor;
+}
+
+/**
+ * The audit trail as a viewer may see it: reviewers and administrators see where each change came from; a unit sees
+ * who did what and when, but no addresses (a reviewer's IP address is not the unit's business).
+ */
+export function visibleAudit<T extends AuditEntry>(actor: Actor, entries: T[]): Array<Omit<T, 'ip'> | T> {
+  return actor.role === 'unit' ? entries.map(({ ip: _ip, ...rest }) => rest) : entries;
 }

@@ -2,18 +2,20 @@
  * The roster of units expected to report, per 旗县区 (imported from a simple xlsx/CSV: 单位名称, 旗县区, 联系人, 电话),
  * and the views built on it: who has submitted, been returned, been approved, and who has not submitted yet.
  */
-import ExcelJS from 'exceljs';
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { DB } from './db';
 import { bumpDataVersion } from './db';
 import { DISTRICTS, normalizeDistrict } from '../core/districts';
-import { cleanText, headerKey } from '../core/text';
+import { cleanText, excerpt, headerKey } from '../core/text';
 import { normalizePhone } from '../core/schema';
 import type { Issue } from '../core/issues';
-import { detectFormat, inspectZip } from '../core/workbook/guard';
-import { readCell } from '../core/workbook/cells';
+import { defaultPool, detectFormat } from '../core/workbook/guard';
+import { BUSY_FIELD, compiledScript, failureMessage, type JobOptions, type ParsePool } from '../core/workbook/pool';
+import { ROSTER_ROWS, type RosterGrid, type RosterJob } from './roster-worker';
 import { colLetter } from '../core/workbook/contract';
-import type { ProjectScore } from '../core/score';
+import { scoreProject } from '../core/score';
+import { currentRubric } from '../core/rubric';
+import { resolveEntries, unitKey } from '../core/identity';
+import { latestEntries } from './submissions';
 
 export interface RosterEntry {
   unit: string;
@@ -44,31 +46,32 @@ function fromGrid(name: string, rows: string[][]): { entries: RosterEntry[]; iss
     if (!get('unit') && !get('district')) return;
     const district = normalizeDistrict(get('district'));
     if (!get('unit')) return issues.push({ severity: 'error', sheet: name, cell: `${colLetter(col.unit + 1)}${rowNo}`, field: 'unit', message: '请填写单位名称' });
-    if (!district) return issues.push({ severity: 'error', sheet: name, cell: `${colLetter(col.district + 1)}${rowNo}`, field: 'district', message: `旗县区“${get('district')}”不在名单中：${DISTRICTS.join('、')}` });
+    if (!district) return issues.push({ severity: 'error', sheet: name, cell: `${colLetter(col.district + 1)}${rowNo}`, field: 'district', message: `旗县区“${excerpt(get('district'), 20)}”不在名单中：${DISTRICTS.join('、')}` });
     entries.push({ unit: get('unit'), district, contact: get('contact'), phone: get('phone') ? normalizePhone(get('phone')) : '' });
     return undefined;
   });
   return { entries, issues };
 }
 
-export async function readRosterFile(bytes: Uint8Array, fileName: string): Promise<{ entries: RosterEntry[]; issues: Issue[] }> {
-  const detected = detectFormat(bytes, fileName);
-  if (detected.format === 'rejected') return { entries: [], issues: [{ severity: 'error', field: 'file', message: detected.message }] };
-  if (detected.format === 'csv') {
-    const rows = parseCsv(new TextDecoder().decode(bytes).replace(/^\ufeff/, ''), { relax_column_count: true }) as string[][];
-    return fromGrid(fileName, rows);
+/**
+ * Reads a roster file in the worker pool (guard, heap cap, time limit, fair queue), then maps its header and rows
+ * here. At most ROSTER_ROWS units; a longer file is refused rather than cut silently.
+ */
+export async function readRosterFile(bytes: Uint8Array, fileName: string, pool: ParsePool = defaultPool(), job: JobOptions = {}): Promise<{ entries: RosterEntry[]; issues: Issue[]; busy?: boolean }> {
+  const refuse = (message: string, busy = false) => ({ entries: [], issues: [{ severity: 'error' as const, field: 'file', message }], ...(busy ? { busy } : {}) });
+  const detected = detectFormat(bytes, fileName, pool.limits);
+  if (detected.format === 'rejected') return refuse(detected.message);
+  if (detected.format !== 'xlsx' && detected.format !== 'csv') return refuse('报送名单请用 Excel 工作簿（.xlsx）或 CSV 表格（列：单位名称、旗县区、联系人、电话）');
+  const payload: RosterJob = { format: detected.format, bytes, fileName: excerpt(fileName, 80), limits: pool.limits };
+  const out = await pool.run<RosterGrid>({ handler: compiledScript(__filename, 'roster-worker.js'), payload, timeMs: pool.limits.parseMs, bytes: bytes.byteLength, ...job });
+  if (!out.ok) {
+    const { message, field } = failureMessage(out.reason);
+    return refuse(message, field === BUSY_FIELD);
   }
-  const refusal = await inspectZip(bytes);
-  if (refusal) return { entries: [], issues: [{ severity: 'error', field: 'file', message: refusal }] };
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
-  const ws = wb.worksheets[0];
-  if (!ws) return { entries: [], issues: [{ severity: 'error', field: 'file', message: '名单文件中没有工作表' }] };
-  const rows: string[][] = [];
-  for (let r = 1; r <= Math.min(ws.rowCount, 5000); r++) {
-    rows.push(Array.from({ length: Math.min(ws.columnCount, 20) }, (_, c) => readCell(ws.getCell(r, c + 1), c === 3 ? 'phone' : 'text').value));
-  }
-  return fromGrid(ws.name, rows);
+  const grid = out.value;
+  if ('refused' in grid) return refuse(grid.refused);
+  if (grid.more) return refuse(`名单超过 ${ROSTER_ROWS} 行：请按旗县区分成几个文件分别导入`);
+  return fromGrid(grid.name, grid.rows);
 }
 
 /** Replaces the roster (all of it, or one district's part). */
@@ -95,7 +98,8 @@ export function upsertRoster(db: DB, entries: readonly RosterEntry[]): number {
   })();
 }
 
-const key = (unit: string, district: string) => `${district}\u0000${unit.replace(/\s+/g, '')}`;
+// The same unit key as submissions (core/identity.ts): spaces, full-/half-width and 有限公司 variants match.
+const key = (unit: string, district: string) => unitKey(unit, district);
 
 export type UnitState = '未报送' | '已提交' | '退回修改' | '已审核';
 
@@ -139,7 +143,7 @@ export function rosterStatus(db: DB, district?: string) {
   const districts = district ? [district] : DISTRICTS.filter((d) => [...expected.values()].some((e) => e.district === d) || subs.some((s) => s.district === d));
   return districts.map((d) => {
     const units = [...expected.values()].filter((e) => e.district === d);
-    const others = extra.filter(([k]) => k.startsWith(`${d}\u0000`)).map(([k, states]) => ({ unit: subs.find((s) => key(s.unit, s.district) === k)!.unit, state: unitState(states) }));
+    const others = extra.filter(([k]) => k.startsWith(`${d}|`)).map(([k, states]) => ({ unit: subs.find((s) => key(s.unit, s.district) === k)!.unit, state: unitState(states) }));
     return {
       district: d,
       expected: units.length,
@@ -156,14 +160,14 @@ export function rosterStatus(db: DB, district?: string) {
 
 /** 概览: the roster figures of rosterStatus (same 应报/已报/退回/已审核) plus projects and scores of every submission. */
 export function districtStats(db: DB, district?: string) {
-  const rows = db
-    .prepare(`SELECT s.district, s.state, v.scores FROM submissions s JOIN versions v ON v.submission_id = s.id AND v.version = s.latest_version ${district ? 'WHERE s.district = ?' : ''}`)
-    .all(...(district ? [district] : [])) as Array<{ district: string; state: string; scores: string }>;
+  // Projects as every export counts them (core/identity.ts): a 重复项目 of a unit once, in its later submission.
+  const { counted } = resolveEntries(latestEntries(db, district));
   const status = new Map(rosterStatus(db, district).map((r) => [r.district, r]));
   const list = district ? [district] : [...DISTRICTS];
+  const rubric = currentRubric();
   return list.map((d) => {
-    const mine = rows.filter((r) => r.district === d);
-    const scores = mine.flatMap((r) => JSON.parse(r.scores) as ProjectScore[]);
+    const mine = counted.filter((c) => c.entry.submission.reporter.district === d);
+    const scores = mine.flatMap((c) => c.projects.map((p) => scoreProject(p.answers, rubric)));
     const st = status.get(d);
     return {
       district: d,

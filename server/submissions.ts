@@ -1,6 +1,13 @@
 /**
  * Stored submissions: versions, idempotent resends, review states and the queries behind lists, diffs and exports.
  * Every write is one IMMEDIATE transaction that also appends to the audit log and bumps the data version.
+ *
+ * Identity (core/identity.ts): a submission is keyed by (unit_key, workbook_id). The unit is the account's own for a
+ * unit account; for a 旗县区 or the 秘书处 uploading on a unit's behalf (代为上传) it is the 填报单位 read from the
+ * file, which the route has checked belongs to the account's 旗县区. The same template copy sent by three units is
+ * three submissions; the same unit re-sending its workbook is a new version (identical content: no-op). The first
+ * pair to use a workbook id keeps it as the server id (so single-unit workbooks keep their URLs); a later pair with
+ * the same workbook id gets a derived, stable id. The API always answers the server id.
  */
 import crypto from 'node:crypto';
 import type { DB } from './db';
@@ -14,6 +21,7 @@ import { scoreSubmission, type ProjectScore } from '../core/score';
 import { currentRubric } from '../core/rubric';
 import { FIELD_LABELS } from '../core/messages';
 import type { MergeEntry } from '../core/workbook/merge';
+import { derivedSubmissionId, resolveEntries, unitKey, IDENTITY_MSG } from '../core/identity';
 import { evidenceCounts } from './evidence';
 
 /** Canonical JSON (sorted keys) of what was submitted, without its channel: the same content from Excel or the add-in is the same. */
@@ -44,7 +52,12 @@ export interface StoreInput {
 }
 
 export interface StoreResult {
+  /** The server's id of the submission (use it in every later request). */
   id: string;
+  /** The workbook copy's own id (its _meta UUID). */
+  workbookId: string;
+  /** Stored by a 旗县区 or the 秘书处 for the unit (代为上传). */
+  onBehalf: boolean;
   version: number;
   unchanged: boolean;
   state: State;
@@ -57,6 +70,8 @@ export interface StoreResult {
 
 interface SubmissionRow {
   id: string;
+  workbook_id: string;
+  unit_key: string;
   unit: string;
   district: string;
   state: State;
@@ -82,22 +97,32 @@ interface VersionRow {
   created_at: string;
 }
 
+/** Who the submission belongs to: the unit account itself, or the unit named in the file (代为上传). */
+export function ownerOf(actor: Actor, submission: Submission): { unit: string; district: string; key: string; onBehalf: boolean } {
+  if (actor.role === 'unit' && actor.unit && actor.district) return { unit: actor.unit, district: actor.district, key: unitKey(actor.unit, actor.district), onBehalf: false };
+  return { unit: submission.reporter.unit, district: submission.reporter.district, key: unitKey(submission.reporter.unit, submission.reporter.district), onBehalf: true };
+}
+
 export function storeSubmission(db: DB, input: StoreInput): StoreResult {
   const { submission, actor } = input;
   const hash = contentHash(submission);
   const scores = scoreSubmission(submission, currentRubric());
   const now = new Date().toISOString();
   const late = now > new Date(input.deadline).toISOString();
+  const owner = ownerOf(actor, submission);
+  const workbookId = submission.submissionId;
+  const behalf = owner.onBehalf ? { onBehalfOf: owner.unit } : {};
   return db.transaction((): StoreResult => {
-    const existing = db.prepare('SELECT * FROM submissions WHERE id = ?').get(submission.submissionId) as SubmissionRow | undefined;
-    if (existing && (existing.unit !== submission.reporter.unit || existing.district !== submission.reporter.district)) {
-      throw new AppError('CONFLICT', `提交编号 ${submission.submissionId} 已被“${existing.unit}”（${existing.district}）使用：同一个申报工作簿不能换成其他单位提交，请重新下载申报工作簿`);
-    }
+    const existing = db.prepare('SELECT * FROM submissions WHERE unit_key = ? AND workbook_id = ?').get(owner.key, workbookId) as SubmissionRow | undefined;
+    const result = (row: SubmissionRow, version: number, unchanged: boolean): StoreResult => ({
+      id: row.id, workbookId, onBehalf: owner.onBehalf, version, unchanged, state: row.state, late: row.late === 1, unit: row.unit, district: row.district, scores,
+      issues: [...input.issues, ...duplicateIssues(db, row.id)],
+    });
     if (existing) {
       const latest = db.prepare('SELECT content_hash FROM versions WHERE submission_id = ? AND version = ?').get(existing.id, existing.latest_version) as { content_hash: string };
       if (latest.content_hash === hash) {
-        audit(db, actor, '重复提交（内容未变）', existing.id, { version: existing.latest_version }, input.ip);
-        return { id: existing.id, version: existing.latest_version, unchanged: true, state: existing.state, late: existing.late === 1, unit: existing.unit, district: existing.district, scores, issues: input.issues };
+        audit(db, actor, owner.onBehalf ? '代为上传（内容未变）' : '重复提交（内容未变）', existing.id, { version: existing.latest_version, ...behalf }, input.ip);
+        return result(existing, existing.latest_version, true);
       }
     }
     let fileSha: string | null = null;
@@ -107,23 +132,81 @@ export function storeSubmission(db: DB, input: StoreInput): StoreResult {
     }
     const version = (existing?.latest_version ?? 0) + 1;
     const state: State = '已提交';
+    let id: string;
     if (existing) {
-      db.prepare('UPDATE submissions SET state = ?, return_reason = NULL, latest_version = ?, late = ?, updated_at = ? WHERE id = ?').run(state, version, late ? 1 : existing.late, now, existing.id);
+      id = existing.id;
+      db.prepare('UPDATE submissions SET state = ?, return_reason = NULL, latest_version = ?, late = ?, updated_at = ? WHERE id = ?').run(state, version, late ? 1 : existing.late, now, id);
     } else {
-      db.prepare('INSERT INTO submissions (id, unit, district, state, latest_version, late, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-        submission.submissionId, submission.reporter.unit, submission.reporter.district, state, version, late ? 1 : 0, now, now,
+      const taken = db.prepare('SELECT 1 FROM submissions WHERE id = ?').get(workbookId);
+      id = taken ? derivedSubmissionId(owner.key, workbookId) : workbookId;
+      db.prepare('INSERT INTO submissions (id, workbook_id, unit_key, unit, district, state, latest_version, late, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+        id, workbookId, owner.key, owner.unit, owner.district, state, version, late ? 1 : 0, now, now,
       );
     }
     db.prepare(
-      'INSERT INTO versions (submission_id, version, content_hash, body, scores, issues, source, file_sha256, file_name, late, created_by, created_by_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(submission.submissionId, version, hash, JSON.stringify(submission), JSON.stringify(scores), JSON.stringify(input.issues), submission.source, fileSha, input.file?.name ?? null, late ? 1 : 0, actor.id, actor.name, now);
-    audit(db, actor, version === 1 ? '提交申报' : existing?.state === '退回修改' ? '退回后重新提交' : '提交新版本', submission.submissionId, {
-      version, projects: submission.projects.length, source: submission.source, file: input.file?.name, late, contentHash: hash,
+      'INSERT INTO versions (submission_id, version, content_hash, body, scores, issues, source, file_sha256, file_name, late, created_by, created_by_name, created_at, on_behalf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(id, version, hash, JSON.stringify(submission), JSON.stringify(scores), JSON.stringify(input.issues), submission.source, fileSha, input.file?.name ?? null, late ? 1 : 0, actor.id, actor.name, now, owner.onBehalf ? 1 : 0);
+    const action = owner.onBehalf ? '代为上传' : version === 1 ? '提交申报' : existing?.state === '退回修改' ? '退回后重新提交' : '提交新版本';
+    audit(db, actor, action, id, {
+      version, projects: submission.projects.length, source: submission.source, file: input.file?.name, late, contentHash: hash, ...behalf,
+      ...(id !== workbookId ? { workbookId } : {}),
     }, input.ip);
     bumpDataVersion(db);
-    const row = db.prepare('SELECT * FROM submissions WHERE id = ?').get(submission.submissionId) as SubmissionRow;
-    return { id: row.id, version, unchanged: false, state: row.state, late: row.late === 1, unit: row.unit, district: row.district, scores, issues: input.issues };
+    return result(db.prepare('SELECT * FROM submissions WHERE id = ?').get(id) as SubmissionRow, version, false);
   }).immediate();
+}
+
+export interface UnitEntry extends MergeEntry {
+  id: string;
+  label: string;
+}
+
+/** Latest versions of every submission of the given units, as consolidation entries. */
+function unitEntries(db: DB, keys: readonly string[]): UnitEntry[] {
+  if (keys.length === 0) return [];
+  // Many units (the 秘书处's list): read all rather than bind hundreds of parameters.
+  const some = keys.length <= 200;
+  const rows = db
+    .prepare(`SELECT s.id, s.unit_key, s.state, s.latest_version, s.late, v.created_at, v.body, v.file_name FROM submissions s JOIN versions v ON v.submission_id = s.id AND v.version = s.latest_version ${some ? `WHERE s.unit_key IN (${keys.map(() => '?').join(',')})` : ''}`)
+    .all(...(some ? keys : [])) as Array<EntryRow & { unit_key: string }>;
+  const wanted = new Set(keys);
+  return rows.filter((r) => wanted.has(r.unit_key)).map(toEntry);
+}
+
+interface EntryRow {
+  id: string;
+  state: string;
+  latest_version: number;
+  late: number;
+  created_at: string;
+  body: string;
+  file_name: string | null;
+}
+
+const toEntry = (r: EntryRow): UnitEntry => ({
+  id: r.id, submission: JSON.parse(r.body) as Submission, state: r.state, version: r.latest_version, late: r.late === 1, submittedAt: r.created_at,
+  sourceFile: r.file_name ?? '加载项／JSON', label: `${r.file_name ?? '加载项／JSON'}（提交编号 ${r.id}）`,
+});
+
+/**
+ * 重复项目 of one submission: projects that also appear in another submission of the same unit, with where each
+ * counts (the later submission). Shown to the unit and its reviewer only; both submissions are that unit's own.
+ */
+export function duplicatesOf(db: DB, id: string): Array<{ seq: number; projectName: string; otherId: string; counted: boolean }> {
+  const row = db.prepare('SELECT unit_key FROM submissions WHERE id = ?').get(id) as { unit_key: string } | undefined;
+  if (!row) return [];
+  const entries = unitEntries(db, [row.unit_key]);
+  if (entries.length < 2) return [];
+  const { duplicates } = resolveEntries(entries);
+  return duplicates
+    .filter((d) => d.entry.id === id || d.keptIn.id === id)
+    .map((d) => (d.entry.id === id ? { seq: d.project.seq, projectName: d.project.projectName, otherId: d.keptIn.id, counted: false } : {
+      seq: d.keptIn.submission.projects.find((p) => p.projectName === d.project.projectName)?.seq ?? d.project.seq, projectName: d.project.projectName, otherId: d.entry.id, counted: true,
+    }));
+}
+
+function duplicateIssues(db: DB, id: string): Issue[] {
+  return duplicatesOf(db, id).map((d) => ({ severity: 'warning', field: 'projects', message: IDENTITY_MSG.duplicateIssue(d.seq, d.projectName, `提交编号 ${d.otherId}`, d.counted) }));
 }
 
 export function findSubmissionRow(db: DB, id: string): SubmissionRow {
@@ -141,16 +224,19 @@ function versionRow(db: DB, id: string, version: number): VersionRow {
 export function submissionDetail(db: DB, id: string) {
   const row = findSubmissionRow(db, id);
   const latest = versionRow(db, id, row.latest_version);
-  const versions = (db.prepare('SELECT version, created_at, content_hash, source, created_by_name, file_name, late FROM versions WHERE submission_id = ? ORDER BY version').all(id) as Array<Record<string, unknown>>).map((v) => ({
-    version: v.version, createdAt: v.created_at, contentHash: v.content_hash, source: v.source, byName: v.created_by_name, fileName: v.file_name, late: v.late === 1,
+  const versions = (db.prepare('SELECT version, created_at, content_hash, source, created_by_name, file_name, late, on_behalf FROM versions WHERE submission_id = ? ORDER BY version').all(id) as Array<Record<string, unknown>>).map((v) => ({
+    version: v.version, createdAt: v.created_at, contentHash: v.content_hash, source: v.source, byName: v.created_by_name, fileName: v.file_name, late: v.late === 1, onBehalf: v.on_behalf === 1,
   }));
+  const duplicates = duplicatesOf(db, id);
   return {
-    id: row.id, unit: row.unit, district: row.district, state: row.state, late: row.late === 1, version: row.latest_version,
+    id: row.id, workbookId: row.workbook_id, unit: row.unit, district: row.district, state: row.state, late: row.late === 1, version: row.latest_version,
     ...(row.return_reason ? { returnReason: row.return_reason } : {}),
     submittedAt: row.created_at, updatedAt: row.updated_at,
     submission: JSON.parse(latest.body) as Submission,
     scores: JSON.parse(latest.scores) as ProjectScore[],
-    issues: JSON.parse(latest.issues) as Issue[],
+    issues: [...(JSON.parse(latest.issues) as Issue[]), ...duplicateIssues(db, id)],
+    /** Projects also in another submission of the same unit (重复项目); `counted` says whether this one counts. */
+    duplicates,
     hasFile: Boolean(latest.file_sha256),
     versions,
     audit: auditFor(db, id),
@@ -171,7 +257,8 @@ export interface ListFilters {
   met?: boolean;
   late?: boolean;
   q?: string;
-  unit?: string;
+  /** Only this unit (a unit account's own submissions), as core/identity.ts's unitKey. */
+  unitKey?: string;
 }
 
 export function listSubmissions(db: DB, f: ListFilters) {
@@ -182,13 +269,17 @@ export function listSubmissions(db: DB, f: ListFilters) {
     args.push(value);
   };
   if (f.district) add('s.district = ?', f.district);
-  if (f.unit) add('s.unit = ?', f.unit);
+  if (f.unitKey) add('s.unit_key = ?', f.unitKey);
   if (f.state) add('s.state = ?', f.state);
   if (f.late !== undefined) add('s.late = ?', f.late ? 1 : 0);
   const rows = db
     .prepare(`SELECT s.*, v.body, v.scores FROM submissions s JOIN versions v ON v.submission_id = s.id AND v.version = s.latest_version ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.updated_at DESC`)
     .all(...args) as Array<SubmissionRow & { body: string; scores: string }>;
   const q = f.q?.trim().toLowerCase();
+  // 重复项目 per listed submission: projects counted in another submission of the same unit.
+  const { duplicates } = resolveEntries(unitEntries(db, [...new Set(rows.map((r) => r.unit_key))]));
+  const lost = new Map<string, number>();
+  for (const d of duplicates) lost.set(d.entry.id, (lost.get(d.entry.id) ?? 0) + 1);
   return rows
     .map((r) => {
       const scores = JSON.parse(r.scores) as ProjectScore[];
@@ -199,6 +290,7 @@ export function listSubmissions(db: DB, f: ListFilters) {
           projects: scores.length,
           avgRate: scores.length ? Math.round((scores.reduce((n, s) => n + s.rate, 0) / scores.length) * 10000) / 10000 : 0,
           metCount: scores.filter((s) => s.met).length,
+          duplicateProjects: lost.get(r.id) ?? 0,
           submittedAt: r.created_at, updatedAt: r.updated_at,
           ...(r.return_reason ? { returnReason: r.return_reason } : {}),
           projectNames: sub.projects.map((p) => p.projectName),
@@ -262,14 +354,11 @@ export function diffVersions(db: DB, id: string, from: number, to: number) {
   return { from, to, fields, answers };
 }
 
-/** Latest version of every submission (optionally one district), ready for the merge. */
-export function latestEntries(db: DB, district?: string): MergeEntry[] {
+/** Latest version of every submission (optionally one district), ready for the merge (which counts each project once). */
+export function latestEntries(db: DB, district?: string): UnitEntry[] {
   const rows = db
-    .prepare(`SELECT s.id, s.state, s.latest_version, s.late, s.updated_at, v.body, v.file_name FROM submissions s JOIN versions v ON v.submission_id = s.id AND v.version = s.latest_version ${district ? 'WHERE s.district = ?' : ''}`)
-    .all(...(district ? [district] : [])) as Array<{ id: string; state: string; latest_version: number; late: number; updated_at: string; body: string; file_name: string | null }>;
-  return rows.map((r) => ({
-    submission: JSON.parse(r.body) as Submission, state: r.state, version: r.latest_version, late: r.late === 1, submittedAt: r.updated_at,
-    sourceFile: r.file_name ?? '加载项／JSON',
-    evidence: evidenceCounts(db, r.id),
-  }));
+    .prepare(`SELECT s.id, s.state, s.latest_version, s.late, v.created_at, v.body, v.file_name FROM submissions s JOIN versions v ON v.submission_id = s.id AND v.version = s.latest_version ${district ? 'WHERE s.district = ?' : ''}`)
+    .all(...(district ? [district] : [])) as EntryRow[];
+  // With the 佐证 count per project × criterion (细则明细).
+  return rows.map((r) => ({ ...toEntry(r), evidence: evidenceCounts(db, r.id) }));
 }

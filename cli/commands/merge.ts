@@ -1,6 +1,10 @@
 /**
- * `redsite merge` and `redsite import`: read many workbooks (guarded), never stopping at a bad one, then write the
- * master / district workbook or a validation summary.
+ * `redsite merge` and `redsite import`: read many files (guarded), never stopping at a bad one. Both decide every
+ * file's outcome with core/workbook/intake.ts — `merge` writes the master / district workbook with its 文件清单,
+ * `import` prints the same rows and, with --server, uploads the accepted files for their units (代为上传).
+ *
+ * --district has one meaning in every command: the 旗县区 the files belong to. A 附件2 table without a 旗县区 column
+ * is read as that 旗县区's, and a file that names another 旗县区 is not accepted (有问题, with the reason).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,18 +12,22 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { SingleBar, Presets } from 'cli-progress';
 import { parseUntrusted, closeDefaultPool } from '../../core/workbook/guard';
-import { writeMaster, type MergeEntry } from '../../core/workbook/merge';
+import { writeMaster } from '../../core/workbook/merge';
+import { intake, type IntakeInput, type IntakeRow } from '../../core/workbook/intake';
 import { normalizeDistrict, DISTRICTS } from '../../core/districts';
 import type { ParseResult } from '../../core/workbook/result';
-import { expandInputs, EXIT } from '../files';
+import { expandInputs, EXIT, type InputFile } from '../files';
+import { uploadFile, type UploadOutcome } from '../upload';
 
 export interface ReadOutcome {
-  file: string;
+  file: InputFile;
   result: ParseResult;
 }
 
+export const DISTRICT_OPTION = ['-d, --district <名称>', '这些文件所属的旗县区：附件2表格没有旗县区列时按此读取；文件写明其他旗县区的不予接收（列出原因）'] as const;
+
 /** Reads files two at a time (the parser pool's size), reporting progress. */
-export async function readAll(files: string[], opts: { district?: string; progress?: boolean } = {}): Promise<ReadOutcome[]> {
+export async function readAll(files: InputFile[], opts: { district?: string; progress?: boolean } = {}): Promise<ReadOutcome[]> {
   const bar = opts.progress && process.stderr.isTTY ? new SingleBar({ format: '读取 {bar} {value}/{total} {file}', hideCursor: true }, Presets.shades_classic) : undefined;
   bar?.start(files.length, 0, { file: '' });
   const out: ReadOutcome[] = new Array(files.length);
@@ -31,14 +39,14 @@ export async function readAll(files: string[], opts: { district?: string; progre
       const file = files[i]!;
       let result: ParseResult;
       try {
-        result = await parseUntrusted(fs.readFileSync(file), { fileName: path.basename(file), district: opts.district });
+        result = await parseUntrusted(fs.readFileSync(file.path), { fileName: path.basename(file.path), district: opts.district });
       } catch (e) {
         result = { kind: 'rejected', scores: [], projects: [], issues: [{ severity: 'error', field: 'file', message: `无法读取文件：${(e as Error).message}` }] };
       }
       out[i] = { file, result };
       done++;
-      bar?.update(done, { file: path.basename(file) });
-      if (!bar && opts.progress) process.stderr.write(`读取 ${done}/${files.length} ${path.basename(file)}\n`);
+      bar?.update(done, { file: file.name });
+      if (!bar && opts.progress) process.stderr.write(`读取 ${done}/${files.length} ${file.name}\n`);
     }
   };
   await Promise.all([worker(), worker()]);
@@ -46,13 +54,7 @@ export async function readAll(files: string[], opts: { district?: string; progre
   return out;
 }
 
-function firstError(r: ParseResult): string {
-  const errors = r.issues.filter((i) => i.severity === 'error');
-  const head = errors.slice(0, 3).map((i) => `${i.sheet ? `${i.sheet}${i.cell ? `!${i.cell}` : ''} ` : ''}${i.message}`);
-  return errors.length > 3 ? `${head.join('；')} 等 ${errors.length} 个问题` : head.join('；');
-}
-
-function checkDistrict(value: string | undefined): string | undefined | false {
+export function checkDistrict(value: string | undefined): string | undefined | false {
   if (value === undefined) return undefined;
   const d = normalizeDistrict(value);
   if (!d) {
@@ -63,69 +65,98 @@ function checkDistrict(value: string | undefined): string | undefined | false {
   return d;
 }
 
+/** Reads a folder (or files) and decides every file's outcome. */
+async function readInbox(inputs: string[], district: string | undefined, progress: boolean) {
+  const { files, ignored, missing } = expandInputs(inputs);
+  const outcomes = await readAll(files, { district, progress });
+  await closeDefaultPool();
+  const byFile = new Map(outcomes.map((o) => [o.file, o]));
+  const all = [...files, ...ignored].sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+  const inputsList: IntakeInput[] = all.map((f) => {
+    const ign = ignored.find((x) => x === f);
+    if (ign) return { file: f.name, ignored: ign.reason };
+    return { file: f.name, result: byFile.get(f)!.result, submittedAt: fs.statSync(f.path).mtime.toISOString() };
+  });
+  const decided = intake(inputsList, { district });
+  return { ...decided, files, missing, pathOf: new Map(all.map((f) => [f.name, f.path])) };
+}
+
+const KIND_LABEL: Record<IntakeRow['kind'], string> = { unit: '申报工作簿', plain: '附件2表格', rejected: '—', ignored: '—' };
+
 export function registerMerge(program: Command): void {
   program
     .command('merge')
-    .description('把多个申报工作簿汇总成总表（附件2汇总、细则明细、各旗县区、统计）；读不了的文件会列出原因，不会中断')
+    .description('把多个申报工作簿汇总成总表（附件2汇总、细则明细、各旗县区、统计、文件清单）；每个文件的结果和原因都列在《文件清单》，不会中断')
     .argument('<inputs...>', '申报工作簿文件或文件夹')
     .requiredOption('-o, --out <file>', '输出的汇总工作簿')
-    .option('-d, --district <名称>', '只汇总某个旗县区')
+    .option(...DISTRICT_OPTION)
     .action(async (inputs: string[], opts: { out: string; district?: string }) => {
       const district = checkDistrict(opts.district);
       if (district === false) return;
-      const { files, missing } = expandInputs(inputs);
-      const outcomes = await readAll(files, { progress: true });
-      await closeDefaultPool();
-      const entries: MergeEntry[] = [];
-      const skipped = missing.map((m) => ({ source: m, reason: '找不到该文件或文件夹' }));
-      for (const { file, result } of outcomes) {
-        if (result.submission) entries.push({ submission: result.submission, sourceFile: path.basename(file), submittedAt: fs.statSync(file).mtime.toISOString() });
-        else skipped.push({ source: path.basename(file), reason: firstError(result) || '没有可汇总的项目' });
-      }
+      const { rows, entries, files, missing } = await readInbox(inputs, district, true);
+      const unread = [
+        ...missing.map((m) => ({ file: m, unit: '', district: '', result: '拒收' as const, reason: '找不到该文件或文件夹' })),
+        ...rows.filter((r) => !entries.some((e) => e.sourceFile === r.file)),
+      ];
       const out = fs.createWriteStream(path.resolve(opts.out));
       const done = new Promise<void>((resolve, reject) => out.on('finish', resolve).on('error', reject));
-      const report = await writeMaster(entries, out, { district, skipped });
+      const report = await writeMaster(entries, out, { district, unread, order: [...missing, ...rows.map((r) => r.file)] });
       await done;
       console.log(`已写入 ${path.resolve(opts.out)}：${report.submissions} 份申报、${report.projects} 个项目${district ? `（${district}）` : ''}`);
-      for (const d of report.duplicates) console.log(`重复的提交编号 ${d.submissionId}：保留 ${d.kept}，忽略 ${d.dropped}`);
-      for (const s of skipped) console.log(`未汇总 ${s.source}：${s.reason}`);
+      const count = (result: string) => report.files.filter((f) => f.result === result).length;
+      console.log(`共 ${report.files.length} 个文件：汇总 ${count('汇总')}，已替换 ${count('已替换')}，重复项目 ${count('重复项目')}，有问题 ${count('有问题')}，拒收 ${count('拒收')}，忽略 ${count('忽略')}（详见《文件清单》）`);
+      for (const f of report.files) if (f.result !== '汇总' || f.reason) console.log(`${f.result} ${f.file}：${f.reason}`);
       if (files.length === 0) process.exitCode = EXIT.unreadable;
     });
 
   program
     .command('import')
-    .description('检查一个文件夹里的邮件附件（申报工作簿或附件2表格），显示接收／有问题／拒收及原因')
+    .description('检查一个文件夹里的邮件附件（申报工作簿、附件2表格／回执），逐个列出结果（汇总／已替换／重复项目／有问题／拒收／忽略）及原因；加 --server 则把可接收的文件代各单位上传')
     .argument('<folder>', '附件所在文件夹')
-    .option('-d, --district <名称>', '附件2表格没有旗县区列时使用的旗县区')
+    .option(...DISTRICT_OPTION)
     .option('--json', '以 JSON 输出')
-    .action(async (folder: string, opts: { district?: string; json?: boolean }) => {
+    .option('--server <url>', '代为上传到此服务器（如 https://redsite.example.cn）')
+    .option('--token <令牌>', '上传所用账号的令牌（旗县区或秘书处；也可用环境变量 REDSITE_TOKEN）')
+    .action(async (folder: string, opts: { district?: string; json?: boolean; server?: string; token?: string }) => {
       const district = checkDistrict(opts.district);
       if (district === false) return;
-      const { files, missing } = expandInputs([folder]);
-      if (missing.length) {
+      if (!fs.existsSync(folder)) {
         console.error(`错误：找不到文件夹 ${folder}`);
         process.exitCode = EXIT.unreadable;
         return;
       }
-      const outcomes = await readAll(files, { district, progress: !opts.json });
-      await closeDefaultPool();
-      const rows = outcomes.map(({ file, result }) => {
-        const errors = result.issues.filter((i) => i.severity === 'error').length;
-        const warnings = result.issues.length - errors;
-        const status = result.kind === 'rejected' ? '拒收' : result.submission ? (warnings ? '接收（有提醒）' : '接收') : '有问题';
-        return {
-          file: path.relative(folder, file), status, kind: result.kind, projects: result.projects.length, errors, warnings,
-          submissionId: result.submission?.submissionId ?? null, reason: result.submission ? '' : firstError(result), issues: result.issues,
-        };
-      });
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ files: rows }, null, 2)}\n`);
+      const token = opts.token ?? process.env.REDSITE_TOKEN;
+      if (opts.server && !token) {
+        console.error('错误：代为上传需要令牌：请用 --token 或环境变量 REDSITE_TOKEN 提供旗县区账号的令牌');
+        process.exitCode = EXIT.failed;
         return;
       }
-      const table = new Table({ head: ['文件', '结果', '类型', '项目数', '错误', '提醒', '原因'], colWidths: [30, 14, 10, 8, 6, 6, 60], wordWrap: true, style: { head: [], border: [] } });
-      for (const r of rows) table.push([r.file, r.status, r.kind === 'unit' ? '申报工作簿' : r.kind === 'plain' ? '附件2表格' : '—', String(r.projects), String(r.errors), String(r.warnings), r.reason]);
-      console.log(table.toString());
-      const count = (s: (r: (typeof rows)[number]) => boolean) => rows.filter(s).length;
-      console.log(`共 ${rows.length} 个文件：接收 ${count((r) => r.status.startsWith('接收'))}，有问题 ${count((r) => r.status === '有问题')}，拒收 ${count((r) => r.status === '拒收')}`);
+      const { rows, pathOf } = await readInbox([folder], district, !opts.json);
+      const uploads = new Map<string, UploadOutcome>();
+      if (opts.server) {
+        for (const r of rows) {
+          if (r.result !== '汇总' && r.result !== '重复项目') continue;
+          uploads.set(r.file, await uploadFile(opts.server, token!, pathOf.get(r.file)!, district));
+        }
+      }
+      const list = rows.map((r) => ({ ...r, ...(opts.server ? { upload: uploads.get(r.file) ?? null } : {}) }));
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ files: list }, null, 2)}\n`);
+      } else {
+        const head = ['文件', '单位', '结果', '类型', '项目数', '错误', '提醒', '原因', ...(opts.server ? ['上传'] : [])];
+        const table = new Table({ head, colWidths: [28, 26, 10, 12, 8, 6, 6, 50, ...(opts.server ? [36] : [])], wordWrap: true, style: { head: [], border: [] } });
+        for (const r of list) {
+          const u = uploads.get(r.file);
+          table.push([r.file, r.unit, r.result, KIND_LABEL[r.kind], String(r.projects), String(r.errors), String(r.warnings), r.reason, ...(opts.server ? [u ? u.message : '—'] : [])]);
+        }
+        console.log(table.toString());
+        const count = (s: string) => rows.filter((r) => r.result === s).length;
+        console.log(`共 ${rows.length} 个文件：汇总 ${count('汇总')}，已替换 ${count('已替换')}，重复项目 ${count('重复项目')}，有问题 ${count('有问题')}，拒收 ${count('拒收')}，忽略 ${count('忽略')}`);
+        if (opts.server) {
+          const ok = [...uploads.values()].filter((u) => u.ok).length;
+          console.log(`代为上传 ${uploads.size} 个文件：成功 ${ok}，失败 ${uploads.size - ok}`);
+        }
+      }
+      if ([...uploads.values()].some((u) => !u.ok)) process.exitCode = EXIT.failed;
     });
 }

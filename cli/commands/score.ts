@@ -8,6 +8,8 @@ import { formatIssue } from '../../core/issues';
 import { formatRate } from '../../core/score';
 import type { ParseResult } from '../../core/workbook/result';
 import { EXIT } from '../files';
+import { DISTRICT_OPTION, checkDistrict } from './merge';
+import { INTAKE_MSG } from '../../core/workbook/intake';
 
 export function scoreJson(result: ParseResult) {
   const rubric = currentRubric();
@@ -33,15 +35,22 @@ export function registerScore(program: Command): void {
     .command('score')
     .description('读取申报工作簿，显示每个项目的得分、得分率和达标情况（退出码：0 已读取，2 无法读取）')
     .argument('<file>', '申报工作簿（.xlsx）或附件2表格（.csv）')
+    .option(...DISTRICT_OPTION)
     .option('--json', '以 JSON 输出')
-    .action(async (file: string, opts: { json?: boolean }) => {
+    .action(async (file: string, opts: { json?: boolean; district?: string }) => {
+      const district = checkDistrict(opts.district);
+      if (district === false) return;
       if (!fs.existsSync(file)) {
         console.error(`错误：找不到文件 ${file}`);
         process.exitCode = EXIT.unreadable;
         return;
       }
-      const result = await parseUntrusted(fs.readFileSync(file), { fileName: file });
+      const result = await parseUntrusted(fs.readFileSync(file), { fileName: file, district });
       await closeDefaultPool();
+      // --district means the same as in import and merge: a file of another 旗县区 is not accepted for this one.
+      if (district && result.submission && result.submission.reporter.district !== district) {
+        result.issues.push({ severity: 'error', field: 'reporter.district', message: INTAKE_MSG.otherDistrict(result.submission.reporter.district, district).replace('：未汇总', '') });
+      }
       process.exitCode = result.kind === 'rejected' ? EXIT.unreadable : EXIT.ok;
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(scoreJson(result), null, 2)}\n`);

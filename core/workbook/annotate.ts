@@ -503,6 +503,12 @@ export function annotateWorkbook(original: Uint8Array, stored: readonly Issue[],
     const notes = bySheet.get(part!) ?? new Map<string, string[]>();
     bySheet.set(part!, notes);
     notes.set(address, [...(notes.get(address) ?? []), message]);
+    // Further cells of the issue (a project's blank answers) are filled too, without a note of their own.
+    for (const extra of (i.cells ?? []).slice(0, ANNOTATE_BOUNDS.issues)) {
+      if (!splitAddress(extra)) continue;
+      const at = mergeAnchor(sheetDoc(part!).documentElement!, extra.replace(/\$/g, '').toUpperCase());
+      if (!notes.has(at)) notes.set(at, []);
+    }
   }
 
   let vmlUsed = false;
@@ -520,7 +526,7 @@ export function annotateWorkbook(original: Uint8Array, stored: readonly Issue[],
       const c = cellElement(doc, sheetData, rowIndex, address);
       c.setAttribute('s', String(styles.warn(Number(c.getAttribute('s') ?? 0) || 0)));
     }
-    const notes = new Map([...cellNotes].map(([cell, list]) => [cell, xmlText(list.join('\n'), 30000)]));
+    const notes = new Map([...cellNotes].filter(([, list]) => list.length > 0).map(([cell, list]) => [cell, xmlText(list.join('\n'), 30000)]));
     const rels = relsOf(part);
     const relList = children(rels.documentElement!, 'Relationship');
     const target = (type: string, id?: string) => {

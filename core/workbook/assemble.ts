@@ -4,21 +4,23 @@
  * Values only: formulas in input cells are issues, and scores are recomputed from the answers.
  */
 import { ANSWER_OPTIONS, rubricForEdition, type AnswerOption } from '../rubric';
-import { makeIssue, validateSubmission, type Issue } from '../issues';
+import { blankAnswerIssues, capIssues, makeIssue, validateSubmission, type Issue } from '../issues';
 import { scoreProject } from '../score';
 import { SUBMISSION_SCHEMA_ID } from '../schema';
 import { MSG } from '../messages';
-import { cleanText } from '../text';
+import { cleanText, excerpt } from '../text';
 import { FORM_COLUMNS, GRID, REPORTER_CELLS, SHEETS, colLetter, makeLocator, type ProjectField, type ReporterField } from './contract';
 import { interpretCell, type CellKind, type RawCell } from './cells';
 import { rejected, summarize, type ParseResult } from './result';
 
 export const READ_MSG = {
   formula: (label: string) => `${label}单元格里是公式，请直接填写内容（系统不读取公式）`,
-  unknownId: (id: string) => `《细则自评》A 列的编号 ${id} 不在评分细则中：请不要修改编号列`,
+  unknownId: (id: string) => `《细则自评》A 列的编号 ${excerpt(id, 20)} 不在评分细则中：请不要修改编号列`,
   missingId: (id: string) => `《细则自评》中缺少细则 ${id} 所在的行：请使用联盟下发的申报工作簿`,
   hashDiffers: (edition: string) => `工作簿中的细则文字与系统中的 ${edition} 版不完全一致，已按细则编号读取`,
   noEdition: '工作簿缺少评分细则版本信息（隐藏的 _meta 表）：请使用联盟下发的申报工作簿',
+  padded: (id: string, option: string) =>
+    `细则 ${id} 的自评“${option}”前后有空格（可能是全角空格）：工作簿自带的得分公式不计入这样的答案，系统也不计分。请删除空格，或从下拉列表重新选择“${option}”`,
 } as const;
 
 export interface Grid {
@@ -90,18 +92,27 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
 
   const slots = answers.right - answers.left + 1;
   const projects: Array<Record<string, unknown>> = [];
+  const exactAnswers: Array<Record<string, string>> = [];
   const usedSlots: number[] = [];
   for (let slot = 0; slot < slots; slot++) {
     const row = form.top + slot;
     const fields: Record<string, string> = {};
     for (const [i, c] of FORM_COLUMNS.entries()) fields[c.field] = read(form.grid, `${colLetter(form.left + i)}${row}`, kindOf(c.field), c.sub ?? c.header);
     const answerMap: Record<string, string> = {};
+    const exact: Record<string, string> = {};
     const noteMap: Record<string, string> = {};
     const col = colLetter(answers.left + slot);
     rowIds.forEach((id, i) => {
       if (!id) return;
-      const a = cleanText(read(answers.grid, `${col}${answers.top + i}`, 'text', `细则 ${id} 自评`));
+      const address = `${col}${answers.top + i}`;
+      const raw = read(answers.grid, address, 'text', `细则 ${id} 自评`);
+      const a = cleanText(raw);
       if (a) answerMap[id] = a;
+      // The workbook's COUNTIF formulas count only the exact option text; so does the score here. Padding
+      // (“达到 ”, “\u3000不适用”) would make the workbook and the server disagree: it is an error to fix.
+      if (a && raw !== a && (ANSWER_OPTIONS as readonly string[]).includes(a)) {
+        cellIssues.push({ severity: 'error', sheet: answers.grid.name, cell: address, field: 'cell', message: READ_MSG.padded(id, a) });
+      } else if (a) exact[id] = a;
       if (notes) {
         const n = cleanText(read(notes.grid, `${colLetter(notes.left + slot)}${notes.top + i}`, 'text', `细则 ${id} 佐证说明`));
         if (n) noteMap[id] = n;
@@ -111,6 +122,7 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
     if (!hasContent) continue;
     const { seq, remark, ...rest } = fields;
     projects.push({ seq: cleanText(seq) === '' ? slot + 1 : seq, ...rest, ...(cleanText(remark) ? { remark } : {}), answers: answerMap, notes: noteMap });
+    exactAnswers.push(exact);
     usedSlots.push(slot);
   }
 
@@ -132,9 +144,11 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
       issues.push(makeIssue(draft, ['projects', i, 'answers'], `尚未自评：请在《细则自评》第 ${colLetter(answers.left + usedSlots[i]!)} 列逐条选择`, 'warning', locate));
     }
   });
-  const scores = projects.map((p) => scoreProject(validAnswers(p.answers as Record<string, string>), rubric));
+  issues.push(...blankAnswerIssues(projects.map((p) => ({ seq: cleanText(p.seq as string) || '?', answers: p.answers as Record<string, unknown> })), rubric, locate));
+  // Scored exactly as the workbook's formulas count: only cells holding an option's exact text.
+  const scores = exactAnswers.map((a) => scoreProject(validAnswers(a), rubric));
   const hasError = issues.some((i) => i.severity === 'error');
-  return { kind: 'unit', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues, projects: summarize(projects) };
+  return { kind: 'unit', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues: capIssues(issues), projects: summarize(projects) };
 }
 
 function validAnswers(answers: Record<string, string>): Partial<Record<string, AnswerOption>> {

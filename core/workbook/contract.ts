@@ -6,6 +6,7 @@
 import type { Rubric } from '../rubric';
 import type { IssuePath, Locator } from '../issues';
 import { DISTRICTS } from '../districts';
+import { excerpt } from '../text';
 
 export const WORKBOOK_SCHEMA = 'redsite.workbook/1';
 export const DEFAULT_PROJECTS = 10;
@@ -203,4 +204,38 @@ export function makeLocator(rubric: Rubric, slots: readonly number[]): Locator {
     if (head === 'rubric' || head === 'submissionId' || head === 'schema') return { sheet: SHEETS.guide };
     return undefined;
   };
+}
+
+/** A rectangle a defined name refers to (see cells.ts parseRef). */
+export interface NamedArea {
+  sheet: string;
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+export const CONTRACT_MSG = {
+  shape: (name: string, ref: string, expected: string) =>
+    `工作簿名称 ${name} 指向的区域（${excerpt(ref, 60)}）与申报工作簿不符：应为${expected}。请使用联盟下发的申报工作簿，不要在名称管理器中修改 rs_ 开头的名称`,
+  projects: (n: number, max: number) => `工作簿声明了 ${n} 个项目，超过上限 ${max} 个：请使用联盟下发的申报工作簿（最多 ${max} 个项目）`,
+} as const;
+
+/**
+ * The shape every contract name must have before any cell is read: on its sheet, 55 criterion rows, at most
+ * `maxProjects` project columns (or rows on 申报表), single reporter cells. A wrong shape is one cheap refusal
+ * instead of a parse over a million cells. Names the readers do not use (scores, lists) are not checked.
+ */
+export function nameShapeProblem(name: string, ref: string, area: NamedArea, criteria: number, maxProjects: number): string | undefined {
+  const rows = area.bottom - area.top + 1;
+  const cols = area.right - area.left + 1;
+  const at = (sheet: string) => `《${sheet}》中`;
+  const grid = (sheet: string) => ({ ok: area.sheet === sheet && rows === criteria && cols >= 1 && cols <= maxProjects, expected: `${at(sheet)} ${criteria} 行 × 1 至 ${maxProjects} 列的区域` });
+  let check: { ok: boolean; expected: string } | undefined;
+  if (name === NAMES.answers) check = grid(SHEETS.answers);
+  else if (name === NAMES.notes) check = grid(SHEETS.notes);
+  else if (name === NAMES.ids) check = { ok: area.sheet === SHEETS.answers && rows === criteria && cols === 1, expected: `${at(SHEETS.answers)} ${criteria} 行 × 1 列的编号列` };
+  else if (name === NAMES.rows) check = { ok: area.sheet === SHEETS.form && cols === FORM_COLUMNS.length && rows >= 1 && rows <= maxProjects, expected: `${at(SHEETS.form)} 1 至 ${maxProjects} 行 × ${FORM_COLUMNS.length} 列的区域` };
+  else if (REPORTER_CELLS.some((r) => r.name === name)) check = { ok: area.sheet === SHEETS.form && rows === 1 && cols === 1, expected: `${at(SHEETS.form)}的一个单元格` };
+  return check && !check.ok ? CONTRACT_MSG.shape(name, ref, check.expected) : undefined;
 }

@@ -1,8 +1,9 @@
 /**
  * Consolidated workbooks (district and master) per architecture.md, streamed with exceljs's WorkbookWriter:
  * 附件2汇总 (the six 附件2 columns first, then district, unit, scores, state and provenance), 细则明细 (project × 55),
- * one sheet per 旗县区 and 统计. Values only: scores are recomputed from the answers, and user text is always written
- * as a string cell, never as a formula.
+ * one sheet per 旗县区, 统计 and 文件清单 (every input with its outcome). Identity rules (core/identity.ts): one entry
+ * per (unit, workbook), each project of a unit counted once. Values only: scores are recomputed from the answers, and
+ * user text is always written as a string cell, never as a formula.
  */
 import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
@@ -13,6 +14,7 @@ import { scoreProject, type ProjectScore } from '../score';
 import { FORM_HEADERS, colLetter } from './contract';
 import { beijingTime } from '../time';
 import { rowHeight } from './layout';
+import { entryRows, resolveEntries, submissionUnitKey, type FileRow } from '../identity';
 
 export interface MergeEntry {
   submission: Submission;
@@ -21,6 +23,10 @@ export interface MergeEntry {
   submittedAt?: string;
   late?: boolean;
   sourceFile?: string;
+  /** The server's id of the submission (提交编号 column); the workbook id when absent. */
+  id?: string;
+  /** How reasons name this entry (file name, or 提交编号 on the server); default the file name. */
+  label?: string;
   /** 佐证材料 per project (序号) and criterion, when the entry comes from the server: adds 佐证 columns to 细则明细. */
   evidence?: Record<number, Record<string, number>>;
 }
@@ -28,8 +34,12 @@ export interface MergeEntry {
 export interface MergeReport {
   submissions: number;
   projects: number;
-  duplicates: Array<{ submissionId: string; kept: string; dropped: string }>;
-  skipped: Array<{ source: string; reason: string }>;
+  /** Entries replaced by a later copy of the same (unit, workbook). */
+  replaced: Array<{ source: string; by: string }>;
+  /** Projects counted in another submission of the same unit. */
+  duplicates: Array<{ source: string; projectName: string; keptIn: string }>;
+  /** The 文件清单: every input with its outcome. */
+  files: FileRow[];
   districts: string[];
 }
 
@@ -37,8 +47,10 @@ export interface MergeOptions {
   /** Only this 旗县区 (by the reporter's district). */
   district?: string;
   rubric?: Rubric;
-  /** Files that could not be read, listed in the report and on a 未读取文件 sheet. */
-  skipped?: MergeReport['skipped'];
+  /** Rows for inputs that were not read (拒收, 有问题, 忽略), listed on 文件清单 after the entries. */
+  unread?: FileRow[];
+  /** The order of 文件清单 by file (default: entries as given, then `unread`). */
+  order?: string[];
   title?: string;
 }
 
@@ -53,26 +65,6 @@ export const MASTER_COLUMNS = [
   '所属旗县区', '填报单位', '得分', '满分', '得分率', '达标', '完成度', '状态', '逾期', '版本', '提交时间', '来源文件', '提交编号', '细则版本',
 ] as const;
 
-const describe = (e: MergeEntry) => `${e.sourceFile ?? e.submission.source}${e.version ? ` 第${e.version}版` : ''}`;
-
-/** Keeps one entry per submission ID: the higher version, else the later submission time, else the later one given. */
-export function dedupe(entries: readonly MergeEntry[]): { kept: MergeEntry[]; duplicates: MergeReport['duplicates'] } {
-  const byId = new Map<string, MergeEntry>();
-  const duplicates: MergeReport['duplicates'] = [];
-  for (const e of entries) {
-    const id = e.submission.submissionId;
-    const prev = byId.get(id);
-    if (!prev) {
-      byId.set(id, e);
-      continue;
-    }
-    const newer = (e.version ?? 0) !== (prev.version ?? 0) ? (e.version ?? 0) > (prev.version ?? 0) : (e.submittedAt ?? '') >= (prev.submittedAt ?? '');
-    const [kept, dropped] = newer ? [e, prev] : [prev, e];
-    byId.set(id, kept);
-    duplicates.push({ submissionId: id, kept: describe(kept), dropped: describe(dropped) });
-  }
-  return { kept: [...byId.values()], duplicates };
-}
 
 const districtOrder = (d: string) => {
   const i = DISTRICTS.indexOf(d);
@@ -132,7 +124,7 @@ function masterRow(r: Row, seq: number): Array<string | number> {
     seq, p.enterprise, situationText(p), p.leader, p.phone, periodText(p),
     p.district, entry.submission.reporter.unit, score.total, score.max, score.rate, score.met ? '是' : '否', score.completion,
     entry.state ?? '', entry.late ? '是' : '', entry.version ?? '', beijingTime(entry.submittedAt), entry.sourceFile ?? '',
-    entry.submission.submissionId, entry.submission.rubric.edition,
+    entry.id ?? entry.submission.submissionId, entry.submission.rubric.edition,
   ];
 }
 
@@ -150,10 +142,12 @@ function writeRows(ws: ExcelJS.Worksheet, rows: Row[]): void {
 
 export async function writeMaster(entries: readonly MergeEntry[], out: Writable, opts: MergeOptions = {}): Promise<MergeReport> {
   const rubric = opts.rubric ?? currentRubric();
-  const { kept, duplicates } = dedupe(entries);
-  const chosen = opts.district ? kept.filter((e) => e.submission.reporter.district === opts.district) : kept;
-  const rows: Row[] = chosen
-    .flatMap((entry) => entry.submission.projects.map((project) => ({ entry, project, score: scoreProject(project.answers, rubric) })))
+  const chosen = (opts.district ? entries.filter((e) => e.submission.reporter.district === opts.district) : [...entries]).map((e) => ({
+    ...e, label: e.label ?? e.sourceFile ?? e.id ?? e.submission.submissionId,
+  }));
+  const resolution = resolveEntries(chosen);
+  const rows: Row[] = resolution.counted
+    .flatMap(({ entry, projects }) => projects.map((project) => ({ entry, project, score: scoreProject(project.answers, rubric) })))
     .sort(
       (a, b) =>
         districtOrder(a.project.district) - districtOrder(b.project.district) ||
@@ -204,7 +198,7 @@ export async function writeMaster(entries: readonly MergeEntry[], out: Writable,
     { header: '平均得分率', width: 10, numFmt: '0.0%' }, { header: '具备七有一好八规范', width: 12 }, { header: '达标率', width: 8, numFmt: '0.0%' },
   ]);
   const statRow = (name: string, list: Row[]) => {
-    const units = new Set(list.map((r) => r.entry.submission.submissionId)).size;
+    const units = new Set(list.map((r) => submissionUnitKey(r.entry.submission))).size;
     const avg = list.length ? Math.round((list.reduce((n, r) => n + r.score.rate, 0) / list.length) * 10000) / 10000 : 0;
     const met = list.filter((r) => r.score.met).length;
     stats.addRow([name, units, list.length, avg, met, list.length ? Math.round((met / list.length) * 10000) / 10000 : 0]).commit();
@@ -213,12 +207,29 @@ export async function writeMaster(entries: readonly MergeEntry[], out: Writable,
   statRow('合计', rows);
   stats.commit();
 
-  const skipped = opts.skipped ?? [];
-  if (skipped.length) {
-    const ws = addSheet(wb, '未读取文件', [{ header: '文件', width: 40 }, { header: '原因', width: 90 }]);
-    for (const s of skipped) ws.addRow([s.source, s.reason]).commit();
-    ws.commit();
+  const byEntry = entryRows(resolution, chosen);
+  let files = [...chosen.map((e) => byEntry.get(e)!), ...(opts.unread ?? [])];
+  if (opts.order) {
+    const rank = new Map(opts.order.map((f, i) => [f, i]));
+    files = files.map((f, i) => ({ f, i })).sort((a, b) => (rank.get(a.f.file) ?? opts.order!.length + a.i) - (rank.get(b.f.file) ?? opts.order!.length + b.i)).map((x) => x.f);
   }
+  const list = addSheet(wb, FILE_LIST_SHEET, FILE_LIST_COLUMNS.map((header, i) => ({ header, width: [40, 34, 10, 100][i]! })));
+  for (const f of files) {
+    const row = list.addRow([f.file, f.unit && f.district ? `${f.unit}（${f.district}）` : f.unit, f.result, f.reason]);
+    row.alignment = { vertical: 'top', wrapText: true };
+    row.commit();
+  }
+  list.commit();
   await wb.commit();
-  return { submissions: chosen.length, projects: rows.length, duplicates, skipped, districts };
+  return {
+    submissions: resolution.counted.length,
+    projects: rows.length,
+    replaced: resolution.replaced.map((r) => ({ source: r.entry.label, by: r.by.label })),
+    duplicates: resolution.duplicates.map((d) => ({ source: d.entry.label, projectName: d.project.projectName, keptIn: d.keptIn.label })),
+    files,
+    districts,
+  };
 }
+
+export const FILE_LIST_SHEET = '文件清单';
+export const FILE_LIST_COLUMNS = ['文件', '单位', '结果', '原因'] as const;

@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { unitKey } from '../../core/identity';
 import { fsyncDir } from '../durable';
 
 export type DB = Database.Database;
@@ -83,7 +84,22 @@ const MIGRATIONS: Array<(db: DB) => void> = [
       CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, '审计日志不可删除'); END;
       INSERT INTO settings (key, value) VALUES ('data_version', '0');
     `),
-  // 佐证材料 (server/evidence.ts): files live on disk under evidence/ by sha256 (evidence_files describes each once);
+  // 2: identity is (unit, workbook), not the workbook copy's UUID alone (core/identity.ts). Existing rows keep their id
+  // (= their workbook id); a new (unit, workbook) pair whose workbook id is taken gets a derived id. unit_key is the
+  // normalised unit within its 旗县区, computed here once with the same function the server uses for new rows.
+  // versions.on_behalf marks versions a 旗县区 (or the 秘书处) uploaded for the unit (代为上传).
+  (db) => {
+    db.exec(`
+      ALTER TABLE submissions ADD COLUMN workbook_id TEXT NOT NULL DEFAULT '';
+      ALTER TABLE submissions ADD COLUMN unit_key TEXT NOT NULL DEFAULT '';
+      ALTER TABLE versions ADD COLUMN on_behalf INTEGER NOT NULL DEFAULT 0;
+      UPDATE submissions SET workbook_id = id;
+    `);
+    const update = db.prepare('UPDATE submissions SET unit_key = ? WHERE id = ?');
+    for (const r of db.prepare('SELECT id, unit, district FROM submissions').all() as Array<{ id: string; unit: string; district: string }>) update.run(unitKey(r.unit, r.district), r.id);
+    db.exec('CREATE UNIQUE INDEX submissions_identity ON submissions (unit_key, workbook_id)');
+  },
+  // 3: 佐证材料 (server/evidence.ts): files live on disk under evidence/ by sha256 (evidence_files describes each once);
   // an evidence row attaches one to a project × criterion of a submission from version added_version on, until the
   // version it was removed in. criterion_returns: criteria a reviewer returned ("佐证不足") with the latest return.
   (db) =>
@@ -128,10 +144,11 @@ const MIGRATIONS: Array<(db: DB) => void> = [
     `),
 ];
 
-export function migrate(db: DB): number {
+/** Applies the migrations not yet applied (up to `target`, default all: tests stop earlier to check an upgrade). */
+export function migrate(db: DB, target = MIGRATIONS.length): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
   const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
-  MIGRATIONS.slice(current).forEach((up, i) => {
+  MIGRATIONS.slice(current, target).forEach((up, i) => {
     db.transaction(() => {
       up(db);
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(current + i + 1, new Date().toISOString());

@@ -1,8 +1,8 @@
 /**
  * 佐证材料 over HTTP: list and attach a submission's evidence (multipart, streamed to disk), open a file or its
  * thumbnail, remove one. Who may: the owner unit, its 旗县区 (代为上传) and the 秘书处 attach and remove (policy
- * `write`); reviewers read within their district (policy `read`). Evidence the caller may not read answers 404,
- * like evidence that does not exist.
+ * `write`); reviewers read within their district (policy `read`). A submission or evidence the caller may not read
+ * answers 404, like one that does not exist.
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
@@ -16,6 +16,7 @@ import { currentReturns } from '../criterion-returns';
 import { receiving, type ReceivedFile } from '../evidence-files';
 import { EVIDENCE_KINDS, EVIDENCE_MSG } from '../../core/evidence';
 import { safeFileName } from './submissions';
+import { excerpt } from '../../core/text';
 
 type Received = Express.Multer.File & ReceivedFile;
 
@@ -42,9 +43,19 @@ export function evidenceRouter(ctx: Context): Router {
       next(err);
     });
 
+  /** The submission, if the caller may read it (404 otherwise, like one that does not exist), and may do `action`. */
   const submission = (req: Request, action: 'read' | 'write') => {
-    const row = findSubmissionRow(ctx.db, String(req.params.id));
-    authorize(req.actor, action, { district: row.district, unit: row.unit });
+    const id = String(req.params.id);
+    const notFound = () => new AppError('NOT_FOUND', `找不到提交编号为 ${excerpt(id, 40)} 的申报`);
+    let row: ReturnType<typeof findSubmissionRow>;
+    try {
+      row = findSubmissionRow(ctx.db, id);
+    } catch (e) {
+      throw e instanceof AppError && e.code === 'NOT_FOUND' ? notFound() : e;
+    }
+    const scope = { district: row.district, unit: row.unit };
+    if (!req.actor || !can(req.actor, 'read', scope)) throw notFound();
+    authorize(req.actor, action, scope);
     return row;
   };
 

@@ -7,12 +7,14 @@ import { fail } from '../errors';
 import { authorize } from '../policy';
 import { districtStats, rosterStatus, readRosterFile, replaceRoster } from '../roster';
 import { auditPage, audit } from '../audit';
-import { achievedWithoutEvidence } from '../evidence';
+import { achievedWithoutEvidence } from '../evidence-stats';
 import { setSetting } from '../db';
 import { SettingsSchema } from '../model';
 import { normalizeDistrict, DISTRICTS } from '../../core/districts';
 import { cachedTemplate, checkProjectCount, TemplateOptionsError } from '../../core/workbook/build';
 import { currentRubric, rubricJson } from '../../core/rubric';
+import { excerpt } from '../../core/text';
+import { jobOptions } from '../jobs';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -22,7 +24,7 @@ export function attachment(res: Response, name: string): void {
 
 function districtParam(value: unknown): string {
   const d = normalizeDistrict(value);
-  if (!d) fail('NOT_FOUND', `旗县区“${String(value)}”不在名单中：${DISTRICTS.join('、')}`);
+  if (!d) fail('NOT_FOUND', `旗县区“${excerpt(value, 20)}”不在名单中：${DISTRICTS.join('、')}`);
   return d!;
 }
 
@@ -47,7 +49,8 @@ export function reportsRouter(ctx: Context): Router {
   r.post('/roster', upload.single('file'), async (req, res) => {
     const actor = authorize(req.actor, 'roster', { district: req.actor?.district });
     if (!req.file) fail('BAD_REQUEST', '请在 file 字段上传名单文件（.xlsx 或 .csv，列：单位名称、旗县区、联系人、电话）');
-    const { entries, issues } = await readRosterFile(req.file!.buffer, req.file!.originalname);
+    const { entries, issues, busy } = await readRosterFile(req.file!.buffer, req.file!.originalname, ctx.pool, jobOptions(req, res));
+    if (busy) fail('BUSY', issues[0]!.message);
     if (issues.some((i) => i.severity === 'error')) fail('INVALID', `名单有 ${issues.length} 处问题，未导入`, issues);
     const district = actor.role === 'district' ? actor.district : undefined;
     const foreign = district ? entries.filter((e) => e.district !== district) : [];

@@ -4,6 +4,7 @@ import type { Context } from '../context';
 import { AppError, fail } from '../errors';
 import { authorize } from '../policy';
 import { latestEntries } from '../submissions';
+import { resolveEntries } from '../../core/identity';
 import { buildShowcase, type ShowcaseOptions } from '../../core/showcase';
 import { currentRubric } from '../../core/rubric';
 import { writeShowcase } from '../../core/workbook/showcase-export';
@@ -24,7 +25,9 @@ function options(req: Pick<Request, 'query'>): ShowcaseOptions {
 }
 
 export function showcaseOf(db: DB, opts: ShowcaseOptions) {
-  const candidates = latestEntries(db).flatMap((e) => e.submission.projects.map((project) => ({ submissionId: e.submission.submissionId, reporter: e.submission.reporter, project, state: e.state })));
+  // A project in two submissions of one unit (重复项目) is a candidate once, from the later submission.
+  const { counted } = resolveEntries(latestEntries(db));
+  const candidates = counted.flatMap(({ entry: e, projects }) => projects.map((project) => ({ submissionId: e.id, reporter: e.submission.reporter, project, state: e.state })));
   return buildShowcase(candidates, currentRubric(), opts);
 }
 

@@ -4,15 +4,20 @@ import multer from 'multer';
 import path from 'node:path';
 import type { Context } from '../context';
 import { AppError, fail } from '../errors';
-import { authorize } from '../policy';
+import { authorize, can, visibleAudit } from '../policy';
 import { ReturnSchema, STATES } from '../model';
 import { storeSubmission, submissionDetail, listSubmissions, review, diffVersions, findSubmissionRow, originalFile } from '../submissions';
 import { parseUntrusted } from '../../core/workbook/guard';
-import { validateSubmission, hasErrors, type Issue } from '../../core/issues';
+import { BUSY_FIELD } from '../../core/workbook/pool';
+import { jobOptions } from '../jobs';
+import { validateSubmission, hasErrors, blankAnswerIssues, type Issue } from '../../core/issues';
 import { currentRubric } from '../../core/rubric';
 import { normalizeDistrict } from '../../core/districts';
 import type { Submission } from '../../core/schema';
 import { annotatedWorkbook } from '../annotate';
+import { unitKey } from '../../core/identity';
+import { parseBoundedJson } from '../../core/json';
+import { excerpt } from '../../core/text';
 import { returnWithCriteria } from '../criterion-returns';
 import { attachment } from './reports';
 
@@ -39,26 +44,26 @@ export function submissionsRouter(ctx: Context): Router {
     let submission: Submission | undefined;
     let issues: Issue[] = [];
     let file: { bytes: Uint8Array; name: string } | undefined;
+    let parsedHere = false;
     const rubric = currentRubric();
     if (req.file) {
       file = { bytes: req.file.buffer, name: safeFileName(req.file.originalname) };
       if (typeof req.body?.submission === 'string') {
         // The add-in sends its Submission plus the workbook file as the original.
-        let json: unknown;
-        try {
-          json = JSON.parse(req.body.submission);
-        } catch {
-          fail('BAD_REQUEST', 'submission 字段不是有效的 JSON');
-        }
-        const v = validateSubmission(json, rubric);
+        const json = parseBoundedJson(req.body.submission, ctx.limits.jsonDepth, 'submission 字段');
+        if (!json.ok) fail('BAD_REQUEST', json.message);
+        const v = validateSubmission(json.ok ? json.value : undefined, rubric);
         if (!v.submission) throw invalid(v.issues);
         submission = v.submission;
       } else {
-        const parsed = await parseUntrusted(file.bytes, { fileName: file.name, pool: ctx.pool, limits: ctx.limits });
-        if (parsed.kind === 'rejected') throw new AppError('INVALID', parsed.issues[0]!.message, parsed.issues);
+        // A 附件2 table has no 旗县区 column: it is the account's 旗县区 (a 秘书处 upload may name one in the form).
+        const fallback = actor.district ?? normalizeDistrict(req.body?.district);
+        const parsed = await parseUntrusted(file.bytes, { fileName: file.name, pool: ctx.pool, limits: ctx.limits, ...jobOptions(req, res), ...(fallback ? { district: fallback } : {}) });
+        if (parsed.kind === 'rejected') throw new AppError(parsed.issues[0]!.field === BUSY_FIELD ? 'BUSY' : 'INVALID', parsed.issues[0]!.message, parsed.issues);
         if (!parsed.submission || hasErrors(parsed.issues)) throw invalid(parsed.issues);
         submission = parsed.submission;
         issues = parsed.issues;
+        parsedHere = true;
       }
     } else if (req.is('application/json')) {
       const v = validateSubmission(req.body, rubric);
@@ -68,6 +73,10 @@ export function submissionsRouter(ctx: Context): Router {
       fail('UNSUPPORTED', '请以 JSON（application/json）提交申报数据，或以表单（multipart/form-data）的 file 字段上传 .xlsx 申报工作簿');
     }
     const sub = submission!;
+    // JSON (the add-in) gets the same 提醒 as a workbook read here: partly blank self-assessments.
+    if (!parsedHere) issues = blankAnswerIssues(sub.projects, rubric);
+    // A unit account sends its own workbooks; a 旗县区 may upload for a unit of its own 旗县区 (代为上传), the unit
+    // being the 填报单位 in the file. The answer names the unit it was stored for.
     authorize(actor, 'write', { district: sub.reporter.district, unit: sub.reporter.unit });
     const stored = storeSubmission(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline() });
     res.status(stored.unchanged ? 200 : 201).json(stored);
@@ -82,20 +91,31 @@ export function submissionsRouter(ctx: Context): Router {
     if (state && !(STATES as readonly string[]).includes(state)) fail('BAD_REQUEST', `状态只能是：${STATES.join('、')}`);
     const items = listSubmissions(ctx.db, {
       district, state, met: bool(q.met), late: bool(q.late), q: typeof q.q === 'string' ? q.q : undefined,
-      unit: actor.role === 'unit' ? actor.unit : undefined,
+      unitKey: actor.role === 'unit' ? unitKey(actor.unit, actor.district) : undefined,
     });
     res.json({ items });
   });
 
+  // An id the caller may not read answers exactly like an id that does not exist: no one learns which ids are taken.
   const scoped = (req: Request, action: 'read' | 'review') => {
-    const row = findSubmissionRow(ctx.db, String(req.params.id));
-    authorize(req.actor, action, { district: row.district, unit: row.unit });
+    const id = String(req.params.id);
+    const notFound = () => new AppError('NOT_FOUND', `找不到提交编号为 ${excerpt(id, 40)} 的申报`);
+    let row: ReturnType<typeof findSubmissionRow>;
+    try {
+      row = findSubmissionRow(ctx.db, id);
+    } catch (e) {
+      throw e instanceof AppError && e.code === 'NOT_FOUND' ? notFound() : e;
+    }
+    const scope = { district: row.district, unit: row.unit };
+    if (!req.actor || !can(req.actor, 'read', scope)) throw notFound();
+    authorize(req.actor, action, scope);
     return row;
   };
 
   r.get('/:id', (req, res) => {
     scoped(req, 'read');
-    res.json(submissionDetail(ctx.db, String(req.params.id)));
+    const detail = submissionDetail(ctx.db, String(req.params.id));
+    res.json({ ...detail, audit: visibleAudit(req.actor!, detail.audit) });
   });
 
   r.get('/:id/diff', (req, res) => {
@@ -110,12 +130,13 @@ export function submissionsRouter(ctx: Context): Router {
     scoped(req, 'read');
     const f = originalFile(ctx.db, String(req.params.id), req.query.version ? Number(req.query.version) : undefined);
     if (!f) fail('NOT_FOUND', '该版本是通过加载项或 JSON 提交的，没有上传的原始文件');
-    res.attachment(f!.name).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(f!.bytes);
+    // The original may be a workbook, a CSV or a Word 回执: its own content type, by its name.
+    res.attachment(f!.name).send(f!.bytes);
   });
 
   r.get('/:id/annotated.xlsx', async (req, res) => {
     scoped(req, 'read');
-    const f = await annotatedWorkbook(ctx.db, String(req.params.id), ctx.limits);
+    const f = await annotatedWorkbook(ctx.db, ctx.pool, String(req.params.id), ctx.limits, jobOptions(req, res));
     res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     attachment(res, f.name);
     res.send(Buffer.from(f.bytes));

@@ -78,26 +78,28 @@ test('merge and import a folder of attachments: one bad file never aborts', asyn
 
   const imp = await redsite(dir, 'import', 'inbox', '--json');
   expect(imp.code).toBe(0);
-  const files = JSON.parse(imp.stdout).files as Array<{ file: string; status: string; kind: string; projects: number; reason: string }>;
+  const files = JSON.parse(imp.stdout).files as Array<{ file: string; result: string; kind: string; projects: number; reason: string; unit: string }>;
   const by = Object.fromEntries(files.map((f) => [f.file, f]));
-  expect(by['东河区-一建.xlsx']).toMatchObject({ status: '接收（有提醒）', kind: 'unit', projects: 2 });
-  expect(by['青山区-回执.csv']).toMatchObject({ kind: 'plain', projects: 1, status: '接收（有提醒）' });
-  expect(by['坏文件.xlsx']).toMatchObject({ status: '拒收', reason: expect.stringContaining('无法识别的文件格式') });
-  expect(by['旧版.xls']).toMatchObject({ status: '拒收', reason: expect.stringContaining('.xls') });
+  expect(by['东河区-一建.xlsx']).toMatchObject({ result: '汇总', kind: 'unit', projects: 2, unit: REPORTER.unit });
+  expect(by['青山区-回执.csv']).toMatchObject({ kind: 'plain', projects: 1, result: '汇总', unit: '青山建工' });
+  expect(by['坏文件.xlsx']).toMatchObject({ result: '拒收', reason: expect.stringContaining('无法识别的文件格式') });
+  expect(by['旧版.xls']).toMatchObject({ result: '拒收', reason: expect.stringContaining('.xls') });
   const table = await redsite(dir, 'import', 'inbox');
-  expect(table.stdout).toContain('共 4 个文件：接收 2，有问题 0，拒收 2');
+  expect(table.stdout).toContain('共 4 个文件：汇总 2，已替换 0，重复项目 0，有问题 0，拒收 2，忽略 0');
 
   const merged = await redsite(dir, 'merge', 'inbox', '--out', 'master.xlsx');
   expect(merged.code).toBe(0);
   expect(merged.stdout).toContain('2 份申报、3 个项目');
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(path.join(dir, 'master.xlsx'));
-  expect(wb.worksheets.map((w) => w.name)).toEqual(['附件2汇总', '细则明细', '青山区', '东河区', '统计', '未读取文件']);
+  expect(wb.worksheets.map((w) => w.name)).toEqual(['附件2汇总', '细则明细', '青山区', '东河区', '统计', '文件清单']);
   const row = wb.getWorksheet('附件2汇总')!.getRow(2).values as unknown[];
   expect(row.slice(1, 8)).toEqual([1, '青山建工', '青山区幸福路改造；地址：包头市青山区幸福路；规模：2.1万平方米', '赵明', '0472-5220621', '2024-03-01—2025-06-30', '青山区']);
 
   const district = await redsite(dir, 'merge', 'inbox', '--out', 'dh.xlsx', '--district', '东河区');
   expect(district.stdout).toContain('1 份申报、2 个项目（东河区）');
+  // --district means “these files are 东河区's”: the 青山区 回执 is listed with its reason, never dropped silently.
+  expect(district.stdout).toContain('有问题 青山区-回执.csv：文件中的所属旗县区是青山区，不是指定的东河区');
   expect((await redsite(dir, 'merge', 'inbox', '--out', 'x.xlsx', '--district', '赛罕区')).code).toBe(1);
 });
 

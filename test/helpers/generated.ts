@@ -74,7 +74,7 @@ export async function generatedWorkbooks(): Promise<Generated[]> {
     },
     { kind: '标注退回（按 JSON 填好）', bytes: annotateWorkbook(filled.bytes, [...issues, { severity: 'error', sheet: '申报表', cell: 'H8', field: 'projects.1.startDate', message: '开工日期有误' }], { reason: '请按问题清单修改', reviewer: '东河区委组织部', at: '2024-05-25 10:00' }), projects: 3 },
     { kind: '区县汇总表', bytes: await collect((out) => writeMaster(entries, out, { district: '东河区' })) },
-    { kind: '全市总表', bytes: await collect((out) => writeMaster(entries, out, { skipped: [{ source: '坏文件.xlsx', reason: '不是 xlsx 文件' }] })) },
+    { kind: '全市总表', bytes: await collect((out) => writeMaster(entries, out, { unread: [{ file: '坏文件.xlsx', unit: '', district: '', result: '拒收', reason: '不是 xlsx 文件' }] })) },
     { kind: '观摩推荐名单', bytes: await collect((out) => writeShowcase(showcase, out)) },
   ];
 }

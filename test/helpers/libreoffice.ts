@@ -47,6 +47,26 @@ export async function resaveWithLibreOffice(input: Uint8Array, name = 'book.xlsx
   }
 }
 
+/**
+ * Converts files with LibreOffice in one run (`soffice --convert-to <target>`), e.g. target 'ods', 'xls', 'doc' or
+ * 'csv:Text - txt - csv (StarCalc):44,34,76' (UTF-8 CSV). Returns the converted bytes by input name (extension replaced).
+ */
+export async function convertWithLibreOffice(files: Record<string, Uint8Array>, target: string): Promise<Record<string, Buffer>> {
+  if (!hasLibreOffice()) throw new Error(`找不到 LibreOffice（${SOFFICE}）：请先运行 bash .ci/run 安装系统依赖`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-lo-conv-'));
+  const profile = profileDir();
+  const ext = target.split(':')[0]!;
+  try {
+    fs.mkdirSync(path.join(work, 'in'));
+    for (const [name, bytes] of Object.entries(files)) fs.writeFileSync(path.join(work, 'in', name), bytes);
+    await run(SOFFICE, ['--headless', '--norestore', `-env:UserInstallation=file://${profile}`, '--convert-to', target, '--outdir', path.join(work, 'out'), ...Object.keys(files).map((n) => path.join(work, 'in', n))], { timeout: 170_000 });
+    return Object.fromEntries(Object.keys(files).map((n) => [n, fs.readFileSync(path.join(work, 'out', n.replace(/\.[^.]+$/, `.${ext}`)))]));
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
 /** Renders `input` (an .xlsx) to PDF with LibreOffice, as printing it would; returns the PDF and its page count. */
 export async function renderPdf(input: Uint8Array, name = 'book.xlsx'): Promise<{ pdf: Buffer; pages: number }> {
   if (!hasLibreOffice()) throw new Error(`找不到 LibreOffice（${SOFFICE}）：请先运行 bash .ci/run 安装系统依赖`);

@@ -24,21 +24,30 @@ beforeAll(async () => {
   foreign = b.submissionId;
   expect((await s.call('POST', '/api/v1/submissions', { token: tokens.secretariat, json: b })).status).toBe(201);
 });
-afterAll(() => s.close());
+const tally = { allowed: 0, refused403: 0, hidden404: 0, unauthenticated401: 0 };
+afterAll(async () => {
+  console.log(`authorisation matrix: ${tally.allowed} allowed, ${tally.refused403} refused (403), ${tally.hidden404} foreign ids answered as unknown (404), ${tally.unauthenticated401} without a token (401)`);
+  await s.close();
+});
 
 type Role = 'secretariat' | 'district' | 'otherDistrict' | 'unit' | 'otherUnit' | 'none';
 const ROLES: Role[] = ['secretariat', 'district', 'otherDistrict', 'unit', 'otherUnit', 'none'];
 
-// [method, path, body?, who may (2xx/304)]; everything else must be 403 (or 401 without a token).
-const MATRIX: Array<[string, () => string, (() => unknown) | undefined, Role[]]> = [
+const OWN_READERS: Role[] = ['secretariat', 'district', 'unit'];
+const FOREIGN_READERS: Role[] = ['secretariat', 'otherDistrict'];
+
+// [method, path, body?, who may (2xx/304), who may read the submission of an :id route]; everything else must be
+// 403 (or 401 without a token) — except on :id routes, where a caller who may not even read the submission gets the
+// same 404 as for an id that does not exist.
+const MATRIX: Array<[string, () => string, (() => unknown) | undefined, Role[], Role[]?]> = [
   ['GET', () => '/api/v1/me', undefined, ['secretariat', 'district', 'otherDistrict', 'unit', 'otherUnit']],
   ['GET', () => '/api/v1/submissions', undefined, ['secretariat', 'district', 'otherDistrict', 'unit', 'otherUnit']],
-  ['GET', () => `/api/v1/submissions/${own}`, undefined, ['secretariat', 'district', 'unit']],
-  ['GET', () => `/api/v1/submissions/${own}/diff?from=1&to=1`, undefined, ['secretariat', 'district', 'unit']],
-  ['GET', () => `/api/v1/submissions/${foreign}`, undefined, ['secretariat', 'otherDistrict']],
-  ['POST', () => `/api/v1/submissions/${own}/return`, () => ({ reason: '请补充材料' }), ['secretariat', 'district']],
-  ['POST', () => `/api/v1/submissions/${own}/approve`, undefined, ['secretariat', 'district']],
-  ['POST', () => `/api/v1/submissions/${foreign}/approve`, undefined, ['secretariat', 'otherDistrict']],
+  ['GET', () => `/api/v1/submissions/${own}`, undefined, ['secretariat', 'district', 'unit'], OWN_READERS],
+  ['GET', () => `/api/v1/submissions/${own}/diff?from=1&to=1`, undefined, ['secretariat', 'district', 'unit'], OWN_READERS],
+  ['GET', () => `/api/v1/submissions/${foreign}`, undefined, ['secretariat', 'otherDistrict'], FOREIGN_READERS],
+  ['POST', () => `/api/v1/submissions/${own}/return`, () => ({ reason: '请补充材料' }), ['secretariat', 'district'], OWN_READERS],
+  ['POST', () => `/api/v1/submissions/${own}/approve`, undefined, ['secretariat', 'district'], OWN_READERS],
+  ['POST', () => `/api/v1/submissions/${foreign}/approve`, undefined, ['secretariat', 'otherDistrict'], FOREIGN_READERS],
   ['GET', () => '/api/v1/districts', undefined, ['secretariat', 'district', 'otherDistrict']],
   ['GET', () => '/api/v1/roster', undefined, ['secretariat', 'district', 'otherDistrict']],
   ['GET', () => `/api/v1/districts/${encodeURIComponent('东河区')}/workbook.xlsx`, undefined, ['secretariat', 'district']],
@@ -50,24 +59,42 @@ const MATRIX: Array<[string, () => string, (() => unknown) | undefined, Role[]]>
   ['GET', () => '/api/v1/audit', undefined, ['secretariat']],
   ['PUT', () => '/api/v1/settings', () => ({ deadline: '2024-05-24T23:59:00+08:00' }), ['secretariat']],
   ['POST', () => '/api/v1/submissions', () => validSubmission(), ['secretariat', 'district', 'unit']],
-  ['GET', () => `/api/v1/submissions/${foreign}/diff?from=1&to=1`, undefined, ['secretariat', 'otherDistrict']],
-  ['POST', () => `/api/v1/submissions/${foreign}/return`, () => ({ reason: '请补充材料' }), ['secretariat', 'otherDistrict']],
+  ['GET', () => `/api/v1/submissions/${foreign}/diff?from=1&to=1`, undefined, ['secretariat', 'otherDistrict'], FOREIGN_READERS],
+  ['POST', () => `/api/v1/submissions/${foreign}/return`, () => ({ reason: '请补充材料' }), ['secretariat', 'otherDistrict'], FOREIGN_READERS],
   ['GET', () => `/api/v1/districts/${encodeURIComponent('青山区')}/workbook.xlsx`, undefined, ['secretariat', 'otherDistrict']],
   ['GET', () => '/api/v1/settings', undefined, ['secretariat', 'district', 'otherDistrict', 'unit', 'otherUnit']],
   ['POST', () => '/api/v1/users/1/revoke', undefined, ['secretariat']], // 409 for the secretariat: it cannot revoke itself
 ];
 
-const cases = MATRIX.flatMap(([method, path, body, allowed]) => ROLES.map((role) => [method, path, body, role, allowed.includes(role)] as const));
+const cases = MATRIX.flatMap(([method, path, body, allowed, readers]) => ROLES.map((role) => [method, path, body, role, allowed.includes(role), readers ? !readers.includes(role) : false] as const));
 
-test.each(cases.map((c) => [`${c[0]} ${c[1]()} as ${c[3]}`, ...c]))('%s', async (_label, method, path, body, role, allowed) => {
+test.each(cases.map((c) => [`${c[0]} ${c[1]()} as ${c[3]}`, ...c]))('%s', async (_label, method, path, body, role, allowed, hidden) => {
   const r = await s.call<{ error?: string }>(method, path(), { token: role === 'none' ? undefined : tokens[role], json: body?.() });
   if (role === 'none') {
     expect(r.status).toBe(401);
     expect(r.body.error).toContain('请先登录');
-  } else if (allowed) expect([200, 201, 304, 409]).toContain(r.status); // 409: allowed, but the state (e.g. already returned) forbids it
-  else {
+    tally.unauthenticated401++;
+  } else if (allowed) {
+    expect([200, 201, 304, 409]).toContain(r.status); // 409: allowed, but the state (e.g. already returned) forbids it
+    tally.allowed++;
+  } else if (hidden) {
+    expect(r.status).toBe(404);
+    expect(r.body.error).toMatch(/^找不到提交编号为 .* 的申报$/);
+    tally.hidden404++;
+  } else {
     expect(r.status).toBe(403);
     expect(r.body.error).toMatch(/[\u4e00-\u9fff]/);
+    tally.refused403++;
+  }
+});
+
+test('a foreign id and an unknown id get the same answer on every :id route', async () => {
+  const unknown = '00000000-0000-4000-8000-000000000000';
+  for (const [method, suffix, body] of [['GET', ''], ['GET', '/diff?from=1&to=1'], ['GET', '/original'], ['GET', '/annotated.xlsx'], ['POST', '/return', { reason: '请补充材料' }], ['POST', '/approve']] as Array<[string, string, unknown?]>) {
+    const a = await s.call<{ error: string; code: string }>(method, `/api/v1/submissions/${foreign}${suffix}`, { token: tokens.unit, json: body });
+    const b = await s.call<{ error: string; code: string }>(method, `/api/v1/submissions/${unknown}${suffix}`, { token: tokens.unit, json: body });
+    expect([a.status, a.body.code, a.body.error.replace(foreign, 'ID')]).toEqual([404, 'NOT_FOUND', `找不到提交编号为 ID 的申报`]);
+    expect([b.status, b.body.code, b.body.error.replace(unknown, 'ID')]).toEqual([a.status, a.body.code, a.body.error.replace(foreign, 'ID')]);
   }
 });
 

@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../server/db';
 import { Exporter } from '../../server/exports';
+import { ParsePool } from '../../core/workbook/pool';
+import { withLimits } from '../../core/limits';
 import { storeSubmission } from '../../server/submissions';
 import { writeFileDurable } from '../../server/durable';
 import { backup, restore } from '../../cli/commands/backup';
@@ -92,7 +94,8 @@ test('exports: the cached workbook is fsync’ed, renamed, and the exports folde
   try {
     const submission = validateSubmission(validSubmission(), currentRubric()).submission!;
     storeSubmission(db, { submission, issues: [], actor: { id: 1, name: '联盟秘书处', role: 'secretariat' }, deadline: '2099-01-01T00:00:00Z' });
-    const out = await new Exporter(path.join(data, 'exports')).get(db);
+    const pool = new ParsePool(withLimits());
+    const out = await new Exporter(path.join(data, 'exports'), pool, pool.limits).get(db).finally(() => pool.close());
     expect(out.bytes).toBeUndefined();
     expectDurablyWritten(rec.events, out.file);
     expect(fs.readFileSync(out.file).subarray(0, 2).toString()).toBe('PK');

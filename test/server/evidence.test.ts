@@ -89,17 +89,17 @@ test('a unit attaches photos and documents; thumbnails, capture time and types; 
   expect(detail.audit.filter((a) => a.action === '上传佐证').map((a) => a.detail.criterion)).toEqual(['A01-1', 'A02-3']);
 });
 
-test('who may attach and read: owner unit, its district (代为上传) and the 秘书处; others get 403/404', async () => {
+test('who may attach and read: owner unit, its district (代为上传) and the 秘书处; others get 404 as if it did not exist', async () => {
   const jpg = await photo({ seed: 3 });
-  expect((await attach(s, otherUnit, sub.submissionId, 1, 'C01-1', [{ bytes: jpg, name: 'x.jpg' }])).status).toBe(403);
-  expect((await attach(s, otherDistrict, sub.submissionId, 1, 'C01-1', [{ bytes: jpg, name: 'x.jpg' }])).status).toBe(403);
+  expect((await attach(s, otherUnit, sub.submissionId, 1, 'C01-1', [{ bytes: jpg, name: 'x.jpg' }])).status).toBe(404);
+  expect((await attach(s, otherDistrict, sub.submissionId, 1, 'C01-1', [{ bytes: jpg, name: 'x.jpg' }])).status).toBe(404);
   const byDistrict = await attach(s, district, sub.submissionId, 1, 'C01-1', [{ bytes: jpg, name: '施工许可证.jpg' }]);
   expect(byDistrict.status).toBe(201);
   expect(byDistrict.body.items[0]!.by).toBe('东河区委组织部');
   expect((await attach(s, s.admin, sub.submissionId, 2, 'A01-1', [{ bytes: jpg, name: 'y.jpg' }])).status).toBe(201);
 
-  expect((await s.call('GET', `/api/v1/submissions/${sub.submissionId}/evidence`, { token: otherUnit })).status).toBe(403);
-  expect((await s.call('GET', `/api/v1/submissions/${sub.submissionId}/evidence`, { token: otherDistrict })).status).toBe(403);
+  expect((await s.call('GET', `/api/v1/submissions/${sub.submissionId}/evidence`, { token: otherUnit })).status).toBe(404);
+  expect((await s.call('GET', `/api/v1/submissions/${sub.submissionId}/evidence`, { token: otherDistrict })).status).toBe(404);
   const id = byDistrict.body.items[0]!.id;
   for (const token of [otherUnit, otherDistrict]) {
     for (const url of [`/api/v1/evidence/${id}/file`, `/api/v1/evidence/${id}/thumb`]) {
@@ -119,7 +119,7 @@ test('who may attach and read: owner unit, its district (代为上传) and the �
 });
 
 test('versions keep evidence; removing keeps earlier versions and never deletes a file still used', async () => {
-  const own = validSubmission({ reporter: { unit: '包头市第一建筑工程有限公司', district: '东河区', contact: '李红', phone: '13912345678' }, projects: [validProject(1, { answers: { 'A01-1': '达到', 'A01-2': '达到' } })] });
+  const own = validSubmission({ reporter: { unit: '包头市第一建筑工程有限公司', district: '东河区', contact: '李红', phone: '13912345678' }, projects: [validProject(1, { projectName: '昆北小区二期安置房', answers: { 'A01-1': '达到', 'A01-2': '达到' } })] });
   expect((await s.call('POST', '/api/v1/submissions', { token: unit, json: own })).status).toBe(201);
   const shared = await photo({ seed: 10 });
   const lone = await photo({ seed: 11 });
@@ -129,7 +129,7 @@ test('versions keep evidence; removing keeps earlier versions and never deletes 
   expect(before).toBeGreaterThan(0);
 
   // Version 2 keeps both.
-  const v2 = { ...own, projects: [validProject(1, { scale: '改过的规模', answers: { 'A01-1': '达到', 'A01-2': '达到' } })] };
+  const v2 = { ...own, projects: [validProject(1, { projectName: '昆北小区二期安置房', scale: '改过的规模', answers: { 'A01-1': '达到', 'A01-2': '达到' } })] };
   expect((await s.call('POST', '/api/v1/submissions', { token: unit, json: v2 })).body).toMatchObject({ version: 2 });
   expect((await list(own.submissionId, unit)).items.map((i) => i.id)).toEqual([a.id, b.id]);
 

@@ -39,11 +39,14 @@ describe('writeMaster', () => {
       { submission: b2, state: '已提交', version: 2, sourceFile: 'b-v2.xlsx', late: true },
     ]);
     expect(report).toMatchObject({ submissions: 2, projects: 3, districts: ['青山区', '东河区', '九原区'] });
-    expect(report.duplicates).toEqual([{ submissionId: b1.submissionId, kept: 'b-v2.xlsx 第2版', dropped: 'b-v1.xlsx 第1版' }]);
+    expect(report.replaced).toEqual([{ source: 'b-v1.xlsx', by: 'b-v2.xlsx' }]);
+    expect(report.duplicates).toEqual([]);
+    expect(report.files.map((f) => [f.file, f.result])).toEqual([['a.xlsx', '汇总'], ['b-v1.xlsx', '已替换'], ['b-v2.xlsx', '汇总']]);
 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(file as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['附件2汇总', '细则明细', '青山区', '东河区', '九原区', '统计']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['附件2汇总', '细则明细', '青山区', '东河区', '九原区', '统计', '文件清单']);
+    expect((wb.getWorksheet('文件清单')!.getRow(3).values as unknown[]).slice(1)).toEqual(['b-v1.xlsx', '青山建工（青山区）', '已替换', '同一单位的同一份工作簿有较新的文件 b-v2.xlsx，以较新的为准']);
     const ws = wb.getWorksheet('附件2汇总')!;
     expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual([...MASTER_COLUMNS]);
     expect((ws.getRow(1).values as unknown[]).slice(1, 7)).toEqual(['序号', '企业名称', '项目情况（包括地址、建设规模等）', '负责人', '联系电话', '开竣工日期']);
@@ -69,6 +72,37 @@ describe('writeMaster', () => {
     const values = sheetValues(file, '附件2汇总');
     expect(values.get('B2')).toBe(PAYLOADS[0]);
     expect(values.get('D2')).toBe(PAYLOADS[1]);
+  });
+
+  test('identity: one template in three units is three submissions; a project of one unit in two workbooks counts once (the later)', async () => {
+    const shared = b1.submissionId;
+    const unitOf = (unit: string, name: string, extra: Record<string, unknown> = {}) =>
+      submission({ submissionId: shared, reporter: { unit, district: '东河区', contact: '甲', phone: '13912345678' }, projects: [validProject(1, { projectName: name, enterprise: unit })], ...extra });
+    const u1 = unitOf('甲建筑有限公司', '甲项目');
+    const u2 = unitOf('乙建筑有限公司', '乙项目');
+    const u3 = unitOf('丙建筑有限公司', '丙项目');
+    // 甲 again in another workbook, spelled with 有限责任公司 and full-width spaces, with the same project plus a new one.
+    const u1b = submission({ reporter: { unit: '甲建筑　有限责任公司', district: '东河区', contact: '甲', phone: '13912345678' }, projects: [validProject(1, { projectName: ' 甲项目 ' }), validProject(2, { projectName: '甲二期' })] });
+    const { file, report } = await write([
+      { submission: u1, sourceFile: '1.xlsx', submittedAt: '2024-05-20T01:00:00Z' },
+      { submission: u2, sourceFile: '2.xlsx', submittedAt: '2024-05-20T02:00:00Z' },
+      { submission: u3, sourceFile: '3.xlsx', submittedAt: '2024-05-20T03:00:00Z' },
+      { submission: u1b, sourceFile: '4.xlsx', submittedAt: '2024-05-21T01:00:00Z' },
+    ]);
+    expect(report).toMatchObject({ submissions: 4, projects: 4 });
+    expect(report.duplicates).toEqual([{ source: '1.xlsx', projectName: '甲项目', keptIn: '4.xlsx' }]);
+    expect(report.files.map((f) => [f.file, f.result, f.reason])).toEqual([
+      ['1.xlsx', '重复项目', '项目“甲项目”也在本单位较晚的 4.xlsx 中，只计一次（以较晚的为准）'],
+      ['2.xlsx', '汇总', ''],
+      ['3.xlsx', '汇总', ''],
+      ['4.xlsx', '汇总', '项目“甲项目”也在本单位较早的 1.xlsx 中，只计此处'],
+    ]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file as unknown as ArrayBuffer);
+    const names = wb.getWorksheet('细则明细')!.getSheetValues().slice(2).map((r) => (r as unknown[])[4]);
+    expect(names.sort()).toEqual(['丙项目', '乙项目', '甲二期', '甲项目'].sort());
+    // 统计 counts units, not workbooks: 3 units, 4 projects.
+    expect((wb.getWorksheet('统计')!.getRow(2).values as unknown[]).slice(1, 4)).toEqual(['东河区', 3, 4]);
   });
 
   test('--district keeps only that district', async () => {

@@ -1,0 +1,71 @@
+/**
+ * Dates and date spans as people write them in a 回执: 2024.3-2024.12, 2024/3-2024/12, 2024.3 - 2024.12,
+ * 2024.3.1-2024.12.30, 2024年3月—2025年6月, 2024年3月1日-12月30日 (end year omitted), 2024/03/01至2024/12/31.
+ * A month without a day reads as the first (start) or last (end) day of that month; the caller warns about it.
+ *
+ * The span is matched as a whole (start, separator, end), so a hyphen is a date separator or the span separator by
+ * position, and the “20” of the next year is never taken as a day.
+ */
+import { normalizeDate } from './schema';
+import { toHalfWidth } from './text';
+
+const SEP = String.raw`\s*(?:[-/.]|年)\s*`;
+// year, month, optional day (a day is 1–2 digits not followed by another digit), optional 日/月 marks.
+const DATE = String.raw`(\d{4})${SEP}(\d{1,2})(?:\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)\s*日?)?\s*月?`;
+const END = String.raw`(?:(\d{4})${SEP})?(\d{1,2})(?:\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)\s*日?)?\s*月?`;
+const RANGE = String.raw`\s*(?:至|到|~|-{1,2}|—{1,2}|–|―|－|一)\s*`;
+const SPAN_RE = new RegExp(`^\\s*${DATE}${RANGE}${END}\\s*$`);
+const ONE_RE = new RegExp(`^\\s*${DATE}\\s*$`);
+
+export interface DateRead {
+  /** ISO date, or undefined when the text is not a date. */
+  iso?: string;
+  /** Only year and month were given. */
+  monthOnly: boolean;
+}
+
+export interface SpanRead {
+  start?: string;
+  end?: string;
+  /** A month without a day on either side. */
+  approximate: boolean;
+  /** The end's year was omitted and taken from the start (the next year when it would end before it starts). */
+  endYearGuessed: boolean;
+}
+
+function iso(y: number, mo: number, d: number | undefined, end: boolean): string | undefined {
+  const day = d ?? (end ? new Date(Date.UTC(y, mo, 0)).getUTCDate() : 1);
+  return mo >= 1 && mo <= 12 ? normalizeDate(`${y}-${mo}-${day}`) : undefined;
+}
+
+/** One date: 2024-05-17, 2024/5/17, 2024.5.17, 2024年5月17日, or a month (2024.3, 2024年3月). */
+export function readDate(text: string, end = false): DateRead {
+  const m = ONE_RE.exec(toHalfWidth(text));
+  if (!m) return { monthOnly: false };
+  const day = m[3] ? Number(m[3]) : undefined;
+  return { iso: iso(Number(m[1]), Number(m[2]), day, end), monthOnly: day === undefined };
+}
+
+/** A 开竣工日期 span in one cell. */
+export function readDateSpan(text: string): SpanRead {
+  const t = toHalfWidth(text).replace(/\s+/g, ' ');
+  // A complete single date (2024-03-01) is a start, not the span “2024-03 to January”.
+  const single = readDate(t);
+  if (single.iso && !single.monthOnly) return { start: single.iso, approximate: false, endYearGuessed: false };
+  const m = SPAN_RE.exec(t);
+  if (!m) {
+    // Only a start (or nothing readable).
+    const one = readDate(t);
+    return { ...(one.iso ? { start: one.iso } : {}), approximate: one.monthOnly && Boolean(one.iso), endYearGuessed: false };
+  }
+  const [sy, smo, sd] = [Number(m[1]), Number(m[2]), m[3] ? Number(m[3]) : undefined];
+  const [eyText, emo, ed] = [m[4], Number(m[5]), m[6] ? Number(m[6]) : undefined];
+  const start = iso(sy, smo, sd, false);
+  let ey = eyText ? Number(eyText) : sy;
+  let end = iso(ey, emo, ed, true);
+  if (!eyText && start && end && end < start) {
+    ey = sy + 1;
+    end = iso(ey, emo, ed, true);
+  }
+  return { start, end, approximate: sd === undefined || ed === undefined, endYearGuessed: !eyText };
+}

@@ -1,0 +1,197 @@
+/**
+ * Who a submission belongs to, and which projects count.
+ *
+ * Identity is (submitting unit, workbook id), never the workbook id alone: a 旗县区 generates one blank template and
+ * hands it to many units, so every copy carries the same `_meta` UUID. The unit is the account's unit on the server,
+ * or the unit read from the file (填报单位, else 企业名称) for e-mailed files and for uploads a 旗县区 makes on a unit's
+ * behalf; names are compared after normalisation (white space, full-/half-width, 有限公司 / 有限责任公司) within their
+ * 旗县区. Within one unit:
+ * - the same workbook again replaces the earlier one (a new version; the later file wins);
+ * - a different workbook is a second submission of that unit; a project that appears in two of them (same
+ *   normalised 项目名称) is a 重复项目 and counts once, in the later submission.
+ * Pure functions: the server, `redsite merge` and `redsite import` all decide with these.
+ */
+import { sha256 } from '@noble/hashes/sha256';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
+import { normalizeDistrict } from './districts';
+import { cleanText } from './text';
+import type { Project, Submission } from './schema';
+
+/** Unit name for comparison: NFKC (full-width → half-width), no white space, one spelling of 有限责任公司 / brackets. */
+export function normalizeUnit(name: unknown): string {
+  return cleanText(name)
+    .normalize('NFKC')
+    .replace(/[\s\u3000\u00a0\u200b-\u200d\ufeff]+/g, '')
+    .replace(/[【[〔（]/g, '(')
+    .replace(/[】\]〕）]/g, ')')
+    .replace(/有限责任公司/g, '有限公司')
+    .replace(/\(盖章\)$/, '')
+    .replace(/[。.,，;；:：]+$/, '')
+    .toLowerCase();
+}
+
+/** The unit part of the identity: 旗县区 plus the normalised unit name. */
+export function unitKey(unit: unknown, district: unknown): string {
+  const d = normalizeDistrict(district) ?? cleanText(district).replace(/\s+/g, '');
+  return `${d}|${normalizeUnit(unit)}`;
+}
+
+export function submissionUnitKey(s: Pick<Submission, 'reporter'>): string {
+  return unitKey(s.reporter.unit, s.reporter.district);
+}
+
+/** A stable UUID-shaped id from text (sha256, version nibble 5, variant 8). */
+export function uuidFrom(text: string): string {
+  const h = bytesToHex(sha256(utf8ToBytes(text)));
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The server id of a (unit, workbook) pair whose workbook id is already taken by another unit: stable, never guessed. */
+export function derivedSubmissionId(key: string, workbookId: string): string {
+  return uuidFrom(`redsite.identity:${key}:${workbookId}`);
+}
+
+/** 项目名称 for duplicate detection: no white space or punctuation, half-width. */
+export function normalizeProjectName(name: unknown): string {
+  return cleanText(name)
+    .normalize('NFKC')
+    .replace(/[\s\u3000\u00a0\u200b-\u200d\ufeff“”"'‘’《》<>「」()（）【】[\]、，,。.;；:：\-—–_]+/g, '')
+    .toLowerCase();
+}
+
+/** One submission as the consolidation sees it (a stored latest version, or one e-mailed file). */
+export interface CountedEntry {
+  submission: Submission;
+  /** When it arrived (version time on the server, file time for e-mail): the later one wins. */
+  submittedAt?: string;
+  /** Higher version wins over lower for the same (unit, workbook). */
+  version?: number;
+  /** Where it came from, for the reasons (file name, or 提交编号 on the server). */
+  label: string;
+}
+
+export interface Replaced<E> {
+  entry: E;
+  by: E;
+  /** Same content as the one kept. */
+  identical: boolean;
+}
+
+export interface DuplicateProject<E> {
+  /** The entry that loses the project. */
+  entry: E;
+  project: Project;
+  /** The entry whose copy of the project counts. */
+  keptIn: E;
+}
+
+export interface Resolution<E> {
+  /** One per (unit, workbook), each with the projects that count (duplicates removed). */
+  counted: Array<{ entry: E; projects: Project[] }>;
+  replaced: Array<Replaced<E>>;
+  duplicates: Array<DuplicateProject<E>>;
+}
+
+const later = (a: CountedEntry, b: CountedEntry): boolean =>
+  (a.version ?? 0) !== (b.version ?? 0) ? (a.version ?? 0) > (b.version ?? 0) : (a.submittedAt ?? '') >= (b.submittedAt ?? '');
+
+const newer = (a: CountedEntry, b: CountedEntry): boolean => (a.submittedAt ?? '') >= (b.submittedAt ?? '');
+
+function sameContent(a: Submission, b: Submission): boolean {
+  const strip = ({ source: _s, ...rest }: Submission) => JSON.stringify(rest);
+  return strip(a) === strip(b);
+}
+
+/**
+ * Applies the identity rules to a batch: one entry per (unit, workbook) — the higher version, else the later one
+ * (ties: the one given later) — then, per unit, each project (by normalised 项目名称) counted once, in the later entry.
+ */
+export function resolveEntries<E extends CountedEntry>(entries: readonly E[]): Resolution<E> {
+  const byKey = new Map<string, E>();
+  const replaced: Array<Replaced<E>> = [];
+  for (const e of entries) {
+    const key = `${submissionUnitKey(e.submission)}\u0000${e.submission.submissionId}`;
+    const prev = byKey.get(key);
+    if (!prev) {
+      byKey.set(key, e);
+      continue;
+    }
+    const [kept, dropped] = later(e, prev) ? [e, prev] : [prev, e];
+    byKey.set(key, kept);
+    // A file replaced earlier and now replaced again points at the final winner.
+    for (const r of replaced) if (r.by === dropped) r.by = kept;
+    replaced.push({ entry: dropped, by: kept, identical: sameContent(dropped.submission, kept.submission) });
+  }
+  for (const r of replaced) r.identical = sameContent(r.entry.submission, r.by.submission);
+  const winners = [...byKey.values()];
+  // Per unit: which entry owns each project name (the latest submission).
+  const owner = new Map<string, E>();
+  for (const e of winners) {
+    const unit = submissionUnitKey(e.submission);
+    for (const p of e.submission.projects) {
+      const k = `${unit}\u0000${normalizeProjectName(p.projectName)}`;
+      const prev = owner.get(k);
+      if (!prev || (prev !== e && newer(e, prev))) owner.set(k, e);
+    }
+  }
+  const duplicates: Array<DuplicateProject<E>> = [];
+  const counted = winners.map((entry) => {
+    const unit = submissionUnitKey(entry.submission);
+    const projects = entry.submission.projects.filter((project) => {
+      const keptIn = owner.get(`${unit}\u0000${normalizeProjectName(project.projectName)}`)!;
+      if (keptIn === entry) return true;
+      duplicates.push({ entry, project, keptIn });
+      return false;
+    });
+    return { entry, projects };
+  });
+  return { counted, replaced, duplicates };
+}
+
+export const IDENTITY_MSG = {
+  replacedBy: (by: string, identical: boolean) =>
+    identical ? `与 ${by} 内容相同（同一单位的同一份工作簿），只计一次` : `同一单位的同一份工作簿有较新的文件 ${by}，以较新的为准`,
+  duplicateDropped: (names: string[], keptIn: string) =>
+    `项目“${names.join('”“')}”也在本单位较晚的 ${keptIn} 中，只计一次（以较晚的为准）`,
+  duplicateKept: (names: string[], other: string) => `项目“${names.join('”“')}”也在本单位较早的 ${other} 中，只计此处`,
+  duplicateIssue: (seq: number, name: string, other: string, counted: boolean) =>
+    counted
+      ? `重复项目：项目 ${seq}“${name}”也在本单位的另一份申报（${other}）中，汇总时只计一次，计入本申报（较晚提交）`
+      : `重复项目：项目 ${seq}“${name}”也在本单位较晚提交的另一份申报（${other}）中，汇总时只计一次，以那一份为准；如本申报已不需要，请联系审核人员`,
+} as const;
+
+/** The outcome of one input in the file list (文件清单) of a consolidation. */
+export const FILE_RESULTS = ['汇总', '已替换', '重复项目', '有问题', '拒收', '忽略'] as const;
+export type FileResult = (typeof FILE_RESULTS)[number];
+
+export interface FileRow {
+  file: string;
+  unit: string;
+  district: string;
+  result: FileResult;
+  reason: string;
+}
+
+/** 文件清单 rows of the entries that were read: 汇总, 已替换 (by the later copy) or 重复项目 (a project counted elsewhere). */
+export function entryRows<E extends CountedEntry>(resolution: Resolution<E>, all: readonly E[]): Map<E, FileRow> {
+  const rows = new Map<E, FileRow>();
+  const base = (e: E) => ({ file: e.label, unit: e.submission.reporter.unit, district: e.submission.reporter.district });
+  const names = (list: Array<DuplicateProject<E>>) => [...new Set(list.map((d) => d.project.projectName))];
+  for (const e of all) {
+    const r = resolution.replaced.find((x) => x.entry === e);
+    if (r) {
+      rows.set(e, { ...base(e), result: '已替换', reason: IDENTITY_MSG.replacedBy(r.by.label, r.identical) });
+      continue;
+    }
+    const lost = resolution.duplicates.filter((d) => d.entry === e);
+    const won = resolution.duplicates.filter((d) => d.keptIn === e);
+    if (lost.length) {
+      const byOwner = [...new Set(lost.map((d) => d.keptIn))].map((k) => IDENTITY_MSG.duplicateDropped(names(lost.filter((d) => d.keptIn === k)), k.label));
+      rows.set(e, { ...base(e), result: '重复项目', reason: byOwner.join('；') });
+      continue;
+    }
+    const reason = [...new Set(won.map((d) => d.entry))].map((o) => IDENTITY_MSG.duplicateKept(names(won.filter((d) => d.entry === o)), o.label)).join('；');
+    rows.set(e, { ...base(e), result: '汇总', reason });
+  }
+  return rows;
+}

@@ -1,0 +1,142 @@
+/**
+ * Reading details and the contract's shapes, on real workbooks edited at the XML level the way other programs (or an
+ * attacker) write them: phonetic runs, empty shared-string indices, sheets stored elsewhere in the package, defined
+ * names pointing at the wrong place, megabyte strings echoed into issues.
+ */
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { buildTemplate } from '../../../core/workbook/build';
+import { parseWorkbook } from '../../../core/workbook/parse';
+import { CONTRACT_MSG } from '../../../core/workbook/contract';
+import { MORE_ISSUES_FIELD } from '../../../core/issues';
+import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
+import { sheetPart } from '../../helpers/xlsx-xml';
+import { bigGridWorkbook } from '../../../bench/hostile-files';
+import { PARSE_MSG } from '../../../core/workbook/parse';
+
+jest.setTimeout(60_000);
+
+type Parts = Record<string, Uint8Array>;
+let good: Buffer;
+beforeAll(async () => {
+  good = await fillWorkbook(await buildTemplate({ projects: 3 }), REPORTER, [{ fields: projectFields(1), answers: { 'A01-1': '达到', 'A01-3': '未达到' } }]);
+});
+
+function edit(fn: (p: Parts) => void): Uint8Array {
+  const p = unzipSync(good);
+  fn(p);
+  return zipSync(p);
+}
+const text = (p: Parts, part: string) => strFromU8(p[part]!);
+const put = (p: Parts, part: string, xml: string) => (p[part] = strToU8(xml));
+/** Replaces one cell element (self-closing or not) of a sheet part. */
+const setCell = (p: Parts, part: string, ref: string, xml: string) => {
+  const before = text(p, part);
+  const after = before.replace(new RegExp(`<c r="${ref}"[^>]*?(?:/>|>.*?</c>)`), () => xml);
+  if (after === before) throw new Error(`no cell ${ref} in ${part}`);
+  put(p, part, after);
+};
+const setName = (p: Parts, name: string, ref: string) => {
+  const before = text(p, 'xl/workbook.xml');
+  const after = before.replace(new RegExp(`(<definedName name="${name}">)[^<]*(</definedName>)`), (_m, open: string, close: string) => `${open}${ref}${close}`);
+  if (after === before) throw new Error(`no name ${name}`);
+  put(p, 'xl/workbook.xml', after);
+};
+
+describe('cell values as other programs write them', () => {
+  test('an inline string with a phonetic run reads as its base text only', async () => {
+    const file = edit((p) => setCell(p, sheetPart(p, '细则自评'), 'E5', '<c r="E5" s="13" t="inlineStr"><is><r><t>部分</t></r><r><t>达到</t></r><rPh sb="0" eb="2"><t>BUFEN</t></rPh><rPh sb="2" eb="4"><t>DADAO</t></rPh></is></c>'));
+    const r = await parseWorkbook(file);
+    expect(r.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(r.submission!.projects[0]!.answers).toEqual({ 'A01-1': '达到', 'A01-2': '部分达到', 'A01-3': '未达到' });
+  });
+
+  test('t="s" with an empty or missing <v> reads blank, not shared string #0', async () => {
+    const file = edit((p) => {
+      const part = sheetPart(p, '细则自评');
+      setCell(p, part, 'E4', '<c r="E4" s="13" t="s"><v></v></c>');
+      setCell(p, part, 'E6', '<c r="E6" s="13" t="s"/>');
+    });
+    const r = await parseWorkbook(file);
+    expect(r.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(r.submission!.projects[0]!.answers).toEqual({});
+  });
+
+  test('malformed XML in a sheet is a refusal, not an exception', async () => {
+    const r = await parseWorkbook(edit((p) => put(p, sheetPart(p, '细则自评'), text(p, sheetPart(p, '细则自评')).replace('</sheetData>', '</row></sheetData>'))));
+    expect(r.kind).toBe('rejected');
+    expect(r.issues[0]!.message).toMatch(/^文件无法作为 Excel 工作簿（.xlsx）读取/);
+  });
+
+  test('sheets found through the relationships, wherever the package stores them', async () => {
+    const file = edit((p) => {
+      const part = sheetPart(p, '细则自评');
+      p['xl/sub/answers.xml'] = p[part]!;
+      delete p[part];
+      put(p, 'xl/_rels/workbook.xml.rels', text(p, 'xl/_rels/workbook.xml.rels').replace(`Target="${part.slice(3)}"`, 'Target="/xl/sub/answers.xml"'));
+      put(p, '[Content_Types].xml', text(p, '[Content_Types].xml').replace(`PartName="/${part}"`, 'PartName="/xl/sub/answers.xml"'));
+    });
+    const r = await parseWorkbook(file);
+    expect(r.submission!.projects[0]!.answers).toEqual({ 'A01-1': '达到', 'A01-3': '未达到' });
+  });
+});
+
+describe('defined names are checked against the contract before any cell is read', () => {
+  test.each([
+    ['rs_answers over a whole sheet', 'rs_answers', "'细则自评'!$E$4:$XFD$1048576", '《细则自评》中 55 行 × 1 至 50 列的区域'],
+    ['rs_answers over 200,000 rows', 'rs_answers', "'细则自评'!$E$4:$G$200003", '《细则自评》中 55 行 × 1 至 50 列的区域'],
+    ['rs_answers with 51 project columns', 'rs_answers', "'细则自评'!$E$4:$BC$58", '《细则自评》中 55 行 × 1 至 50 列的区域'],
+    ['rs_answers on another sheet', 'rs_answers', "'佐证说明'!$E$4:$G$58", '《细则自评》中 55 行 × 1 至 50 列的区域'],
+    ['rs_notes one row short', 'rs_notes', "'佐证说明'!$E$4:$G$57", '《佐证说明》中 55 行 × 1 至 50 列的区域'],
+    ['rs_ids two columns wide', 'rs_ids', "'细则自评'!$A$4:$B$58", '《细则自评》中 55 行 × 1 列的编号列'],
+    ['rs_rows with 12 columns', 'rs_rows', "'申报表'!$A$7:$L$9", '《申报表》中 1 至 50 行 × 11 列的区域'],
+    ['rs_rows over 1,000 rows', 'rs_rows', "'申报表'!$A$7:$K$1006", '《申报表》中 1 至 50 行 × 11 列的区域'],
+    ['rs_unit as a range', 'rs_unit', "'申报表'!$B$3:$C$3", '《申报表》中的一个单元格'],
+  ])('%s → one refusal naming the name and the expected shape', async (_label, name, ref, expected) => {
+    const r = await parseWorkbook(edit((p) => setName(p, name, ref.replace(/'/g, '&apos;'))));
+    expect(r.kind).toBe('rejected');
+    expect(r.issues).toEqual([{ severity: 'error', field: 'names', message: CONTRACT_MSG.shape(name, ref, expected) }]);
+  });
+
+  test('without names, a _meta sheet declaring a billion projects is refused instead of read', async () => {
+    const file = edit((p) => {
+      put(p, 'xl/workbook.xml', text(p, 'xl/workbook.xml').replace(/<definedName name="rs_[^"]+">[^<]*<\/definedName>/g, ''));
+      const meta = sheetPart(p, '_meta');
+      // The value next to the key “projects” becomes an inline number.
+      const xml = text(p, meta);
+      const row = /<row r="(\d+)"[^>]*>(?:(?!<\/row>).)*?<c r="A\1"[^>]*t="s"[^>]*><v>(\d+)<\/v><\/c>/g;
+      const strings = [...text(p, 'xl/sharedStrings.xml').matchAll(/<si>(.*?)<\/si>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ''));
+      const hit = [...xml.matchAll(row)].find((m) => strings[Number(m[2])] === 'projects');
+      if (!hit) throw new Error('no projects row in _meta');
+      setCell(p, meta, `B${hit[1]}`, `<c r="B${hit[1]}"><v>1000000000</v></c>`);
+    });
+    const r = await parseWorkbook(file);
+    expect(r.issues).toEqual([{ severity: 'error', field: 'names', message: CONTRACT_MSG.projects(1_000_000_000, 50) }]);
+  });
+});
+
+test('a 1 MB shared string in all 55 criterion-ID cells: issues quote excerpts, the result stays small', async () => {
+  const file = edit((p) => {
+    const sst = text(p, 'xl/sharedStrings.xml');
+    const index = (sst.match(/<si>/g) ?? []).length;
+    put(p, 'xl/sharedStrings.xml', sst.replace('</sst>', `<si><t>${'编'.repeat(1024 * 1024)}</t></si></sst>`));
+    const part = sheetPart(p, '细则自评');
+    for (let row = 4; row <= 58; row++) setCell(p, part, `A${row}`, `<c r="A${row}" t="s"><v>${index}</v></c>`);
+  });
+  const r = await parseWorkbook(file);
+  expect(r.submission).toBeUndefined();
+  const idIssues = r.issues.filter((i) => i.field === 'rs_ids');
+  expect(idIssues.length).toBeGreaterThanOrEqual(55);
+  expect(idIssues[0]!.message).toBe(`《细则自评》A 列的编号 ${'编'.repeat(20)}…（共 1048576 字） 不在评分细则中：请不要修改编号列`);
+  expect(r.issues.length).toBeLessThanOrEqual(201);
+  expect(r.issues.some((i) => i.field === MORE_ISSUES_FIELD) || r.issues.length <= 200).toBe(true);
+  expect(Buffer.byteLength(JSON.stringify(r))).toBeLessThan(64 * 1024);
+});
+
+test('a workbook that is not ours is read as a 附件2 table only when it is table-sized', async () => {
+  const file = bigGridWorkbook(300, 40, ['序号', '企业名称']);
+  const r = await parseWorkbook(file, { limits: { plainSheetBytes: 64 * 1024 } });
+  expect(r.issues).toEqual([{ severity: 'error', field: 'file', message: expect.stringMatching(/^这不是“红色工地”申报工作簿，其中的表格又过大（\d+ KB，按附件2回执读取的上限为 64 KB）/) }]);
+  expect(PARSE_MSG.plainTooLarge('1 KB', '2 KB')).toContain('请只保留申报表回执所在的工作表');
+  // Within the limit it is read (and found not to be a 附件2 table).
+  expect((await parseWorkbook(file)).issues[0]!.message).toBe(PARSE_MSG.notUnit);
+});
