@@ -62,9 +62,9 @@ test('one template copied to three units: three submissions, all accepted, nobod
   for (const [i, token] of tokens.entries()) {
     const list = (await s.call<{ items: Array<{ id: string; unit: string }> }>('GET', '/api/v1/submissions', { token })).body.items;
     expect(list.map((x) => x.unit)).toEqual([UNITS[i]]);
-    // Another unit's submission: refused, and the refusal names only the caller's own unit.
+    // Another unit's submission answers exactly as an unknown id would, and names no other unit.
     const foreign = await s.call<{ error: string }>('GET', `/api/v1/submissions/${results[(i + 1) % 3]!.body.id}`, { token });
-    expect(foreign.status).toBe(403);
+    expect(foreign.status).toBe(404);
     UNITS.filter((_, k) => k !== i).forEach((other) => expect(foreign.body.error).not.toContain(other));
   }
   const all = (await s.call<{ items: Array<{ unit: string }> }>('GET', '/api/v1/submissions', { token: district })).body.items;
