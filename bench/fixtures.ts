@@ -11,7 +11,8 @@ import { DISTRICTS } from '../core/districts';
 export const PROJECTS = 3;
 const rubric = currentRubric();
 
-function rng(seed: number) {
+/** A small seeded generator (mulberry32), so benchmark inputs are the same on every run. */
+export function rng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -15,6 +15,7 @@ import { buildTemplate } from '../core/workbook/build';
 import { FORM_COLUMNS, SHEETS, formCell, gridCell, REPORTER_CELLS } from '../core/workbook/contract';
 import { ANSWER_OPTIONS, currentRubric } from '../core/rubric';
 import { DISTRICTS } from '../core/districts';
+import { rng } from './fixtures';
 
 /** Bump when the generator changes so cached files are rebuilt. */
 const GENERATOR = 'realistic-3';
@@ -22,16 +23,6 @@ const VARIANTS = 24;
 /** Placeholder in every variant's unit name, replaced per copy by a 6-digit number (same length, so XML stays valid). */
 const UNIT_TOKEN = 'Q00000';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/g;
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function fill(template: Buffer, i: number): Promise<Buffer> {
   const rand = rng(1000 + i);

@@ -81,3 +81,28 @@ export function filePicker(input: HTMLInputElement): void {
   input.form?.addEventListener('reset', () => (name.textContent = '未选择文件'));
   input.after(el('span', { class: 'file-pick' }, button, ' ', name));
 }
+
+/**
+ * Makes `zone` a drop target and a keyboard/click stand-in for `input` (a hidden file input): files chosen either
+ * way go to `onFiles`.
+ */
+export function dropZone(zone: HTMLElement, input: HTMLInputElement, onFiles: (files: FileList | null | undefined) => void): void {
+  input.addEventListener('change', () => onFiles(input.files));
+  zone.addEventListener('click', () => input.click());
+  zone.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' || ev.key === ' ') {
+      ev.preventDefault();
+      input.click();
+    }
+  });
+  zone.addEventListener('dragover', (ev) => {
+    ev.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (ev) => {
+    ev.preventDefault();
+    zone.classList.remove('over');
+    onFiles(ev.dataTransfer?.files);
+  });
+}

@@ -8,7 +8,7 @@ import { currentRubric } from '../../core/rubric';
 import { formatBytes } from '../../core/limits';
 import { beijingTime } from '../../core/time';
 import { api, fetchBlob, upload, ApiError } from './api';
-import { $, el, message, saveBlob } from './dom';
+import { $, dropZone, el, message, saveBlob } from './dom';
 
 export interface EvidenceItem {
   id: number; project: number; criterion: string; name: string; kind: string; kindLabel: string; size: number;
@@ -95,24 +95,7 @@ function uploader(): HTMLElement {
     if (chosen?.length) void sendAll([...chosen], Number(project.value), criterion.value, files, zone);
     input.value = '';
   };
-  input.addEventListener('change', () => send(input.files));
-  zone.addEventListener('click', () => input.click());
-  zone.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Enter' || ev.key === ' ') {
-      ev.preventDefault();
-      input.click();
-    }
-  });
-  zone.addEventListener('dragover', (ev) => {
-    ev.preventDefault();
-    zone.classList.add('over');
-  });
-  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-  zone.addEventListener('drop', (ev) => {
-    ev.preventDefault();
-    zone.classList.remove('over');
-    send(ev.dataTransfer?.files);
-  });
+  dropZone(zone, input, send);
   return el('div', { class: 'ev-upload', id: 'ev-upload' },
     el('div', { class: 'ev-target' }, el('label', {}, '项目', project), el('label', { class: 'grow' }, '细则', criterion)),
     zone, input, files);

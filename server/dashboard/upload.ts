@@ -9,7 +9,7 @@ import { formatRate, type ProjectScore } from '../../core/score';
 import { formatBytes } from '../../core/limits';
 import { beijingTime } from '../../core/time';
 import { api, upload, ApiError } from './api';
-import { el, table, message } from './dom';
+import { dropZone, el, table, message } from './dom';
 import type { Me } from './state';
 
 interface StoreResult { id: string; version: number; unchanged: boolean; state: string; late: boolean; unit: string; district: string; scores: ProjectScore[]; issues: Issue[] }
@@ -109,26 +109,7 @@ export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: 
     }
   };
 
-  input.addEventListener('change', () => {
-    const f = input.files?.[0];
-    if (f) void send(f);
-  });
-  zone.addEventListener('click', () => input.click());
-  zone.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Enter' || ev.key === ' ') {
-      ev.preventDefault();
-      input.click();
-    }
-  });
-  zone.addEventListener('dragover', (ev) => {
-    ev.preventDefault();
-    zone.classList.add('over');
-  });
-  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-  zone.addEventListener('drop', (ev) => {
-    ev.preventDefault();
-    zone.classList.remove('over');
-    const files = ev.dataTransfer?.files;
+  dropZone(zone, input, (files) => {
     if (!files?.length) return;
     if (files.length > 1) {
       result.replaceChildren(el('div', { class: 'result bad' }, el('p', { class: 'result-title' }, '一次只能上传一个工作簿：请逐个拖入')));
