@@ -11,9 +11,10 @@ interface AuditEntry { id: number; at: string; actor: string; action: string; ta
 export async function loadSettings(): Promise<void> {
   const { deadline } = await api<{ deadline: string }>('/api/v1/settings');
   $<HTMLInputElement>('#deadline-input').value = beijingTime(deadline);
+  const audit = await fetchAudit();
+  // Both appear together: the page never shows the new deadline next to an empty or stale log.
   $('#deadline-now').textContent = `当前截止：${beijingTime(deadline)}（北京时间）`;
-  $('#audit').replaceChildren();
-  await loadAudit();
+  $('#audit').replaceChildren(audit);
 }
 
 let oldest: number | undefined;
@@ -34,12 +35,12 @@ function describe(detail: unknown): string {
     .slice(0, 300);
 }
 
-async function loadAudit(before?: number): Promise<void> {
+/** One page of the audit log as a table, older than `before` when given. */
+async function fetchAudit(before?: number): Promise<HTMLElement> {
   const { items } = await api<{ items: AuditEntry[] }>(`/api/v1/audit${before ? `?before=${before}` : ''}`);
   oldest = items.at(-1)?.id;
-  const rows = table(['时间（北京时间）', '操作人', '操作', '对象', '说明', '来源'], items.map((a) => [{ value: beijingTime(a.at, { seconds: true }), class: 'nowrap' }, a.actor, a.action, a.target ?? '', describe(a.detail), a.ip ?? '']));
-  $('#audit').append(rows);
   $('#audit-more').hidden = items.length < 200;
+  return table(['时间（北京时间）', '操作人', '操作', '对象', '说明', '来源'], items.map((a) => [{ value: beijingTime(a.at, { seconds: true }), class: 'nowrap' }, a.actor, a.action, a.target ?? '', describe(a.detail), a.ip ?? '']));
 }
 
 export async function loadShowcase(): Promise<void> {
@@ -73,7 +74,7 @@ export function wireAdmin(): void {
       }
     })();
   });
-  $('#audit-more').addEventListener('click', () => void loadAudit(oldest).catch((e: Error) => message(e.message)));
+  $('#audit-more').addEventListener('click', () => void fetchAudit(oldest).then((rows) => $('#audit').append(rows)).catch((e: Error) => message(e.message)));
   $('#showcase-form').addEventListener('submit', (e) => {
     e.preventDefault();
     void loadShowcase().catch((err: Error) => message(err.message));
