@@ -11,6 +11,8 @@ export const STATUS = {
   INVALID: 422,
   BAD_REQUEST: 400,
   TOO_LARGE: 413,
+  /** A unit's stored submissions would exceed its quota (core/limits.ts unitStoredBytes). */
+  QUOTA_EXCEEDED: 413,
   UNSUPPORTED: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,

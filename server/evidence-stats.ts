@@ -1,21 +1,26 @@
 /**
  * 达到 answers without 佐证, per 旗县区 (of the submission): over the latest versions, each project counted once (a
- * 重复项目 of a unit counts in its later submission, core/identity.ts), as the district figures count them.
+ * 重复项目 of a unit counts in its later submission, core/identity.ts), as the district figures count them. From the
+ * version summaries (server/versions.ts) and the evidence table: no stored body is read.
  */
 import type { DB } from './db';
-import { latestEntries } from './submissions';
+import { summaryEntries } from './versions';
 import { resolveEntries } from '../core/identity';
 
 export function achievedWithoutEvidence(db: DB, district?: string): Map<string, { achieved: number; withoutEvidence: number }> {
+  const withEvidence = new Set(
+    (db
+      .prepare(`SELECT DISTINCT e.submission_id AS id, e.project_seq AS seq, e.criterion FROM evidence e JOIN submissions s ON s.id = e.submission_id WHERE e.removed_version IS NULL ${district ? 'AND s.district = ?' : ''}`)
+      .all(...(district ? [district] : [])) as Array<{ id: string; seq: number; criterion: string }>).map((r) => `${r.id}\u0000${r.seq}\u0000${r.criterion}`),
+  );
   const out = new Map<string, { achieved: number; withoutEvidence: number }>();
-  for (const { entry, projects } of resolveEntries(latestEntries(db, district)).counted) {
+  for (const { entry, projects } of resolveEntries(summaryEntries(db, { district })).counted) {
     const key = entry.submission.reporter.district;
     const acc = out.get(key) ?? { achieved: 0, withoutEvidence: 0 };
     for (const p of projects) {
-      for (const [criterion, answer] of Object.entries(p.answers)) {
-        if (answer !== '达到') continue;
+      for (const criterion of p.achieved) {
         acc.achieved++;
-        if (!entry.evidence?.[p.seq]?.[criterion]) acc.withoutEvidence++;
+        if (!withEvidence.has(`${entry.id}\u0000${p.seq}\u0000${criterion}`)) acc.withoutEvidence++;
       }
     }
     out.set(key, acc);

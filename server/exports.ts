@@ -52,15 +52,16 @@ export class Exporter {
     if (fs.existsSync(file)) return Promise.resolve(result);
     const pending = this.running.get(key);
     if (pending) return pending;
-    const entries = latestEntries(db, district);
-    const job = this.generate(entries, district, file).then(
+    // The worker reads the data itself: the data version may move on meanwhile, so a cached file is never older than
+    // its name says (a later request for the newer version builds that one).
+    const job = this.generate(db.name, district, file).then(
       () => {
         this.prune(key);
         return result;
       },
       async (e: unknown) => {
         if (!isStorageFull(e)) throw e;
-        return { ...result, bytes: await inMemory(entries, district) };
+        return { ...result, bytes: await inMemory(latestEntries(db, district), district) };
       },
     );
     this.running.set(key, job);
@@ -70,9 +71,9 @@ export class Exporter {
   }
 
   /** In the shared worker pool: heap cap, time limit, and a worker that dies fails the export instead of hanging it. */
-  private async generate(entries: ReturnType<typeof latestEntries>, district: string | undefined, file: string): Promise<void> {
+  private async generate(database: string, district: string | undefined, file: string): Promise<void> {
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    const job: ExportJob = { entries, district, out: tmp };
+    const job: ExportJob = { database, district, out: tmp };
     const out = await this.pool.run({ handler: compiledScript(__filename, 'export-worker.js'), payload: job, timeMs: this.limits.exportMs, account: 'exports' });
     if (!out.ok) {
       fs.rmSync(tmp, { force: true });

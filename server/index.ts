@@ -40,6 +40,8 @@ export interface RunningServer {
   dataDir: string;
   /** Present on the very first start only: the 秘书处 token, shown once. */
   secretariatToken?: string;
+  /** The worker pool (parsing, annotation, exports, rosters). */
+  pool: ParsePool;
   close(): Promise<void>;
 }
 
@@ -86,7 +88,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const url = `${opts.https ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
   let closing: Promise<void> | undefined;
   return {
-    url, port: address.port, db, dataDir, ...(secretariatToken ? { secretariatToken } : {}),
+    url, port: address.port, db, dataDir, pool, ...(secretariatToken ? { secretariatToken } : {}),
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -12,10 +12,9 @@ import { defaultPool, detectFormat } from '../core/workbook/guard';
 import { BUSY_FIELD, compiledScript, failureMessage, type JobOptions, type ParsePool } from '../core/workbook/pool';
 import { ROSTER_ROWS, type RosterGrid, type RosterJob } from './roster-worker';
 import { colLetter } from '../core/workbook/contract';
-import { scoreProject } from '../core/score';
-import { currentRubric } from '../core/rubric';
+import { meanRate } from '../core/score';
 import { resolveEntries, unitKey } from '../core/identity';
-import { latestEntries } from './submissions';
+import { summaryEntries } from './versions';
 
 export interface RosterEntry {
   unit: string;
@@ -161,13 +160,13 @@ export function rosterStatus(db: DB, district?: string) {
 /** 概览: the roster figures of rosterStatus (same 应报/已报/退回/已审核) plus projects and scores of every submission. */
 export function districtStats(db: DB, district?: string) {
   // Projects as every export counts them (core/identity.ts): a 重复项目 of a unit once, in its later submission.
-  const { counted } = resolveEntries(latestEntries(db, district));
+  // From the version summaries (server/versions.ts): no stored body is read.
+  const { counted } = resolveEntries(summaryEntries(db, { district }));
   const status = new Map(rosterStatus(db, district).map((r) => [r.district, r]));
   const list = district ? [district] : [...DISTRICTS];
-  const rubric = currentRubric();
   return list.map((d) => {
     const mine = counted.filter((c) => c.entry.submission.reporter.district === d);
-    const scores = mine.flatMap((c) => c.projects.map((p) => scoreProject(p.answers, rubric)));
+    const scores = mine.flatMap((c) => c.projects);
     const st = status.get(d);
     return {
       district: d,
@@ -178,7 +177,7 @@ export function districtStats(db: DB, district?: string) {
       unexpected: st?.unexpected ?? 0,
       submissions: mine.length,
       projects: scores.length,
-      avgRate: scores.length ? Math.round((scores.reduce((n, s) => n + s.rate, 0) / scores.length) * 10000) / 10000 : 0,
+      avgRate: meanRate(scores),
       metCount: scores.filter((s) => s.met).length,
     };
   });

@@ -61,6 +61,8 @@ export function registerServe(program: Command): void {
         ...(env.REDSITE_UPLOAD_MB ? { uploadBytes: Number(env.REDSITE_UPLOAD_MB) * 1024 * 1024 } : {}),
         ...(env.REDSITE_EVIDENCE_MB ? { evidenceFileBytes: Number(env.REDSITE_EVIDENCE_MB) * 1024 * 1024 } : {}),
         ...(env.REDSITE_EVIDENCE_UNIT_MB ? { evidenceUnitBytes: Number(env.REDSITE_EVIDENCE_UNIT_MB) * 1024 * 1024 } : {}),
+        ...(env.REDSITE_UNIT_MB ? { unitStoredBytes: Number(env.REDSITE_UNIT_MB) * 1024 * 1024 } : {}),
+        ...(env.REDSITE_VERSIONS_KEPT ? { versionsKept: Number(env.REDSITE_VERSIONS_KEPT) } : {}),
       };
       const server = await startServer({ host: opts.host, port: Number(opts.port), dataDir: opts.data, https: tls, deadline: opts.deadline, logLevel: opts.log, limits });
       console.log(`redsite 服务已启动：${server.url}/`);
