@@ -1,0 +1,141 @@
+/**
+ * server/submissions.ts over real HTTP: the per-unit quota (bytes stored, versions kept), lists and figures answered
+ * from the version summaries without reading a stored body, and /healthz answering while an export waits for a
+ * worker. Each test starts its own server with its own data.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { testServer, type TestServer } from '../helpers/server';
+import { randomAnswers, seeded, validProject, validSubmission } from '../helpers/fixtures';
+import { validateSubmission } from '../../core/issues';
+import { currentRubric } from '../../core/rubric';
+
+jest.setTimeout(90_000);
+
+const servers: TestServer[] = [];
+const start = async (limits: Parameters<typeof testServer>[0] = {}) => {
+  const s = await testServer(limits);
+  servers.push(s);
+  return s;
+};
+afterAll(() => Promise.all(servers.map((s) => s.close())));
+
+const UNIT = { name: '一建填报员', role: 'unit', district: '东河区', unit: '包头市第一建筑工程有限公司' };
+const bodyBytes = (sub: unknown) => Buffer.byteLength(JSON.stringify(validateSubmission(sub, currentRubric()).submission));
+type Audit = { items: Array<{ id: number; action: string }> };
+
+test('bytes stored per unit: the upload over the quota is refused (413, what the limit is and what to do), nothing stored changes', async () => {
+  const first = validSubmission({ projects: [validProject(1), validProject(2)] });
+  const size = bodyBytes(first);
+  const s = await start({ limits: { unitStoredBytes: Math.floor(size * 2.5) } });
+  const unit = await s.user(UNIT);
+  const other = await s.user({ ...UNIT, name: '二建', unit: '包头市第二建筑工程有限公司' });
+  expect((await s.call('POST', '/api/v1/submissions', { token: unit, json: first })).status).toBe(201);
+  const second = validSubmission({ projects: [validProject(3), validProject(4)] });
+  expect((await s.call('POST', '/api/v1/submissions', { token: unit, json: second })).status).toBe(201);
+  const before = (await s.call('GET', '/api/v1/submissions', { token: s.admin })).body;
+  const auditBefore = (await s.call<Audit>('GET', '/api/v1/audit', { token: s.admin })).body.items.length;
+
+  const third = await s.call<{ code: string; error: string }>('POST', '/api/v1/submissions', { token: unit, json: validSubmission({ projects: [validProject(5), validProject(6)] }) });
+  expect(third.status).toBe(413);
+  expect(third.body.code).toBe('QUOTA_EXCEEDED');
+  expect(third.body.error).toMatch(/^保存这一份后，本单位的申报.*将达到 \d+ KB，超过每个单位 \d+ KB 的上限，本次未保存（已保存的申报不受影响）：请删除工作簿中无关的工作表和图片后重新上传，或联系联盟秘书处调整上限$/);
+  // A new version of a stored submission counts too; the refused one leaves the stored one as it was.
+  const edit = await s.call('POST', '/api/v1/submissions', { token: unit, json: { ...first, projects: [validProject(1, { scale: '第二版' }), validProject(2)] } });
+  expect(edit.status).toBe(413);
+  expect((await s.call('GET', '/api/v1/submissions', { token: s.admin })).body).toEqual(before);
+  expect((await s.call<Audit>('GET', '/api/v1/audit', { token: s.admin })).body.items).toHaveLength(auditBefore);
+  expect((await s.call<{ version: number }>('GET', `/api/v1/submissions/${first.submissionId}`, { token: unit })).body.version).toBe(1);
+  // Resending what is stored is still answered (nothing new is stored), and another unit has its own quota.
+  expect((await s.call('POST', '/api/v1/submissions', { token: unit, json: first })).status).toBe(200);
+  expect((await s.call('POST', '/api/v1/submissions', { token: other, json: validSubmission({ reporter: { ...first.reporter, unit: '包头市第二建筑工程有限公司' } }) })).status).toBe(201);
+});
+
+test('versions kept: the newest N keep their content and original file, older ones their record; diffs of a cleared version say why', async () => {
+  const s = await start({ limits: { versionsKept: 2 } });
+  const unit = await s.user(UNIT);
+  const sub = validSubmission({ source: 'addin' });
+  const files: Buffer[] = [];
+  for (let v = 1; v <= 3; v++) {
+    const bytes = crypto.randomBytes(2000);
+    files.push(bytes);
+    const r = await s.call<{ version: number }>('POST', '/api/v1/submissions', { token: unit, file: { bytes, name: `第${v}版.xlsx`, extra: { submission: JSON.stringify({ ...sub, projects: [validProject(1, { scale: `第 ${v} 版` })] }) } } });
+    expect(r.body.version).toBe(v);
+  }
+  const detail = (await s.call<{ versions: Array<{ version: number; pruned?: boolean; fileName: string }> }>('GET', `/api/v1/submissions/${sub.submissionId}`, { token: unit })).body;
+  expect(detail.versions.map((v) => [v.version, v.pruned ?? false, v.fileName])).toEqual([[1, true, '第1版.xlsx'], [2, false, '第2版.xlsx'], [3, false, '第3版.xlsx']]);
+  const old = await s.call<{ error: string }>('GET', `/api/v1/submissions/${sub.submissionId}/diff?from=1&to=2`, { token: unit });
+  expect(old.status).toBe(404);
+  expect(old.body.error).toBe(`申报 ${sub.submissionId} 的第 1 版只保留了记录（时间、提交人、得分），内容已按保留规则清除：每份申报保留最近 2 个版本的内容`);
+  expect((await s.call('GET', `/api/v1/submissions/${sub.submissionId}/original?version=1`, { token: unit })).status).toBe(404);
+  expect((await s.call<{ fields: unknown[] }>('GET', `/api/v1/submissions/${sub.submissionId}/diff?from=2&to=3`, { token: unit })).body.fields).toHaveLength(1);
+  const original = await s.call('GET', `/api/v1/submissions/${sub.submissionId}/original?version=2`, { token: unit });
+  expect(Buffer.compare(original.body as unknown as Buffer, files[1]!)).toBe(0);
+  // The cleared version's file has left the database; the kept ones are there.
+  const shas = (s.db.prepare('SELECT sha256 FROM files').all() as Array<{ sha256: string }>).map((r) => r.sha256).sort();
+  expect(shas).toEqual(files.slice(1).map((f) => crypto.createHash('sha256').update(f).digest('hex')).sort());
+  const audit = (await s.call<{ audit: Array<{ action: string; detail: { prunedVersions?: number[] } }> }>('GET', `/api/v1/submissions/${sub.submissionId}`, { token: s.admin })).body.audit;
+  expect(audit.at(-1)).toMatchObject({ action: '提交新版本', detail: { version: 3, prunedVersions: [1] } });
+});
+
+test('lists, 概览 and 报送名单 answer from the summaries: with every stored body unreadable, they answer the same', async () => {
+  const s = await start();
+  const unit = await s.user(UNIT);
+  const rand = seeded(7);
+  // Two submissions of one unit share a project (重复项目), others with random answers in two districts.
+  const a = validSubmission({ projects: [validProject(1, { answers: randomAnswers(rand) }), validProject(2, { answers: randomAnswers(rand) })] });
+  const b = validSubmission({ projects: [validProject(1, { answers: randomAnswers(rand) })] });
+  for (const sub of [a, b]) expect((await s.call('POST', '/api/v1/submissions', { token: unit, json: sub })).status).toBe(201);
+  const all = Object.fromEntries(currentRubric().criteria.map((c) => [c.id, '达到']));
+  const qs = validSubmission({ reporter: { unit: '青山建工', district: '青山区', contact: '赵', phone: '13912345678' }, projects: [validProject(1, { district: '青山区', projectName: '青山 A 座', answers: all })] });
+  expect((await s.call('POST', '/api/v1/submissions', { token: s.admin, json: qs })).status).toBe(201);
+
+  const views = ['/api/v1/submissions', '/api/v1/submissions?q=青山%20a', '/api/v1/submissions?met=true', '/api/v1/submissions?district=东河区', '/api/v1/districts', '/api/v1/roster'];
+  const read = async () => Promise.all(views.map(async (v) => {
+    const r = await s.call('GET', v, { token: s.admin });
+    expect(r.status).toBe(200);
+    return r.body;
+  }));
+  const before = await read();
+  const list = before[0] as { items: Array<{ id: string; projects: number; duplicateProjects: number; projectNames: string[] }> };
+  expect(list.items.find((i) => i.id === a.submissionId)).toMatchObject({ projects: 2, duplicateProjects: 1, projectNames: ['北梁棚户区改造安置房1号楼', '北梁棚户区改造安置房2号楼'] });
+  expect((before[1] as { items: Array<{ id: string }> }).items.map((i) => i.id)).toEqual([qs.submissionId]);
+  expect((before[2] as { items: Array<{ id: string }> }).items.map((i) => i.id)).toContain(qs.submissionId);
+  expect((before[4] as { items: Array<{ district: string; projects: number; achieved: number }> }).items.find((d) => d.district === '青山区')).toMatchObject({ projects: 1, achieved: currentRubric().criteria.length });
+  // 东河区 counts the shared project once: 2 projects from 3 listed.
+  expect((before[4] as { items: Array<{ district: string; projects: number }> }).items.find((d) => d.district === '东河区')).toMatchObject({ projects: 2 });
+
+  s.db.prepare("UPDATE versions SET body = '{not json'").run();
+  expect(await read()).toEqual(before);
+});
+
+test('/healthz and the lists answer while an export waits for the only worker', async () => {
+  const s = await start({ limits: { parseWorkers: 1 } });
+  const unit = await s.user(UNIT);
+  for (let i = 0; i < 5; i++) expect((await s.call('POST', '/api/v1/submissions', { token: unit, json: validSubmission() })).status).toBe(201);
+  // A real job that holds the pool's only worker until the marker file appears.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-held-'));
+  const handler = path.join(dir, 'hold.js');
+  fs.writeFileSync(handler, "exports.handle = async (p) => { const fs = require('node:fs'); while (!fs.existsSync(p.until)) await new Promise((r) => setTimeout(r, 20)); return 1; };\n");
+  const marker = path.join(dir, 'release');
+  const held = s.pool.run({ handler, payload: { until: marker }, timeMs: 120_000, account: 'test' });
+  let exported = false;
+  const master = s.call('GET', '/api/v1/master.xlsx', { token: s.admin }).then((r) => {
+    exported = true;
+    return r;
+  });
+  for (const url of ['/healthz', '/api/v1/submissions', '/api/v1/districts', '/api/v1/roster']) {
+    const r = await s.call('GET', url, { token: s.admin });
+    expect(r.status).toBe(200);
+  }
+  expect((await s.call('GET', '/healthz')).body).toMatchObject({ ok: true });
+  // The export is still waiting behind the held job: everything above answered without it.
+  expect(exported).toBe(false);
+  fs.writeFileSync(marker, '');
+  expect(await held).toEqual({ ok: true, value: 1 });
+  const m = await master;
+  expect(m.status).toBe(200);
+  expect((m.body as unknown as Buffer).subarray(0, 2).toString()).toBe('PK');
+});
