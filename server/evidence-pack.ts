@@ -12,7 +12,6 @@ import { Zip, ZipPassThrough } from 'fflate';
 import type { Context } from './context';
 import { AppError } from './errors';
 import { listEvidence, type EvidenceRow } from './evidence';
-import { attachment } from './routes/reports';
 import type { Showcase } from '../core/showcase';
 import { currentRubric } from '../core/rubric';
 import { EVIDENCE_KINDS, EVIDENCE_MSG, evidenceFileName, projectFolderName } from '../core/evidence';
@@ -82,8 +81,7 @@ export async function sendShowcasePack(ctx: Context, showcase: Showcase, query: 
   const total = projects.reduce((n, p) => n + p.files.reduce((m, f) => m + f.size, 0), 0);
   if (total > ZIP_LIMIT) throw new AppError('TOO_LARGE', EVIDENCE_MSG.packTooLarge(total));
 
-  res.type('application/zip');
-  attachment(res, `红色工地观摩资料${district ? `（${district}）` : ''}.zip`);
+  res.attachment(`红色工地观摩资料${district ? `（${district}）` : ''}.zip`);
   let failed: Error | undefined;
   let blocked: Promise<void> | undefined;
   const zip = new Zip((err, chunk, final) => {
