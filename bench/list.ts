@@ -83,6 +83,7 @@ async function measure(label: string, bin: string, data: string, token: string):
       const runs = [];
       for (let i = 0; i < 3; i++) runs.push(await timed(url + p, token));
       if (runs.some((r) => r.status !== 200)) throw new Error(`${p}: ${runs.map((r) => r.status).join(',')}`);
+      console.error(`${label} GET ${p}: ${runs.map((r) => r.ms.toFixed(0)).join(' / ')} ms`);
       rows.push(`| ${label} | GET ${p} | ${median(runs.map((r) => r.ms)).toFixed(0)} ms | ${(runs[0]!.bytes / 1024).toFixed(0)} KB |`);
     }
     const lists = [0, 1, 2].map(() => timed(`${url}/api/v1/submissions`, token));
@@ -98,9 +99,13 @@ async function measure(label: string, bin: string, data: string, token: string):
 }
 
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-bench-list-'));
-  let t = performance.now();
-  const token = seed(dir);
+  // BENCH_DATA=<folder>: seed it once and keep it (later runs reuse it; its token is in <folder>/bench-token).
+  const keep = process.env.BENCH_DATA;
+  const dir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-bench-list-'));
+  const tokenFile = path.join(dir, 'bench-token');
+  const t = performance.now();
+  const token = keep && fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8') : seed(dir);
+  if (keep) fs.writeFileSync(tokenFile, token);
   const seconds = ((performance.now() - t) / 1000).toFixed(0);
   const size = fs.statSync(path.join(dir, 'redsite.sqlite')).size + (fs.existsSync(path.join(dir, 'redsite.sqlite-wal')) ? fs.statSync(path.join(dir, 'redsite.sqlite-wal')).size : 0);
   console.log(`${N} submissions seeded in ${seconds} s, database ${(size / 1024 / 1024).toFixed(0)} MB (${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''})\n`);
@@ -114,10 +119,9 @@ async function main(): Promise<void> {
     rows.push(...(await measure('before', path.join(before, 'bin', 'redsite.js'), copy, token)));
     fs.rmSync(copy, { recursive: true, force: true });
   }
-  t = performance.now();
   rows.push(...(await measure('after', path.join(__dirname, '..', '..', 'bin', 'redsite.js'), dir, token)));
   for (const r of rows) console.log(r);
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (!keep) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 main().catch((e: unknown) => {

@@ -66,8 +66,14 @@ export function normalizeProjectName(name: unknown): string {
 export interface IdentityView {
   submissionId: string;
   reporter: Pick<Submission['reporter'], 'unit' | 'district'>;
-  projects: ReadonlyArray<Pick<Project, 'projectName'>>;
+  projects: ReadonlyArray<Pick<Project, 'projectName'> & { nameKey?: string }>;
+  /** submissionUnitKey of this submission and normalizeProjectName of each project (`nameKey`), when stored
+   *  already computed (server summaries): the same keys, without normalising every name again. */
+  unitKey?: string;
 }
+
+const unitOf = (s: IdentityView): string => s.unitKey ?? submissionUnitKey(s);
+const nameOf = (p: IdentityView['projects'][number]): string => p.nameKey ?? normalizeProjectName(p.projectName);
 
 /** One submission as the consolidation sees it (a stored latest version, or one e-mailed file). */
 export interface CountedEntry<S extends IdentityView = Submission> {
@@ -123,7 +129,7 @@ export function resolveEntries<E extends CountedEntry<IdentityView>>(entries: re
   const byKey = new Map<string, E>();
   const replaced: Array<Replaced<E>> = [];
   for (const e of entries) {
-    const key = `${submissionUnitKey(e.submission)}\u0000${e.submission.submissionId}`;
+    const key = `${unitOf(e.submission)}\u0000${e.submission.submissionId}`;
     const prev = byKey.get(key);
     if (!prev) {
       byKey.set(key, e);
@@ -140,18 +146,18 @@ export function resolveEntries<E extends CountedEntry<IdentityView>>(entries: re
   // Per unit: which entry owns each project name (the latest submission).
   const owner = new Map<string, E>();
   for (const e of winners) {
-    const unit = submissionUnitKey(e.submission);
+    const unit = unitOf(e.submission);
     for (const p of e.submission.projects) {
-      const k = `${unit}\u0000${normalizeProjectName(p.projectName)}`;
+      const k = `${unit}\u0000${nameOf(p)}`;
       const prev = owner.get(k);
       if (!prev || (prev !== e && newer(e, prev))) owner.set(k, e);
     }
   }
   const duplicates: Array<DuplicateProject<E>> = [];
   const counted = winners.map((entry) => {
-    const unit = submissionUnitKey(entry.submission);
+    const unit = unitOf(entry.submission);
     const projects = entry.submission.projects.filter((project: ProjectOf<E>) => {
-      const keptIn = owner.get(`${unit}\u0000${normalizeProjectName(project.projectName)}`)!;
+      const keptIn = owner.get(`${unit}\u0000${nameOf(project)}`)!;
       if (keptIn === entry) return true;
       duplicates.push({ entry, project, keptIn });
       return false;

@@ -126,9 +126,14 @@ export function rosterStatus(db: DB, district?: string) {
   const args = district ? [district] : [];
   const roster = db.prepare(`SELECT unit, district, contact, phone FROM roster ${where} ORDER BY id`).all(...args) as RosterEntry[];
   const accounts = db.prepare(`SELECT DISTINCT unit, district FROM users WHERE role = 'unit' AND revoked_at IS NULL AND unit IS NOT NULL ${district ? 'AND district = ?' : ''} ORDER BY id`).all(...args) as Array<{ unit: string; district: string }>;
-  const subs = db.prepare(`SELECT unit, district, state FROM submissions ${where}`).all(...args) as Array<{ unit: string; district: string; state: string }>;
-  const statesOf = new Map<string, string[]>();
-  for (const s of subs) statesOf.set(key(s.unit, s.district), [...(statesOf.get(key(s.unit, s.district)) ?? []), s.state]);
+  // Submissions carry their unit key (computed when stored): no name is normalised again per submission.
+  const subs = db.prepare(`SELECT unit, district, state, unit_key FROM submissions ${where}`).all(...args) as Array<{ unit: string; district: string; state: string; unit_key: string }>;
+  const submitted = new Map<string, { unit: string; district: string; states: string[] }>();
+  for (const s of subs) {
+    const u = submitted.get(s.unit_key);
+    if (u) u.states.push(s.state);
+    else submitted.set(s.unit_key, { unit: s.unit, district: s.district, states: [s.state] });
+  }
   const expected = new Map<string, ExpectedUnit>();
   for (const r of roster) expected.set(key(r.unit, r.district), { ...r, onRoster: true, hasAccount: false, state: '未报送' });
   for (const a of accounts) {
@@ -137,12 +142,22 @@ export function rosterStatus(db: DB, district?: string) {
     if (e) e.hasAccount = true;
     else expected.set(k, { unit: a.unit, district: a.district, contact: '', phone: '', onRoster: false, hasAccount: true, state: '未报送' });
   }
-  for (const [k, e] of expected) e.state = unitState(statesOf.get(k) ?? []);
-  const extra = [...statesOf.entries()].filter(([k]) => !expected.has(k));
-  const districts = district ? [district] : DISTRICTS.filter((d) => [...expected.values()].some((e) => e.district === d) || subs.some((s) => s.district === d));
+  for (const [k, e] of expected) e.state = unitState(submitted.get(k)?.states ?? []);
+  const byDistrict = <T extends { district: string }>(items: Iterable<T>) => {
+    const out = new Map<string, T[]>();
+    for (const x of items) {
+      const list = out.get(x.district);
+      if (list) list.push(x);
+      else out.set(x.district, [x]);
+    }
+    return out;
+  };
+  const expectedIn = byDistrict(expected.values());
+  const othersIn = byDistrict([...submitted.entries()].filter(([k]) => !expected.has(k)).map(([, u]) => u));
+  const districts = district ? [district] : DISTRICTS.filter((d) => expectedIn.has(d) || othersIn.has(d));
   return districts.map((d) => {
-    const units = [...expected.values()].filter((e) => e.district === d);
-    const others = extra.filter(([k]) => k.startsWith(`${d}|`)).map(([k, states]) => ({ unit: subs.find((s) => key(s.unit, s.district) === k)!.unit, state: unitState(states) }));
+    const units = expectedIn.get(d) ?? [];
+    const others = (othersIn.get(d) ?? []).map((u) => ({ unit: u.unit, state: unitState(u.states) }));
     return {
       district: d,
       expected: units.length,

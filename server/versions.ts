@@ -10,7 +10,7 @@ import type { DB } from './db';
 import type { Submission } from '../core/schema';
 import type { ProjectScore } from '../core/score';
 import { meanRate } from '../core/score';
-import type { IdentityView } from '../core/identity';
+import { normalizeProjectName, submissionUnitKey, type IdentityView } from '../core/identity';
 
 /**
  * Each submission `s` joined with its latest version `v` — the stored version (`versions`, with its body) or its
@@ -23,20 +23,24 @@ export function latestRows<T>(db: DB, table: 'versions' | 'version_summaries', c
   return db.prepare(`SELECT ${columns} FROM ${latestJoin(table)} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order}`).all(...args) as T[];
 }
 
-/** One project as lists and figures need it. `achieved`: criteria answered 达到. */
+/** One project as lists and figures need it, with its name as the identity rules compare it (`nameKey`). */
 export interface ProjectSummary {
   seq: number;
   projectName: string;
+  nameKey: string;
   rate: number;
   met: boolean;
-  achieved: string[];
 }
 
-/** What lists and figures read of a version (versions.summary); enough for the identity rules (重复项目). */
+/** What lists and figures read of a version (version_summaries.summary); enough for the identity rules (重复项目). */
 export interface VersionSummary extends IdentityView {
   reporter: { unit: string; district: string };
+  unitKey: string;
   projects: ProjectSummary[];
 }
+
+/** Criteria answered 达到, per project 序号 (version_summaries.achieved): 达到 without 佐证 in 概览. */
+export type Achieved = Record<number, string[]>;
 
 /** The summary columns of a version (version_summaries), computed once when it is stored. */
 export interface SummaryColumns {
@@ -44,6 +48,7 @@ export interface SummaryColumns {
   file_name: string | null;
   file_sha256: string | null;
   summary: string;
+  achieved: string;
   search_text: string;
   project_count: number;
   avg_rate: number;
@@ -62,14 +67,14 @@ export function summarize(
   const summary: VersionSummary = {
     submissionId: submission.submissionId,
     reporter: { unit: submission.reporter.unit, district: submission.reporter.district },
-    projects: submission.projects.map((p, i) => ({
-      seq: p.seq, projectName: p.projectName, rate: scores[i]?.rate ?? 0, met: scores[i]?.met ?? false,
-      achieved: Object.entries(p.answers).filter(([, a]) => a === '达到').map(([c]) => c),
-    })),
+    unitKey: submissionUnitKey(submission),
+    projects: submission.projects.map((p, i) => ({ seq: p.seq, projectName: p.projectName, nameKey: normalizeProjectName(p.projectName), rate: scores[i]?.rate ?? 0, met: scores[i]?.met ?? false })),
   };
+  const achieved: Achieved = Object.fromEntries(submission.projects.map((p) => [p.seq, Object.entries(p.answers).filter(([, a]) => a === '达到').map(([c]) => c)]));
   return {
     submitted_at: own.created_at, file_name: own.file_name, file_sha256: own.file_sha256,
     summary: JSON.stringify(summary),
+    achieved: JSON.stringify(achieved),
     search_text: [own.unit, own.district, own.id, ...submission.projects.flatMap((p) => [p.projectName, p.enterprise, p.address, p.leader])].join('\n').toLowerCase(),
     project_count: scores.length,
     avg_rate: meanRate(scores),
@@ -78,7 +83,7 @@ export function summarize(
   };
 }
 
-const COLUMNS = ['submitted_at', 'file_name', 'file_sha256', 'summary', 'search_text', 'project_count', 'avg_rate', 'met_count', 'body_bytes'] as const;
+const COLUMNS = ['submitted_at', 'file_name', 'file_sha256', 'summary', 'achieved', 'search_text', 'project_count', 'avg_rate', 'met_count', 'body_bytes'] as const;
 
 /** Stores the summary of one stored version. */
 export function writeSummary(db: DB, submissionId: string, version: number, c: SummaryColumns): void {

@@ -159,6 +159,7 @@ const MIGRATIONS: Array<(db: DB) => void> = [
         file_name TEXT,
         file_sha256 TEXT,
         summary TEXT NOT NULL,
+        achieved TEXT NOT NULL,
         search_text TEXT NOT NULL,
         project_count INTEGER NOT NULL,
         avg_rate REAL NOT NULL,

@@ -9,12 +9,13 @@ import { fail, parseOrFail } from '../errors';
 import { authorize } from '../policy';
 import { can } from '../../core/policy';
 import { UserCreateSchema } from '../model';
-import { createUser, listUsers, revokeUser, findUser, reissueToken, activeUnitAccounts } from '../auth';
+import { createUser, listUsers, revokeUser, findUser, reissueToken } from '../auth';
 import { audit } from '../audit';
 import { jobOptions } from '../jobs';
 import { excerpt } from '../../core/text';
-import { readRosterFile, upsertRoster } from '../roster';
-import { writeAccountSheet, type AccountSheetRow } from '../../core/workbook/accounts-export';
+import { readRosterFile } from '../roster';
+import { writeAccountSheet } from '../../core/workbook/accounts-export';
+import { createUnitAccounts } from '../accounts';
 
 /** Where people sign in, as this request reached the server (the address a district hands out). */
 export function loginUrl(req: Request): string {
@@ -61,32 +62,7 @@ export function usersRouter(ctx: Context): Router {
     if (!entries.length) fail('INVALID', '单位名单中没有单位：第一行应为 单位名称、旗县区、联系人、电话，从第二行起每行一个单位');
     const foreign = entries.filter((e) => !can(actor, 'manageUsers', { district: e.district, role: 'unit' }));
     if (foreign.length) fail('FORBIDDEN', `只能为本旗县区（${own}）的单位创建账号，名单中有 ${foreign.length} 个其他旗县区的单位（如“${foreign[0]!.unit}”，${foreign[0]!.district}）`);
-    const rows: AccountSheetRow[] = [];
-    const created: Array<{ user: ReturnType<typeof findUser>; unit: string; district: string }> = [];
-    const skipped: Array<{ unit: string; district: string; reason: string }> = [];
-    const seen = new Set<string>();
-    // One transaction: either every new account (and the roster update) is stored, or none is.
-    ctx.db.transaction(() => {
-      for (const e of entries) {
-        const k = `${e.district}\u0000${e.unit}`;
-        if (seen.has(k)) {
-          skipped.push({ unit: e.unit, district: e.district, reason: '名单中重复出现' });
-          continue;
-        }
-        seen.add(k);
-        const existing = activeUnitAccounts(ctx.db, e.district, e.unit);
-        if (existing.length) {
-          skipped.push({ unit: e.unit, district: e.district, reason: `已有账号 #${existing[0]!.id}（令牌遗失请在账号列表中点“重新签发”）` });
-          continue;
-        }
-        const c = createUser(ctx.db, { name: e.unit, role: 'unit', district: e.district, unit: e.unit }, actor.id);
-        audit(ctx.db, actor, '创建账号', `user:${c.user.id}`, { name: c.user.name, role: 'unit', district: e.district, unit: e.unit, bulk: true }, req.ip);
-        created.push({ user: c.user, unit: e.unit, district: e.district });
-        rows.push({ unit: e.unit, district: e.district, contact: e.contact, phone: e.phone, account: `#${c.user.id} ${c.user.name}`, token: c.token });
-      }
-      upsertRoster(ctx.db, entries);
-      audit(ctx.db, actor, '批量创建账号', 'users', { created: created.length, skipped: skipped.length, file: file.originalname }, req.ip);
-    }).immediate();
+    const { created, skipped, rows } = createUnitAccounts(ctx.db, actor, entries, { ip: req.ip, file: file.originalname });
     const workbook = rows.length ? await writeAccountSheet(rows, loginUrl(req)) : undefined;
     res.status(created.length ? 201 : 200).json({
       created: created.map((c) => ({ user: c.user, unit: c.unit, district: c.district })),

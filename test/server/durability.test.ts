@@ -4,11 +4,9 @@
  * real `redsite backup` command while uploads keep arriving restores to a database that passes integrity_check and
  * holds every submission acknowledged before the backup began.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { openDatabase, openSqlite, DURABILITY } from '../../server/db';
 import { restore } from '../../cli/commands/backup';
@@ -17,11 +15,10 @@ import { validProject, validSubmission, randomAnswers, seeded } from '../helpers
 import { contentHash } from '../../server/submissions';
 import { validateSubmission } from '../../core/issues';
 import { currentRubric } from '../../core/rubric';
+import { redsite } from '../helpers/cli';
 
 jest.setTimeout(180_000);
 const root = path.join(__dirname, '../..');
-const bin = path.join(root, 'bin/redsite.js');
-const exec = promisify(execFile);
 const tmpdir = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `redsite-${name}-`));
 
 function sources(dir: string): string[] {
@@ -86,7 +83,7 @@ test('a backup taken by `redsite backup` during load restores intact with every 
     while (acked.size < 30) await new Promise((r) => setImmediate(r));
     const before = new Map(acked);
     const file = path.join(dir, '备份.sqlite');
-    const out = await exec(process.execPath, [bin, 'backup', file, '--data', s.dataDir], { encoding: 'utf8' });
+    const out = await redsite(['backup', file, '--data', s.dataDir]);
     const duringBackup = acked.size - before.size;
     stop = true;
     await Promise.all(clients);
