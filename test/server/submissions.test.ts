@@ -1,26 +1,23 @@
 /**
- * server/submissions.ts over real HTTP: the per-unit quota (bytes stored, versions kept), lists and figures answered
- * from the version summaries without reading a stored body, and /healthz answering while an export waits for a
- * worker. Each test starts its own server with its own data.
+ * server/submissions.ts over real HTTP: uploads (JSON, xlsx, the add-in's JSON plus file), versions, review, the
+ * per-unit quota (bytes stored, versions kept), lists and figures answered from the version summaries without
+ * reading a stored body, and /healthz answering while an export waits for a worker. Every test starts its own
+ * server with its own data.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { testServer, type TestServer } from '../helpers/server';
+import { eastRiverAccounts, perTestServers } from '../helpers/server';
+import { buildTemplate } from '../../core/workbook/build';
+import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { randomAnswers, seeded, validProject, validSubmission } from '../helpers/fixtures';
 import { validateSubmission } from '../../core/issues';
 import { currentRubric } from '../../core/rubric';
 
 jest.setTimeout(90_000);
 
-const servers: TestServer[] = [];
-const start = async (limits: Parameters<typeof testServer>[0] = {}) => {
-  const s = await testServer(limits);
-  servers.push(s);
-  return s;
-};
-afterAll(() => Promise.all(servers.map((s) => s.close())));
+const start = perTestServers();
 
 const UNIT = { name: '一建填报员', role: 'unit', district: '东河区', unit: '包头市第一建筑工程有限公司' };
 const bodyBytes = (sub: unknown) => Buffer.byteLength(JSON.stringify(validateSubmission(sub, currentRubric()).submission));
@@ -139,3 +136,103 @@ test('/healthz and the lists answer while an export waits for the only worker', 
   expect(m.status).toBe(200);
   expect((m.body as unknown as Buffer).subarray(0, 2).toString()).toBe('PK');
 });
+
+test('JSON upload → resend is a no-op → edit is a new version → return → resubmit → approve; diff and audit', async () => {
+  const s = await start();
+  const { unit, district } = await eastRiverAccounts(s);
+  const sub = validSubmission({ source: 'addin', projects: [validProject(1, { answers: { 'A01-1': '达到' } })] });
+  const first = await s.call('POST', '/api/v1/submissions', { token: unit, json: sub });
+  expect(first.status).toBe(201);
+  expect(first.body).toMatchObject({ id: sub.submissionId, version: 1, unchanged: false, state: '已提交', late: true, unit: sub.reporter.unit, district: '东河区' });
+  const again = await s.call('POST', '/api/v1/submissions', { token: unit, json: sub });
+  expect(again.status).toBe(200);
+  expect(again.body).toMatchObject({ version: 1, unchanged: true });
+
+  const edited = { ...sub, projects: [validProject(1, { scale: '建筑面积 3.5 万平方米', answers: { 'A01-1': '达到', 'A01-2': '部分达到' } })] };
+  const second = await s.call('POST', '/api/v1/submissions', { token: unit, json: edited });
+  expect(second.body).toMatchObject({ version: 2, unchanged: false });
+
+  const diff = await s.call('GET', `/api/v1/submissions/${sub.submissionId}/diff?from=1&to=2`, { token: district });
+  expect(diff.body).toEqual({
+    from: 1, to: 2,
+    fields: [{ project: 1, field: 'scale', label: '建设规模', before: '建筑面积 3.2 万平方米，地上 18 层', after: '建筑面积 3.5 万平方米' }],
+    answers: [{ project: 1, criterion: 'A01-2', before: '未填', after: '部分达到' }],
+  });
+
+  expect((await s.call('POST', `/api/v1/submissions/${sub.submissionId}/return`, { token: district, json: {} })).body).toMatchObject({ code: 'INVALID', error: expect.stringContaining('请填写退回原因') });
+  const ret = await s.call('POST', `/api/v1/submissions/${sub.submissionId}/return`, { token: district, json: { reason: '请补充 A01-2 的佐证说明' } });
+  expect(ret.body).toEqual({ id: sub.submissionId, state: '退回修改', returnReason: '请补充 A01-2 的佐证说明', annotated: `/api/v1/submissions/${sub.submissionId}/annotated.xlsx` });
+  expect((await s.call('GET', `/api/v1/submissions/${sub.submissionId}`, { token: unit })).body).toMatchObject({ state: '退回修改', returnReason: '请补充 A01-2 的佐证说明' });
+  expect((await s.call('POST', `/api/v1/submissions/${sub.submissionId}/approve`, { token: district })).status).toBe(409);
+
+  const third = await s.call('POST', '/api/v1/submissions', { token: unit, json: { ...edited, projects: [{ ...edited.projects[0]!, notes: { 'A01-2': '组织架构图' } }] } });
+  expect(third.body).toMatchObject({ version: 3, state: '已提交' });
+  expect((await s.call('POST', `/api/v1/submissions/${sub.submissionId}/approve`, { token: district })).body).toEqual({ id: sub.submissionId, state: '已审核' });
+
+  const detail = (await s.call<{ versions: unknown[]; audit: Array<{ action: string; actor: string }>; submission: { projects: Array<{ notes: unknown }> } }>('GET', `/api/v1/submissions/${sub.submissionId}`, { token: district })).body;
+  expect(detail.versions).toHaveLength(3);
+  expect(detail.submission.projects[0]!.notes).toEqual({ 'A01-2': '组织架构图' });
+  expect(detail.audit.map((a) => a.action)).toEqual(['提交申报', '重复提交（内容未变）', '提交新版本', '退回修改', '退回后重新提交', '审核通过']);
+  expect(detail.audit[3]!.actor).toBe('东河区委组织部');
+});
+
+
+test('xlsx upload: parsed off the event loop, original kept, issues answered 422 with cells', async () => {
+  const s = await start();
+  const { unit } = await eastRiverAccounts(s);
+  const template = await buildTemplate({ projects: 3 });
+  const good = await fillWorkbook(template, REPORTER, [{ fields: projectFields(1), answers: randomAnswers(seeded(3)) }]);
+  const up = await s.call<{ id: string; version: number; scores: unknown[] }>('POST', '/api/v1/submissions', { token: unit, file: { bytes: good, name: '../../一建申报.xlsx' } });
+  expect(up.status).toBe(201);
+  expect(up.body.scores).toHaveLength(1);
+  const orig = await s.call('GET', `/api/v1/submissions/${up.body.id}/original`, { token: unit });
+  expect(Buffer.compare(orig.body as unknown as Buffer, good)).toBe(0);
+  expect(orig.headers.get('content-disposition')).toContain('.xlsx');
+  const detail = (await s.call<{ versions: Array<{ fileName: string }> }>('GET', `/api/v1/submissions/${up.body.id}`, { token: unit })).body;
+  expect(detail.versions[0]!.fileName).toBe('一建申报.xlsx');
+
+  const bad = await fillWorkbook(template, REPORTER, [{ fields: projectFields(1, { phone: '123' }) }]);
+  const r = await s.call<{ error: string; issues: Array<{ sheet: string; cell: string; message: string }> }>('POST', '/api/v1/submissions', { token: unit, file: { bytes: bad, name: 'bad.xlsx' } });
+  expect(r.status).toBe(422);
+  expect(r.body.error).toBe('申报内容有 1 处需要修改，请按问题清单逐条修改后重新提交');
+  expect(r.body.issues).toContainEqual(expect.objectContaining({ sheet: '申报表', cell: 'G7', message: expect.stringContaining('联系电话格式不正确') }));
+
+  const pdf = await s.call<{ error: string }>('POST', '/api/v1/submissions', { token: unit, file: { bytes: Buffer.from('%PDF-1.4'), name: 'x.xlsx' } });
+  expect(pdf.status).toBe(422);
+  expect(pdf.body.error).toContain('这是 PDF 文件');
+  const text = await s.call('POST', '/api/v1/submissions', { token: unit, headers: { 'content-type': 'text/plain' } });
+  expect(text.status).toBe(415);
+});
+
+
+test('a unit cannot write another unit; district officers review only their district', async () => {
+  const s = await start();
+  const { unit, district } = await eastRiverAccounts(s);
+  const other = validSubmission({ reporter: { unit: '青山建工', district: '青山区', contact: '赵', phone: '13912345678' }, projects: [validProject(1, { district: '青山区' })] });
+  const r = await s.call<{ error: string }>('POST', '/api/v1/submissions', { token: unit, json: other });
+  expect(r.status).toBe(403);
+  expect(r.body.error).toContain('只能提交本单位的申报');
+  const byAdmin = await s.call<{ id: string }>('POST', '/api/v1/submissions', { token: s.admin, json: other });
+  expect(byAdmin.status).toBe(201);
+  const look = await s.call<{ error: string }>('POST', `/api/v1/submissions/${byAdmin.body.id}/approve`, { token: district });
+  // Another district's submission answers like an unknown id: no one learns which ids exist elsewhere.
+  expect(look.status).toBe(404);
+  expect(look.body.error).toBe(`找不到提交编号为 ${byAdmin.body.id} 的申报`);
+});
+
+
+test('the add-in’s upload: Submission JSON plus the workbook file kept as the original', async () => {
+  const s = await start();
+  const { unit } = await eastRiverAccounts(s);
+  const sub = validSubmission({ source: 'addin' });
+  const bytes = await buildTemplate({ projects: 1 });
+  const r = await s.call<{ id: string; version: number }>('POST', '/api/v1/submissions', { token: unit, file: { bytes, name: '申报工作簿.xlsx', extra: { submission: JSON.stringify(sub) } } });
+  expect(r.status).toBe(201);
+  const detail = (await s.call<{ hasFile: boolean; submission: { source: string } }>('GET', `/api/v1/submissions/${r.body.id}`, { token: unit })).body;
+  expect(detail).toMatchObject({ hasFile: true, submission: { source: 'addin' } });
+  expect(Buffer.compare((await s.call('GET', `/api/v1/submissions/${r.body.id}/original`, { token: unit })).body as unknown as Buffer, bytes)).toBe(0);
+  const bad = await s.call<{ error: string }>('POST', '/api/v1/submissions', { token: unit, file: { bytes, name: 'x.xlsx', extra: { submission: '{not json' } } });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error).toBe('submission 字段不是有效的 JSON');
+});
+
