@@ -6,7 +6,6 @@
  * whatever the size; only one project's summary workbook is in memory at a time.
  */
 import fs from 'node:fs';
-import { Writable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { Zip, ZipPassThrough } from 'fflate';
 import type { Context } from './context';
@@ -18,6 +17,7 @@ import { EVIDENCE_KINDS, EVIDENCE_MSG, evidenceFileName, projectFolderName } fro
 import { normalizeDistrict } from '../core/districts';
 import { projectSummaryWorkbook, type SummaryFile } from '../core/workbook/project-summary';
 import { writeShowcase } from '../core/workbook/showcase-export';
+import { toBuffer } from './in-memory';
 
 /** Zip without Zip64: every offset and size must stay below 4 GiB; leave room for headers and summaries. */
 const ZIP_LIMIT = 0xffffffff - 64 * 1024 * 1024;
@@ -35,19 +35,6 @@ interface PackedProject {
   files: PackedFile[];
 }
 
-async function toBuffer(write: (out: Writable) => Promise<void>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  const finished = new Promise<void>((resolve, reject) => sink.on('finish', resolve).on('error', reject));
-  await write(sink);
-  await finished;
-  return Buffer.concat(chunks);
-}
 
 /** Plans the pack (folders, file names, exported copies made) before the first byte is sent. */
 async function plan(ctx: Context, showcase: Showcase): Promise<PackedProject[]> {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { Writable } from 'node:stream';
+import { toBuffer } from './in-memory';
 import type { DB } from './db';
 import { dataVersion } from './db';
 import { latestEntries } from './submissions';
@@ -98,16 +98,6 @@ export class Exporter {
 }
 
 /** The workbook built in memory, on this thread: only when the disk is full, so the cache cannot be written. */
-async function inMemory(entries: ReturnType<typeof latestEntries>, district: string | undefined): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  const finished = new Promise<void>((resolve, reject) => sink.on('finish', resolve).on('error', reject));
-  await writeMaster(entries, sink, { district });
-  await finished;
-  return Buffer.concat(chunks);
+function inMemory(entries: ReturnType<typeof latestEntries>, district: string | undefined): Promise<Buffer> {
+  return toBuffer((sink) => writeMaster(entries, sink, { district }));
 }
