@@ -4,10 +4,25 @@
  * version summaries (server/versions.ts) and the evidence table: no stored body is read.
  */
 import type { DB } from './db';
-import { latestRows, summaryEntries, type Achieved } from './versions';
-import { resolveEntries } from '../core/identity';
+import { dataVersion } from './db';
+import { latestRows, resolvedSummaries, type Achieved } from './versions';
 
-export function achievedWithoutEvidence(db: DB, district?: string): Map<string, { achieved: number; withoutEvidence: number }> {
+type Figures = Map<string, { achieved: number; withoutEvidence: number }>;
+const cache = new WeakMap<DB, { version: number; all: Figures }>();
+
+/** The figures of every 旗县区 (or one), computed once per data version (evidence changes bump it too). */
+export function achievedWithoutEvidence(db: DB, district?: string): Figures {
+  const version = dataVersion(db);
+  let hit = cache.get(db);
+  if (hit?.version !== version) {
+    hit = { version, all: compute(db) };
+    cache.set(db, hit);
+  }
+  const all = hit.all;
+  return district ? new Map([...all].filter(([d]) => d === district)) : new Map(all);
+}
+
+function compute(db: DB, district?: string): Figures {
   const withEvidence = new Set(
     (db
       .prepare(`SELECT DISTINCT e.submission_id AS id, e.project_seq AS seq, e.criterion FROM evidence e JOIN submissions s ON s.id = e.submission_id WHERE e.removed_version IS NULL ${district ? 'AND s.district = ?' : ''}`)
@@ -17,8 +32,9 @@ export function achievedWithoutEvidence(db: DB, district?: string): Map<string, 
     latestRows<{ id: string; achieved: string }>(db, 'version_summaries', 's.id, v.achieved', district ? ['s.district = ?'] : [], district ? [district] : []).map((r) => [r.id, JSON.parse(r.achieved) as Achieved]),
   );
   const out = new Map<string, { achieved: number; withoutEvidence: number }>();
-  for (const { entry, projects } of resolveEntries(summaryEntries(db, { district })).counted) {
+  for (const { entry, projects } of resolvedSummaries(db).resolution.counted) {
     const key = entry.submission.reporter.district;
+    if (district && key !== district) continue;
     const acc = out.get(key) ?? { achieved: 0, withoutEvidence: 0 };
     for (const p of projects) {
       for (const criterion of achieved.get(entry.id)?.[p.seq] ?? []) {

@@ -13,8 +13,8 @@ import { BUSY_FIELD, compiledScript, failureMessage, type JobOptions, type Parse
 import { ROSTER_ROWS, type RosterGrid, type RosterJob } from './roster-worker';
 import { colLetter } from '../core/workbook/contract';
 import { meanRate } from '../core/score';
-import { resolveEntries, unitKey } from '../core/identity';
-import { summaryEntries } from './versions';
+import { unitKey } from '../core/identity';
+import { resolvedSummaries } from './versions';
 
 export interface RosterEntry {
   unit: string;
@@ -176,7 +176,7 @@ export function rosterStatus(db: DB, district?: string) {
 export function districtStats(db: DB, district?: string) {
   // Projects as every export counts them (core/identity.ts): a 重复项目 of a unit once, in its later submission.
   // From the version summaries (server/versions.ts): no stored body is read.
-  const { counted } = resolveEntries(summaryEntries(db, { district }));
+  const { counted } = resolvedSummaries(db).resolution;
   const status = new Map(rosterStatus(db, district).map((r) => [r.district, r]));
   const list = district ? [district] : [...DISTRICTS];
   return list.map((d) => {

@@ -24,7 +24,7 @@ import type { MergeEntry } from '../core/workbook/merge';
 import { derivedSubmissionId, resolveEntries, unitKey, IDENTITY_MSG } from '../core/identity';
 import { DEFAULT_LIMITS, formatBytes, type Limits } from '../core/limits';
 import { evidenceCounts } from './evidence';
-import { entryLabel, latestRows, pruneVersions, summarize, summaryEntries, unitStoredBytes, writeSummary } from './versions';
+import { entryLabel, latestRows, pruneVersions, resolvedSummaries, summarize, summaryEntries, unitStoredBytes, writeSummary } from './versions';
 
 export const QUOTA_MSG = {
   unitBytes: (after: number, max: number) =>
@@ -302,12 +302,8 @@ export function listSubmissions(db: DB, f: ListFilters) {
   const rows = latestRows<SubmissionRow & { project_count: number; avg_rate: number; met_count: number }>(
     db, 'version_summaries', 's.*, v.project_count, v.avg_rate, v.met_count', where, args, 'ORDER BY s.updated_at DESC',
   );
-  // 重复项目 per listed submission: projects counted in another submission of the same unit (every submission of the
-  // listed units takes part, listed or not).
-  const entries = summaryEntries(db, { unitKeys: [...new Set(rows.map((r) => r.unit_key))] });
-  const summaries = new Map(entries.map((e) => [e.id, e.submission]));
-  const lost = new Map<string, number>();
-  for (const d of resolveEntries(entries).duplicates) lost.set(d.entry.id, (lost.get(d.entry.id) ?? 0) + 1);
+  // 重复项目 per listed submission: projects counted in another submission of the same unit.
+  const { entries, lost } = resolvedSummaries(db);
   return rows.map((r) => ({
     id: r.id, unit: r.unit, district: r.district, state: r.state, late: r.late === 1, version: r.latest_version,
     projects: r.project_count,
@@ -316,7 +312,7 @@ export function listSubmissions(db: DB, f: ListFilters) {
     duplicateProjects: lost.get(r.id) ?? 0,
     submittedAt: r.created_at, updatedAt: r.updated_at,
     ...(r.return_reason ? { returnReason: r.return_reason } : {}),
-    projectNames: summaries.get(r.id)?.projects.map((p) => p.projectName) ?? [],
+    projectNames: entries.get(r.id)?.submission.projects.map((p) => p.projectName) ?? [],
   }));
 }
 

@@ -7,10 +7,11 @@
  * reaching a column after a large body means walking the body's overflow pages, which is what lists must not do.
  */
 import type { DB } from './db';
+import { dataVersion } from './db';
 import type { Submission } from '../core/schema';
 import type { ProjectScore } from '../core/score';
 import { meanRate } from '../core/score';
-import { normalizeProjectName, submissionUnitKey, type IdentityView } from '../core/identity';
+import { normalizeProjectName, resolveEntries, submissionUnitKey, type IdentityView, type Resolution } from '../core/identity';
 
 /**
  * Each submission `s` joined with its latest version `v` — the stored version (`versions`, with its body) or its
@@ -164,4 +165,31 @@ export function pruneVersions(db: DB, id: string, latest: number, kept: number, 
   const drop = db.prepare('DELETE FROM files WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM version_summaries WHERE file_sha256 = ?)');
   for (const sha of new Set(old.map((v) => v.file_sha256).filter((s): s is string => Boolean(s)))) drop.run(sha, sha);
   return old.map((v) => v.version);
+}
+
+/** Every latest version as a summary entry, with the identity rules applied (重复项目), per data version. */
+export interface Resolved {
+  entries: ReadonlyMap<string, SummaryEntry>;
+  resolution: Resolution<SummaryEntry>;
+  /** Projects of each submission counted in another submission of the same unit. */
+  lost: ReadonlyMap<string, number>;
+}
+
+const resolved = new WeakMap<DB, Resolved & { version: number }>();
+
+/**
+ * The identity rules over all latest versions, computed once per data version (every write that changes what is
+ * stored bumps it, as the export cache relies on too): lists and figures of any scope read from it.
+ */
+export function resolvedSummaries(db: DB): Resolved {
+  const version = dataVersion(db);
+  const hit = resolved.get(db);
+  if (hit?.version === version) return hit;
+  const list = summaryEntries(db);
+  const resolution = resolveEntries(list);
+  const lost = new Map<string, number>();
+  for (const d of resolution.duplicates) lost.set(d.entry.id, (lost.get(d.entry.id) ?? 0) + 1);
+  const out = { version, entries: new Map(list.map((e) => [e.id, e])), resolution, lost };
+  resolved.set(db, out);
+  return out;
 }
