@@ -1,5 +1,6 @@
 /**
- * Stored submissions: versions, idempotent resends, review states and the queries behind lists, diffs and exports.
+ * Stored submissions: versions, idempotent resends, the per-unit quota, review states and the queries behind lists,
+ * details and exports (lists read the summaries of server/versions.ts; diffs are in server/diff.ts).
  * Every write is one IMMEDIATE transaction that also appends to the audit log and bumps the data version.
  *
  * Identity (core/identity.ts): a submission is keyed by (unit_key, workbook_id). The unit is the account's own for a
@@ -19,7 +20,6 @@ import type { Submission } from '../core/schema';
 import type { Issue } from '../core/issues';
 import { scoreSubmission, type ProjectScore } from '../core/score';
 import { currentRubric } from '../core/rubric';
-import { FIELD_LABELS } from '../core/messages';
 import type { MergeEntry } from '../core/workbook/merge';
 import { derivedSubmissionId, resolveEntries, unitKey, IDENTITY_MSG } from '../core/identity';
 import { DEFAULT_LIMITS, formatBytes, type Limits } from '../core/limits';
@@ -230,7 +230,7 @@ function versionRow(db: DB, id: string, version: number): VersionRow {
 }
 
 /** A version whose content is still kept (older ones beyond core/limits.ts versionsKept keep only their record). */
-function keptVersion(db: DB, id: string, version: number): VersionRow {
+export function keptVersion(db: DB, id: string, version: number): VersionRow {
   const row = versionRow(db, id, version);
   if (row.pruned_at) {
     const kept = (db.prepare('SELECT COUNT(*) AS n FROM version_summaries WHERE submission_id = ? AND body_bytes > 0').get(id) as { n: number }).n;
@@ -332,39 +332,6 @@ export function review(db: DB, id: string, action: 'return' | 'approve', actor: 
     const after = findSubmissionRow(db, id);
     return { id, state: after.state, ...(after.return_reason ? { returnReason: after.return_reason } : {}) };
   }).immediate();
-}
-
-const PROJECT_FIELDS = ['enterprise', 'projectName', 'address', 'scale', 'leader', 'phone', 'startDate', 'endDate', 'district', 'remark'] as const;
-const REPORTER_FIELDS = ['unit', 'district', 'contact', 'phone', 'date'] as const;
-
-export function diffVersions(db: DB, id: string, from: number, to: number) {
-  findSubmissionRow(db, id);
-  const a = JSON.parse(keptVersion(db, id, from).body) as Submission;
-  const b = JSON.parse(keptVersion(db, id, to).body) as Submission;
-  const fields: Array<{ project: number | null; field: string; label: string; before: string; after: string }> = [];
-  const answers: Array<{ project: number; criterion: string; before: string; after: string }> = [];
-  for (const f of REPORTER_FIELDS) {
-    const [x, y] = [a.reporter[f] ?? '', b.reporter[f] ?? ''];
-    if (x !== y) fields.push({ project: null, field: `reporter.${f}`, label: `填报信息 · ${FIELD_LABELS[f]}`, before: String(x), after: String(y) });
-  }
-  const seqs = [...new Set([...a.projects.map((p) => p.seq), ...b.projects.map((p) => p.seq)])].sort((x, y) => x - y);
-  for (const seq of seqs) {
-    const pa = a.projects.find((p) => p.seq === seq);
-    const pb = b.projects.find((p) => p.seq === seq);
-    if (!pa || !pb) {
-      fields.push({ project: seq, field: 'project', label: `项目 ${seq}`, before: pa ? pa.projectName : '（无）', after: pb ? pb.projectName : '（已删除）' });
-      continue;
-    }
-    for (const f of PROJECT_FIELDS) {
-      const [x, y] = [pa[f] ?? '', pb[f] ?? ''];
-      if (x !== y) fields.push({ project: seq, field: f, label: FIELD_LABELS[f], before: String(x), after: String(y) });
-    }
-    for (const c of currentRubric().criteria) {
-      const [x, y] = [pa.answers[c.id] ?? '', pb.answers[c.id] ?? ''];
-      if (x !== y) answers.push({ project: seq, criterion: c.id, before: x || '未填', after: y || '未填' });
-    }
-  }
-  return { from, to, fields, answers };
 }
 
 /** Latest version of every submission (optionally one district), ready for the merge (which counts each project once). */
