@@ -56,7 +56,7 @@ export function openApiDocument(version: string) {
           summary: '提交申报（JSON 或上传文件）；旗县区账号上传本区单位的文件即“代为上传”',
           description: '申报按（填报单位，工作簿编号）区分：单位账号的申报属于本单位；旗县区账号上传时，单位取文件中的填报单位（须属本旗县区），审计记为“代为上传”。文件可为 .xlsx 申报工作簿、附件2表格（.xlsx/.csv）或 Word 回执（.docx）。',
           requestBody: { required: true, content: { 'application/json': { schema: ref('Submission') }, 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, submission: { type: 'string', description: '加载项提交的 Submission JSON（可选，附原始文件）' }, district: { type: 'string', description: '附件2表格没有旗县区列时使用的旗县区（仅秘书处；旗县区账号总是本区）' } } } } } },
-          responses: { '201': ok('新申报或新版本', ref('Stored')), '200': ok('内容未变（重复提交）', ref('Stored')), '422': ok('内容有误，issues 为问题清单', ref('Error')), ...errors },
+          responses: { '201': ok('新申报或新版本', ref('Stored')), '200': ok('内容未变（重复提交）', ref('Stored')), '413': ok('文件过大，或本单位保存的申报将超过存储配额（QUOTA_EXCEEDED）；本次未保存', ref('Error')), '422': ok('内容有误，issues 为问题清单', ref('Error')), ...errors },
         },
         get: {
           summary: '申报列表（按角色限定范围）',
@@ -64,7 +64,7 @@ export function openApiDocument(version: string) {
           responses: { '200': ok('列表'), ...errors },
         },
       },
-      '/api/v1/submissions/{id}': { get: { summary: '申报详情（最新版本、各版本、审计记录）', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('详情'), '404': ok('不存在', ref('Error')), ...errors } } },
+      '/api/v1/submissions/{id}': { get: { summary: '申报详情（最新版本、各版本、审计记录；超出保留版本数的旧版本只保留记录，标 pruned）', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('详情'), '404': ok('不存在', ref('Error')), ...errors } } },
       '/api/v1/submissions/{id}/diff': { get: { summary: '两个版本的差异', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }, { name: 'from', in: 'query', schema: { type: 'integer' } }, { name: 'to', in: 'query', schema: { type: 'integer' } }], responses: { '200': ok('差异'), ...errors } } },
       '/api/v1/submissions/{id}/original': { get: { summary: '下载上传的原始文件', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('xlsx 文件'), ...errors } } },
       '/api/v1/submissions/{id}/annotated.xlsx': { get: { summary: '标注问题的工作簿：单位最新上传的文件（JSON 提交则按数据填好的新工作簿），问题单元格标色加批注，最前面是《问题清单》和退回原因', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('xlsx 文件'), '422': ok('文件无法标注', ref('Error')), ...errors } } },

@@ -10,6 +10,7 @@ import { audit } from '../../server/audit';
 import { UserCreateSchema, ROLE_LABELS, type Role } from '../../server/model';
 import { EXIT } from '../files';
 import { fsyncDir, writeFileDurable } from '../../server/durable';
+import { zodMessage } from '../../server/errors';
 
 const env = process.env;
 
@@ -102,7 +103,7 @@ export function registerServe(program: Command): void {
     .action((opts: { name: string; role: string; district?: string; unit?: string; days?: string; data: string }) => {
       const input = UserCreateSchema.safeParse({ name: opts.name, role: opts.role, district: opts.district, unit: opts.unit, ...(opts.days ? { expiresInDays: Number(opts.days) } : {}) });
       if (!input.success) {
-        console.error(`错误：${input.error.issues.map((i) => i.message).join('；')}`);
+        console.error(`错误：${zodMessage(input.error)}`);
         process.exitCode = EXIT.failed;
         return;
       }
