@@ -17,6 +17,7 @@ export interface ExportJob {
 
 export async function handle(job: ExportJob): Promise<{ report: Awaited<ReturnType<typeof writeMaster>> }> {
   const db = openSqlite(job.database, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
   let entries: ReturnType<typeof latestEntries>;
   try {
     entries = db.transaction(() => latestEntries(db, job.district))();
