@@ -45,9 +45,14 @@ export interface ServeProcess {
  * `redsite serve --port 0 --data <data>` (plus `args`), resolved once the banner is complete: the URL and the data
  * folder are printed and, when `firstStart`, the token too.
  */
-export function serve(data: string, opts: { args?: string[]; env?: Record<string, string>; firstStart?: boolean; timeoutMs?: number } = {}): Promise<ServeProcess> {
+export function serve(
+  data: string,
+  opts: { args?: string[]; env?: Record<string, string>; firstStart?: boolean; timeoutMs?: number; command?: [string, ...string[]] } = {},
+): Promise<ServeProcess> {
   const first = opts.firstStart ?? !fs.existsSync(path.join(data, 'redsite.sqlite'));
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data, '--log', 'silent', ...(opts.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+  // `command`: a launcher that starts `redsite serve` itself (e.g. inside a mount namespace), instead of node + BIN.
+  const [cmd, ...cmdArgs] = opts.command ?? [process.execPath, BIN, 'serve', '--port', '0', '--data', data, '--log', 'silent', ...(opts.args ?? [])];
+  const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
