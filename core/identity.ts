@@ -36,7 +36,7 @@ export function unitKey(unit: unknown, district: unknown): string {
   return `${d}|${normalizeUnit(unit)}`;
 }
 
-export function submissionUnitKey(s: Pick<Submission, 'reporter'>): string {
+export function submissionUnitKey(s: { reporter: Pick<Submission['reporter'], 'unit' | 'district'> }): string {
   return unitKey(s.reporter.unit, s.reporter.district);
 }
 
@@ -59,9 +59,25 @@ export function normalizeProjectName(name: unknown): string {
     .toLowerCase();
 }
 
+/**
+ * What the identity rules read of a submission: its workbook id, 填报单位 and 项目名称. A whole Submission is one;
+ * the server's stored summaries (server/summaries.ts) are another, so lists and figures need not read stored bodies.
+ */
+export interface IdentityView {
+  submissionId: string;
+  reporter: Pick<Submission['reporter'], 'unit' | 'district'>;
+  projects: ReadonlyArray<Pick<Project, 'projectName'> & { nameKey?: string }>;
+  /** submissionUnitKey of this submission and normalizeProjectName of each project (`nameKey`), when stored
+   *  already computed (server summaries): the same keys, without normalising every name again. */
+  unitKey?: string;
+}
+
+const unitOf = (s: IdentityView): string => s.unitKey ?? submissionUnitKey(s);
+const nameOf = (p: IdentityView['projects'][number]): string => p.nameKey ?? normalizeProjectName(p.projectName);
+
 /** One submission as the consolidation sees it (a stored latest version, or one e-mailed file). */
-export interface CountedEntry {
-  submission: Submission;
+export interface CountedEntry<S extends IdentityView = Submission> {
+  submission: S;
   /** When it arrived (version time on the server, file time for e-mail): the later one wins. */
   submittedAt?: string;
   /** Higher version wins over lower for the same (unit, workbook). */
@@ -77,28 +93,31 @@ export interface Replaced<E> {
   identical: boolean;
 }
 
-export interface DuplicateProject<E> {
+/** A project as the entry's submission holds it (a Project for whole submissions). */
+type ProjectOf<E extends CountedEntry<IdentityView>> = E['submission']['projects'][number];
+
+export interface DuplicateProject<E extends CountedEntry<IdentityView>> {
   /** The entry that loses the project. */
   entry: E;
-  project: Project;
+  project: ProjectOf<E>;
   /** The entry whose copy of the project counts. */
   keptIn: E;
 }
 
-export interface Resolution<E> {
+export interface Resolution<E extends CountedEntry<IdentityView>> {
   /** One per (unit, workbook), each with the projects that count (duplicates removed). */
-  counted: Array<{ entry: E; projects: Project[] }>;
+  counted: Array<{ entry: E; projects: Array<ProjectOf<E>> }>;
   replaced: Array<Replaced<E>>;
   duplicates: Array<DuplicateProject<E>>;
 }
 
-const later = (a: CountedEntry, b: CountedEntry): boolean =>
+const later = (a: CountedEntry<IdentityView>, b: CountedEntry<IdentityView>): boolean =>
   (a.version ?? 0) !== (b.version ?? 0) ? (a.version ?? 0) > (b.version ?? 0) : (a.submittedAt ?? '') >= (b.submittedAt ?? '');
 
-const newer = (a: CountedEntry, b: CountedEntry): boolean => (a.submittedAt ?? '') >= (b.submittedAt ?? '');
+const newer = (a: CountedEntry<IdentityView>, b: CountedEntry<IdentityView>): boolean => (a.submittedAt ?? '') >= (b.submittedAt ?? '');
 
-function sameContent(a: Submission, b: Submission): boolean {
-  const strip = ({ source: _s, ...rest }: Submission) => JSON.stringify(rest);
+function sameContent(a: IdentityView, b: IdentityView): boolean {
+  const strip = ({ source: _s, ...rest }: IdentityView & { source?: unknown }) => JSON.stringify(rest);
   return strip(a) === strip(b);
 }
 
@@ -106,11 +125,11 @@ function sameContent(a: Submission, b: Submission): boolean {
  * Applies the identity rules to a batch: one entry per (unit, workbook) — the higher version, else the later one
  * (ties: the one given later) — then, per unit, each project (by normalised 项目名称) counted once, in the later entry.
  */
-export function resolveEntries<E extends CountedEntry>(entries: readonly E[]): Resolution<E> {
+export function resolveEntries<E extends CountedEntry<IdentityView>>(entries: readonly E[]): Resolution<E> {
   const byKey = new Map<string, E>();
   const replaced: Array<Replaced<E>> = [];
   for (const e of entries) {
-    const key = `${submissionUnitKey(e.submission)}\u0000${e.submission.submissionId}`;
+    const key = `${unitOf(e.submission)}\u0000${e.submission.submissionId}`;
     const prev = byKey.get(key);
     if (!prev) {
       byKey.set(key, e);
@@ -127,18 +146,18 @@ export function resolveEntries<E extends CountedEntry>(entries: readonly E[]): R
   // Per unit: which entry owns each project name (the latest submission).
   const owner = new Map<string, E>();
   for (const e of winners) {
-    const unit = submissionUnitKey(e.submission);
+    const unit = unitOf(e.submission);
     for (const p of e.submission.projects) {
-      const k = `${unit}\u0000${normalizeProjectName(p.projectName)}`;
+      const k = `${unit}\u0000${nameOf(p)}`;
       const prev = owner.get(k);
       if (!prev || (prev !== e && newer(e, prev))) owner.set(k, e);
     }
   }
   const duplicates: Array<DuplicateProject<E>> = [];
   const counted = winners.map((entry) => {
-    const unit = submissionUnitKey(entry.submission);
-    const projects = entry.submission.projects.filter((project) => {
-      const keptIn = owner.get(`${unit}\u0000${normalizeProjectName(project.projectName)}`)!;
+    const unit = unitOf(entry.submission);
+    const projects = entry.submission.projects.filter((project: ProjectOf<E>) => {
+      const keptIn = owner.get(`${unit}\u0000${nameOf(project)}`)!;
       if (keptIn === entry) return true;
       duplicates.push({ entry, project, keptIn });
       return false;

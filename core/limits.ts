@@ -1,6 +1,6 @@
 /**
- * Every limit that protects the service, in one place, with its default. The server reads overrides from
- * REDSITE_* environment variables (see README); tests pass smaller ones.
+ * Every limit that protects the service, in one place, with its default. `redsite serve` reads a few overrides from
+ * REDSITE_* environment variables (cli/commands/serve.ts, listed in the README); tests pass smaller ones.
  */
 export interface Limits {
   /** Largest upload accepted, bytes. */
@@ -24,6 +24,12 @@ export interface Limits {
   evidencePixels: number;
   evidenceImageMs: number;
   evidenceJobs: number;
+  /** Submissions of one unit: versions of one submission kept in full (older ones keep their record, not their
+   *  content), and bytes stored for the unit (the content of the versions kept plus their original files). */
+  versionsKept: number;
+  unitStoredBytes: number;
+  /** A roster (unit list) file, bytes. */
+  rosterBytes: number;
   /** Time and heap of one parse in its worker. */
   parseMs: number;
   parseHeapMb: number;
@@ -67,6 +73,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   evidencePixels: 120_000_000,
   evidenceImageMs: 30_000,
   evidenceJobs: 2,
+  versionsKept: 20,
+  unitStoredBytes: 100 * 1024 * 1024,
+  rosterBytes: 5 * 1024 * 1024,
   parseMs: 30_000,
   parseHeapMb: 384,
   parseWorkers: 2,

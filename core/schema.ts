@@ -7,9 +7,11 @@ import { ANSWER_OPTIONS, type Rubric } from './rubric';
 import { normalizeDistrict } from './districts';
 import { cleanText, toHalfWidth } from './text';
 import { FIELD_LABELS as L, MSG } from './messages';
+import { DEFAULT_LIMITS } from './limits';
 
 export const SUBMISSION_SCHEMA_ID = 'redsite.submission/1';
-export const MAX_PROJECTS = 50;
+/** Projects in one workbook / submission: the limit of core/limits.ts. */
+export const MAX_PROJECTS = DEFAULT_LIMITS.projects;
 export const YEAR_MIN = 2000;
 export const YEAR_MAX = 2040;
 

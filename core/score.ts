@@ -40,6 +40,9 @@ export interface ProjectScore {
 
 export const round4 = (x: number): number => Math.round(x * 10000) / 10000;
 
+/** The average 得分率 of some projects (0 for none), rounded like every rate: lists, 概览 and the 统计 sheet. */
+export const meanRate = (scores: ReadonlyArray<{ rate: number }>): number => (scores.length ? round4(scores.reduce((n, s) => n + s.rate, 0) / scores.length) : 0);
+
 /**
  * all: at least one applicable item and every applicable item 达到 (a group that is wholly 不适用 is not 达标:
  * nothing was shown); any: at least one item 达到.

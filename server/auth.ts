@@ -140,3 +140,9 @@ export function requireAuth(db: DB): RequestHandler {
     next();
   };
 }
+
+/** The account of an earlier sign-in (a download ticket), unless it was revoked or has expired since. */
+export function activeActor(db: DB, actor: Actor): Actor | undefined {
+  const row = db.prepare('SELECT revoked_at, expires_at FROM users WHERE id = ?').get(actor.id) as { revoked_at: string | null; expires_at: string | null } | undefined;
+  return row && !row.revoked_at && !(row.expires_at && row.expires_at <= new Date().toISOString()) ? actor : undefined;
+}

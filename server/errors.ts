@@ -1,5 +1,6 @@
 /** Errors are values with a code; one table maps codes to HTTP statuses, one handler turns them into JSON. */
 import type { ErrorRequestHandler } from 'express';
+import type * as z from 'zod';
 import { isStorageFull } from './durable';
 import { capIssues, type Issue } from '../core/issues';
 
@@ -11,6 +12,8 @@ export const STATUS = {
   INVALID: 422,
   BAD_REQUEST: 400,
   TOO_LARGE: 413,
+  /** A unit's stored submissions would exceed its quota (core/limits.ts unitStoredBytes). */
+  QUOTA_EXCEEDED: 413,
   UNSUPPORTED: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
@@ -34,9 +37,22 @@ export class AppError extends Error {
   }
 }
 
-export const fail = (code: ErrorCode, message: string, issues?: Issue[]): never => {
+/** Throws the AppError (a declaration returning never, so TypeScript narrows after it). */
+export function fail(code: ErrorCode, message: string, issues?: Issue[]): never {
   throw new AppError(code, message, issues);
-};
+}
+
+/** How a zod validation error reads: every message, in order, joined by “；”. The one renderer of zod errors. */
+export function zodMessage(error: z.ZodError): string {
+  return [...new Set(error.issues.map((i) => i.message))].join('；');
+}
+
+/** The value parsed by `schema`, or a 422 with the schema's Chinese messages. */
+export function parseOrFail<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) fail('INVALID', zodMessage(r.error));
+  return r.data;
+}
 
 /** multer, body-parser, SQLite and file-system errors in Chinese. */
 function fromLibrary(err: { code?: string; type?: string; status?: number; message?: string }): AppError | undefined {

@@ -6,19 +6,18 @@
  * whatever the size; only one project's summary workbook is in memory at a time.
  */
 import fs from 'node:fs';
-import { Writable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { Zip, ZipPassThrough } from 'fflate';
 import type { Context } from './context';
 import { AppError } from './errors';
 import { listEvidence, type EvidenceRow } from './evidence';
-import { attachment } from './routes/reports';
 import type { Showcase } from '../core/showcase';
 import { currentRubric } from '../core/rubric';
 import { EVIDENCE_KINDS, EVIDENCE_MSG, evidenceFileName, projectFolderName } from '../core/evidence';
 import { normalizeDistrict } from '../core/districts';
 import { projectSummaryWorkbook, type SummaryFile } from '../core/workbook/project-summary';
 import { writeShowcase } from '../core/workbook/showcase-export';
+import { toBuffer } from './in-memory';
 
 /** Zip without Zip64: every offset and size must stay below 4 GiB; leave room for headers and summaries. */
 const ZIP_LIMIT = 0xffffffff - 64 * 1024 * 1024;
@@ -36,19 +35,6 @@ interface PackedProject {
   files: PackedFile[];
 }
 
-async function toBuffer(write: (out: Writable) => Promise<void>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  const finished = new Promise<void>((resolve, reject) => sink.on('finish', resolve).on('error', reject));
-  await write(sink);
-  await finished;
-  return Buffer.concat(chunks);
-}
 
 /** Plans the pack (folders, file names, exported copies made) before the first byte is sent. */
 async function plan(ctx: Context, showcase: Showcase): Promise<PackedProject[]> {
@@ -82,8 +68,7 @@ export async function sendShowcasePack(ctx: Context, showcase: Showcase, query: 
   const total = projects.reduce((n, p) => n + p.files.reduce((m, f) => m + f.size, 0), 0);
   if (total > ZIP_LIMIT) throw new AppError('TOO_LARGE', EVIDENCE_MSG.packTooLarge(total));
 
-  res.type('application/zip');
-  attachment(res, `红色工地观摩资料${district ? `（${district}）` : ''}.zip`);
+  res.attachment(`红色工地观摩资料${district ? `（${district}）` : ''}.zip`);
   let failed: Error | undefined;
   let blocked: Promise<void> | undefined;
   const zip = new Zip((err, chunk, final) => {

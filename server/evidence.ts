@@ -23,6 +23,7 @@ import { extractEvidence } from './evidence-backup';
 import { PackTickets } from './pack-tickets';
 import fs from 'node:fs';
 import { renameDurable, tempNameFor } from './durable';
+import { latestRows } from './versions';
 
 export interface EvidenceRow {
   id: number;
@@ -70,7 +71,7 @@ interface SubmissionRow {
 }
 
 export function latestBody(db: DB, id: string): Submission {
-  const v = db.prepare('SELECT v.body FROM versions v JOIN submissions s ON s.id = v.submission_id AND v.version = s.latest_version WHERE s.id = ?').get(id) as { body: string } | undefined;
+  const [v] = latestRows<{ body: string }>(db, 'versions', 'v.body', ['s.id = ?'], [id]);
   if (!v) throw new AppError('NOT_FOUND', `找不到提交编号为 ${id} 的申报`);
   return JSON.parse(v.body) as Submission;
 }

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { Writable } from 'node:stream';
+import { toBuffer } from './in-memory';
 import type { DB } from './db';
 import { dataVersion } from './db';
 import { latestEntries } from './submissions';
@@ -52,15 +52,16 @@ export class Exporter {
     if (fs.existsSync(file)) return Promise.resolve(result);
     const pending = this.running.get(key);
     if (pending) return pending;
-    const entries = latestEntries(db, district);
-    const job = this.generate(entries, district, file).then(
+    // The worker reads the data itself: the data version may move on meanwhile, so a cached file is never older than
+    // its name says (a later request for the newer version builds that one).
+    const job = this.generate(db.name, district, file).then(
       () => {
         this.prune(key);
         return result;
       },
       async (e: unknown) => {
         if (!isStorageFull(e)) throw e;
-        return { ...result, bytes: await inMemory(entries, district) };
+        return { ...result, bytes: await inMemory(latestEntries(db, district), district) };
       },
     );
     this.running.set(key, job);
@@ -70,9 +71,9 @@ export class Exporter {
   }
 
   /** In the shared worker pool: heap cap, time limit, and a worker that dies fails the export instead of hanging it. */
-  private async generate(entries: ReturnType<typeof latestEntries>, district: string | undefined, file: string): Promise<void> {
+  private async generate(database: string, district: string | undefined, file: string): Promise<void> {
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    const job: ExportJob = { entries, district, out: tmp };
+    const job: ExportJob = { database, district, out: tmp };
     const out = await this.pool.run({ handler: compiledScript(__filename, 'export-worker.js'), payload: job, timeMs: this.limits.exportMs, account: 'exports' });
     if (!out.ok) {
       fs.rmSync(tmp, { force: true });
@@ -97,16 +98,6 @@ export class Exporter {
 }
 
 /** The workbook built in memory, on this thread: only when the disk is full, so the cache cannot be written. */
-async function inMemory(entries: ReturnType<typeof latestEntries>, district: string | undefined): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  const finished = new Promise<void>((resolve, reject) => sink.on('finish', resolve).on('error', reject));
-  await writeMaster(entries, sink, { district });
-  await finished;
-  return Buffer.concat(chunks);
+function inMemory(entries: ReturnType<typeof latestEntries>, district: string | undefined): Promise<Buffer> {
+  return toBuffer((sink) => writeMaster(entries, sink, { district }));
 }

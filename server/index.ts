@@ -7,6 +7,7 @@ import https from 'node:https';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
+import type { Express } from 'express';
 import { openDatabase, type DB } from './db';
 import { createUser } from './auth';
 import { audit } from './audit';
@@ -40,6 +41,10 @@ export interface RunningServer {
   dataDir: string;
   /** Present on the very first start only: the 秘书处 token, shown once. */
   secretariatToken?: string;
+  /** The worker pool (parsing, annotation, exports, rosters). */
+  pool: ParsePool;
+  /** The Express application (its registered routes are checked against the OpenAPI document). */
+  app: Express;
   close(): Promise<void>;
 }
 
@@ -86,7 +91,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const url = `${opts.https ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
   let closing: Promise<void> | undefined;
   return {
-    url, port: address.port, db, dataDir, ...(secretariatToken ? { secretariatToken } : {}),
+    url, port: address.port, db, dataDir, pool, app, ...(secretariatToken ? { secretariatToken } : {}),
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

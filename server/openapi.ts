@@ -4,6 +4,7 @@ import { submissionSchema } from '../core/schema';
 import { IssueSchema } from '../core/issues';
 import { currentRubric } from '../core/rubric';
 import { ReturnSchema, SettingsSchema, UserCreateSchema, STATES } from './model';
+import { MAX_PROJECTS } from '../core/schema';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -47,14 +48,15 @@ export function openApiDocument(version: string) {
     security: [{ bearer: [] }],
     paths: {
       '/healthz': { get: { security: [], summary: '健康检查（存储空间不足时仍然应答：ok 为 false，并说明原因）', responses: { '200': ok('服务状态与剩余存储空间') } } },
+      '/api/v1/openapi.json': { get: { security: [], summary: '本接口说明（OpenAPI 3.1）', responses: { '200': ok('接口说明') } } },
       '/api/v1/me': { get: { summary: '当前账号', responses: { '200': ok('账号信息'), ...errors } } },
-      '/api/v1/me/template.xlsx': { get: { summary: '本账号的申报工作簿：填报单位账号已填好填报单位和所属旗县区，旗县区账号已填好旗县区；每次下载都有新的提交编号', parameters: [{ name: 'projects', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50 } }], responses: { '200': ok('xlsx'), ...errors } } },
+      '/api/v1/me/template.xlsx': { get: { summary: '本账号的申报工作簿：填报单位账号已填好填报单位和所属旗县区，旗县区账号已填好旗县区；每次下载都有新的提交编号', parameters: [{ name: 'projects', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_PROJECTS } }], responses: { '200': ok('xlsx'), ...errors } } },
       '/api/v1/submissions': {
         post: {
           summary: '提交申报（JSON 或上传文件）；旗县区账号上传本区单位的文件即“代为上传”',
           description: '申报按（填报单位，工作簿编号）区分：单位账号的申报属于本单位；旗县区账号上传时，单位取文件中的填报单位（须属本旗县区），审计记为“代为上传”。文件可为 .xlsx 申报工作簿、附件2表格（.xlsx/.csv）或 Word 回执（.docx）。',
           requestBody: { required: true, content: { 'application/json': { schema: ref('Submission') }, 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, submission: { type: 'string', description: '加载项提交的 Submission JSON（可选，附原始文件）' }, district: { type: 'string', description: '附件2表格没有旗县区列时使用的旗县区（仅秘书处；旗县区账号总是本区）' } } } } } },
-          responses: { '201': ok('新申报或新版本', ref('Stored')), '200': ok('内容未变（重复提交）', ref('Stored')), '422': ok('内容有误，issues 为问题清单', ref('Error')), ...errors },
+          responses: { '201': ok('新申报或新版本', ref('Stored')), '200': ok('内容未变（重复提交）', ref('Stored')), '413': ok('文件过大，或本单位保存的申报将超过存储配额（QUOTA_EXCEEDED）；本次未保存', ref('Error')), '422': ok('内容有误，issues 为问题清单', ref('Error')), ...errors },
         },
         get: {
           summary: '申报列表（按角色限定范围）',
@@ -62,7 +64,7 @@ export function openApiDocument(version: string) {
           responses: { '200': ok('列表'), ...errors },
         },
       },
-      '/api/v1/submissions/{id}': { get: { summary: '申报详情（最新版本、各版本、审计记录）', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('详情'), '404': ok('不存在', ref('Error')), ...errors } } },
+      '/api/v1/submissions/{id}': { get: { summary: '申报详情（最新版本、各版本、审计记录；超出保留版本数的旧版本只保留记录，标 pruned）', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('详情'), '404': ok('不存在', ref('Error')), ...errors } } },
       '/api/v1/submissions/{id}/diff': { get: { summary: '两个版本的差异', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }, { name: 'from', in: 'query', schema: { type: 'integer' } }, { name: 'to', in: 'query', schema: { type: 'integer' } }], responses: { '200': ok('差异'), ...errors } } },
       '/api/v1/submissions/{id}/original': { get: { summary: '下载上传的原始文件', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('xlsx 文件'), ...errors } } },
       '/api/v1/submissions/{id}/annotated.xlsx': { get: { summary: '标注问题的工作簿：单位最新上传的文件（JSON 提交则按数据填好的新工作簿），问题单元格标色加批注，最前面是《问题清单》和退回原因', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('xlsx 文件'), '422': ok('文件无法标注', ref('Error')), ...errors } } },
@@ -92,7 +94,7 @@ export function openApiDocument(version: string) {
       '/api/v1/roster': { get: { summary: '报送名单：各旗县区应报（名单上的单位和有填报单位账号的单位）、已报、退回、已审核，每个单位的状态，名单外已报的单位', responses: { '200': ok('名单'), ...errors } }, post: { summary: '导入报送名单（xlsx/CSV：单位名称、旗县区、联系人、电话），替换原名单（旗县区只替换本区）', responses: { '200': ok('已导入'), '422': ok('名单有误，issues 为问题清单', ref('Error')), ...errors } } },
       '/api/v1/districts/{district}/workbook.xlsx': { get: { summary: '旗县区汇总工作簿', parameters: [{ name: 'district', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('xlsx'), '304': ok('未变化'), ...errors } } },
       '/api/v1/master.xlsx': { get: { summary: '全市总表（秘书处）', responses: { '200': ok('xlsx'), '304': ok('未变化'), ...errors } } },
-      '/api/v1/template.xlsx': { get: { security: [], summary: '空白申报工作簿', parameters: [{ name: 'projects', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50 } }], responses: { '200': ok('xlsx') } } },
+      '/api/v1/template.xlsx': { get: { security: [], summary: '空白申报工作簿', parameters: [{ name: 'projects', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_PROJECTS } }], responses: { '200': ok('xlsx') } } },
       '/api/v1/rubric': { get: { security: [], summary: '评分细则', responses: { '200': ok('细则') } } },
       '/api/v1/users': { get: { summary: '账号列表（秘书处：全部；旗县区：本区填报单位账号）', responses: { '200': ok('账号'), ...errors } }, post: { summary: '创建账号（秘书处；旗县区只能创建本区填报单位账号），令牌只返回一次', requestBody: body('UserCreate'), responses: { '201': ok('账号与令牌'), ...errors } } },
       '/api/v1/users/bulk': { post: { summary: '按单位名单（xlsx/CSV：单位名称、旗县区、联系人、电话）批量创建填报单位账号；已有账号的单位跳过；workbook 为《账号清单.xlsx》（base64，单位、账号、令牌、登录地址），令牌只在其中出现一次', requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } } } }, responses: { '201': ok('created、skipped、fileName、workbook'), '422': ok('名单有误', ref('Error')), ...errors } } },

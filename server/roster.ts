@@ -12,10 +12,9 @@ import { defaultPool, detectFormat } from '../core/workbook/guard';
 import { BUSY_FIELD, compiledScript, failureMessage, type JobOptions, type ParsePool } from '../core/workbook/pool';
 import { ROSTER_ROWS, type RosterGrid, type RosterJob } from './roster-worker';
 import { colLetter } from '../core/workbook/contract';
-import { scoreProject } from '../core/score';
-import { currentRubric } from '../core/rubric';
-import { resolveEntries, unitKey } from '../core/identity';
-import { latestEntries } from './submissions';
+import { meanRate } from '../core/score';
+import { unitKey } from '../core/identity';
+import { resolvedSummaries } from './versions';
 
 export interface RosterEntry {
   unit: string;
@@ -127,9 +126,14 @@ export function rosterStatus(db: DB, district?: string) {
   const args = district ? [district] : [];
   const roster = db.prepare(`SELECT unit, district, contact, phone FROM roster ${where} ORDER BY id`).all(...args) as RosterEntry[];
   const accounts = db.prepare(`SELECT DISTINCT unit, district FROM users WHERE role = 'unit' AND revoked_at IS NULL AND unit IS NOT NULL ${district ? 'AND district = ?' : ''} ORDER BY id`).all(...args) as Array<{ unit: string; district: string }>;
-  const subs = db.prepare(`SELECT unit, district, state FROM submissions ${where}`).all(...args) as Array<{ unit: string; district: string; state: string }>;
-  const statesOf = new Map<string, string[]>();
-  for (const s of subs) statesOf.set(key(s.unit, s.district), [...(statesOf.get(key(s.unit, s.district)) ?? []), s.state]);
+  // Submissions carry their unit key (computed when stored): no name is normalised again per submission.
+  const subs = db.prepare(`SELECT unit, district, state, unit_key FROM submissions ${where}`).all(...args) as Array<{ unit: string; district: string; state: string; unit_key: string }>;
+  const submitted = new Map<string, { unit: string; district: string; states: string[] }>();
+  for (const s of subs) {
+    const u = submitted.get(s.unit_key);
+    if (u) u.states.push(s.state);
+    else submitted.set(s.unit_key, { unit: s.unit, district: s.district, states: [s.state] });
+  }
   const expected = new Map<string, ExpectedUnit>();
   for (const r of roster) expected.set(key(r.unit, r.district), { ...r, onRoster: true, hasAccount: false, state: '未报送' });
   for (const a of accounts) {
@@ -138,12 +142,22 @@ export function rosterStatus(db: DB, district?: string) {
     if (e) e.hasAccount = true;
     else expected.set(k, { unit: a.unit, district: a.district, contact: '', phone: '', onRoster: false, hasAccount: true, state: '未报送' });
   }
-  for (const [k, e] of expected) e.state = unitState(statesOf.get(k) ?? []);
-  const extra = [...statesOf.entries()].filter(([k]) => !expected.has(k));
-  const districts = district ? [district] : DISTRICTS.filter((d) => [...expected.values()].some((e) => e.district === d) || subs.some((s) => s.district === d));
+  for (const [k, e] of expected) e.state = unitState(submitted.get(k)?.states ?? []);
+  const byDistrict = <T extends { district: string }>(items: Iterable<T>) => {
+    const out = new Map<string, T[]>();
+    for (const x of items) {
+      const list = out.get(x.district);
+      if (list) list.push(x);
+      else out.set(x.district, [x]);
+    }
+    return out;
+  };
+  const expectedIn = byDistrict(expected.values());
+  const othersIn = byDistrict([...submitted.entries()].filter(([k]) => !expected.has(k)).map(([, u]) => u));
+  const districts = district ? [district] : DISTRICTS.filter((d) => expectedIn.has(d) || othersIn.has(d));
   return districts.map((d) => {
-    const units = [...expected.values()].filter((e) => e.district === d);
-    const others = extra.filter(([k]) => k.startsWith(`${d}|`)).map(([k, states]) => ({ unit: subs.find((s) => key(s.unit, s.district) === k)!.unit, state: unitState(states) }));
+    const units = expectedIn.get(d) ?? [];
+    const others = (othersIn.get(d) ?? []).map((u) => ({ unit: u.unit, state: unitState(u.states) }));
     return {
       district: d,
       expected: units.length,
@@ -161,13 +175,13 @@ export function rosterStatus(db: DB, district?: string) {
 /** 概览: the roster figures of rosterStatus (same 应报/已报/退回/已审核) plus projects and scores of every submission. */
 export function districtStats(db: DB, district?: string) {
   // Projects as every export counts them (core/identity.ts): a 重复项目 of a unit once, in its later submission.
-  const { counted } = resolveEntries(latestEntries(db, district));
+  // From the version summaries (server/versions.ts): no stored body is read.
+  const { counted } = resolvedSummaries(db).resolution;
   const status = new Map(rosterStatus(db, district).map((r) => [r.district, r]));
   const list = district ? [district] : [...DISTRICTS];
-  const rubric = currentRubric();
   return list.map((d) => {
     const mine = counted.filter((c) => c.entry.submission.reporter.district === d);
-    const scores = mine.flatMap((c) => c.projects.map((p) => scoreProject(p.answers, rubric)));
+    const scores = mine.flatMap((c) => c.projects);
     const st = status.get(d);
     return {
       district: d,
@@ -178,7 +192,7 @@ export function districtStats(db: DB, district?: string) {
       unexpected: st?.unexpected ?? 0,
       submissions: mine.length,
       projects: scores.length,
-      avgRate: scores.length ? Math.round((scores.reduce((n, s) => n + s.rate, 0) / scores.length) * 10000) / 10000 : 0,
+      avgRate: meanRate(scores),
       metCount: scores.filter((s) => s.met).length,
     };
   });

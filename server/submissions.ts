@@ -1,5 +1,6 @@
 /**
- * Stored submissions: versions, idempotent resends, review states and the queries behind lists, diffs and exports.
+ * Stored submissions: versions, idempotent resends, the per-unit quota, review states and the queries behind lists,
+ * details and exports (lists read the summaries of server/versions.ts; diffs are in server/diff.ts).
  * Every write is one IMMEDIATE transaction that also appends to the audit log and bumps the data version.
  *
  * Identity (core/identity.ts): a submission is keyed by (unit_key, workbook_id). The unit is the account's own for a
@@ -19,10 +20,18 @@ import type { Submission } from '../core/schema';
 import type { Issue } from '../core/issues';
 import { scoreSubmission, type ProjectScore } from '../core/score';
 import { currentRubric } from '../core/rubric';
-import { FIELD_LABELS } from '../core/messages';
 import type { MergeEntry } from '../core/workbook/merge';
 import { derivedSubmissionId, resolveEntries, unitKey, IDENTITY_MSG } from '../core/identity';
+import { DEFAULT_LIMITS, formatBytes, type Limits } from '../core/limits';
 import { evidenceCounts } from './evidence';
+import { entryLabel, latestRows, pruneVersions, resolvedSummaries, summarize, summaryEntries, unitStoredBytes, writeSummary } from './versions';
+
+export const QUOTA_MSG = {
+  unitBytes: (after: number, max: number) =>
+    `保存这一份后，本单位的申报（各份申报最近的版本及其上传的原始文件）将达到 ${formatBytes(after)}，超过每个单位 ${formatBytes(max)} 的上限，本次未保存（已保存的申报不受影响）：请删除工作簿中无关的工作表和图片后重新上传，或联系联盟秘书处调整上限`,
+  pruned: (id: string, version: number, kept: number) =>
+    `申报 ${id} 的第 ${version} 版只保留了记录（时间、提交人、得分），内容已按保留规则清除：每份申报保留最近 ${kept} 个版本的内容`,
+} as const;
 
 /** Canonical JSON (sorted keys) of what was submitted, without its channel: the same content from Excel or the add-in is the same. */
 export function canonical(value: unknown): string {
@@ -49,6 +58,8 @@ export interface StoreInput {
   actor: Actor;
   ip?: string;
   deadline: string;
+  /** Versions kept in full and bytes stored per unit (default: core/limits.ts). */
+  limits?: Pick<Limits, 'versionsKept' | 'unitStoredBytes'>;
 }
 
 export interface StoreResult {
@@ -95,6 +106,7 @@ interface VersionRow {
   late: number;
   created_by_name: string | null;
   created_at: string;
+  pruned_at: string | null;
 }
 
 /** Who the submission belongs to: the unit account itself, or the unit named in the file (代为上传). */
@@ -143,13 +155,21 @@ export function storeSubmission(db: DB, input: StoreInput): StoreResult {
         id, workbookId, owner.key, owner.unit, owner.district, state, version, late ? 1 : 0, now, now,
       );
     }
+    const body = JSON.stringify(submission);
     db.prepare(
       'INSERT INTO versions (submission_id, version, content_hash, body, scores, issues, source, file_sha256, file_name, late, created_by, created_by_name, created_at, on_behalf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(id, version, hash, JSON.stringify(submission), JSON.stringify(scores), JSON.stringify(input.issues), submission.source, fileSha, input.file?.name ?? null, late ? 1 : 0, actor.id, actor.name, now, owner.onBehalf ? 1 : 0);
+    ).run(id, version, hash, body, JSON.stringify(scores), JSON.stringify(input.issues), submission.source, fileSha, input.file?.name ?? null, late ? 1 : 0, actor.id, actor.name, now, owner.onBehalf ? 1 : 0);
+    writeSummary(db, id, version, summarize(submission, scores, body, { id, unit: owner.unit, district: owner.district, created_at: now, file_name: input.file?.name ?? null, file_sha256: fileSha }));
+    // Per-unit quota, after the version is in place and older content beyond the versions kept is cleared: a refusal
+    // throws, and the transaction leaves everything as it was.
+    const limits = input.limits ?? DEFAULT_LIMITS;
+    const pruned = pruneVersions(db, id, version, limits.versionsKept, now);
+    const stored = unitStoredBytes(db, owner.key);
+    if (stored > limits.unitStoredBytes) throw new AppError('QUOTA_EXCEEDED', QUOTA_MSG.unitBytes(stored, limits.unitStoredBytes));
     const action = owner.onBehalf ? '代为上传' : version === 1 ? '提交申报' : existing?.state === '退回修改' ? '退回后重新提交' : '提交新版本';
     audit(db, actor, action, id, {
       version, projects: submission.projects.length, source: submission.source, file: input.file?.name, late, contentHash: hash, ...behalf,
-      ...(id !== workbookId ? { workbookId } : {}),
+      ...(id !== workbookId ? { workbookId } : {}), ...(pruned.length ? { prunedVersions: pruned } : {}),
     }, input.ip);
     bumpDataVersion(db);
     return result(db.prepare('SELECT * FROM submissions WHERE id = ?').get(id) as SubmissionRow, version, false);
@@ -159,18 +179,6 @@ export function storeSubmission(db: DB, input: StoreInput): StoreResult {
 export interface UnitEntry extends MergeEntry {
   id: string;
   label: string;
-}
-
-/** Latest versions of every submission of the given units, as consolidation entries. */
-function unitEntries(db: DB, keys: readonly string[]): UnitEntry[] {
-  if (keys.length === 0) return [];
-  // Many units (the 秘书处's list): read all rather than bind hundreds of parameters.
-  const some = keys.length <= 200;
-  const rows = db
-    .prepare(`SELECT s.id, s.unit_key, s.state, s.latest_version, s.late, v.created_at, v.body, v.file_name FROM submissions s JOIN versions v ON v.submission_id = s.id AND v.version = s.latest_version ${some ? `WHERE s.unit_key IN (${keys.map(() => '?').join(',')})` : ''}`)
-    .all(...(some ? keys : [])) as Array<EntryRow & { unit_key: string }>;
-  const wanted = new Set(keys);
-  return rows.filter((r) => wanted.has(r.unit_key)).map(toEntry);
 }
 
 interface EntryRow {
@@ -185,7 +193,7 @@ interface EntryRow {
 
 const toEntry = (r: EntryRow): UnitEntry => ({
   id: r.id, submission: JSON.parse(r.body) as Submission, state: r.state, version: r.latest_version, late: r.late === 1, submittedAt: r.created_at,
-  sourceFile: r.file_name ?? '加载项／JSON', label: `${r.file_name ?? '加载项／JSON'}（提交编号 ${r.id}）`,
+  sourceFile: r.file_name ?? '加载项／JSON', label: entryLabel(r.id, r.file_name),
 });
 
 /**
@@ -195,7 +203,7 @@ const toEntry = (r: EntryRow): UnitEntry => ({
 export function duplicatesOf(db: DB, id: string): Array<{ seq: number; projectName: string; otherId: string; counted: boolean }> {
   const row = db.prepare('SELECT unit_key FROM submissions WHERE id = ?').get(id) as { unit_key: string } | undefined;
   if (!row) return [];
-  const entries = unitEntries(db, [row.unit_key]);
+  const entries = summaryEntries(db, { unitKeys: [row.unit_key] });
   if (entries.length < 2) return [];
   const { duplicates } = resolveEntries(entries);
   return duplicates
@@ -221,11 +229,23 @@ function versionRow(db: DB, id: string, version: number): VersionRow {
   return row;
 }
 
+/** A version whose content is still kept (older ones beyond core/limits.ts versionsKept keep only their record). */
+export function keptVersion(db: DB, id: string, version: number): VersionRow {
+  const row = versionRow(db, id, version);
+  if (row.pruned_at) {
+    const kept = (db.prepare('SELECT COUNT(*) AS n FROM version_summaries WHERE submission_id = ? AND body_bytes > 0').get(id) as { n: number }).n;
+    throw new AppError('NOT_FOUND', QUOTA_MSG.pruned(id, version, kept));
+  }
+  return row;
+}
+
 export function submissionDetail(db: DB, id: string) {
   const row = findSubmissionRow(db, id);
   const latest = versionRow(db, id, row.latest_version);
-  const versions = (db.prepare('SELECT version, created_at, content_hash, source, created_by_name, file_name, late, on_behalf FROM versions WHERE submission_id = ? ORDER BY version').all(id) as Array<Record<string, unknown>>).map((v) => ({
+  const versions = (db.prepare('SELECT version, created_at, content_hash, source, created_by_name, file_name, late, on_behalf, pruned_at FROM versions WHERE submission_id = ? ORDER BY version').all(id) as Array<Record<string, unknown>>).map((v) => ({
     version: v.version, createdAt: v.created_at, contentHash: v.content_hash, source: v.source, byName: v.created_by_name, fileName: v.file_name, late: v.late === 1, onBehalf: v.on_behalf === 1,
+    /** Content cleared (only the record is kept): older than the versions kept. */
+    ...(v.pruned_at ? { pruned: true } : {}),
   }));
   const duplicates = duplicatesOf(db, id);
   return {
@@ -245,7 +265,7 @@ export function submissionDetail(db: DB, id: string) {
 
 export function originalFile(db: DB, id: string, version?: number): { bytes: Buffer; name: string } | undefined {
   const row = findSubmissionRow(db, id);
-  const v = versionRow(db, id, version ?? row.latest_version);
+  const v = keptVersion(db, id, version ?? row.latest_version);
   if (!v.file_sha256) return undefined;
   const f = db.prepare('SELECT bytes FROM files WHERE sha256 = ?').get(v.file_sha256) as { bytes: Buffer };
   return { bytes: f.bytes, name: v.file_name ?? `${id}.xlsx` };
@@ -261,6 +281,10 @@ export interface ListFilters {
   unitKey?: string;
 }
 
+/**
+ * The list behind the dashboard and `GET /submissions`: read from the version summaries (server/versions.ts), never
+ * from stored bodies, so its cost does not grow with the size of what was submitted.
+ */
 export function listSubmissions(db: DB, f: ListFilters) {
   const where: string[] = [];
   const args: unknown[] = [];
@@ -272,35 +296,24 @@ export function listSubmissions(db: DB, f: ListFilters) {
   if (f.unitKey) add('s.unit_key = ?', f.unitKey);
   if (f.state) add('s.state = ?', f.state);
   if (f.late !== undefined) add('s.late = ?', f.late ? 1 : 0);
-  const rows = db
-    .prepare(`SELECT s.*, v.body, v.scores FROM submissions s JOIN versions v ON v.submission_id = s.id AND v.version = s.latest_version ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.updated_at DESC`)
-    .all(...args) as Array<SubmissionRow & { body: string; scores: string }>;
+  if (f.met !== undefined) where.push(f.met ? 'v.met_count > 0' : 'v.met_count = 0');
   const q = f.q?.trim().toLowerCase();
+  if (q) add('instr(v.search_text, ?) > 0', q);
+  const rows = latestRows<SubmissionRow & { project_count: number; avg_rate: number; met_count: number }>(
+    db, 'version_summaries', 's.*, v.project_count, v.avg_rate, v.met_count', where, args, 'ORDER BY s.updated_at DESC',
+  );
   // 重复项目 per listed submission: projects counted in another submission of the same unit.
-  const { duplicates } = resolveEntries(unitEntries(db, [...new Set(rows.map((r) => r.unit_key))]));
-  const lost = new Map<string, number>();
-  for (const d of duplicates) lost.set(d.entry.id, (lost.get(d.entry.id) ?? 0) + 1);
-  return rows
-    .map((r) => {
-      const scores = JSON.parse(r.scores) as ProjectScore[];
-      const sub = JSON.parse(r.body) as Submission;
-      return {
-        item: {
-          id: r.id, unit: r.unit, district: r.district, state: r.state, late: r.late === 1, version: r.latest_version,
-          projects: scores.length,
-          avgRate: scores.length ? Math.round((scores.reduce((n, s) => n + s.rate, 0) / scores.length) * 10000) / 10000 : 0,
-          metCount: scores.filter((s) => s.met).length,
-          duplicateProjects: lost.get(r.id) ?? 0,
-          submittedAt: r.created_at, updatedAt: r.updated_at,
-          ...(r.return_reason ? { returnReason: r.return_reason } : {}),
-          projectNames: sub.projects.map((p) => p.projectName),
-        },
-        text: [r.unit, r.district, r.id, ...sub.projects.flatMap((p) => [p.projectName, p.enterprise, p.address, p.leader])].join('\n').toLowerCase(),
-      };
-    })
-    .filter((x) => (f.met === undefined ? true : f.met ? x.item.metCount > 0 : x.item.metCount === 0))
-    .filter((x) => !q || x.text.includes(q))
-    .map((x) => x.item);
+  const { entries, lost } = resolvedSummaries(db);
+  return rows.map((r) => ({
+    id: r.id, unit: r.unit, district: r.district, state: r.state, late: r.late === 1, version: r.latest_version,
+    projects: r.project_count,
+    avgRate: r.avg_rate,
+    metCount: r.met_count,
+    duplicateProjects: lost.get(r.id) ?? 0,
+    submittedAt: r.created_at, updatedAt: r.updated_at,
+    ...(r.return_reason ? { returnReason: r.return_reason } : {}),
+    projectNames: entries.get(r.id)?.submission.projects.map((p) => p.projectName) ?? [],
+  }));
 }
 
 export function review(db: DB, id: string, action: 'return' | 'approve', actor: Actor, ip: string | undefined, reason?: string) {
@@ -321,44 +334,9 @@ export function review(db: DB, id: string, action: 'return' | 'approve', actor: 
   }).immediate();
 }
 
-const PROJECT_FIELDS = ['enterprise', 'projectName', 'address', 'scale', 'leader', 'phone', 'startDate', 'endDate', 'district', 'remark'] as const;
-const REPORTER_FIELDS = ['unit', 'district', 'contact', 'phone', 'date'] as const;
-
-export function diffVersions(db: DB, id: string, from: number, to: number) {
-  findSubmissionRow(db, id);
-  const a = JSON.parse(versionRow(db, id, from).body) as Submission;
-  const b = JSON.parse(versionRow(db, id, to).body) as Submission;
-  const fields: Array<{ project: number | null; field: string; label: string; before: string; after: string }> = [];
-  const answers: Array<{ project: number; criterion: string; before: string; after: string }> = [];
-  for (const f of REPORTER_FIELDS) {
-    const [x, y] = [a.reporter[f] ?? '', b.reporter[f] ?? ''];
-    if (x !== y) fields.push({ project: null, field: `reporter.${f}`, label: `填报信息 · ${FIELD_LABELS[f]}`, before: String(x), after: String(y) });
-  }
-  const seqs = [...new Set([...a.projects.map((p) => p.seq), ...b.projects.map((p) => p.seq)])].sort((x, y) => x - y);
-  for (const seq of seqs) {
-    const pa = a.projects.find((p) => p.seq === seq);
-    const pb = b.projects.find((p) => p.seq === seq);
-    if (!pa || !pb) {
-      fields.push({ project: seq, field: 'project', label: `项目 ${seq}`, before: pa ? pa.projectName : '（无）', after: pb ? pb.projectName : '（已删除）' });
-      continue;
-    }
-    for (const f of PROJECT_FIELDS) {
-      const [x, y] = [pa[f] ?? '', pb[f] ?? ''];
-      if (x !== y) fields.push({ project: seq, field: f, label: FIELD_LABELS[f], before: String(x), after: String(y) });
-    }
-    for (const c of currentRubric().criteria) {
-      const [x, y] = [pa.answers[c.id] ?? '', pb.answers[c.id] ?? ''];
-      if (x !== y) answers.push({ project: seq, criterion: c.id, before: x || '未填', after: y || '未填' });
-    }
-  }
-  return { from, to, fields, answers };
-}
-
 /** Latest version of every submission (optionally one district), ready for the merge (which counts each project once). */
 export function latestEntries(db: DB, district?: string): UnitEntry[] {
-  const rows = db
-    .prepare(`SELECT s.id, s.state, s.latest_version, s.late, v.created_at, v.body, v.file_name FROM submissions s JOIN versions v ON v.submission_id = s.id AND v.version = s.latest_version ${district ? 'WHERE s.district = ?' : ''}`)
-    .all(...(district ? [district] : [])) as EntryRow[];
+  const rows = latestRows<EntryRow>(db, 'versions', 's.id, s.state, s.latest_version, s.late, v.created_at, v.body, v.file_name', district ? ['s.district = ?'] : [], district ? [district] : []);
   // With the 佐证 count per project × criterion (细则明细).
   return rows.map((r) => ({ ...toEntry(r), evidence: evidenceCounts(db, r.id) }));
 }

@@ -10,6 +10,7 @@ import { audit } from '../../server/audit';
 import { UserCreateSchema, ROLE_LABELS, type Role } from '../../server/model';
 import { EXIT } from '../files';
 import { fsyncDir, writeFileDurable } from '../../server/durable';
+import { zodMessage } from '../../server/errors';
 
 const env = process.env;
 
@@ -61,6 +62,8 @@ export function registerServe(program: Command): void {
         ...(env.REDSITE_UPLOAD_MB ? { uploadBytes: Number(env.REDSITE_UPLOAD_MB) * 1024 * 1024 } : {}),
         ...(env.REDSITE_EVIDENCE_MB ? { evidenceFileBytes: Number(env.REDSITE_EVIDENCE_MB) * 1024 * 1024 } : {}),
         ...(env.REDSITE_EVIDENCE_UNIT_MB ? { evidenceUnitBytes: Number(env.REDSITE_EVIDENCE_UNIT_MB) * 1024 * 1024 } : {}),
+        ...(env.REDSITE_UNIT_MB ? { unitStoredBytes: Number(env.REDSITE_UNIT_MB) * 1024 * 1024 } : {}),
+        ...(env.REDSITE_VERSIONS_KEPT ? { versionsKept: Number(env.REDSITE_VERSIONS_KEPT) } : {}),
       };
       const server = await startServer({ host: opts.host, port: Number(opts.port), dataDir: opts.data, https: tls, deadline: opts.deadline, logLevel: opts.log, limits });
       console.log(`redsite 服务已启动：${server.url}/`);
@@ -100,7 +103,7 @@ export function registerServe(program: Command): void {
     .action((opts: { name: string; role: string; district?: string; unit?: string; days?: string; data: string }) => {
       const input = UserCreateSchema.safeParse({ name: opts.name, role: opts.role, district: opts.district, unit: opts.unit, ...(opts.days ? { expiresInDays: Number(opts.days) } : {}) });
       if (!input.success) {
-        console.error(`错误：${input.error.issues.map((i) => i.message).join('；')}`);
+        console.error(`错误：${zodMessage(input.error)}`);
         process.exitCode = EXIT.failed;
         return;
       }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { openDatabase } from '../../server/db';
-import { showcaseOf } from '../../server/routes/showcase';
+import { showcaseOf } from '../../server/showcase';
 import { showcaseLine } from '../../core/showcase';
 import { writeShowcase } from '../../core/workbook/showcase-export';
 import { EXIT } from '../files';

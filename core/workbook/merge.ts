@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import { currentRubric, type Rubric } from '../rubric';
 import { DISTRICTS } from '../districts';
 import type { Project, Submission } from '../schema';
-import { scoreProject, type ProjectScore } from '../score';
+import { meanRate, round4, scoreProject, type ProjectScore } from '../score';
 import { FORM_HEADERS, colLetter } from './contract';
 import { beijingTime } from '../time';
 import { rowHeight } from './layout';
@@ -199,9 +199,9 @@ export async function writeMaster(entries: readonly MergeEntry[], out: Writable,
   ]);
   const statRow = (name: string, list: Row[]) => {
     const units = new Set(list.map((r) => submissionUnitKey(r.entry.submission))).size;
-    const avg = list.length ? Math.round((list.reduce((n, r) => n + r.score.rate, 0) / list.length) * 10000) / 10000 : 0;
+    const avg = meanRate(list.map((r) => r.score));
     const met = list.filter((r) => r.score.met).length;
-    stats.addRow([name, units, list.length, avg, met, list.length ? Math.round((met / list.length) * 10000) / 10000 : 0]).commit();
+    stats.addRow([name, units, list.length, avg, met, list.length ? round4(met / list.length) : 0]).commit();
   };
   for (const d of districts) statRow(d, rows.filter((r) => r.project.district === d));
   statRow('合计', rows);

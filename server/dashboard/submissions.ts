@@ -20,7 +20,7 @@ interface Detail {
   id: string; unit: string; district: string; state: string; late: boolean; version: number; returnReason?: string; hasFile: boolean;
   submission: { reporter: { contact: string; phone: string }; projects: Project[] };
   scores: ProjectScore[]; issues: Issue[];
-  versions: Array<{ version: number; createdAt: string; source: string; byName: string | null; fileName: string | null; late: boolean }>;
+  versions: Array<{ version: number; createdAt: string; source: string; byName: string | null; fileName: string | null; late: boolean; pruned?: boolean }>;
   audit: Array<{ at: string; actor: string; action: string; detail: { reason?: string; version?: number } | null; ip?: string | null }>;
 }
 
@@ -95,8 +95,8 @@ export async function openDetail(id: string, onBack: () => void): Promise<void> 
   void showEvidence({ id: d.id, state: d.state, projects: d.submission.projects, canWrite, canReview, locked: d.state === '已审核' && who.role === 'unit' });
   $('#d-issues').replaceChildren(d.issues.length ? issueTable(d.issues) : el('p', { class: 'muted' }, '没有问题'));
   $('#d-versions').replaceChildren(table(['版本', '时间（北京时间）', '方式', '提交人', '文件', ''], d.versions.map((v) => [
-    { value: v.version, class: 'num' }, beijingTime(v.createdAt), SOURCE[v.source] ?? v.source, v.byName ?? '', v.fileName ?? '',
-    { value: v.version > 1 ? el('button', { type: 'button', class: 'link', onclick: () => void showDiff(d.id, v.version - 1, v.version) }, `与第 ${v.version - 1} 版比较`) : '' },
+    { value: v.version, class: 'num' }, beijingTime(v.createdAt), SOURCE[v.source] ?? v.source, v.byName ?? '', v.pruned ? `${v.fileName ?? ''}（仅保留记录）` : v.fileName ?? '',
+    { value: v.version > 1 && !v.pruned && !d.versions.find((p) => p.version === v.version - 1)?.pruned ? el('button', { type: 'button', class: 'link', onclick: () => void showDiff(d.id, v.version - 1, v.version) }, `与第 ${v.version - 1} 版比较`) : '' },
   ])));
   $('#d-diff').replaceChildren();
   $('#d-audit').replaceChildren(table(['时间（北京时间）', '操作人', '操作', '说明'], d.audit.map((a) => [beijingTime(a.at), a.actor, a.action, a.detail?.reason ?? (a.detail?.version ? `第 ${a.detail.version} 版` : '')])));

@@ -7,6 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { unitKey } from '../../core/identity';
 import { fsyncDir } from '../durable';
+import { summarize, writeSummary } from '../versions';
+import type { Submission } from '../../core/schema';
+import type { ProjectScore } from '../../core/score';
 
 export type DB = Database.Database;
 
@@ -142,6 +145,41 @@ const MIGRATIONS: Array<(db: DB) => void> = [
         PRIMARY KEY (submission_id, version, project_seq, criterion)
       );
     `),
+  // 4: a summary per version (version_summaries, server/versions.ts), written when a version is stored, so lists,
+  // figures and the per-unit quota never read stored bodies; body_bytes and file_sha256 for the quota. versions.pruned_at:
+  // the version's content (body, issues, original file) was cleared because newer versions exceeded the versions kept
+  // (core/limits.ts versionsKept); its record stays. Existing versions are summarised here once, with the same
+  // function the server uses for new ones.
+  (db) => {
+    db.exec(`
+      CREATE TABLE version_summaries (
+        submission_id TEXT NOT NULL REFERENCES submissions (id),
+        version INTEGER NOT NULL,
+        submitted_at TEXT NOT NULL,
+        file_name TEXT,
+        file_sha256 TEXT,
+        summary TEXT NOT NULL,
+        achieved TEXT NOT NULL,
+        search_text TEXT NOT NULL,
+        project_count INTEGER NOT NULL,
+        avg_rate REAL NOT NULL,
+        met_count INTEGER NOT NULL,
+        body_bytes INTEGER NOT NULL,
+        PRIMARY KEY (submission_id, version)
+      );
+      CREATE INDEX version_summaries_file ON version_summaries (file_sha256);
+      ALTER TABLE versions ADD COLUMN pruned_at TEXT;
+    `);
+    // In batches: better-sqlite3 runs no other statement while an iterator is open, and bodies can be large.
+    const batch = db.prepare('SELECT v.rowid AS rowid, v.submission_id AS id, v.version, v.body, v.scores, v.created_at, v.file_name, v.file_sha256, s.unit, s.district FROM versions v JOIN submissions s ON s.id = v.submission_id WHERE v.rowid > ? ORDER BY v.rowid LIMIT 200');
+    type Row = { rowid: number; id: string; version: number; body: string; scores: string; created_at: string; file_name: string | null; file_sha256: string | null; unit: string; district: string };
+    for (let after = 0; ; ) {
+      const rows = batch.all(after) as Row[];
+      if (!rows.length) break;
+      for (const r of rows) writeSummary(db, r.id, r.version, summarize(JSON.parse(r.body) as Submission, JSON.parse(r.scores) as ProjectScore[], r.body, r));
+      after = rows[rows.length - 1]!.rowid;
+    }
+  },
 ];
 
 /** Applies the migrations not yet applied (up to `target`, default all: tests stop earlier to check an upgrade). */

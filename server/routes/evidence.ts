@@ -16,13 +16,9 @@ import { currentReturns } from '../criterion-returns';
 import { receiving, type ReceivedFile } from '../evidence-files';
 import { EVIDENCE_KINDS, EVIDENCE_MSG } from '../../core/evidence';
 import { safeFileName } from './submissions';
-import { excerpt } from '../../core/text';
+import { readableSubmission } from './common';
 
 type Received = Express.Multer.File & ReceivedFile;
-
-function contentDisposition(kind: 'inline' | 'attachment', name: string): string {
-  return `${kind}; filename="${encodeURIComponent(name).replace(/%/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
 
 function sendFile(res: Response, file: string, headers: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => res.sendFile(file, { headers, dotfiles: 'allow', cacheControl: false }, (err) => (err ? reject(err) : resolve())));
@@ -43,21 +39,7 @@ export function evidenceRouter(ctx: Context): Router {
       next(err);
     });
 
-  /** The submission, if the caller may read it (404 otherwise, like one that does not exist), and may do `action`. */
-  const submission = (req: Request, action: 'read' | 'write') => {
-    const id = String(req.params.id);
-    const notFound = () => new AppError('NOT_FOUND', `找不到提交编号为 ${excerpt(id, 40)} 的申报`);
-    let row: ReturnType<typeof findSubmissionRow>;
-    try {
-      row = findSubmissionRow(ctx.db, id);
-    } catch (e) {
-      throw e instanceof AppError && e.code === 'NOT_FOUND' ? notFound() : e;
-    }
-    const scope = { district: row.district, unit: row.unit };
-    if (!req.actor || !can(req.actor, 'read', scope)) throw notFound();
-    authorize(req.actor, action, scope);
-    return row;
-  };
+  const submission = (req: Request, action: 'read' | 'write') => readableSubmission(ctx.db, req, action);
 
   /** The evidence row and its submission, if the caller may read it; 404 otherwise (no hint that it exists). */
   const evidence = (req: Request): { row: EvidenceRow; sub: ReturnType<typeof findSubmissionRow> } => {
@@ -114,9 +96,11 @@ export function evidenceRouter(ctx: Context): Router {
     const file = await ctx.evidence.exportFile(row);
     const kind = EVIDENCE_KINDS[row.kind];
     const base = row.name.replace(/\.[^.]*$/, '') || row.criterion;
+    // Express writes the (UTF-8) file name; opened in the browser unless a download was asked for.
+    res.attachment(`${base}.${kind.ext}`);
+    if (!req.query.download) res.set('Content-Disposition', res.get('Content-Disposition')!.replace(/^attachment/, 'inline'));
     await sendFile(res, path.resolve(file), {
       'Content-Type': kind.mime,
-      'Content-Disposition': contentDisposition(req.query.download ? 'attachment' : 'inline', `${base}.${kind.ext}`),
       'Cache-Control': 'private, max-age=86400',
       'X-Content-Type-Options': 'nosniff',
     });

@@ -3,14 +3,10 @@ import { Router, type Request } from 'express';
 import type { Context } from '../context';
 import { AppError, fail } from '../errors';
 import { authorize } from '../policy';
-import { latestEntries } from '../submissions';
-import { resolveEntries } from '../../core/identity';
-import { buildShowcase, type ShowcaseOptions } from '../../core/showcase';
-import { currentRubric } from '../../core/rubric';
+import type { ShowcaseOptions } from '../../core/showcase';
 import { writeShowcase } from '../../core/workbook/showcase-export';
-import { attachment } from './reports';
-import type { DB } from '../db';
-import type { Actor } from '../model';
+import { showcaseOf } from '../showcase';
+import { activeActor } from '../auth';
 import { sendShowcasePack } from '../evidence-pack';
 
 function options(req: Pick<Request, 'query'>): ShowcaseOptions {
@@ -22,13 +18,6 @@ function options(req: Pick<Request, 'query'>): ShowcaseOptions {
     return x;
   };
   return { perDistrict: n('perDistrict'), limit: n('limit'), includeUnmet: req.query.includeUnmet === 'true' };
-}
-
-export function showcaseOf(db: DB, opts: ShowcaseOptions) {
-  // A project in two submissions of one unit (重复项目) is a candidate once, from the later submission.
-  const { counted } = resolveEntries(latestEntries(db));
-  const candidates = counted.flatMap(({ entry: e, projects }) => projects.map((project) => ({ submissionId: e.id, reporter: e.submission.reporter, project, state: e.state })));
-  return buildShowcase(candidates, currentRubric(), opts);
 }
 
 export function showcaseRouter(ctx: Context): Router {
@@ -44,8 +33,7 @@ export function showcaseRouter(ctx: Context): Router {
   r.get('/showcase.xlsx', async (req, res) => {
     authorize(req.actor, 'showcase');
     const s = showcaseOf(ctx.db, options(req));
-    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    attachment(res, '红色工地观摩名单.xlsx');
+    res.attachment('红色工地观摩名单.xlsx');
     await writeShowcase(s, res);
   });
   r.get('/showcase/pack.zip', async (req, res) => {
@@ -77,10 +65,4 @@ export function packLinkRouter(ctx: Context): Router {
     await sendShowcasePack(ctx, showcaseOf(ctx.db, options({ query })), query, res);
   });
   return r;
-}
-
-/** The ticket's account, unless it was revoked since. */
-function activeActor(db: DB, actor: Actor): Actor | undefined {
-  const row = db.prepare('SELECT revoked_at, expires_at FROM users WHERE id = ?').get(actor.id) as { revoked_at: string | null; expires_at: string | null } | undefined;
-  return row && !row.revoked_at && !(row.expires_at && row.expires_at <= new Date().toISOString()) ? actor : undefined;
 }

@@ -1,12 +1,13 @@
 /** /api/v1/submissions: upload (xlsx or JSON), list, detail, diff, original file, return and approve. */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import multer from 'multer';
 import path from 'node:path';
 import type { Context } from '../context';
-import { AppError, fail } from '../errors';
-import { authorize, can, visibleAudit } from '../policy';
+import { AppError, fail, parseOrFail } from '../errors';
+import { authorize, visibleAudit } from '../policy';
 import { ReturnSchema, STATES } from '../model';
-import { storeSubmission, submissionDetail, listSubmissions, review, diffVersions, findSubmissionRow, originalFile } from '../submissions';
+import { storeSubmission, submissionDetail, listSubmissions, review, originalFile } from '../submissions';
+import { diffVersions } from '../diff';
 import { parseUntrusted } from '../../core/workbook/guard';
 import { BUSY_FIELD } from '../../core/workbook/pool';
 import { jobOptions } from '../jobs';
@@ -17,9 +18,8 @@ import type { Submission } from '../../core/schema';
 import { annotatedWorkbook } from '../annotate';
 import { unitKey } from '../../core/identity';
 import { parseBoundedJson } from '../../core/json';
-import { excerpt } from '../../core/text';
 import { returnWithCriteria } from '../criterion-returns';
-import { attachment } from './reports';
+import { readableSubmission } from './common';
 
 /** A file name as the user's computer gave it, minus any path or control characters. */
 export function safeFileName(name: string): string {
@@ -52,7 +52,7 @@ export function submissionsRouter(ctx: Context): Router {
         // The add-in sends its Submission plus the workbook file as the original.
         const json = parseBoundedJson(req.body.submission, ctx.limits.jsonDepth, 'submission 字段');
         if (!json.ok) fail('BAD_REQUEST', json.message);
-        const v = validateSubmission(json.ok ? json.value : undefined, rubric);
+        const v = validateSubmission(json.value, rubric);
         if (!v.submission) throw invalid(v.issues);
         submission = v.submission;
       } else {
@@ -72,13 +72,13 @@ export function submissionsRouter(ctx: Context): Router {
     } else {
       fail('UNSUPPORTED', '请以 JSON（application/json）提交申报数据，或以表单（multipart/form-data）的 file 字段上传 .xlsx 申报工作簿');
     }
-    const sub = submission!;
+    const sub: Submission = submission;
     // JSON (the add-in) gets the same 提醒 as a workbook read here: partly blank self-assessments.
     if (!parsedHere) issues = blankAnswerIssues(sub.projects, rubric);
     // A unit account sends its own workbooks; a 旗县区 may upload for a unit of its own 旗县区 (代为上传), the unit
     // being the 填报单位 in the file. The answer names the unit it was stored for.
     authorize(actor, 'write', { district: sub.reporter.district, unit: sub.reporter.unit });
-    const stored = storeSubmission(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline() });
+    const stored = storeSubmission(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline(), limits: ctx.limits });
     res.status(stored.unchanged ? 200 : 201).json(stored);
   });
 
@@ -96,21 +96,7 @@ export function submissionsRouter(ctx: Context): Router {
     res.json({ items });
   });
 
-  // An id the caller may not read answers exactly like an id that does not exist: no one learns which ids are taken.
-  const scoped = (req: Request, action: 'read' | 'review') => {
-    const id = String(req.params.id);
-    const notFound = () => new AppError('NOT_FOUND', `找不到提交编号为 ${excerpt(id, 40)} 的申报`);
-    let row: ReturnType<typeof findSubmissionRow>;
-    try {
-      row = findSubmissionRow(ctx.db, id);
-    } catch (e) {
-      throw e instanceof AppError && e.code === 'NOT_FOUND' ? notFound() : e;
-    }
-    const scope = { district: row.district, unit: row.unit };
-    if (!req.actor || !can(req.actor, 'read', scope)) throw notFound();
-    authorize(req.actor, action, scope);
-    return row;
-  };
+  const scoped = (req: Parameters<typeof readableSubmission>[1], action: 'read' | 'review') => readableSubmission(ctx.db, req, action);
 
   r.get('/:id', (req, res) => {
     scoped(req, 'read');
@@ -131,23 +117,20 @@ export function submissionsRouter(ctx: Context): Router {
     const f = originalFile(ctx.db, String(req.params.id), req.query.version ? Number(req.query.version) : undefined);
     if (!f) fail('NOT_FOUND', '该版本是通过加载项或 JSON 提交的，没有上传的原始文件');
     // The original may be a workbook, a CSV or a Word 回执: its own content type, by its name.
-    res.attachment(f!.name).send(f!.bytes);
+    res.attachment(f.name).send(f.bytes);
   });
 
   r.get('/:id/annotated.xlsx', async (req, res) => {
     scoped(req, 'read');
     const f = await annotatedWorkbook(ctx.db, ctx.pool, String(req.params.id), ctx.limits, jobOptions(req, res));
-    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    attachment(res, f.name);
-    res.send(Buffer.from(f.bytes));
+    res.attachment(f.name).send(Buffer.from(f.bytes));
   });
 
   r.post('/:id/return', (req, res) => {
     scoped(req, 'review');
-    const body = ReturnSchema.safeParse(req.body ?? {});
-    if (!body.success) fail('INVALID', body.error.issues[0]!.message);
+    const body = parseOrFail(ReturnSchema, req.body ?? {});
     // The unit's workbook with the issues marked and this reason on top is ready to download at once.
-    res.json({ ...returnWithCriteria(ctx.db, String(req.params.id), req.actor!, req.ip, body.data!.reason, body.data!.criteria), annotated: `/api/v1/submissions/${encodeURIComponent(String(req.params.id))}/annotated.xlsx` });
+    res.json({ ...returnWithCriteria(ctx.db, String(req.params.id), req.actor!, req.ip, body.reason, body.criteria), annotated: `/api/v1/submissions/${encodeURIComponent(String(req.params.id))}/annotated.xlsx` });
   });
 
   r.post('/:id/approve', (req, res) => {

@@ -1,53 +1,42 @@
 /** Operating the service from the command line: accounts, HTTPS certificates, and an xlsx roster import. */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { makeCerts } from '../../cli/commands/serve';
 import { testServer } from '../helpers/server';
 import { validSubmission } from '../helpers/fixtures';
+import { redsite } from '../helpers/cli';
 
-const exec = promisify(execFile);
-const bin = path.join(__dirname, '../../bin/redsite.js');
 jest.setTimeout(60_000);
 
-async function redsite(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    return { code: 0, ...(await exec(process.execPath, [bin, ...args], { encoding: 'utf8' })) };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 test('redsite user add | list | revoke, and the token works against the server', async () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-users-'));
-  const add = await redsite('user', 'add', '--name', '东河区委组织部', '--role', 'district', '--district', '东河区', '--days', '30', '--data', data);
+  const add = await redsite(['user', 'add', '--name', '东河区委组织部', '--role', 'district', '--district', '东河区', '--days', '30', '--data', data]);
   expect(add.code).toBe(0);
   expect(add.stdout).toContain('已创建旗县区账号');
   const token = /令牌（只显示这一次）：(rs_\S+)/.exec(add.stdout)![1]!;
-  const bad = await redsite('user', 'add', '--name', '某单位', '--role', 'unit', '--data', data);
+  const bad = await redsite(['user', 'add', '--name', '某单位', '--role', 'unit', '--data', data]);
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain('必须指定旗县区');
-  const list = await redsite('user', 'list', '--data', data);
+  const list = await redsite(['user', 'list', '--data', data]);
   expect(list.stdout).toContain('东河区委组织部');
   expect(list.stdout).toContain('有效');
   const s = await testServer({ dataDir: data });
   try {
     expect((await s.call('GET', '/api/v1/me', { token })).body).toMatchObject({ role: 'district', district: '东河区' });
     const id = /#(\d+)/.exec(add.stdout)![1]!;
-    expect((await redsite('user', 'revoke', id, '--data', data)).stdout).toContain('已停用');
+    expect((await redsite(['user', 'revoke', id, '--data', data])).stdout).toContain('已停用');
     expect((await s.call('GET', '/api/v1/me', { token })).status).toBe(401);
     // A lost token is replaced on the server machine too: the new one works, the account is active again.
-    const again = await redsite('user', 'reissue', id, '--data', data);
+    const again = await redsite(['user', 'reissue', id, '--data', data]);
     expect(again.stdout).toContain('重新签发令牌，旧令牌已失效');
     const fresh = /令牌（只显示这一次）：(rs_\S+)/.exec(again.stdout)![1]!;
     expect((await s.call('GET', '/api/v1/me', { token: fresh })).status).toBe(200);
-    expect((await redsite('user', 'reissue', '999', '--data', data)).code).toBe(1);
-    expect((await redsite('user', 'revoke', '999', '--data', data)).code).toBe(1);
+    expect((await redsite(['user', 'reissue', '999', '--data', data])).code).toBe(1);
+    expect((await redsite(['user', 'revoke', '999', '--data', data])).code).toBe(1);
   } finally {
     await s.close();
   }
@@ -70,9 +59,9 @@ test('redsite certs + HTTPS: the server answers over TLS with a localhost certif
   } finally {
     await s.close();
   }
-  const cli = await redsite('certs', '--data', fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-certs-')));
+  const cli = await redsite(['certs', '--data', fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-certs-'))]);
   expect(cli.stdout).toContain('已生成证书');
-  expect((await redsite('serve', '--https', '--port', '0', '--data', fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-nocert-')))).stderr).toContain('请先运行 redsite certs');
+  expect((await redsite(['serve', '--https', '--port', '0', '--data', fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-nocert-'))])).stderr).toContain('请先运行 redsite certs');
 });
 
 test('roster import from xlsx', async () => {
@@ -95,30 +84,30 @@ test('redsite roster import | list: 应报 = roster ∪ unit accounts, the same 
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-roster-'));
   const csv = path.join(data, '名单.csv');
   fs.writeFileSync(csv, '\ufeff单位名称,旗县区,联系人,电话\n包头市第一建筑工程有限公司,东河区,李红,13912345678\n东河城建,东河区,周,0472-4123456\n青山建工,青山区,赵,13912345678\n');
-  const imp = await redsite('roster', 'import', csv, '--data', data);
+  const imp = await redsite(['roster', 'import', csv, '--data', data]);
   expect(imp.stdout).toContain('已导入 3 个单位');
   // A unit with an account but not on the roster is expected too.
-  expect((await redsite('user', 'add', '--name', '九原路桥', '--role', 'unit', '--district', '九原区', '--unit', '九原路桥', '--data', data)).code).toBe(0);
+  expect((await redsite(['user', 'add', '--name', '九原路桥', '--role', 'unit', '--district', '九原区', '--unit', '九原路桥', '--data', data])).code).toBe(0);
   const bad = path.join(data, 'bad.csv');
   fs.writeFileSync(bad, '单位名称,旗县区\n甲,赛罕区\n');
-  const refused = await redsite('roster', 'import', bad, '--data', data);
+  const refused = await redsite(['roster', 'import', bad, '--data', data]);
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain('bad.csv!B2');
   expect(refused.stderr).toContain('赛罕区');
-  expect((await redsite('roster', 'import', csv, '--district', '东河区', '--data', data)).stderr).toContain('文件中有 1 个其他旗县区的单位（如“青山建工”，青山区）');
+  expect((await redsite(['roster', 'import', csv, '--district', '东河区', '--data', data])).stderr).toContain('文件中有 1 个其他旗县区的单位（如“青山建工”，青山区）');
 
-  const added = await redsite('user', 'add', '--name', '一建', '--role', 'unit', '--district', '东河区', '--unit', '包头市第一建筑工程有限公司', '--data', data);
+  const added = await redsite(['user', 'add', '--name', '一建', '--role', 'unit', '--district', '东河区', '--unit', '包头市第一建筑工程有限公司', '--data', data]);
   const unit = /令牌（只显示这一次）：(rs_\S+)/.exec(added.stdout)![1]!;
-  const admin = /令牌（只显示这一次）：(rs_\S+)/.exec((await redsite('user', 'add', '--name', '秘书处', '--role', 'secretariat', '--data', data)).stdout)![1]!;
+  const admin = /令牌（只显示这一次）：(rs_\S+)/.exec((await redsite(['user', 'add', '--name', '秘书处', '--role', 'secretariat', '--data', data])).stdout)![1]!;
   const s = await testServer({ dataDir: data });
   try {
     expect((await s.call('POST', '/api/v1/submissions', { token: unit, json: validSubmission() })).status).toBe(201);
-    const list = await redsite('roster', 'list', '--data', data);
+    const list = await redsite(['roster', 'list', '--data', data]);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/东河区\s*│?\s*2\s*│?\s*1\s*│?\s*0\s*│?\s*0\s*│?\s*1/);
     expect(list.stdout).toContain('九原路桥');
     expect(list.stdout).toContain('名单、账号');
-    const json = JSON.parse((await redsite('roster', 'list', '--json', '--data', data)).stdout);
+    const json = JSON.parse((await redsite(['roster', 'list', '--json', '--data', data])).stdout);
     const server = (await s.call<{ items: unknown[] }>('GET', '/api/v1/roster', { token: admin })).body.items;
     expect(json).toEqual(server);
     const stats = (await s.call<{ items: Array<{ district: string; expected: number; submitted: number }> }>('GET', '/api/v1/districts', { token: admin })).body.items;

@@ -4,11 +4,9 @@
  * attach. Every file is accounted for — in `import` (table and --json) and in the master's 文件清单, with the same
  * outcome — and `import --server` uploads the accepted files for their units (代为上传) to a real server.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { Document, Packer, Paragraph, Table, TableCell, TableRow } from 'docx';
@@ -18,20 +16,10 @@ import { randomAnswers, seeded } from '../helpers/fixtures';
 import { testServer } from '../helpers/server';
 import { FILE_MSG } from '../../cli/files';
 import { GUARD_MSG } from '../../core/workbook/guard';
+import { redsite } from '../helpers/cli';
 
-const exec = promisify(execFile);
-const bin = path.join(__dirname, '../../bin/redsite.js');
 jest.setTimeout(180_000);
 
-async function redsite(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await exec(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
-    return { code: 0, ...r };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const UNITS = ['甲建筑有限公司', '乙建筑有限公司', '丙建筑有限公司'];
 let dir: string;
@@ -97,7 +85,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 type Row = { file: string; unit: string; result: string; reason: string; upload?: { ok: boolean; unit: string; message: string } | null };
 
 test('import --json and the master’s 文件清单 account for every file, with the same outcome', async () => {
-  const imp = await redsite(dir, ['import', 'inbox', '--district', '东河区', '--json']);
+  const imp = await redsite(['import', 'inbox', '--district', '东河区', '--json'], { cwd: dir });
   expect(imp.code).toBe(0);
   const rows = (JSON.parse(imp.stdout) as { files: Row[] }).files;
   expect(rows.map((r) => r.file)).toEqual(fs.readdirSync(inbox).sort((a, b) => a.localeCompare(b, 'zh-CN')));
@@ -107,10 +95,10 @@ test('import --json and the master’s 文件清单 account for every file, with
   expect(rows.find((r) => r.file === '丁-回执.docx')!.unit).toBe('丁建筑有限公司');
   expect(rows.find((r) => r.file === '戊-回执GBK.csv')!.unit).toBe('戊建筑有限公司');
 
-  const table = await redsite(dir, ['import', 'inbox', '--district', '东河区']);
+  const table = await redsite(['import', 'inbox', '--district', '东河区'], { cwd: dir });
   expect(table.stdout).toContain('共 14 个文件：汇总 5，已替换 1，重复项目 1，有问题 2，拒收 4，忽略 1');
 
-  const merged = await redsite(dir, ['merge', 'inbox', '--district', '东河区', '--out', 'master.xlsx']);
+  const merged = await redsite(['merge', 'inbox', '--district', '东河区', '--out', 'master.xlsx'], { cwd: dir });
   expect(merged.code).toBe(0);
   // 甲 (replaced copy dropped), 乙 ×2, 丙, 丁, 戊 — 乙项目 counted once.
   expect(merged.stdout).toContain('6 份申报、7 个项目（东河区）');
@@ -127,7 +115,7 @@ test('import --server uploads the accepted files for their units (代为上传)'
   const s = await testServer();
   try {
     const token = await s.user({ name: '东河区委组织部', role: 'district', district: '东河区' });
-    const r = await redsite(dir, ['import', 'inbox', '--district', '东河区', '--json', '--server', s.url], { REDSITE_TOKEN: token });
+    const r = await redsite(['import', 'inbox', '--district', '东河区', '--json', '--server', s.url], { cwd: dir, env: { REDSITE_TOKEN: token } });
     expect(r.code).toBe(0);
     const rows = (JSON.parse(r.stdout) as { files: Row[] }).files;
     const uploaded = rows.filter((x) => x.upload);
@@ -147,11 +135,11 @@ test('import --server uploads the accepted files for their units (代为上传)'
     expect(audit.filter((a) => a.action === '代为上传').map((a) => a.actor)).toEqual(Array(6).fill('东河区委组织部'));
 
     // Again: nothing changed, nothing new stored.
-    const again = await redsite(dir, ['import', 'inbox', '--district', '东河区', '--server', s.url, '--token', token]);
+    const again = await redsite(['import', 'inbox', '--district', '东河区', '--server', s.url, '--token', token], { cwd: dir });
     expect(again.stdout).toContain('代为上传 6 个文件：成功 6，失败 0');
     expect(again.stdout).toContain('内容未变');
     // A wrong token: every upload fails with the server's reason, exit code 1.
-    const bad = await redsite(dir, ['import', 'inbox', '--district', '东河区', '--server', s.url, '--token', 'rs_wrong']);
+    const bad = await redsite(['import', 'inbox', '--district', '东河区', '--server', s.url, '--token', 'rs_wrong'], { cwd: dir });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('服务器未接收：令牌不正确');
   } finally {
@@ -160,11 +148,11 @@ test('import --server uploads the accepted files for their units (代为上传)'
 });
 
 test('score --district means the same: a table without a 旗县区 is read as that one; a file of another is an error', async () => {
-  const other = await redsite(dir, ['score', path.join('inbox', '青山区-己-回执.csv'), '--district', '东河区', '--json']);
+  const other = await redsite(['score', path.join('inbox', '青山区-己-回执.csv'), '--district', '东河区', '--json'], { cwd: dir });
   expect(JSON.parse(other.stdout).issues).toContainEqual(expect.objectContaining({ severity: 'error', message: '文件中的所属旗县区是青山区，不是指定的东河区（如确属东河区，请让单位改正所属旗县区）' }));
-  const own = await redsite(dir, ['score', path.join('inbox', '戊-回执GBK.csv'), '--district', '东河区', '--json']);
+  const own = await redsite(['score', path.join('inbox', '戊-回执GBK.csv'), '--district', '东河区', '--json'], { cwd: dir });
   const json = JSON.parse(own.stdout);
   expect(json.projects.map((p: { district: string; projectName: string }) => [p.projectName, p.district])).toEqual([['戊项目', '东河区']]);
   expect(json.issues.filter((i: { severity: string }) => i.severity === 'error')).toEqual([]);
-  expect((await redsite(dir, ['score', path.join('inbox', '戊-回执GBK.csv'), '--district', '火星区'])).code).toBe(1);
+  expect((await redsite(['score', path.join('inbox', '戊-回执GBK.csv'), '--district', '火星区'], { cwd: dir })).code).toBe(1);
 });

@@ -51,3 +51,23 @@ export async function testServer(opts: ServerOptions & { dataDir?: string } = {}
     },
   };
 }
+
+/** The accounts most tests need: a 填报单位 of 东河区, that 旗县区's reviewer, and a second unit of 东河区. */
+export async function eastRiverAccounts(s: TestServer): Promise<{ unit: string; district: string; otherUnit: string }> {
+  return {
+    unit: await s.user({ name: '一建填报员', role: 'unit', district: '东河区', unit: '包头市第一建筑工程有限公司' }),
+    district: await s.user({ name: '东河区委组织部', role: 'district', district: '东河区' }),
+    otherUnit: await s.user({ name: '二建填报员', role: 'unit', district: '东河区', unit: '包头市第二建筑工程有限公司' }),
+  };
+}
+
+/** A fresh server per test: `start()` inside a test, every one closed after the file. */
+export function perTestServers(): (opts?: Parameters<typeof testServer>[0]) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterAll(() => Promise.all(servers.map((s) => s.close())));
+  return async (opts) => {
+    const s = await testServer(opts);
+    servers.push(s);
+    return s;
+  };
+}

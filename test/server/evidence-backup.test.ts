@@ -7,17 +7,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
 import { attach, pdf, photo, type Item } from '../helpers/evidence';
 import { backup, check, restore } from '../../cli/commands/backup';
 import { openSqlite } from '../../server/db';
+import { redsite } from '../helpers/cli';
 
 jest.setTimeout(120_000);
-const exec = promisify(execFile);
-const bin = path.join(__dirname, '../../bin/redsite.js');
 
 const sha = (b: Uint8Array) => crypto.createHash('sha256').update(b).digest('hex');
 const originals = (dataDir: string) => {
@@ -54,7 +51,7 @@ test('backup → restore keeps the evidence, its versions and what the server se
 
   // The real command restores into a fresh folder.
   const target = path.join(dir, '恢复');
-  const out = await exec(process.execPath, [bin, 'restore', file, '--data', target]);
+  const out = await redsite(['restore', file, '--data', target]);
   expect(out.stdout).toContain('1 份申报，3 个佐证文件');
   expect(originals(target)).toEqual([sha(shot), sha(doc), sha(old)].sort());
   for (const b of [shot, doc, old]) expect(fs.readFileSync(path.join(target, 'evidence', sha(b).slice(0, 2), sha(b))).equals(b)).toBe(true);

@@ -6,7 +6,7 @@
  * reports it, nothing acknowledged is lost or damaged (integrity_check), and uploads succeed again once space returns,
  * without a restart.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,10 +16,10 @@ import { validProject, validSubmission, randomAnswers, seeded } from '../helpers
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { buildTemplate } from '../../core/workbook/build';
 import { openSqlite } from '../../server/db';
+import { BIN, serve, type ServeProcess } from '../helpers/cli';
 
 jest.setTimeout(180_000);
 const FULL = '服务器存储空间不足，请联系秘书处';
-const bin = path.join(__dirname, '../../bin/redsite.js');
 const UNITS = ['包头市第一建筑工程有限公司', '包头市第二建筑工程有限公司', '包头市第三建筑工程有限公司', '包头市第四建筑工程有限公司', '包头市第五建筑工程有限公司'];
 
 type Call = <T = Record<string, unknown>>(method: string, url: string, opts?: { token?: string; json?: unknown; file?: { bytes: Uint8Array; name: string; extra?: Record<string, string> } }) => Promise<{ status: number; body: T }>;
@@ -114,25 +114,10 @@ test('database at its size limit (max_page_count → SQLITE_FULL): 507, reads/ex
 const canMount = spawnSync('unshare', ['-rm', 'true']).status === 0;
 if (!canMount) console.warn('full-disk.test: unshare -rm is not permitted here; the ENOSPC test is skipped (the SQLITE_FULL test above still runs)');
 
-function serveOnTmpfs(data: string, sizeMb: number): Promise<{ child: ChildProcess; url: string; token: string }> {
+function serveOnTmpfs(data: string, sizeMb: number): Promise<ServeProcess> {
   // The server runs inside the namespace; the test reaches the tmpfs through /proc/<pid>/root (same mounts as the server).
   const script = 'mount -t tmpfs -o size="$1"m tmpfs "$2" && exec "$3" "$4" serve --port 0 --data "$2" --log silent';
-  const child = spawn('unshare', ['-rm', 'sh', '-c', script, 'sh', String(sizeMb), data, process.execPath, bin], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, REDSITE_UPLOAD_MB: '1', REDSITE_RATE_PER_MINUTE: '100000' },
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}${err}`)));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /服务已启动：(http:\/\/[^/\s]+)\//.exec(out)?.[1];
-      const token = /\n\s+(rs_[A-Za-z0-9_-]+)\n/.exec(out)?.[1];
-      if (url && token) resolve({ child, url, token });
-    });
-  });
+  return serve(data, { firstStart: true, command: ['unshare', '-rm', 'sh', '-c', script, 'sh', String(sizeMb), data, process.execPath, BIN], env: { REDSITE_UPLOAD_MB: '1', REDSITE_RATE_PER_MINUTE: '100000' } });
 }
 
 /** Writes a ballast file until the file system refuses (ENOSPC); returns its size. */
@@ -160,6 +145,7 @@ function fill(file: string): number {
 (canMount ? test : test.skip)('file system full (ENOSPC on a small tmpfs): 507, reads/exports/healthz work, nothing lost, recovers without restart', async () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-enospc-'));
   const server = await serveOnTmpfs(data, 12);
+  const token = server.token!;
   const root = `/proc/${server.child.pid}/root${data}`; // the server's view of its data folder
   const call: Call = async (method, url, o = {}) => {
     const headers: Record<string, string> = o.token ? { authorization: `Bearer ${o.token}` } : {};
@@ -177,7 +163,7 @@ function fill(file: string): number {
   try {
     expect(fs.statfsSync(root).blocks * fs.statfsSync(root).bsize).toBeLessThanOrEqual(12 * 1024 * 1024);
     const acked = new Map<string, { hash: string; bytes: Buffer }>();
-    await uploadAll(call, server.token, 0, 3, acked);
+    await uploadAll(call, token, 0, 3, acked);
     expect((await call<{ ok: boolean }>('GET', '/healthz')).body.ok).toBe(true);
 
     const ballast = path.join(root, 'ballast');
@@ -187,10 +173,10 @@ function fill(file: string): number {
     expect(health.body).toMatchObject({ ok: false, message: FULL });
     expect(health.body.storage.diskFreeBytes).toBeLessThan(64 * 1024);
 
-    await expectRefused(call, server.token, 3);
-    await expectKept(call, server.token, acked);
+    await expectRefused(call, token, 3);
+    await expectKept(call, token, acked);
     // No cached export exists and none can be written: the workbook is built in memory.
-    expect(await masterUnits(call, server.token)).toEqual(UNITS.slice(0, 3).sort());
+    expect(await masterUnits(call, token)).toEqual(UNITS.slice(0, 3).sort());
     expect(fs.readdirSync(path.join(root, 'exports')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
     // The database as it is on the full disk (copied out while idle) passes integrity_check and holds every upload.
@@ -204,9 +190,9 @@ function fill(file: string): number {
     // Space returns: the same process accepts uploads again.
     fs.rmSync(ballast);
     expect((await call<{ ok: boolean }>('GET', '/healthz')).body.ok).toBe(true);
-    await uploadAll(call, server.token, 3, 5, acked);
-    await expectKept(call, server.token, acked);
-    expect(await masterUnits(call, server.token)).toEqual([...UNITS].sort());
+    await uploadAll(call, token, 3, 5, acked);
+    await expectKept(call, token, acked);
+    expect(await masterUnits(call, token)).toEqual([...UNITS].sort());
   } finally {
     server.child.kill('SIGTERM');
     await exited;

@@ -1,31 +1,20 @@
 /** `redsite serve --log info` writes a line per request; no line carries a token or a cookie, whatever the outcome. */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { validSubmission } from '../helpers/fixtures';
+import { serve } from '../helpers/cli';
 
 jest.setTimeout(90_000);
 
 test('request logs at level info never contain tokens or cookies', async () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-logs-'));
-  const child = spawn(process.execPath, [path.join(__dirname, '../../bin/redsite.js'), 'serve', '--port', '0', '--data', data, '--log', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const server = await serve(data, { args: ['--log', 'info'] });
+  const { url } = server;
+  const token = server.token!;
+  const out = server.out;
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 60_000);
-      child.stdout.on('data', () => {
-        const m = /redsite 服务已启动：(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-        if (m && /\n\s+rs_[A-Za-z0-9_-]+\n/.test(out)) {
-          clearTimeout(t);
-          resolve(m[1]!);
-        }
-      });
-    });
-    const token = /\n\s+(rs_[A-Za-z0-9_-]+)\n/.exec(out)![1]!;
-    const banner = out;
+    const banner = out();
     const auth = { authorization: `Bearer ${token}`, cookie: 'session=cookie-secret-4711' };
     const created = await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: '东河区', role: 'district', district: '东河区' }) });
     const districtToken = ((await created.json()) as { token: string }).token;
@@ -39,8 +28,8 @@ test('request logs at level info never contain tokens or cookies', async () => {
     ];
     for (const [method, p, headers, body] of calls) await (await fetch(`${url}${p}`, { method, headers, body })).arrayBuffer();
     // Every request has been logged once its response finished; wait for the last line to be written.
-    await waitFor(() => (out.slice(banner.length).match(/"req":/g) ?? []).length >= calls.length + 1);
-    const lines = out.slice(banner.length).split('\n').filter((l) => l.startsWith('{'));
+    await waitFor(() => (out().slice(banner.length).match(/"req":/g) ?? []).length >= calls.length + 1);
+    const lines = out().slice(banner.length).split('\n').filter((l) => l.startsWith('{'));
     const requestLines = lines.filter((l) => l.includes('"req":'));
     expect(requestLines.length).toBeGreaterThanOrEqual(calls.length + 1);
     for (const secret of [token, districtToken, 'rs_wrong-guess-0815', 'cookie-secret-4711', 'Bearer']) {
@@ -50,9 +39,7 @@ test('request logs at level info never contain tokens or cookies', async () => {
     expect(logged.every((l) => l.req.headers.authorization === '[已隐藏]')).toBe(true);
     expect(logged.filter((l) => l.req.headers.cookie).every((l) => l.req.headers.cookie === '[已隐藏]')).toBe(true);
   } finally {
-    const exit = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exit;
+    await server.stop();
   }
 });
 

@@ -2,7 +2,7 @@
  * Reliability: SIGKILL during a bounded loopback load loses no acknowledged submission (3 rounds); concurrent sends of
  * one submission ID keep versions consistent; online backup during load restores to identical exports.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,33 +14,19 @@ import { contentHash } from '../../server/submissions';
 import { validateSubmission } from '../../core/issues';
 import { currentRubric } from '../../core/rubric';
 import { backup, restore } from '../../cli/commands/backup';
+import { serve as serveProcess } from '../helpers/cli';
 
 jest.setTimeout(180_000);
-const bin = path.join(__dirname, '../../bin/redsite.js');
-
-function serve(data: string, port = 0): Promise<{ child: ChildProcess; url: string; out: () => string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--data', data, '--log', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REDSITE_RATE_PER_MINUTE: '100000' } });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
-    child.stdout!.on('data', () => {
-      const url = /服务已启动：(http:\/\/[^/\s]+)\//.exec(out)?.[1];
-      // The first start also prints the one-time token, after the URL: wait for the whole banner.
-      if (url && /数据目录：.*\n/.test(out) && (fs.existsSync(path.join(data, '.seen')) || /rs_[A-Za-z0-9_-]+\n/.test(out))) {
-        fs.writeFileSync(path.join(data, '.seen'), '');
-        clearTimeout(t);
-        resolve({ child, url, out: () => out });
-      }
-    });
-  });
-}
-
-const canonical = (s: unknown) => contentHash(validateSubmission(s, currentRubric()).submission!);
 
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
+const serve = async (data: string) => {
+  const server = await serveProcess(data, { env: { REDSITE_RATE_PER_MINUTE: '100000' } });
+  children.push(server.child);
+  return server;
+};
+
+const canonical = (s: unknown) => contentHash(validateSubmission(s, currentRubric()).submission!);
 
 test('SIGKILL mid-load, 3 rounds: every acknowledged submission is there, identical; integrity ok', async () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-crash-'));
@@ -49,7 +35,7 @@ test('SIGKILL mid-load, 3 rounds: every acknowledged submission is there, identi
   const figures: string[] = [];
   for (let round = 1; round <= 3; round++) {
     const server = await serve(data);
-    token ||= /\n\s+(rs_[A-Za-z0-9_-]+)\n/.exec(server.out())![1]!;
+    token ||= server.token!;
     let sent = 0;
     let ok = 0;
     let killed = false;

@@ -7,14 +7,11 @@ import { currentRubric, type AnswerOption } from '../../core/rubric';
 import { SHOWCASE_COLUMNS } from '../../core/workbook/showcase-export';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { formulas } from '../helpers/xlsx-xml';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { redsite } from '../helpers/cli';
 
-const exec = promisify(execFile);
-const bin = path.join(__dirname, '../../bin/redsite.js');
 
 jest.setTimeout(120_000);
 const rubric = currentRubric();
@@ -73,18 +70,18 @@ test('export: rule on top, columns, one row per project, no formulas', async () 
 });
 
 test('redsite showcase reads the data folder read-only: printed list and the same xlsx as the API', async () => {
-  const printed = await exec(process.execPath, [bin, 'showcase', '--data', dataDir], { encoding: 'utf8' });
+  const printed = await redsite(['showcase', '--data', dataDir]);
   expect(printed.stdout).toContain('选取规则：');
   expect(printed.stdout.split('\n').filter((l) => /^\d+\. /.test(l)).map((l) => l.split(' ')[2])).toEqual(['东河一建', '东河二建', '青山建工', '东河三建']);
   const out = path.join(dataDir, 'showcase.xlsx');
-  await exec(process.execPath, [bin, 'showcase', '--data', dataDir, '--per-district', '1', '--limit', '5', '--out', out], { encoding: 'utf8' });
+  expect((await redsite(['showcase', '--data', dataDir, '--per-district', '1', '--limit', '5', '--out', out])).code).toBe(0);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(out);
   const ws = wb.getWorksheet('观摩名单')!;
   expect(String(ws.getCell('A2').value)).toContain('每个旗县区最多 1 个');
   expect([5, 6].map((r) => ws.getRow(r).getCell(3).value)).toEqual(['东河一建', '青山建工']);
   expect(ws.rowCount).toBe(6);
-  const bad = await exec(process.execPath, [bin, 'showcase', '--data', dataDir, '--limit', 'abc'], { encoding: 'utf8' }).catch((e: { code: number; stderr: string }) => e);
+  const bad = await redsite(['showcase', '--data', dataDir, '--limit', 'abc']);
   expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('--limit（总数）须为 1 到 1000 的整数') });
 });
 

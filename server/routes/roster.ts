@@ -1,0 +1,34 @@
+/** /api/v1/roster: the units expected to report (报送名单) and their standing; importing a roster file. */
+import { Router } from 'express';
+import multer from 'multer';
+import type { Context } from '../context';
+import { fail } from '../errors';
+import { authorize } from '../policy';
+import { rosterStatus, readRosterFile, replaceRoster } from '../roster';
+import { audit } from '../audit';
+import { jobOptions } from '../jobs';
+
+export function rosterRouter(ctx: Context): Router {
+  const r = Router();
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: ctx.limits.rosterBytes, files: 1 }, defParamCharset: 'utf8' });
+
+  r.get('/', (req, res) => {
+    const actor = authorize(req.actor, 'roster', { district: req.actor?.district });
+    res.json({ deadline: ctx.deadline(), items: rosterStatus(ctx.db, actor.role === 'district' ? actor.district : undefined) });
+  });
+
+  r.post('/', upload.single('file'), async (req, res) => {
+    const actor = authorize(req.actor, 'roster', { district: req.actor?.district });
+    const file = req.file ?? fail('BAD_REQUEST', '请在 file 字段上传名单文件（.xlsx 或 .csv，列：单位名称、旗县区、联系人、电话）');
+    const { entries, issues, busy } = await readRosterFile(file.buffer, file.originalname, ctx.pool, jobOptions(req, res));
+    if (busy) fail('BUSY', issues[0]!.message);
+    if (issues.some((i) => i.severity === 'error')) fail('INVALID', `名单有 ${issues.length} 处问题，未导入`, issues);
+    const district = actor.role === 'district' ? actor.district : undefined;
+    const foreign = district ? entries.filter((e) => e.district !== district) : [];
+    if (foreign.length) fail('FORBIDDEN', `只能导入本旗县区（${district}）的名单，文件中有 ${foreign.length} 个其他旗县区的单位`);
+    const n = replaceRoster(ctx.db, entries, district);
+    audit(ctx.db, actor, '导入报送名单', 'roster', { units: n, district: district ?? '全部' }, req.ip);
+    res.json({ imported: n, items: rosterStatus(ctx.db, district) });
+  });
+  return r;
+}
