@@ -7,6 +7,7 @@ import { inspectZip } from '../core/workbook/guard';
 import { openXlsx } from '../core/workbook/xlsx-cells';
 import { interpretCell } from '../core/workbook/cells';
 import type { Limits } from '../core/limits';
+import { colLetter } from '../core/ooxml/address';
 
 /** A roster holds at most this many rows after its header, and is read over this many columns. */
 export const ROSTER_ROWS = 5000;
@@ -59,10 +60,4 @@ export async function handle(job: RosterJob): Promise<RosterGrid> {
     Array.from({ length: ROSTER_COLS }, (_, c) => interpretCell(cells.get(`${colLetter(c + 1)}${r + 1}`) ?? { value: null }, c === 3 ? 'phone' : 'text').value),
   );
   return { name, rows, more: last >= limitRows };
-}
-
-function colLetter(n: number): string {
-  let s = '';
-  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
-  return s;
 }

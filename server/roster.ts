@@ -11,7 +11,7 @@ import type { Issue } from '../core/issues';
 import { defaultPool, detectFormat } from '../core/workbook/guard';
 import { BUSY_FIELD, compiledScript, failureMessage, type JobOptions, type ParsePool } from '../core/workbook/pool';
 import { ROSTER_ROWS, type RosterGrid, type RosterJob } from './roster-worker';
-import { colLetter } from '../core/workbook/contract';
+import { colLetter } from '../core/ooxml/address';
 import { scoreProject } from '../core/score';
 import { currentRubric } from '../core/rubric';
 import { resolveEntries, unitKey } from '../core/identity';

@@ -59,3 +59,12 @@ export function relationshipOf(sourcePart: string, attrs: Record<string, string>
 export function relIdOf(attrs: Record<string, string>): string | undefined {
   return attrs['r:id'] ?? Object.entries(attrs).find(([k]) => k.endsWith(':id'))?.[1];
 }
+
+/** Path of part `to` relative to the folder of part `from`: what a relationship of `from` writes as its Target. */
+export function relativeTarget(from: string, to: string): string {
+  const a = from.split('/').slice(0, -1);
+  const b = to.split('/');
+  let i = 0;
+  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+  return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
+}

@@ -8,8 +8,9 @@
 import type { Issue } from '../issues';
 import { cleanText } from '../text';
 import { currentRubric, type Rubric } from '../rubric';
-import { interpretCell, parseRef } from './cells';
-import { FORM, GRID, NAMES, SHEETS, colLetter, colNumber } from './contract';
+import { interpretCell } from './cells';
+import { FORM, GRID, NAMES, SHEETS } from './contract';
+import { colLetter, colNumber, parseRange, type Area } from '../ooxml/address';
 import { openXlsx, type XlsxBook } from './xlsx-cells';
 
 export interface AnswerMark {
@@ -19,18 +20,9 @@ export interface AnswerMark {
   message: string;
 }
 
-interface Area {
-  sheet: string;
-  top: number;
-  left: number;
-  bottom: number;
-  right: number;
-}
-
 function named(book: XlsxBook, name: string): Area | undefined {
   const ref = book.definedNames.get(name);
-  const p = ref ? parseRef(ref) : undefined;
-  return p ? { sheet: p.sheet, top: p.top, left: p.left, bottom: p.bottom, right: p.right } : undefined;
+  return ref ? parseRange(ref) : undefined;
 }
 
 const text = (book: XlsxBook, sheet: string, address: string) => cleanText(interpretCell(book.sheet(sheet)?.get(address) ?? { value: null }).value);

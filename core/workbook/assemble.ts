@@ -9,7 +9,8 @@ import { scoreProject } from '../score';
 import { SUBMISSION_SCHEMA_ID } from '../schema';
 import { MSG } from '../messages';
 import { cleanText, excerpt } from '../text';
-import { FORM_COLUMNS, GRID, REPORTER_CELLS, SHEETS, colLetter, makeLocator, type ProjectField, type ReporterField } from './contract';
+import { FORM_COLUMNS, GRID, REPORTER_CELLS, SHEETS, makeLocator, type ProjectField, type ReporterField } from './contract';
+import { colLetter } from '../ooxml/address';
 import { interpretCell, type CellKind, type RawCell } from './cells';
 import { rejected, summarize, type ParseResult } from './result';
 

@@ -12,6 +12,7 @@ import { DOCX_MSG, parsePlainGrids, type Grid, type PlainOptions } from './plain
 
 export { DOCX_MSG };
 import { rejected, type ParseResult } from './result';
+import { parseCell } from '../ooxml/address';
 
 
 interface HtmlCell {
@@ -129,8 +130,8 @@ export async function parseDocx(data: Uint8Array, opts: PlainOptions = {}): Prom
   if (!result) return rejected(DOCX_MSG.notPlain);
   // Word has no column letters: say “第 5 行第 3 列” instead of C5.
   const place = (cell: string | undefined) => {
-    const m = cell ? /^([A-Z]+)(\d+)$/.exec(cell) : null;
-    return m ? `第 ${m[2]} 行第 ${[...m[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0)} 列` : cell;
+    const at = cell ? parseCell(cell) : undefined;
+    return at ? `第 ${at.row} 行第 ${at.col} 列` : cell;
   };
   return { ...result, issues: result.issues.map((i) => (i.cell ? { ...i, cell: place(i.cell)! } : i)) };
 }

@@ -8,13 +8,15 @@ import yauzl from 'yauzl';
 import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser } from 'saxes';
 import { excerpt } from '../text';
-import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf, type Relationship } from './opc';
-import { withLimits, formatBytes, type Limits } from '../limits';
+import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf, type Relationship } from '../ooxml/opc';
+import { PACKAGE_MSG, entryProblem, inflatedProblem, newTally } from '../ooxml/package-limits';
+import { colNumber } from '../ooxml/address';
+import { withLimits, type Limits } from '../limits';
 import { rejected, type ParseResult } from './result';
 import { ParsePool, type JobOptions } from './pool';
 
+/** What the guard says of a file: the format refusals here, the package limits from core/ooxml (shared with the package reader). */
 export const GUARD_MSG = {
-  tooLarge: (size: number, max: number) => `文件过大（${formatBytes(size)}），上限为 ${formatBytes(max)}：请删除无关的工作表或图片后再上传`,
   empty: '文件是空的：请重新选择要上传的申报工作簿',
   encrypted: '文件设置了打开密码（已加密），系统无法读取：请在 Excel 中取消“用密码进行加密”（文件 → 信息 → 保护工作簿）后另存再上传',
   xls: '这是旧版 Excel 97-2003 工作簿（.xls）：请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再上传',
@@ -25,17 +27,7 @@ export const GUARD_MSG = {
   image: '这是图片（照片或扫描件），系统无法读取图片中的文字：请上传填写好的申报工作簿（.xlsx）或 Word 回执（.docx）',
   archive: '这是压缩包（.zip／.rar／.7z）：请解压后把其中的申报工作簿或回执分别上传',
   rtf: '这是 RTF 文档：请在 Word 或 WPS 中“另存为” Word 文档（.docx）后再上传',
-  corrupt: '文件不完整或已损坏（压缩包无法打开）：请在 Excel 中重新保存后上传',
-  entries: (n: number, max: number) => `工作簿内部文件过多（${n} 个，上限 ${max}）：文件可能已损坏或含有异常内容`,
-  entryName: (name: string) => `工作簿中包含不应出现的内容“${excerpt(name, 80)}”：请用 Excel 重新保存后上传`,
-  bomb: (name: string) => `工作簿内容“${excerpt(name, 80)}”解压后异常巨大（疑似压缩炸弹），已拒绝`,
-  expanded: (max: number) => `工作簿解压后超过 ${formatBytes(max)}，已拒绝：请删除无关内容后再上传`,
-  doctype: (name: string) => `工作簿内容“${excerpt(name, 80)}”含有 DOCTYPE/实体声明，这不是 Excel 正常保存的文件，已拒绝`,
-  duplicate: (name: string) => `工作簿中有两份同名的内容“${excerpt(name, 80)}”（不同程序会读到不同的那一份），已拒绝：请用 Excel 重新保存后上传`,
-  sizeMismatch: (name: string) => `工作簿内容“${excerpt(name, 80)}”解压后的实际大小与文件中记录的不符（文件已损坏或被改动过），已拒绝：请用 Excel 重新保存后上传`,
-  /** `sheet`: 《name》 when the workbook names the part as a worksheet, else （the part's path）. */
-  rows: (sheet: string, max: number) => `工作表${sheet}的行数超过 ${max} 行：请删除多余的行后再上传`,
-  dimension: (sheet: string, rows: number, cols: number) => `工作表${sheet}的范围过大（${rows} 行 × ${cols} 列）：请删除多余的空行空列后再上传`,
+  ...PACKAGE_MSG,
 } as const;
 
 export type Detected = { format: 'xlsx' } | { format: 'docx' } | { format: 'ods' } | { format: 'csv' } | { format: 'rejected'; message: string };
@@ -153,8 +145,7 @@ class Refusal extends Error {}
 function listEntries(zip: yauzl.ZipFile, limits: Limits, allowed: RegExp): Promise<yauzl.Entry[]> {
   return new Promise((resolve, reject) => {
     const entries: yauzl.Entry[] = [];
-    const seen = new Set<string>();
-    let declared = 0;
+    const tally = newTally();
     const refuse = (message: string) => reject(new Refusal(message));
     zip.on('error', (err: Error) => {
       // yauzl itself refuses traversal and absolute entry names; say what was wrong.
@@ -165,14 +156,8 @@ function listEntries(zip: yauzl.ZipFile, limits: Limits, allowed: RegExp): Promi
     zip.on('entry', (entry: yauzl.Entry) => {
       const name = entry.fileName;
       if (name.endsWith('/')) return zip.readEntry();
-      if (!allowed.test(name) || name.includes('..') || name.includes('\\')) return refuse(GUARD_MSG.entryName(name));
-      // Part names compare case-insensitively: two copies of one part would let each reader pick a different one.
-      if (seen.has(partKey(name))) return refuse(GUARD_MSG.duplicate(name));
-      seen.add(partKey(name));
-      declared += entry.uncompressedSize;
-      if (entry.uncompressedSize > limits.entryBytes) return refuse(GUARD_MSG.bomb(name));
-      if (declared > limits.totalBytes) return refuse(GUARD_MSG.expanded(limits.totalBytes));
-      if (entry.uncompressedSize > 1024 * 1024 && entry.uncompressedSize / Math.max(1, entry.compressedSize) > limits.ratio) return refuse(GUARD_MSG.bomb(name));
+      const problem = entryProblem(name, entry.uncompressedSize, entry.compressedSize, tally, limits, allowed);
+      if (problem) return refuse(problem);
       entries.push(entry);
       zip.readEntry();
     });
@@ -215,9 +200,8 @@ function scanEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, limits: Limits, budge
         if (done) return;
         seen += chunk.length;
         budget.total += chunk.length;
-        if (seen > entry.uncompressedSize) return fail(GUARD_MSG.sizeMismatch(name));
-        if (seen > limits.entryBytes) return fail(GUARD_MSG.bomb(name));
-        if (budget.total > limits.totalBytes) return fail(GUARD_MSG.expanded(limits.totalBytes));
+        const over = inflatedProblem(name, seen, entry.uncompressedSize, budget.total, limits);
+        if (over) return fail(over);
         if (!isXml) return;
         const text = tail + chunk.toString('latin1');
         if (/<!DOCTYPE|<!ENTITY/i.test(text)) return fail(GUARD_MSG.doctype(name));
@@ -253,10 +237,6 @@ function scanEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, limits: Limits, budge
       });
     });
   });
-}
-
-function colNumber(letters: string): number {
-  return [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
 }
 
 function sheetLabel(part: string, sheet?: string): string {

@@ -8,8 +8,9 @@ import type ExcelJS from 'exceljs';
 import { rubricForEdition, type Rubric } from '../rubric';
 import { MSG } from '../messages';
 import { cleanText } from '../text';
-import { CONTRACT_MSG, FORM_COLUMNS, FORM, GRID, META, NAMES, REPORTER_CELLS, SHEETS, colLetter, nameShapeProblem } from './contract';
-import { interpretCell, parseRef, type RawCell } from './cells';
+import { CONTRACT_MSG, FORM_COLUMNS, FORM, GRID, META, NAMES, REPORTER_CELLS, SHEETS, nameShapeProblem } from './contract';
+import { interpretCell, type RawCell } from './cells';
+import { colLetter, parseRange } from '../ooxml/address';
 import { assembleUnit, READ_MSG, type Area, type Grid, type UnitLayout } from './assemble';
 import { rejected, type ParseResult } from './result';
 import { parsePlainWorkbook } from './plain';
@@ -53,7 +54,7 @@ class UnitBook {
 
   area(name: string): Area | undefined {
     const ref = this.book.definedNames.get(name);
-    const parsed = ref ? parseRef(ref) : undefined;
+    const parsed = ref ? parseRange(ref) : undefined;
     const grid = parsed ? this.grid(parsed.sheet) : undefined;
     return parsed && grid ? { grid, top: parsed.top, left: parsed.left, bottom: parsed.bottom, right: parsed.right } : undefined;
   }
@@ -107,7 +108,7 @@ function checkNames(book: UnitBook, rubric: Rubric, maxProjects: number): string
   const names = [NAMES.rows, NAMES.ids, NAMES.answers, NAMES.notes, ...REPORTER_CELLS.map((r) => r.name)];
   for (const name of names) {
     const ref = book.book.definedNames.get(name);
-    const area = ref ? parseRef(ref) : undefined;
+    const area = ref ? parseRange(ref) : undefined;
     if (!ref || !area) continue;
     const problem = nameShapeProblem(name, ref, area, rubric.criteria.length, maxProjects);
     if (problem) return problem;
@@ -127,7 +128,7 @@ function readUnit(xlsx: XlsxBook, limits: Pick<Limits, 'projects'>): ParseResult
   if (shape) return rejected(shape, 'names');
   const declared = Number(meta.projects);
   const namedAnswers = xlsx.definedNames.get(NAMES.answers);
-  const namedArea = namedAnswers ? parseRef(namedAnswers) : undefined;
+  const namedArea = namedAnswers ? parseRange(namedAnswers) : undefined;
   if (!namedArea && Number.isInteger(declared) && declared > limits.projects) return rejected(CONTRACT_MSG.projects(declared, limits.projects), 'names');
   const slots = namedArea ? namedArea.right - namedArea.left + 1 : Number.isInteger(declared) && declared > 0 ? declared : 10;
   // Where the fallbacks look when names are missing: the header rows and one row or column per project.

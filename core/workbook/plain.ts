@@ -18,7 +18,7 @@ import { cleanText, headerKey } from '../text';
 import { readDate, readDateSpan } from '../dates';
 import { uuidFrom, unitKey } from '../identity';
 import { readCell, type CellKind, type CellRead } from './cells';
-import { colLetter } from './contract';
+import { colLetter } from '../ooxml/address';
 import { summarize, type ParseResult } from './result';
 
 type Col = 'seq' | 'enterprise' | 'situation' | 'projectName' | 'address' | 'scale' | 'leader' | 'phone' | 'period' | 'startDate' | 'endDate' | 'district' | 'remark';

@@ -6,7 +6,7 @@
  * collection is written as given, so we replace the per-cell entries by maximal rectangles before writing.
  */
 import type ExcelJS from 'exceljs';
-import { colLetter } from './contract';
+import { colLetter, parseCell } from '../ooxml/address';
 
 type Model = Record<string, ExcelJS.DataValidation | undefined>;
 
@@ -15,12 +15,10 @@ function modelOf(ws: ExcelJS.Worksheet): { model: Model } {
   return (ws as unknown as { dataValidations: { model: Model } }).dataValidations;
 }
 
-const CELL = /^\$?([A-Z]{1,3})\$?(\d{1,7})$/;
-
 function decode(address: string): { row: number; col: number } {
-  const m = CELL.exec(address.toUpperCase());
-  if (!m) throw new Error(`不是单元格地址：${address}`);
-  return { col: [...m[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0), row: Number(m[2]) };
+  const at = parseCell(address);
+  if (!at) throw new Error(`不是单元格地址：${address}`);
+  return at;
 }
 
 /** Every cell of a key: "B3", "E4:N58" or several separated by spaces (as a sqref). */

@@ -8,7 +8,7 @@
 import { unzipSync } from 'fflate';
 import { SaxesParser } from 'saxes';
 import type { RawCell } from './cells';
-import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf } from './opc';
+import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf } from '../ooxml/opc';
 
 /** Rows and columns (1-based, inclusive) a reader needs from the top-left corner of a sheet. */
 export interface SheetBounds {

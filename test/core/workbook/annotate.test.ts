@@ -7,7 +7,8 @@ import ExcelJS from 'exceljs';
 import { unzipSync, strFromU8, zipSync, strToU8 } from 'fflate';
 import { buildTemplate } from '../../../core/workbook/build';
 import { parseWorkbook } from '../../../core/workbook/parse';
-import { annotateWorkbook, AnnotateError, ISSUE_SHEET, ISSUE_HEADERS, WARNING_FILL, fieldLabel } from '../../../core/workbook/annotate';
+import { annotateWorkbook, AnnotateError, ISSUE_SHEET, ISSUE_HEADERS, WARNING_FILL } from '../../../core/workbook/annotate';
+import { fieldLabel } from '../../../core/messages';
 import { NAMES, SHEETS } from '../../../core/workbook/contract';
 import type { Issue } from '../../../core/issues';
 import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
@@ -224,7 +225,7 @@ test('text that would break the XML is cleaned, long lists are bounded, and host
   expect(bounded.get('D2005')).toContain('另有 500 条问题未列出');
 
   expect(() => annotateWorkbook(new Uint8Array([1, 2, 3, 4]), [], {})).toThrow(AnnotateError);
-  expect(() => annotateWorkbook(original, [], { limits: { uploadBytes: 1000 } })).toThrow(/超过/);
+  expect(() => annotateWorkbook(original, [], { limits: { uploadBytes: 1000 } })).toThrow(/文件过大（.*），上限为 1 KB/);
   expect(() => annotateWorkbook(original, [], { limits: { totalBytes: 50_000 } })).toThrow(/解压后超过/);
   const entries = unzipSync(original);
   const withDoctype = zipSync({ ...entries, 'xl/workbook.xml': strToU8(`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>${strFromU8(entries['xl/workbook.xml']!).replace(/^<\?xml[^>]*\?>/, '')}`) });
