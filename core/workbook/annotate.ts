@@ -12,7 +12,7 @@
  * any worksheet that was the selected tab, so only 问题清单 opens selected), their rels and comments/VML parts.
  */
 import { strToU8 } from 'fflate';
-import type { Issue } from '../issues';
+import { SEVERITY_LABEL, type Issue } from '../issues';
 import { fieldLabel } from '../messages';
 import { withLimits, type Limits } from '../limits';
 import { answerMarkIssues, type AnswerMark } from './answer-cells';
@@ -68,7 +68,7 @@ export function annotateWorkbook(original: Uint8Array, stored: readonly Issue[],
     const cell = i.cell ? normalizeCell(i.cell) : undefined;
     const ws = cell && part && pkg.has(part) ? sheetAt(part) : undefined;
     const address = ws?.isWorksheet ? ws.mergeAnchor(cell!) : undefined;
-    rows.push({ sheet, cell: address ? `${sheet}!${address}` : '', target: address ? `${quoteSheet(i.sheet!)}!${address}` : undefined, field: fieldLabel(xmlText(i.field, 200)), message, severity: i.severity === 'error' ? '错误' : '提醒' });
+    rows.push({ sheet, cell: address ? `${sheet}!${address}` : '', target: address ? `${quoteSheet(i.sheet!)}!${address}` : undefined, field: fieldLabel(xmlText(i.field, 200)), message, severity: SEVERITY_LABEL[i.severity] });
     if (!address) continue;
     const notes = marked.get(part!) ?? marked.set(part!, new Map()).get(part!)!;
     notes.set(address, [...(notes.get(address) ?? []), message]);

@@ -1,6 +1,7 @@
 /**
- * The one reader of a unit workbook's contents. Given where the areas are (found by the exceljs parser, or by the
- * add-in through Office.js) and a way to look at a cell, it builds the draft Submission, validates it and scores it.
+ * The one reader of a unit workbook's contents. Given where the areas are (found from the file's defined names by
+ * the XML reader, parse.ts over xlsx-cells.ts, or at the contract's fixed positions by the add-in through Office.js)
+ * and a way to look at a cell, it builds the draft Submission, validates it and scores it.
  * Values only: formulas in input cells are issues, and scores are recomputed from the answers.
  */
 import { ANSWER_OPTIONS, rubricForEdition, type AnswerOption } from '../rubric';

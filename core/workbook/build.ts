@@ -8,6 +8,7 @@ import { strToU8, strFromU8, unzipSync, zipSync } from 'fflate';
 import { currentRubric, type Rubric } from '../rubric';
 import { DISTRICTS } from '../districts';
 import { MAX_PROJECTS } from '../schema';
+import { YEARS } from '../limits';
 import {
   DEFAULT_PROJECTS, FORM, FORM_COLUMNS, GRID, META, NAMES, REPORTER_CELLS, SHEETS, SUMMARY, WORKBOOK_SCHEMA,
   definedNames, formRow, gridCol, summaryCol, type MetaKey,
@@ -182,8 +183,8 @@ function phoneValidation(): ExcelJS.DataValidation {
 function dateValidation(label: string): ExcelJS.DataValidation {
   return {
     type: 'date', operator: 'between', allowBlank: true,
-    formulae: [new Date(Date.UTC(2000, 0, 1)), new Date(Date.UTC(2040, 11, 31))],
-    showErrorMessage: true, errorStyle: 'stop', errorTitle: label, error: `${label}请按 2024-05-17 的格式填写（2000 年至 2040 年之间）`,
+    formulae: [new Date(Date.UTC(YEARS.min, 0, 1)), new Date(Date.UTC(YEARS.max, 11, 31))],
+    showErrorMessage: true, errorStyle: 'stop', errorTitle: label, error: `${label}请按 2024-05-17 的格式填写（${YEARS.min} 年至 ${YEARS.max} 年之间）`,
   };
 }
 
@@ -258,7 +259,7 @@ function addSummary(wb: ExcelJS.Workbook, rubric: Rubric, projects: number): voi
     [SUMMARY.totalRow, '得分'],
     [SUMMARY.maxRow, '满分（适用条数）'],
     [SUMMARY.rateRow, '得分率'],
-    [SUMMARY.completionRow, '完成度（已填 / 55）'],
+    [SUMMARY.completionRow, `完成度（已填 / ${rubric.criteria.length}）`],
     [SUMMARY.metRow, '具备“七有一好八规范”'],
     ...rubric.sections.map((s, i): [number, string] => [rows.sectionRow(i), `版块达标：${s.name}`]),
     ...rubric.groups.map((g, i): [number, string] => [rows.groupRow(i), `${g.sectionName} · ${g.name}`]),

@@ -194,7 +194,7 @@ export const CONTRACT_MSG = {
 } as const;
 
 /**
- * The shape every contract name must have before any cell is read: on its sheet, 55 criterion rows, at most
+ * The shape every contract name must have before any cell is read: on its sheet, one row per criterion, at most
  * `maxProjects` project columns (or rows on 申报表), single reporter cells. A wrong shape is one cheap refusal
  * instead of a parse over a million cells. Names the readers do not use (scores, lists) are not checked.
  */

@@ -4,7 +4,7 @@
  * with the unit read from the file. `import` prints these rows, `merge` writes them as the 文件清单 sheet, so the two
  * commands always agree on what happened to a file.
  */
-import type { Issue } from '../issues';
+import { issuePlace, type Issue } from '../issues';
 import { entryRows, resolveEntries, type FileRow } from '../identity';
 import type { ParseResult } from './result';
 import type { MergeEntry } from './merge';
@@ -37,7 +37,7 @@ export const INTAKE_MSG = {
 /** The first errors of a result in one line: “申报表!G7 联系电话格式不正确…；…等 N 个问题”. */
 export function firstErrors(r: ParseResult): string {
   const errors = r.issues.filter((i) => i.severity === 'error');
-  const head = errors.slice(0, 3).map((i) => `${i.sheet ? `${i.sheet}${i.cell ? `!${i.cell}` : ''} ` : ''}${i.message}`);
+  const head = errors.slice(0, 3).map((i) => `${issuePlace(i) ? `${issuePlace(i)} ` : ''}${i.message}`);
   return errors.length > 3 ? `${head.join('；')} 等 ${errors.length} 个问题` : head.join('；');
 }
 

@@ -3,6 +3,7 @@
  * (工作表, 单元格 as a link to the cell, 字段, 问题说明, 类型). Its layout and wording live here; the XML is written by
  * core/ooxml/sheet-writer and its styles are added to the unit's own stylesheet.
  */
+import { SEVERITY_LABEL } from '../issues';
 import type { Stylesheet } from '../ooxml/styles';
 import { sheetXml } from '../ooxml/sheet-writer';
 import { xmlText } from '../ooxml/xml';
@@ -23,7 +24,7 @@ export interface IssueRow {
   target?: string;
   field: string;
   message: string;
-  severity: '错误' | '提醒';
+  severity: (typeof SEVERITY_LABEL)[keyof typeof SEVERITY_LABEL];
 }
 
 export interface IssueSheetText {
@@ -53,7 +54,7 @@ export function issueSheetStyles(styles: Stylesheet): Styles {
 export function issueSheetXml(rows: readonly IssueRow[], extra: number, text: IssueSheetText, st: Styles): string {
   const reason = xmlText(text.reason, ANNOTATE_BOUNDS.reasonChars);
   const reasonText = reason ? `退回原因：${reason}` : '请按下列问题逐条修改后重新提交';
-  const errors = rows.filter((r) => r.severity === '错误').length;
+  const errors = rows.filter((r) => r.severity === SEVERITY_LABEL.error).length;
   const meta = [
     text.reviewer ? `审核人：${xmlText(text.reviewer, ANNOTATE_BOUNDS.nameChars)}` : '',
     text.at ? `时间：${xmlText(text.at, ANNOTATE_BOUNDS.nameChars)}` : '',

@@ -1,6 +1,6 @@
 /**
- * Consolidated workbooks (district and master) per architecture.md, streamed with exceljs's WorkbookWriter:
- * 附件2汇总 (the six 附件2 columns first, then district, unit, scores, state and provenance), 细则明细 (project × 55),
+ * Consolidated workbooks (district and master) per docs/architecture.md, streamed with exceljs's WorkbookWriter:
+ * 附件2汇总 (the six 附件2 columns first, then district, unit, scores, state and provenance), 细则明细 (project × criterion),
  * one sheet per 旗县区, 统计 and 文件清单 (every input with its outcome). Identity rules (core/identity.ts): one entry
  * per (unit, workbook), each project of a unit counted once. Values only: scores are recomputed from the answers, and
  * user text is always written as a string cell, never as a formula.
@@ -12,6 +12,7 @@ import { DISTRICTS } from '../districts';
 import type { Project, Submission } from '../schema';
 import { scoreProject, type ProjectScore } from '../score';
 import { FORM_HEADERS } from './contract';
+import { attachment2Row } from './attachment2';
 import { colLetter } from '../ooxml/address';
 import { beijingTime } from '../time';
 import { rowHeight } from './layout';
@@ -72,16 +73,6 @@ const districtOrder = (d: string) => {
   return i < 0 ? DISTRICTS.length : i;
 };
 
-/** 项目情况 as one text, as the 回执 had it. */
-export function situationText(p: Project): string {
-  return `${p.projectName}；地址：${p.address}；规模：${p.scale}`;
-}
-
-/** 开竣工日期 as one text: 开工—竣工 (the notice's em dash). */
-export function periodText(p: Project): string {
-  return `${p.startDate}—${p.endDate}`;
-}
-
 const HEADER_STYLE: Partial<ExcelJS.Style> = {
   font: { bold: true, color: { argb: 'FFFFFFFF' } },
   fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFC00000' } },
@@ -122,7 +113,7 @@ const MASTER_FORMATS: Record<number, string> = { 4: '@', 10: '0.0%', 12: '0.0%' 
 function masterRow(r: Row, seq: number): Array<string | number> {
   const { entry, project: p, score } = r;
   return [
-    seq, p.enterprise, situationText(p), p.leader, p.phone, periodText(p),
+    ...attachment2Row(p, seq),
     p.district, entry.submission.reporter.unit, score.total, score.max, score.rate, score.met ? '是' : '否', score.completion,
     entry.state ?? '', entry.late ? '是' : '', entry.version ?? '', beijingTime(entry.submittedAt), entry.sourceFile ?? '',
     entry.id ?? entry.submission.submissionId, entry.submission.rubric.edition,
@@ -164,7 +155,7 @@ export async function writeMaster(entries: readonly MergeEntry[], out: Writable,
   writeRows(summary, rows);
   summary.commit();
 
-  // With evidence (server exports): after the 55 answers, 佐证 files per criterion and 达到 answers without any.
+  // With evidence (server exports): after the answers to every criterion, 佐证 files per criterion and 达到 answers without any.
   const withEvidence = rows.some((r) => r.entry.evidence);
   const evidenceOf = (r: Row, id: string) => r.entry.evidence?.[r.project.seq]?.[id] ?? 0;
   const detail = addSheet(wb, '细则明细', [
