@@ -1,6 +1,6 @@
 /** Export job of the worker pool: writes one consolidated workbook to a file, off the request thread. */
 import fs from 'node:fs';
-import { writeMaster, type MergeEntry } from '../core/workbook/merge';
+import { writeMaster, type MergeEntry } from '../core/node/workbook/merge';
 
 export interface ExportJob {
   entries: MergeEntry[];

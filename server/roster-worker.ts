@@ -3,8 +3,8 @@
  * of text, within fixed bounds — so a 20,000 × 100 roster costs a worker a moment, never the request thread.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { inspectZip } from '../core/workbook/guard';
-import { openXlsx } from '../core/workbook/xlsx-cells';
+import { inspectZip } from '../core/node/workbook/guard';
+import { openXlsx } from '../core/node/workbook/xlsx-cells';
 import { interpretCell } from '../core/workbook/cells';
 import type { Limits } from '../core/limits';
 import { colLetter } from '../core/ooxml/address';

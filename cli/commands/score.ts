@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { parseUntrusted, closeDefaultPool } from '../../core/workbook/guard';
+import { parseUntrusted, closeDefaultPool } from '../../core/node/workbook/guard';
 import { currentRubric } from '../../core/rubric';
 import { formatIssue } from '../../core/issues';
 import { formatRate } from '../../core/score';

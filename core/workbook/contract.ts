@@ -1,7 +1,7 @@
 /**
  * The unit workbook contract: sheet names, defined names and where every value lives. The builder, the parser and
- * the add-in's Office.js adapter all import this module, so they cannot drift apart. Pure: no exceljs here (the task
- * pane bundles it).
+ * the add-in's Office.js adapter all import this module, so they cannot drift apart. Browser-safe like all of core/
+ * outside core/node/ (the task pane bundles it; eslint refuses Node imports here).
  */
 import type { Rubric } from '../rubric';
 import type { IssuePath, Locator } from '../issues';

@@ -7,7 +7,7 @@
 import { issuePlace, type Issue } from '../issues';
 import { entryRows, resolveEntries, type FileRow } from '../identity';
 import type { ParseResult } from './result';
-import type { MergeEntry } from './merge';
+import type { MergeEntry } from '../node/workbook/merge';
 
 export interface IntakeInput {
   /** The name shown for the file (relative to the folder given). */

@@ -11,7 +11,7 @@ import { achievedWithoutEvidence } from '../evidence-stats';
 import { setSetting } from '../db';
 import { SettingsSchema } from '../model';
 import { normalizeDistrict, DISTRICTS } from '../../core/districts';
-import { cachedTemplate, checkProjectCount, TemplateOptionsError } from '../../core/workbook/build';
+import { cachedTemplate, checkProjectCount, TemplateOptionsError } from '../../core/node/workbook/build';
 import { currentRubric, rubricJson } from '../../core/rubric';
 import { excerpt } from '../../core/text';
 import { jobOptions } from '../jobs';

@@ -7,7 +7,7 @@ import { latestEntries } from '../submissions';
 import { resolveEntries } from '../../core/identity';
 import { buildShowcase, type ShowcaseOptions } from '../../core/showcase';
 import { currentRubric } from '../../core/rubric';
-import { writeShowcase } from '../../core/workbook/showcase-export';
+import { writeShowcase } from '../../core/node/workbook/showcase-export';
 import { attachment } from './reports';
 import type { DB } from '../db';
 import type { Actor } from '../model';

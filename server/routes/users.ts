@@ -12,10 +12,10 @@ import { UserCreateSchema, ROLE_LABELS } from '../model';
 import { createUser, listUsers, revokeUser, findUser, reissueToken, activeUnitAccounts } from '../auth';
 import { audit } from '../audit';
 import { readRosterFile, upsertRoster } from '../roster';
-import { prefilledTemplate } from '../../core/workbook/prefill';
-import { checkProjectCount, TemplateOptionsError } from '../../core/workbook/build';
+import { prefilledTemplate } from '../../core/node/workbook/prefill';
+import { checkProjectCount, TemplateOptionsError } from '../../core/node/workbook/build';
 import { attachment } from './reports';
-import { writeAccountSheet, type AccountSheetRow } from '../../core/workbook/accounts-export';
+import { writeAccountSheet, type AccountSheetRow } from '../../core/node/workbook/accounts-export';
 
 /** Where people sign in, as this request reached the server (the address a district hands out). */
 export function loginUrl(req: Request): string {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { currentRubric, loadRubric } from '../../core/rubric';
 import { GUIDE_LINES } from '../../core/workbook/texts';
-import { showcaseColumns, SHOWCASE_COLUMNS } from '../../core/workbook/showcase-export';
+import { showcaseColumns, SHOWCASE_COLUMNS } from '../../core/node/workbook/showcase-export';
 import { describeRule } from '../../core/showcase';
 import { FORM_HEADERS } from '../../core/workbook/contract';
 

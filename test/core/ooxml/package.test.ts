@@ -5,7 +5,7 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { Package, PackageError } from '../../../core/ooxml/package';
 import { PACKAGE_MSG } from '../../../core/ooxml/package-limits';
-import { GUARD_MSG, inspectZip } from '../../../core/workbook/guard';
+import { GUARD_MSG, inspectZip } from '../../../core/node/workbook/guard';
 import { withLimits } from '../../../core/limits';
 import { zipEntryNames } from '../../helpers/ooxml';
 

@@ -5,9 +5,9 @@
  */
 import ExcelJS from 'exceljs';
 import { unzipSync, strFromU8, zipSync, strToU8 } from 'fflate';
-import { buildTemplate } from '../../../core/workbook/build';
-import { parseWorkbook } from '../../../core/workbook/parse';
-import { annotateWorkbook, AnnotateError, ISSUE_SHEET, ISSUE_HEADERS, WARNING_FILL } from '../../../core/workbook/annotate';
+import { buildTemplate } from '../../../core/node/workbook/build';
+import { parseWorkbook } from '../../../core/node/workbook/parse';
+import { annotateWorkbook, AnnotateError, ISSUE_SHEET, ISSUE_HEADERS, WARNING_FILL } from '../../../core/node/workbook/annotate';
 import { fieldLabel } from '../../../core/messages';
 import { NAMES, SHEETS } from '../../../core/workbook/contract';
 import type { Issue } from '../../../core/issues';

@@ -1,12 +1,12 @@
 /**
- * core/workbook/answer-cells.ts finds a project's answer cell in the unit's own workbook the way the reader numbers
+ * core/node/workbook/answer-cells.ts finds a project's answer cell in the unit's own workbook the way the reader numbers
  * projects: filled slots only, by the 序号 cell or the slot position when it is blank; the reader agrees (the cell
  * found holds the answer the reader read for that project).
  */
-import { buildTemplate } from '../../../core/workbook/build';
-import { locateAnswerCells, answerMarkIssues } from '../../../core/workbook/answer-cells';
-import { openXlsx } from '../../../core/workbook/xlsx-cells';
-import { parseWorkbook } from '../../../core/workbook/parse';
+import { buildTemplate } from '../../../core/node/workbook/build';
+import { locateAnswerCells, answerMarkIssues } from '../../../core/node/workbook/answer-cells';
+import { openXlsx } from '../../../core/node/workbook/xlsx-cells';
+import { parseWorkbook } from '../../../core/node/workbook/parse';
 import { currentRubric } from '../../../core/rubric';
 import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
 

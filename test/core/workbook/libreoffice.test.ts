@@ -3,8 +3,8 @@
  * and the LibreOffice re-saved file parses to the same Submission.
  */
 import ExcelJS from 'exceljs';
-import { buildTemplate } from '../../../core/workbook/build';
-import { parseWorkbook } from '../../../core/workbook/parse';
+import { buildTemplate } from '../../../core/node/workbook/build';
+import { parseWorkbook } from '../../../core/node/workbook/parse';
 import { NAMES, SHEETS } from '../../../core/workbook/contract';
 import { sheetValues } from '../../helpers/xlsx-xml';
 import { colLetter, parseRange } from '../../../core/ooxml/address';

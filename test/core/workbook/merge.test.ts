@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { writeMaster, MASTER_COLUMNS, type MergeEntry } from '../../../core/workbook/merge';
+import { writeMaster, MASTER_COLUMNS, type MergeEntry } from '../../../core/node/workbook/merge';
 import { currentRubric, type AnswerOption } from '../../../core/rubric';
 import { scoreProject } from '../../../core/score';
 import { validateSubmission } from '../../../core/issues';

@@ -6,10 +6,10 @@
  */
 import ExcelJS from 'exceljs';
 import { unzipSync } from 'fflate';
-import { buildTemplate } from '../../../core/workbook/build';
-import { parseWorkbook } from '../../../core/workbook/parse';
+import { buildTemplate } from '../../../core/node/workbook/build';
+import { parseWorkbook } from '../../../core/node/workbook/parse';
 import { READ_MSG } from '../../../core/workbook/assemble';
-import { annotateWorkbook, WARNING_FILL } from '../../../core/workbook/annotate';
+import { annotateWorkbook, WARNING_FILL } from '../../../core/node/workbook/annotate';
 import { NAMES, SHEETS, gridCell } from '../../../core/workbook/contract';
 import { colLetter, parseRange } from '../../../core/ooxml/address';
 import { currentRubric } from '../../../core/rubric';

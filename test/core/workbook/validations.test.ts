@@ -5,9 +5,9 @@
  * right kind. A unit's own validations pass through annotation untouched, and the annotated zip has no folder entries.
  */
 import ExcelJS from 'exceljs';
-import { buildTemplate } from '../../../core/workbook/build';
-import { annotateWorkbook } from '../../../core/workbook/annotate';
-import { compactValidations, rectangles } from '../../../core/workbook/validations';
+import { buildTemplate } from '../../../core/node/workbook/build';
+import { annotateWorkbook } from '../../../core/node/workbook/annotate';
+import { compactValidations, rectangles } from '../../../core/node/workbook/validations';
 import { FORM_COLUMNS, NAMES, REPORTER_CELLS, SHEETS, formCell, gridCell } from '../../../core/workbook/contract';
 import { colLetter } from '../../../core/ooxml/address';
 import { currentRubric } from '../../../core/rubric';

@@ -8,8 +8,8 @@ import { parsePlainCsv } from './plain';
 import { parseDocx } from './docx';
 import { parseOds } from './ods';
 import { inspectZip } from './guard';
-import { rejected, type ParseResult } from './result';
-import { capIssues } from '../issues';
+import { rejected, type ParseResult } from '../../workbook/result';
+import { capIssues } from '../../issues';
 import type { ParseJob } from './pool';
 
 const NOT_PLAIN = '没有找到附件2《申报表回执》的表头（序号、企业名称、项目情况、负责人、联系电话、开竣工日期）：请检查表格的列名';

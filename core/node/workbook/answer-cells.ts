@@ -5,12 +5,12 @@
  * contract's fixed positions when a program dropped the defined names. Used to mark a reviewer's per-criterion
  * return ("佐证不足") on the unit's own file.
  */
-import type { Issue } from '../issues';
-import { cleanText } from '../text';
-import { currentRubric, type Rubric } from '../rubric';
-import { interpretCell } from './cells';
-import { FORM, GRID, NAMES, SHEETS } from './contract';
-import { colLetter, colNumber, parseRange, type Area } from '../ooxml/address';
+import type { Issue } from '../../issues';
+import { cleanText } from '../../text';
+import { currentRubric, type Rubric } from '../../rubric';
+import { interpretCell } from '../../workbook/cells';
+import { FORM, GRID, NAMES, SHEETS } from '../../workbook/contract';
+import { colLetter, colNumber, parseRange, type Area } from '../../ooxml/address';
 import { openXlsx, type XlsxBook } from './xlsx-cells';
 
 export interface AnswerMark {

@@ -12,25 +12,25 @@
  * any worksheet that was the selected tab, so only 问题清单 opens selected), their rels and comments/VML parts.
  */
 import { strToU8 } from 'fflate';
-import { SEVERITY_LABEL, type Issue } from '../issues';
-import { fieldLabel } from '../messages';
-import { withLimits, type Limits } from '../limits';
+import { SEVERITY_LABEL, type Issue } from '../../issues';
+import { fieldLabel } from '../../messages';
+import { withLimits, type Limits } from '../../limits';
 import { answerMarkIssues, type AnswerMark } from './answer-cells';
 import { ANNOTATE_BOUNDS, ISSUE_SHEET, issueSheetStyles, issueSheetXml, type IssueRow } from './issue-sheet';
-import { normalizeCell, quoteSheet } from '../ooxml/address';
-import { CONTENT_TYPE } from '../ooxml/namespaces';
-import { CONTENT_TYPES_PART, ContentTypes } from '../ooxml/content-types';
-import { relsPartOf } from '../ooxml/opc';
-import { Package } from '../ooxml/package';
-import { Stylesheet } from '../ooxml/styles';
-import { Workbook } from '../ooxml/workbook';
-import { Worksheet } from '../ooxml/worksheet';
-import { addSheetNotes, declareVml } from '../ooxml/notes';
-import { xmlText } from '../ooxml/xml';
+import { normalizeCell, quoteSheet } from '../../ooxml/address';
+import { CONTENT_TYPE } from '../../ooxml/namespaces';
+import { CONTENT_TYPES_PART, ContentTypes } from '../../ooxml/content-types';
+import { relsPartOf } from '../../ooxml/opc';
+import { Package } from '../../ooxml/package';
+import { Stylesheet } from '../../ooxml/styles';
+import { Workbook } from '../../ooxml/workbook';
+import { Worksheet } from '../../ooxml/worksheet';
+import { addSheetNotes, declareVml } from '../../ooxml/notes';
+import { xmlText } from '../../ooxml/xml';
 
 export { ANNOTATE_BOUNDS, ISSUE_FIRST_ROW, ISSUE_HEADERS, ISSUE_SHEET } from './issue-sheet';
 /** The workbook could not be annotated; the message is Chinese and says what is wrong with the file. */
-export { PackageError as AnnotateError } from '../ooxml/package';
+export { PackageError as AnnotateError } from '../../ooxml/package';
 
 export const WARNING_FILL = 'FFFFC7CE';
 export const NOTE_AUTHOR = 'redsite 审核';

@@ -3,7 +3,7 @@
  * workbook id of its own: the generated template with the two reporter cells typed in.
  */
 import ExcelJS from 'exceljs';
-import { REPORTER_CELLS, SHEETS } from './contract';
+import { REPORTER_CELLS, SHEETS } from '../../workbook/contract';
 import { buildTemplate } from './build';
 
 export interface Prefill {

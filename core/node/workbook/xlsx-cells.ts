@@ -2,13 +2,13 @@
  * A fast cell source for unit workbooks: inflates only the parts the contract needs (workbook, shared strings and
  * the data sheets) and reads their cells with a streaming XML parser (saxes), instead of building exceljs's whole
  * model. Feeds the same assembler as every other reader. Values only: a cell with <f> is marked as a formula.
- * Parts are found through the package's relationships (opc.ts), like the guard finds them. A reader states how far
+ * Parts are found through the package's relationships (core/ooxml/opc.ts), like the guard finds them. A reader states how far
  * into a sheet it looks (bounds): cells beyond are not kept, and reading stops at the first row past them.
  */
 import { unzipSync } from 'fflate';
 import { SaxesParser } from 'saxes';
-import type { RawCell } from './cells';
-import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf } from '../ooxml/opc';
+import type { RawCell } from '../../workbook/cells';
+import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf } from '../../ooxml/opc';
 
 /** Rows and columns (1-based, inclusive) a reader needs from the top-left corner of a sheet. */
 export interface SheetBounds {

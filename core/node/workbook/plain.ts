@@ -1,6 +1,6 @@
 /**
  * Plain 附件2 tables: the 回执 retyped into Excel, saved as CSV (UTF-8 with or without BOM, GBK/GB18030, UTF-16) or
- * filled in Word (core/workbook/docx.ts gives its tables as grids), with only the 附件2 headers. Finds every header
+ * filled in Word (core/node/workbook/docx.ts gives its tables as grids), with only the 附件2 headers. Finds every header
  * row on every sheet (several tables per sheet allowed), tolerates white space, full/half-width punctuation, merged
  * header cells and line breaks in cells, and returns the projects without self-assessment (完成度 0, marked 未自评).
  * The unit is the 填报单位 written above the table, else the first 企业名称.
@@ -8,18 +8,18 @@
 import type ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import { currentRubric } from '../rubric';
-import { DISTRICTS, normalizeDistrict } from '../districts';
-import { makeIssue, validateSubmission, type Issue, type IssuePath } from '../issues';
-import { scoreProject } from '../score';
-import { SUBMISSION_SCHEMA_ID } from '../schema';
-import { MSG } from '../messages';
-import { cleanText, headerKey } from '../text';
-import { readDate, readDateSpan } from '../dates';
-import { uuidFrom, unitKey } from '../identity';
-import { readCell, type CellKind, type CellRead } from './cells';
-import { colLetter } from '../ooxml/address';
-import { summarize, type ParseResult } from './result';
+import { currentRubric } from '../../rubric';
+import { DISTRICTS, normalizeDistrict } from '../../districts';
+import { makeIssue, validateSubmission, type Issue, type IssuePath } from '../../issues';
+import { scoreProject } from '../../score';
+import { SUBMISSION_SCHEMA_ID } from '../../schema';
+import { MSG } from '../../messages';
+import { cleanText, headerKey } from '../../text';
+import { readDate, readDateSpan } from '../../dates';
+import { uuidFrom, unitKey } from '../../identity';
+import { readCell, type CellKind, type CellRead } from '../../workbook/cells';
+import { colLetter } from '../../ooxml/address';
+import { summarize, type ParseResult } from '../../workbook/result';
 
 type Col = 'seq' | 'enterprise' | 'situation' | 'projectName' | 'address' | 'scale' | 'leader' | 'phone' | 'period' | 'startDate' | 'endDate' | 'district' | 'remark';
 
@@ -44,7 +44,7 @@ function classify(text: string): Col | undefined {
   return key ? HEADERS.find(([, re]) => re.test(key))?.[0] : undefined;
 }
 
-/** What the Word 回执 reader (core/workbook/docx.ts, worker only) says when a document has no usable table. */
+/** What the Word 回执 reader (core/node/workbook/docx.ts, worker only) says when a document has no usable table. */
 export const DOCX_MSG = {
   unreadable: 'Word 文档无法读取（文件已损坏或不是 .docx）：请在 Word 或 WPS 中重新保存为 .docx 后再上传',
   noTable: 'Word 文档中没有表格：请使用附件2《申报表回执》的表格填写（序号、企业名称、项目情况、负责人、联系电话、开竣工日期）',

@@ -7,12 +7,12 @@
 import yauzl from 'yauzl';
 import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser } from 'saxes';
-import { excerpt } from '../text';
-import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf, type Relationship } from '../ooxml/opc';
-import { PACKAGE_MSG, entryProblem, inflatedProblem, newTally } from '../ooxml/package-limits';
-import { colNumber } from '../ooxml/address';
-import { withLimits, type Limits } from '../limits';
-import { rejected, type ParseResult } from './result';
+import { excerpt } from '../../text';
+import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf, type Relationship } from '../../ooxml/opc';
+import { PACKAGE_MSG, entryProblem, inflatedProblem, newTally } from '../../ooxml/package-limits';
+import { colNumber } from '../../ooxml/address';
+import { withLimits, type Limits } from '../../limits';
+import { rejected, type ParseResult } from '../../workbook/result';
 import { ParsePool, type JobOptions } from './pool';
 
 /** What the guard says of a file: the format refusals here, the package limits from core/ooxml (shared with the package reader). */

@@ -6,7 +6,7 @@
  * collection is written as given, so we replace the per-cell entries by maximal rectangles before writing.
  */
 import type ExcelJS from 'exceljs';
-import { colLetter, parseCell } from '../ooxml/address';
+import { colLetter, parseCell } from '../../ooxml/address';
 
 type Model = Record<string, ExcelJS.DataValidation | undefined>;
 

@@ -7,10 +7,10 @@
  */
 import { strFromU8, unzipSync } from 'fflate';
 import { SaxesParser } from 'saxes';
-import { phoneFromNumber, serialToIso } from './cells';
-import { SHEETS } from './contract';
+import { phoneFromNumber, serialToIso } from '../../workbook/cells';
+import { SHEETS } from '../../workbook/contract';
 import { parsePlainGrids, type Grid, type PlainOptions } from './plain';
-import { rejected, type ParseResult } from './result';
+import { rejected, type ParseResult } from '../../workbook/result';
 
 export const ODS_MSG = {
   unreadable: '.ods 表格无法读取（文件已损坏）：请在 LibreOffice 中点“文件 → 另存为”，文件类型选“Excel 2007-365 (.xlsx)”后再上传',

@@ -5,8 +5,8 @@
  * rosters) through the same pool.
  */
 import { WorkerPool, compiledScript, type Failure, type PoolOptions } from '../workers/pool';
-import type { Limits } from '../limits';
-import { rejected, type ParseResult } from './result';
+import type { Limits } from '../../limits';
+import { rejected, type ParseResult } from '../../workbook/result';
 
 export { compiledScript };
 

@@ -4,11 +4,11 @@
  * placing issues on those cells.
  */
 import ExcelJS from 'exceljs';
-import { currentRubric, type Rubric } from '../rubric';
-import type { Submission } from '../schema';
-import type { Locator } from '../issues';
+import { currentRubric, type Rubric } from '../../rubric';
+import type { Submission } from '../../schema';
+import type { Locator } from '../../issues';
 import { buildTemplate } from './build';
-import { FORM_COLUMNS, REPORTER_CELLS, SHEETS, formCell, gridCell, makeLocator } from './contract';
+import { FORM_COLUMNS, REPORTER_CELLS, SHEETS, formCell, gridCell, makeLocator } from '../../workbook/contract';
 import { compactValidations } from './validations';
 
 export async function fillTemplate(submission: Submission, rubric: Rubric = currentRubric()): Promise<{ bytes: Buffer; locate: Locator }> {

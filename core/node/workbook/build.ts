@@ -5,18 +5,18 @@
  */
 import ExcelJS from 'exceljs';
 import { strToU8, strFromU8, unzipSync, zipSync } from 'fflate';
-import { currentRubric, type Rubric } from '../rubric';
-import { DISTRICTS } from '../districts';
-import { MAX_PROJECTS } from '../schema';
-import { YEARS } from '../limits';
+import { currentRubric, type Rubric } from '../../rubric';
+import { DISTRICTS } from '../../districts';
+import { MAX_PROJECTS } from '../../schema';
+import { YEARS } from '../../limits';
 import {
   DEFAULT_PROJECTS, FORM, FORM_COLUMNS, GRID, META, NAMES, REPORTER_CELLS, SHEETS, SUMMARY, WORKBOOK_SCHEMA,
   definedNames, formRow, gridCol, summaryCol, type MetaKey,
-} from './contract';
-import { seqOf, slotFormulas, summaryRows } from './formulas';
-import { GUIDE_LINES, SHEET_HINTS } from './texts';
+} from '../../workbook/contract';
+import { seqOf, slotFormulas, summaryRows } from '../../workbook/formulas';
+import { GUIDE_LINES, SHEET_HINTS } from '../../workbook/texts';
 import { compactValidations } from './validations';
-import { rowHeight } from './layout';
+import { rowHeight } from '../../workbook/layout';
 
 const RED = 'FFC00000';
 const INPUT_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFFBE6' } };

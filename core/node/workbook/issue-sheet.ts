@@ -3,10 +3,10 @@
  * (工作表, 单元格 as a link to the cell, 字段, 问题说明, 类型). Its layout and wording live here; the XML is written by
  * core/ooxml/sheet-writer and its styles are added to the unit's own stylesheet.
  */
-import { SEVERITY_LABEL } from '../issues';
-import type { Stylesheet } from '../ooxml/styles';
-import { sheetXml } from '../ooxml/sheet-writer';
-import { xmlText } from '../ooxml/xml';
+import { SEVERITY_LABEL } from '../../issues';
+import type { Stylesheet } from '../../ooxml/styles';
+import { sheetXml } from '../../ooxml/sheet-writer';
+import { xmlText } from '../../ooxml/xml';
 
 export const ISSUE_SHEET = '问题清单';
 export const ISSUE_HEADERS = ['工作表', '单元格', '字段', '问题说明', '类型'] as const;

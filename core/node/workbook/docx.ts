@@ -1,7 +1,7 @@
 /**
  * The 附件2 回执 filled in Word (.docx): mammoth turns the document into HTML (it keeps merged cells as colspan /
  * rowspan and line breaks as <p>/<br>), htmlparser2 reads the tables, and each table becomes a grid for the plain
- * 附件2 reader (core/workbook/plain.ts) — title rows, two-level headers and several tables work as in Excel. Text
+ * 附件2 reader (core/node/workbook/plain.ts) — title rows, two-level headers and several tables work as in Excel. Text
  * outside the tables (填报单位：…, the file's title) is context for the unit and the 旗县区.
  *
  * Runs in the parser worker only (guard → pool), after the zip was inspected within limits.
@@ -11,8 +11,8 @@ import type { Parser as HtmlParser } from 'htmlparser2';
 import { DOCX_MSG, parsePlainGrids, type Grid, type PlainOptions } from './plain';
 
 export { DOCX_MSG };
-import { rejected, type ParseResult } from './result';
-import { parseCell } from '../ooxml/address';
+import { rejected, type ParseResult } from '../../workbook/result';
+import { parseCell } from '../../ooxml/address';
 
 
 interface HtmlCell {

@@ -5,19 +5,19 @@
  * plain 附件2 tables (exceljs model, header search).
  */
 import type ExcelJS from 'exceljs';
-import { rubricForEdition, type Rubric } from '../rubric';
-import { MSG } from '../messages';
-import { cleanText } from '../text';
-import { CONTRACT_MSG, FORM_COLUMNS, FORM, GRID, META, NAMES, REPORTER_CELLS, SHEETS, nameShapeProblem } from './contract';
-import { interpretCell, type RawCell } from './cells';
-import { colLetter, parseRange } from '../ooxml/address';
-import { assembleUnit, READ_MSG, type Area, type Grid, type UnitLayout } from './assemble';
-import { rejected, type ParseResult } from './result';
+import { rubricForEdition, type Rubric } from '../../rubric';
+import { MSG } from '../../messages';
+import { cleanText } from '../../text';
+import { CONTRACT_MSG, FORM_COLUMNS, FORM, GRID, META, NAMES, REPORTER_CELLS, SHEETS, nameShapeProblem } from '../../workbook/contract';
+import { interpretCell, type RawCell } from '../../workbook/cells';
+import { colLetter, parseRange } from '../../ooxml/address';
+import { assembleUnit, READ_MSG, type Area, type Grid, type UnitLayout } from '../../workbook/assemble';
+import { rejected, type ParseResult } from '../../workbook/result';
 import { parsePlainWorkbook } from './plain';
 import { openXlsx, type SheetBounds, type XlsxBook } from './xlsx-cells';
-import { DEFAULT_LIMITS, formatBytes, type Limits } from '../limits';
+import { DEFAULT_LIMITS, formatBytes, type Limits } from '../../limits';
 
-export type { ParseResult } from './result';
+export type { ParseResult } from '../../workbook/result';
 
 export const PARSE_MSG = {
   unreadable: '文件无法作为 Excel 工作簿（.xlsx）读取：请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx 再上传',

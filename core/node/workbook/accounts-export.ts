@@ -3,7 +3,7 @@
  * (shown only here, once) and the address to sign in at. Printable: A4 landscape, one page wide, header repeated.
  */
 import ExcelJS from 'exceljs';
-import { beijingTime } from '../time';
+import { beijingTime } from '../../time';
 
 export interface AccountSheetRow {
   unit: string;

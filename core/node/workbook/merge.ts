@@ -7,16 +7,16 @@
  */
 import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
-import { currentRubric, type Rubric } from '../rubric';
-import { DISTRICTS } from '../districts';
-import type { Project, Submission } from '../schema';
-import { scoreProject, type ProjectScore } from '../score';
-import { FORM_HEADERS } from './contract';
-import { attachment2Row } from './attachment2';
-import { colLetter } from '../ooxml/address';
-import { beijingTime } from '../time';
-import { rowHeight } from './layout';
-import { entryRows, resolveEntries, submissionUnitKey, type FileRow } from '../identity';
+import { currentRubric, type Rubric } from '../../rubric';
+import { DISTRICTS } from '../../districts';
+import type { Project, Submission } from '../../schema';
+import { scoreProject, type ProjectScore } from '../../score';
+import { FORM_HEADERS } from '../../workbook/contract';
+import { attachment2Row } from '../../workbook/attachment2';
+import { colLetter } from '../../ooxml/address';
+import { beijingTime } from '../../time';
+import { rowHeight } from '../../workbook/layout';
+import { entryRows, resolveEntries, submissionUnitKey, type FileRow } from '../../identity';
 
 export interface MergeEntry {
   submission: Submission;

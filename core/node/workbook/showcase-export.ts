@@ -1,14 +1,14 @@
 /** The 观摩 shortlist as a workbook: the selection rule on top, then one row per project (values only). */
 import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
-import type { Showcase } from '../showcase';
-import { currentRubric, type Rubric } from '../rubric';
-import { formatRate } from '../score';
-import { FORM_HEADERS } from './contract';
+import type { Showcase } from '../../showcase';
+import { currentRubric, type Rubric } from '../../rubric';
+import { formatRate } from '../../score';
+import { FORM_HEADERS } from '../../workbook/contract';
 import { printSetup } from './merge';
-import { attachment2Row } from './attachment2';
-import { beijingTime } from '../time';
-import { rowHeight } from './layout';
+import { attachment2Row } from '../../workbook/attachment2';
+import { beijingTime } from '../../time';
+import { rowHeight } from '../../workbook/layout';
 
 /** The columns of 观摩名单: one 达标 column per 版块 of the rubric. */
 export function showcaseColumns(rubric: Rubric = currentRubric()): string[] {

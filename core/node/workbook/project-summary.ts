@@ -4,10 +4,10 @@
  * Values only; small enough to build in memory (one project at a time).
  */
 import ExcelJS from 'exceljs';
-import type { Rubric } from '../rubric';
-import type { Project, Reporter } from '../schema';
-import { formatRate, type ProjectScore } from '../score';
-import { FIELD_LABELS } from '../messages';
+import type { Rubric } from '../../rubric';
+import type { Project, Reporter } from '../../schema';
+import { formatRate, type ProjectScore } from '../../score';
+import { FIELD_LABELS } from '../../messages';
 
 export interface SummaryFile {
   /** Name inside the project folder (A01-1_挂牌公示_1.jpg). */
