@@ -1,11 +1,12 @@
 /**
- * An xlsx package in memory, read within the limits (package-limits.ts: the same checks and messages as the guard)
- * and written back with only the parts that changed re-serialised: every other part keeps its exact bytes. Parts are
- * reached by name; XML parts are parsed strictly (xml.ts) and cached, so editors share one DOM per part.
+ * An xlsx package in memory, read within the limits (package-limits.ts: the same checks and messages as the guard;
+ * zip.ts: counting what actually inflates) and written back with only the parts that changed re-serialised: every
+ * other part keeps its exact bytes. Parts are reached by name; XML parts are parsed strictly (xml.ts) and cached, so editors share one DOM per part.
  */
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
 import type { Limits } from '../limits';
-import { PACKAGE_MSG, entryProblem, newTally } from './package-limits';
+import { PACKAGE_MSG, entryProblem, inflatedProblem, newTally } from './package-limits';
+import { inflateEntry, zipDirectory, type ZipEntry } from './zip';
 import { relsPartOf } from './opc';
 import { Relationships } from './relationships';
 import { parseXml, serializeXml, type XmlDoc } from './xml';
@@ -19,32 +20,42 @@ export class Package {
   private constructor(private readonly parts: Record<string, Uint8Array>) {}
 
   /**
-   * Unzips within the limits: file size, entry count, each entry's name and declared size (fflate inflates into a
-   * buffer of the declared size, so nothing grows past it) and the actual size of what came out.
+   * Reads a package within the limits, as the guard does: file size and entry count, then every entry of the zip
+   * directory (name, duplicates, declared size, ratio), then each entry inflated as a stream, counting the bytes that
+   * actually come out (more than declared or than the limits stops it at once; fewer than declared is refused).
    */
   static read(data: Uint8Array, limits: Limits): Package {
     if (data.length > limits.uploadBytes) throw new PackageError(PACKAGE_MSG.tooLarge(data.length, limits.uploadBytes));
-    const tally = newTally();
-    const declared = new Map<string, number>();
-    let count = 0;
-    let problem: string | undefined;
-    let parts: Record<string, Uint8Array>;
+    let entries: ZipEntry[];
     try {
-      parts = unzipSync(data, {
-        filter: (f) => {
-          // Folder entries (`xl/`) are not parts; Excel writes none, so the package written back has none either.
-          if (problem !== undefined || f.name.endsWith('/')) return false;
-          if (++count > limits.zipEntries) problem = PACKAGE_MSG.entries(count, limits.zipEntries);
-          else problem = entryProblem(f.name, f.originalSize, f.size, tally, limits);
-          declared.set(f.name, f.originalSize);
-          return problem === undefined;
-        },
-      });
+      entries = zipDirectory(data);
     } catch {
-      throw new PackageError(problem ?? PACKAGE_MSG.corrupt);
+      throw new PackageError(PACKAGE_MSG.corrupt);
     }
-    if (problem) throw new PackageError(problem);
-    for (const [name, bytes] of Object.entries(parts)) if (bytes.length !== declared.get(name)) throw new PackageError(PACKAGE_MSG.sizeMismatch(name));
+    if (entries.length > limits.zipEntries) throw new PackageError(PACKAGE_MSG.entries(entries.length, limits.zipEntries));
+    // Folder entries (`xl/`) are not parts; Excel writes none, so the package written back has none either.
+    const files = entries.filter((e) => !e.name.endsWith('/'));
+    const tally = newTally();
+    for (const e of files) {
+      const problem = entryProblem(e.name, e.size, e.compressedSize, tally, limits);
+      if (problem) throw new PackageError(problem);
+    }
+    const parts: Record<string, Uint8Array> = {};
+    let total = 0;
+    for (const e of files) {
+      let bytes: Uint8Array;
+      try {
+        bytes = inflateEntry(data, e, (seen) => {
+          const over = inflatedProblem(e.name, seen, e.size, total + seen, limits);
+          if (over) throw new PackageError(over);
+        });
+      } catch (err) {
+        throw err instanceof PackageError ? err : new PackageError(PACKAGE_MSG.corrupt);
+      }
+      if (bytes.length !== e.size) throw new PackageError(PACKAGE_MSG.sizeMismatch(e.name));
+      total += bytes.length;
+      parts[e.name] = bytes;
+    }
     return new Package(parts);
   }
 
