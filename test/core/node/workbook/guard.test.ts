@@ -1,11 +1,11 @@
 /** Hostile inputs, generated here (never committed): each is refused with a Chinese reason and the process lives on. */
 import { strToU8 } from 'fflate';
-import { hostileFiles, HOSTILE_NAMES, type HostileCase } from '../../helpers/hostile';
-import { buildTemplate } from '../../../core/node/workbook/build';
-import { parseUntrusted, detectFormat, inspectZip } from '../../../core/node/workbook/guard';
-import { ParsePool, POOL_MSG } from '../../../core/node/workbook/pool';
-import { withLimits } from '../../../core/limits';
-import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
+import { hostileFiles, HOSTILE_NAMES, type HostileCase } from '../../../helpers/hostile';
+import { buildTemplate } from '../../../../core/node/workbook/build';
+import { parseUntrusted, detectFormat, inspectZip } from '../../../../core/node/workbook/guard';
+import { ParsePool, POOL_MSG } from '../../../../core/node/workbook/pool';
+import { withLimits } from '../../../../core/limits';
+import { fillWorkbook, projectFields, REPORTER } from '../../../helpers/workbook';
 
 jest.setTimeout(120_000);
 

@@ -5,16 +5,16 @@
  * right kind. A unit's own validations pass through annotation untouched, and the annotated zip has no folder entries.
  */
 import ExcelJS from 'exceljs';
-import { buildTemplate } from '../../../core/node/workbook/build';
-import { annotateWorkbook } from '../../../core/node/workbook/annotate';
-import { compactValidations, rectangles } from '../../../core/node/workbook/validations';
-import { FORM_COLUMNS, NAMES, REPORTER_CELLS, SHEETS, formCell, gridCell } from '../../../core/workbook/contract';
-import { colLetter } from '../../../core/ooxml/address';
-import { currentRubric } from '../../../core/rubric';
-import { generatedWorkbooks, type Generated } from '../../helpers/generated';
-import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
-import { resaveWithLibreOffice } from '../../helpers/libreoffice';
-import { dataValidations, overlaps, rulesAt, smlParts, sqrefRects, zipEntryNames, type Validation } from '../../helpers/ooxml';
+import { buildTemplate } from '../../../../core/node/workbook/build';
+import { annotateWorkbook } from '../../../../core/node/workbook/annotate';
+import { compactValidations, rectangles } from '../../../../core/node/workbook/validations';
+import { FORM_COLUMNS, NAMES, REPORTER_CELLS, SHEETS, formCell, gridCell } from '../../../../core/workbook/contract';
+import { colLetter } from '../../../../core/ooxml/address';
+import { currentRubric } from '../../../../core/rubric';
+import { generatedWorkbooks, type Generated } from '../../../helpers/generated';
+import { fillWorkbook, projectFields, REPORTER } from '../../../helpers/workbook';
+import { resaveWithLibreOffice } from '../../../helpers/libreoffice';
+import { dataValidations, overlaps, rulesAt, smlParts, sqrefRects, zipEntryNames, type Validation } from '../../../helpers/ooxml';
 
 jest.setTimeout(120_000);
 

@@ -1,12 +1,12 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { writeMaster, MASTER_COLUMNS, type MergeEntry } from '../../../core/node/workbook/merge';
-import { currentRubric, type AnswerOption } from '../../../core/rubric';
-import { scoreProject } from '../../../core/score';
-import { validateSubmission } from '../../../core/issues';
-import type { Submission } from '../../../core/schema';
-import { validProject, validSubmission } from '../../helpers/fixtures';
-import { formulas, sheetValues } from '../../helpers/xlsx-xml';
+import { writeMaster, MASTER_COLUMNS, type MergeEntry } from '../../../../core/node/workbook/merge';
+import { currentRubric, type AnswerOption } from '../../../../core/rubric';
+import { scoreProject } from '../../../../core/score';
+import { validateSubmission } from '../../../../core/issues';
+import type { Submission } from '../../../../core/schema';
+import { validProject, validSubmission } from '../../../helpers/fixtures';
+import { formulas, sheetValues } from '../../../helpers/xlsx-xml';
 
 const rubric = currentRubric();
 const allMet = () => Object.fromEntries(rubric.criteria.map((c) => [c.id, '达到' as AnswerOption]));

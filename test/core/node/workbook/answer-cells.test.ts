@@ -3,12 +3,12 @@
  * projects: filled slots only, by the 序号 cell or the slot position when it is blank; the reader agrees (the cell
  * found holds the answer the reader read for that project).
  */
-import { buildTemplate } from '../../../core/node/workbook/build';
-import { locateAnswerCells, answerMarkIssues } from '../../../core/node/workbook/answer-cells';
-import { openXlsx } from '../../../core/node/workbook/xlsx-cells';
-import { parseWorkbook } from '../../../core/node/workbook/parse';
-import { currentRubric } from '../../../core/rubric';
-import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
+import { buildTemplate } from '../../../../core/node/workbook/build';
+import { locateAnswerCells, answerMarkIssues } from '../../../../core/node/workbook/answer-cells';
+import { openXlsx } from '../../../../core/node/workbook/xlsx-cells';
+import { parseWorkbook } from '../../../../core/node/workbook/parse';
+import { currentRubric } from '../../../../core/rubric';
+import { fillWorkbook, projectFields, REPORTER } from '../../../helpers/workbook';
 
 const row = (id: string) => 4 + currentRubric().byId.get(id)!.index;
 

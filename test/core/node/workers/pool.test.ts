@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkerPool, type Outcome, type PoolOptions } from '../../../core/node/workers/pool';
+import { WorkerPool, type Outcome, type PoolOptions } from '../../../../core/node/workers/pool';
 
 jest.setTimeout(60_000);
 

@@ -5,16 +5,16 @@
  */
 import ExcelJS from 'exceljs';
 import { unzipSync, strFromU8, zipSync, strToU8 } from 'fflate';
-import { buildTemplate } from '../../../core/node/workbook/build';
-import { parseWorkbook } from '../../../core/node/workbook/parse';
-import { annotateWorkbook, AnnotateError, ISSUE_SHEET, ISSUE_HEADERS, WARNING_FILL } from '../../../core/node/workbook/annotate';
-import { fieldLabel } from '../../../core/messages';
-import { NAMES, SHEETS } from '../../../core/workbook/contract';
-import type { Issue } from '../../../core/issues';
-import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
-import { randomAnswers, seeded } from '../../helpers/fixtures';
-import { sheetPart, sheetValues, xml } from '../../helpers/xlsx-xml';
-import { resaveWithLibreOffice } from '../../helpers/libreoffice';
+import { buildTemplate } from '../../../../core/node/workbook/build';
+import { parseWorkbook } from '../../../../core/node/workbook/parse';
+import { annotateWorkbook, AnnotateError, ISSUE_SHEET, ISSUE_HEADERS, WARNING_FILL } from '../../../../core/node/workbook/annotate';
+import { fieldLabel } from '../../../../core/messages';
+import { NAMES, SHEETS } from '../../../../core/workbook/contract';
+import type { Issue } from '../../../../core/issues';
+import { fillWorkbook, projectFields, REPORTER } from '../../../helpers/workbook';
+import { randomAnswers, seeded } from '../../../helpers/fixtures';
+import { sheetPart, sheetValues, xml } from '../../../helpers/xlsx-xml';
+import { resaveWithLibreOffice } from '../../../helpers/libreoffice';
 
 jest.setTimeout(180_000);
 

@@ -1,10 +1,10 @@
 /** A Submission written into a fresh template reads back as the same Submission, and issues land on its cells. */
-import { fillTemplate } from '../../../core/node/workbook/fill';
-import { parseWorkbook } from '../../../core/node/workbook/parse';
-import { SHEETS } from '../../../core/workbook/contract';
-import { validSubmission, validProject, randomAnswers, seeded } from '../../helpers/fixtures';
-import { submissionSchema } from '../../../core/schema';
-import { currentRubric } from '../../../core/rubric';
+import { fillTemplate } from '../../../../core/node/workbook/fill';
+import { parseWorkbook } from '../../../../core/node/workbook/parse';
+import { SHEETS } from '../../../../core/workbook/contract';
+import { validSubmission, validProject, randomAnswers, seeded } from '../../../helpers/fixtures';
+import { submissionSchema } from '../../../../core/schema';
+import { currentRubric } from '../../../../core/rubric';
 
 jest.setTimeout(60_000);
 
