@@ -9,6 +9,7 @@ import { unzipSync } from 'fflate';
 import { SaxesParser } from 'saxes';
 import type { RawCell } from '../../workbook/cells';
 import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf } from '../../ooxml/opc';
+import { colNumber } from '../../ooxml/address';
 
 /** Rows and columns (1-based, inclusive) a reader needs from the top-left corner of a sheet. */
 export interface SheetBounds {
@@ -84,12 +85,6 @@ function sharedStrings(xml: Uint8Array | undefined): string[] {
 }
 
 const CELL_REF = /^([A-Z]{1,3})(\d+)$/;
-
-function colNumber(letters: string): number {
-  let n = 0;
-  for (let i = 0; i < letters.length; i++) n = n * 26 + letters.charCodeAt(i) - 64;
-  return n;
-}
 
 function readSheet(xml: Uint8Array, strings: string[], bounds: SheetBounds): Map<string, RawCell> {
   const cells = new Map<string, RawCell>();
