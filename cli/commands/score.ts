@@ -9,7 +9,7 @@ import { formatRate } from '../../core/score';
 import type { ParseResult } from '../../core/workbook/result';
 import { EXIT } from '../files';
 import { DISTRICT_OPTION, checkDistrict } from './merge';
-import { INTAKE_MSG } from '../../core/workbook/intake';
+import { INTAKE_MSG } from '../../core/node/workbook/intake';
 
 export function scoreJson(result: ParseResult) {
   const rubric = currentRubric();

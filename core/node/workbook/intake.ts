@@ -4,10 +4,10 @@
  * with the unit read from the file. `import` prints these rows, `merge` writes them as the 文件清单 sheet, so the two
  * commands always agree on what happened to a file.
  */
-import { issuePlace, type Issue } from '../issues';
-import { entryRows, resolveEntries, type FileRow } from '../identity';
-import type { ParseResult } from './result';
-import type { MergeEntry } from '../node/workbook/merge';
+import { issuePlace, type Issue } from '../../issues';
+import { entryRows, resolveEntries, type FileRow } from '../../identity';
+import type { ParseResult } from '../../workbook/result';
+import type { MergeEntry } from './merge';
 
 export interface IntakeInput {
   /** The name shown for the file (relative to the folder given). */
