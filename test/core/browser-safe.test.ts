@@ -30,6 +30,7 @@ test.each([
   ['server/dashboard/probe.ts', "import fs from 'node:fs';\nexport const x = fs;\n"],
   ['server/dashboard/probe.ts', "import { readFileSync } from 'fs';\nexport const x = readFileSync;\n"],
   ['core/workbook/probe.ts', "import { openXlsx } from '../node/workbook/xlsx-cells';\nexport const x = openXlsx;\n"],
+  ['core/workbook/probe.ts', "import type { MergeEntry } from '../node/workbook/merge';\nexport type X = MergeEntry;\n"],
   ['core/probe.ts', "import yauzl from 'yauzl';\nexport const x = yauzl;\n"],
 ])('%s may not import: %s', async (file, code) => {
   expect(await lintAs(file, code)).toContain(RULE);
