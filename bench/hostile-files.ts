@@ -5,6 +5,7 @@
  */
 import zlib from 'node:zlib';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { colLetter } from '../core/ooxml/address';
 
 export type Parts = Record<string, Uint8Array>;
 
@@ -195,16 +196,11 @@ export function phoneticAndEmpty(good: Uint8Array): Uint8Array {
   });
 }
 
-const colName = (n: number) => {
-  let s = '';
-  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
-  return s;
-};
 
 /** A workbook of `rows` × `cols` numbers under a roster header, written as raw parts (fast, a few MB zipped). */
 export function bigGridWorkbook(rows: number, cols: number, header: string[]): Uint8Array {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'];
-  out.push(`<row r="1">${header.map((h, i) => `<c r="${colName(i + 1)}1" t="inlineStr"><is><t>${h}</t></is></c>`).join('')}</row>`);
+  out.push(`<row r="1">${header.map((h, i) => `<c r="${colLetter(i + 1)}1" t="inlineStr"><is><t>${h}</t></is></c>`).join('')}</row>`);
   for (let r = 2; r <= rows + 1; r++) {
     let row = `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>单位${r}</t></is></c><c r="B${r}" t="inlineStr"><is><t>东河区</t></is></c>`;
     // Filler cells without their optional r attribute (a few MB zipped, like the issue's 5 MB roster).

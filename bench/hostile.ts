@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { buildTemplate } from '../core/workbook/build';
+import { buildTemplate } from '../core/node/workbook/build';
 import { variant } from './fixtures';
 import { SUBMISSION_SCHEMA_ID } from '../core/schema';
 import { currentRubric } from '../core/rubric';

@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { realisticCorpus } from './realistic';
-import { parseWorkbook } from '../core/workbook/parse';
-import { writeMaster, type MergeEntry } from '../core/workbook/merge';
+import { parseWorkbook } from '../core/node/workbook/parse';
+import { writeMaster, type MergeEntry } from '../core/node/workbook/merge';
 
 const FILES = Number(process.env.BENCH_FILES ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);

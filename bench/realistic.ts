@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { buildTemplate } from '../core/workbook/build';
+import { buildTemplate } from '../core/node/workbook/build';
 import { FORM_COLUMNS, SHEETS, formCell, gridCell, REPORTER_CELLS } from '../core/workbook/contract';
 import { ANSWER_OPTIONS, currentRubric } from '../core/rubric';
 import { DISTRICTS } from '../core/districts';

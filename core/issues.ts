@@ -113,10 +113,18 @@ export function hasErrors(issues: readonly Issue[]): boolean {
   return issues.some((i) => i.severity === 'error');
 }
 
+/** How an issue's severity is named to the person who fixes it. */
+export const SEVERITY_LABEL = { error: '错误', warning: '提醒' } as const;
+
+/** Where an issue is, as people read it: “申报表!E7”, “申报表”, or '' when it names no sheet. */
+export function issuePlace(issue: Pick<Issue, 'sheet' | 'cell'>): string {
+  return issue.sheet ? `${issue.sheet}${issue.cell ? `!${issue.cell}` : ''}` : '';
+}
+
 /** “申报表!E7 联系电话格式不正确…” — the one-line form used by the CLI and logs. */
 export function formatIssue(issue: Issue): string {
-  const where = issue.sheet ? `${issue.sheet}${issue.cell ? `!${issue.cell}` : ''} ` : '';
-  return `${issue.severity === 'warning' ? '提醒' : '错误'} ${where}${issue.message}`;
+  const where = issuePlace(issue);
+  return `${SEVERITY_LABEL[issue.severity]} ${where ? `${where} ` : ''}${issue.message}`;
 }
 
 /** 第 N 个项目有 K 条细则未填: a project with some answers and some blanks (none at all is 尚未自评, said elsewhere). */

@@ -1,6 +1,7 @@
 /**
- * Every limit that protects the service, in one place, with its default. `redsite serve` reads a few overrides from
- * REDSITE_* environment variables (cli/commands/serve.ts, listed in the README); tests pass smaller ones.
+ * Every limit that protects the service, in one place, with its default. `redsite serve` overrides six of them from
+ * the environment (REDSITE_UPLOAD_MB, REDSITE_RATE_PER_MINUTE, REDSITE_EVIDENCE_MB, REDSITE_EVIDENCE_UNIT_MB,
+ * REDSITE_UNIT_MB, REDSITE_VERSIONS_KEPT; see README); every other one is its default. Tests pass smaller ones.
  */
 export interface Limits {
   /** Largest upload accepted, bytes. */
@@ -94,6 +95,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   jsonBytes: 2 * 1024 * 1024,
   jsonDepth: 32,
 });
+
+/** Years a 开工／竣工日期 may fall in: the schema refuses others and the workbook's date dropdowns allow only these. */
+export const YEARS = { min: 2000, max: 2040 } as const;
 
 export function withLimits(overrides: Partial<Limits> = {}): Limits {
   return { ...DEFAULT_LIMITS, ...overrides };

@@ -1,5 +1,5 @@
 /**
- * zod schemas of the canonical Submission (architecture.md) and its parts, with Chinese messages that name the field.
+ * zod schemas of the canonical Submission (docs/architecture.md) and its parts, with Chinese messages that name the field.
  * Types are inferred from these schemas and never written twice.
  */
 import * as z from 'zod';
@@ -7,13 +7,11 @@ import { ANSWER_OPTIONS, type Rubric } from './rubric';
 import { normalizeDistrict } from './districts';
 import { cleanText, toHalfWidth } from './text';
 import { FIELD_LABELS as L, MSG } from './messages';
-import { DEFAULT_LIMITS } from './limits';
+import { DEFAULT_LIMITS, YEARS } from './limits';
 
 export const SUBMISSION_SCHEMA_ID = 'redsite.submission/1';
-/** Projects in one workbook / submission: the limit of core/limits.ts. */
+/** Projects in one workbook / submission (core/limits.ts). */
 export const MAX_PROJECTS = DEFAULT_LIMITS.projects;
-export const YEAR_MIN = 2000;
-export const YEAR_MAX = 2040;
 
 const MOBILE = /^1[3-9]\d{9}$/;
 // Optional area code (0 + 2–3 digits), 7–8 digit number, optional extension (-801 or 转801).
@@ -73,9 +71,9 @@ export const dateSchema = (label: string) =>
       .refine(
         (s) => {
           const year = Number(s.slice(0, 4));
-          return year >= YEAR_MIN && year <= YEAR_MAX;
+          return year >= YEARS.min && year <= YEARS.max;
         },
-        { error: MSG.year(label, YEAR_MIN, YEAR_MAX) },
+        { error: MSG.year(label, YEARS.min, YEARS.max) },
       ),
   );
 

@@ -3,7 +3,8 @@
  * keeps those that 具备七有一好八规范, applies an optional per-district quota and a total count, and lists per project
  * the criteria not yet 达到 so the visit can check them. Pure: the server and the CLI feed it stored submissions.
  */
-import type { Rubric } from './rubric';
+import { currentRubric, type Rubric } from './rubric';
+import { chineseCount } from './text';
 import type { Project, Reporter } from './schema';
 import { scoreProject, formatRate, type ProjectScore } from './score';
 
@@ -40,11 +41,11 @@ export interface Showcase {
   considered: number;
 }
 
-export function describeRule(opts: ShowcaseOptions): string {
+export function describeRule(opts: ShowcaseOptions, rubric: Rubric = currentRubric()): string {
   const state = opts.state === undefined ? '已审核' : opts.state;
   const parts = [
     state ? `范围：审核状态为“${state}”的项目` : '范围：全部已提交项目',
-    opts.includeUnmet ? '不具备“七有一好八规范”的项目排在具备的项目之后' : '筛选：具备“七有一好八规范”（三个版块均达标）',
+    opts.includeUnmet ? '不具备“七有一好八规范”的项目排在具备的项目之后' : `筛选：具备“七有一好八规范”（${chineseCount(rubric.sections.length)}个版块均达标）`,
     '排序：得分率从高到低；相同时达标版块多者优先；再相同时开工日期早者优先',
   ];
   if (opts.perDistrict) parts.push(`每个旗县区最多 ${opts.perDistrict} 个`);
@@ -85,7 +86,7 @@ export function buildShowcase(candidates: readonly ShowcaseCandidate[], rubric: 
       .map((k) => ({ id: k.id, text: k.text, answer: c.project.answers[k.id] ?? '未填' }));
     entries.push({ ...c, rank: entries.length + 1, gaps });
   }
-  return { rule: describeRule(opts), entries, considered: scored.length };
+  return { rule: describeRule(opts, rubric), entries, considered: scored.length };
 }
 
 /** One line per entry for logs and the CLI: “1. 东河区 某公司 某项目 98.2%”. */

@@ -42,3 +42,8 @@ export function excerpt(value: unknown, max = 40): string {
   if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut}…（共 ${raw.length} 字）`;
 }
+
+/** A count before a measure word: 2 → 两, 3 → 三 (“三个版块”); whole numbers past ten stay digits. */
+export function chineseCount(n: number): string {
+  return Number.isInteger(n) && n >= 1 && n <= 10 ? '一两三四五六七八九十'[n - 1]! : String(n);
+}

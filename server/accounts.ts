@@ -4,7 +4,7 @@ import type { Actor } from './model';
 import { activeUnitAccounts, createUser, type findUser } from './auth';
 import { audit } from './audit';
 import { upsertRoster, type RosterEntry } from './roster';
-import type { AccountSheetRow } from '../core/workbook/accounts-export';
+import type { AccountSheetRow } from '../core/node/workbook/accounts-export';
 
 export interface UnitAccounts {
   created: Array<{ user: ReturnType<typeof findUser>; unit: string; district: string }>;

@@ -1,9 +1,9 @@
 /**
- * Annotation job of the worker pool (heap-capped and timed, see core/workers/pool.ts): checks the stored file again
+ * Annotation job of the worker pool (heap-capped and timed, see core/node/workers/pool.ts): checks the stored file again
  * with the guard (files stored before a guard rule existed are not trusted either), then marks the issues in it.
  */
-import { annotateWorkbook, AnnotateError, type AnnotateOptions } from '../core/workbook/annotate';
-import { inspectZip } from '../core/workbook/guard';
+import { annotateWorkbook, AnnotateError, type AnnotateOptions } from '../core/node/workbook/annotate';
+import { inspectZip } from '../core/node/workbook/guard';
 import type { Issue } from '../core/issues';
 import type { Limits } from '../core/limits';
 

@@ -7,11 +7,11 @@ import type { DB } from './db';
 import type { Limits } from '../core/limits';
 import { AppError } from './errors';
 import { originalFile, submissionDetail } from './submissions';
-import { compiledScript, type JobOptions, type ParsePool } from '../core/workbook/pool';
-import { fillTemplate } from '../core/workbook/fill';
+import { compiledScript, type JobOptions, type ParsePool } from '../core/node/workbook/pool';
+import { fillTemplate } from '../core/node/workbook/fill';
 import type { Issue } from '../core/issues';
-import { parseWorkbook } from '../core/workbook/parse';
-import type { AnnotateOptions } from '../core/workbook/annotate';
+import { parseWorkbook } from '../core/node/workbook/parse';
+import type { AnnotateOptions } from '../core/node/workbook/annotate';
 import type { AnnotateJob, AnnotateReply } from './annotate-worker';
 import { returnMarks } from './criterion-returns';
 

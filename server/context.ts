@@ -3,7 +3,7 @@ import type { DB } from './db';
 import { getSetting } from './db';
 import type { Limits } from '../core/limits';
 import type { Exporter } from './exports';
-import type { ParsePool } from '../core/workbook/pool';
+import type { ParsePool } from '../core/node/workbook/pool';
 import type { StorageWatch } from './storage';
 import type { EvidenceService } from './evidence';
 import type { OfficeJsSource } from './addin-pages';

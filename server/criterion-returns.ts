@@ -10,7 +10,7 @@ import type { Actor, CriterionReturn } from './model';
 import { review } from './submissions';
 import { latestBody } from './evidence';
 import { currentRubric } from '../core/rubric';
-import type { AnswerMark } from '../core/workbook/answer-cells';
+import type { AnswerMark } from '../core/node/workbook/answer-cells';
 
 export interface StoredReturn extends CriterionReturn {
   by: string;

@@ -15,8 +15,8 @@ import type { Showcase } from '../core/showcase';
 import { currentRubric } from '../core/rubric';
 import { EVIDENCE_KINDS, EVIDENCE_MSG, evidenceFileName, projectFolderName } from '../core/evidence';
 import { normalizeDistrict } from '../core/districts';
-import { projectSummaryWorkbook, type SummaryFile } from '../core/workbook/project-summary';
-import { writeShowcase } from '../core/workbook/showcase-export';
+import { projectSummaryWorkbook, type SummaryFile } from '../core/node/workbook/project-summary';
+import { writeShowcase } from '../core/node/workbook/showcase-export';
 import { toBuffer } from './in-memory';
 
 /** Zip without Zip64: every offset and size must stay below 4 GiB; leave room for headers and summaries. */

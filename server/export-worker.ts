@@ -4,7 +4,7 @@
  * happens on the request thread.
  */
 import fs from 'node:fs';
-import { writeMaster } from '../core/workbook/merge';
+import { writeMaster } from '../core/node/workbook/merge';
 import { openSqlite } from './db';
 import { latestEntries } from './submissions';
 

@@ -17,7 +17,7 @@ import { StorageWatch } from './storage';
 import { EvidenceService } from './evidence';
 import { deadlineOf, DEFAULT_DEADLINE, type Context } from './context';
 import { withLimits, type Limits } from '../core/limits';
-import { ParsePool } from '../core/workbook/pool';
+import { ParsePool } from '../core/node/workbook/pool';
 import { projectRoot } from './paths';
 import { officeJsSource, type OfficeJsSource } from './addin-pages';
 import fs from 'node:fs';

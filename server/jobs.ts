@@ -1,6 +1,6 @@
 /** What a request hands the worker pool about itself: whose job it is (fairness) and when its client went away. */
 import type { Request, Response } from 'express';
-import type { JobOptions } from '../core/workbook/pool';
+import type { JobOptions } from '../core/node/workbook/pool';
 
 export function jobOptions(req: Request, res: Response): JobOptions {
   const controller = new AbortController();

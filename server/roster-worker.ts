@@ -3,10 +3,11 @@
  * of text, within fixed bounds — so a 20,000 × 100 roster costs a worker a moment, never the request thread.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { inspectZip } from '../core/workbook/guard';
-import { openXlsx } from '../core/workbook/xlsx-cells';
+import { inspectZip } from '../core/node/workbook/guard';
+import { openXlsx } from '../core/node/workbook/xlsx-cells';
 import { interpretCell } from '../core/workbook/cells';
 import type { Limits } from '../core/limits';
+import { colLetter } from '../core/ooxml/address';
 
 /** A roster holds at most this many rows after its header, and is read over this many columns. */
 export const ROSTER_ROWS = 5000;
@@ -59,10 +60,4 @@ export async function handle(job: RosterJob): Promise<RosterGrid> {
     Array.from({ length: ROSTER_COLS }, (_, c) => interpretCell(cells.get(`${colLetter(c + 1)}${r + 1}`) ?? { value: null }, c === 3 ? 'phone' : 'text').value),
   );
   return { name, rows, more: last >= limitRows };
-}
-
-function colLetter(n: number): string {
-  let s = '';
-  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
-  return s;
 }

@@ -20,7 +20,7 @@ import type { Submission } from '../core/schema';
 import type { Issue } from '../core/issues';
 import { scoreSubmission, type ProjectScore } from '../core/score';
 import { currentRubric } from '../core/rubric';
-import type { MergeEntry } from '../core/workbook/merge';
+import type { MergeEntry } from '../core/node/workbook/merge';
 import { derivedSubmissionId, resolveEntries, unitKey, IDENTITY_MSG } from '../core/identity';
 import { DEFAULT_LIMITS, formatBytes, type Limits } from '../core/limits';
 import { evidenceCounts } from './evidence';

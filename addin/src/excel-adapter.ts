@@ -4,7 +4,8 @@
  * scoring, messages — comes from core/.
  */
 import { assembleUnit, type Grid } from '../../core/workbook/assemble';
-import { FORM, FORM_COLUMNS, GRID, META, SHEETS, colLetter, colNumber, formRow } from '../../core/workbook/contract';
+import { FORM, FORM_COLUMNS, GRID, META, SHEETS, formRow } from '../../core/workbook/contract';
+import { colLetter, parseCell, parseRange } from '../../core/ooxml/address';
 import type { RawCell } from '../../core/workbook/cells';
 import type { ParseResult } from '../../core/workbook/result';
 import { currentRubric } from '../../core/rubric';
@@ -16,11 +17,10 @@ function gridOf(name: string, top: number, left: number, values: unknown[][], fo
   return {
     name,
     cell(address: string): RawCell {
-      const m = /^([A-Z]+)(\d+)$/.exec(address);
-      if (!m) return { value: null };
-      const col = [...m[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
-      const r = Number(m[2]) - top;
-      const c = col - left;
+      const at = parseCell(address);
+      if (!at) return { value: null };
+      const r = at.row - top;
+      const c = at.col - left;
       const f = formulas[r]?.[c];
       if (typeof f === 'string' && f.startsWith('=')) return { value: null, formula: true };
       const v = values[r]?.[c];
@@ -118,12 +118,12 @@ export async function selectedAnswer(): Promise<SelectedAnswer | undefined> {
     const range = context.workbook.getSelectedRange();
     range.load('address');
     await context.sync();
-    const m = /^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]+)\$?(\d+)/.exec(range.address);
-    if (!m) return undefined;
-    const sheet = (m[1] ?? m[2] ?? '').replace(/''/g, "'");
-    const cell = `${m[3]}${m[4]}`;
-    const slot = colNumber(m[3]!) - GRID.firstProjectCol;
-    const row = Number(m[4]);
+    // The top-left cell of the (first area of the) selection: '细则自评'!F9, '细则自评'!F9:G12.
+    const area = parseRange(range.address) ?? parseRange(range.address.split(',')[0]!);
+    if (!area) return undefined;
+    const { sheet, top: row } = area;
+    const cell = `${colLetter(area.left)}${row}`;
+    const slot = area.left - GRID.firstProjectCol;
     if ((sheet !== SHEETS.answers && sheet !== SHEETS.notes) || slot < 0 || row < GRID.firstRow) return { sheet, cell };
     const id = context.workbook.worksheets.getItem(sheet).getRange(`${GRID.idCol}${row}`);
     const seq = context.workbook.worksheets.getItem(SHEETS.form).getRange(`A${formRow(slot)}`);

@@ -4,9 +4,11 @@
  */
 import { formatRate } from '../../core/score';
 import { beijingTime } from '../../core/time';
-import type { Issue } from '../../core/issues';
+import { issuePlace, SEVERITY_LABEL, type Issue } from '../../core/issues';
 import type { ParseResult } from '../../core/workbook/result';
-import { FORM_HEADERS } from '../../core/workbook/contract';
+import { DEFAULT_PROJECTS, FORM_HEADERS } from '../../core/workbook/contract';
+import { DEFAULT_LIMITS } from '../../core/limits';
+import { attachment2Row } from '../../core/workbook/attachment2';
 import type { Submission } from '../../core/schema';
 import type { ProjectScore } from '../../core/score';
 import * as excel from './excel-adapter';
@@ -59,8 +61,7 @@ function renderIssues(result: ParseResult): void {
   $('#check-summary').textContent = result.issues.length === 0 ? '没有发现问题' : `错误 ${errors} 个，提醒 ${result.issues.length - errors} 个（点击定位到单元格）`;
   list.replaceChildren(
     ...result.issues.map((i: Issue) => {
-      const where = i.sheet ? `${i.sheet}${i.cell ? `!${i.cell}` : ''}` : '';
-      const button = el('button', { type: 'button', 'data-sheet': i.sheet ?? '', 'data-cell': i.cell ?? '' }, `${i.severity === 'error' ? '错误' : '提醒'} ${where} ${i.message}`);
+      const button = el('button', { type: 'button', 'data-sheet': i.sheet ?? '', 'data-cell': i.cell ?? '' }, `${SEVERITY_LABEL[i.severity]} ${issuePlace(i)} ${i.message}`);
       button.addEventListener('click', () => {
         if (i.sheet) void excel.selectCell(i.sheet, i.cell).catch((e: unknown) => status(chineseError(e, '定位单元格'), 'error'));
       });
@@ -110,7 +111,7 @@ function scheduleRefresh(): void {
 }
 
 async function create(): Promise<void> {
-  const n = Math.min(50, Math.max(1, Number(($('#projects') as HTMLInputElement).value) || 10));
+  const n = Math.min(DEFAULT_LIMITS.projects, Math.max(1, Number(($('#projects') as HTMLInputElement).value) || DEFAULT_PROJECTS));
   const url = `/api/v1/template.xlsx?projects=${n}`;
   try {
     status('正在生成申报工作簿…');
@@ -198,7 +199,7 @@ async function consolidate(): Promise<void> {
     const rows = details.flatMap((d) =>
       d.submission.projects.map((p, i) => {
         const s = d.scores[i]!;
-        return [p.seq, p.enterprise, `${p.projectName}；地址：${p.address}；规模：${p.scale}`, p.leader, p.phone, `${p.startDate}—${p.endDate}`, p.projectName, p.district, d.unit, s.total, s.max, s.rate, s.met ? '是' : '否', d.state, d.version] as Array<string | number>;
+        return [...attachment2Row(p), p.projectName, p.district, d.unit, s.total, s.max, s.rate, s.met ? '是' : '否', d.state, d.version];
       }),
     );
     const missing = roster.items.flatMap((r) => r.missing.map((m) => [m.unit, m.contact, m.phone] as [string, string, string]));

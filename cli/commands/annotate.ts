@@ -3,8 +3,8 @@ import { beijingTime } from '../../core/time';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { parseUntrusted, closeDefaultPool } from '../../core/workbook/guard';
-import { annotateWorkbook, AnnotateError } from '../../core/workbook/annotate';
+import { parseUntrusted, closeDefaultPool } from '../../core/node/workbook/guard';
+import { annotateWorkbook, AnnotateError } from '../../core/node/workbook/annotate';
 import { EXIT } from '../files';
 
 export function registerAnnotate(program: Command): void {

@@ -1,6 +1,6 @@
 /**
  * `redsite merge` and `redsite import`: read many files (guarded), never stopping at a bad one. Both decide every
- * file's outcome with core/workbook/intake.ts — `merge` writes the master / district workbook with its 文件清单,
+ * file's outcome with core/node/workbook/intake.ts — `merge` writes the master / district workbook with its 文件清单,
  * `import` prints the same rows and, with --server, uploads the accepted files for their units (代为上传).
  *
  * --district has one meaning in every command: the 旗县区 the files belong to. A 附件2 table without a 旗县区 column
@@ -11,9 +11,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { SingleBar, Presets } from 'cli-progress';
-import { parseUntrusted, closeDefaultPool } from '../../core/workbook/guard';
-import { writeMaster } from '../../core/workbook/merge';
-import { intake, type IntakeInput, type IntakeRow } from '../../core/workbook/intake';
+import { parseUntrusted, closeDefaultPool } from '../../core/node/workbook/guard';
+import { writeMaster } from '../../core/node/workbook/merge';
+import { intake, type IntakeInput, type IntakeRow } from '../../core/node/workbook/intake';
 import { normalizeDistrict, DISTRICTS } from '../../core/districts';
 import type { ParseResult } from '../../core/workbook/result';
 import { expandInputs, EXIT, type InputFile } from '../files';

@@ -2,14 +2,14 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { parseUntrusted, closeDefaultPool } from '../../core/workbook/guard';
+import { parseUntrusted, closeDefaultPool } from '../../core/node/workbook/guard';
 import { currentRubric } from '../../core/rubric';
 import { formatIssue } from '../../core/issues';
 import { formatRate } from '../../core/score';
 import type { ParseResult } from '../../core/workbook/result';
 import { EXIT } from '../files';
 import { DISTRICT_OPTION, checkDistrict } from './merge';
-import { INTAKE_MSG } from '../../core/workbook/intake';
+import { INTAKE_MSG } from '../../core/node/workbook/intake';
 
 export function scoreJson(result: ParseResult) {
   const rubric = currentRubric();

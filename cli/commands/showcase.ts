@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { openDatabase } from '../../server/db';
 import { showcaseOf } from '../../server/showcase';
 import { showcaseLine } from '../../core/showcase';
-import { writeShowcase } from '../../core/workbook/showcase-export';
+import { writeShowcase } from '../../core/node/workbook/showcase-export';
 import { EXIT } from '../files';
 
 export function registerShowcase(program: Command): void {

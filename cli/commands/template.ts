@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { buildTemplate, checkProjectCount, TemplateOptionsError } from '../../core/workbook/build';
+import { buildTemplate, checkProjectCount, TemplateOptionsError } from '../../core/node/workbook/build';
 import { DEFAULT_PROJECTS } from '../../core/workbook/contract';
 import { MAX_PROJECTS } from '../../core/schema';
 import { EXIT } from '../files';

@@ -1,6 +1,7 @@
 /**
- * The one reader of a unit workbook's contents. Given where the areas are (found by the exceljs parser, or by the
- * add-in through Office.js) and a way to look at a cell, it builds the draft Submission, validates it and scores it.
+ * The one reader of a unit workbook's contents. Given where the areas are (found from the file's defined names by
+ * the XML reader, parse.ts over xlsx-cells.ts, or at the contract's fixed positions by the add-in through Office.js)
+ * and a way to look at a cell, it builds the draft Submission, validates it and scores it.
  * Values only: formulas in input cells are issues, and scores are recomputed from the answers.
  */
 import { ANSWER_OPTIONS, rubricForEdition, type AnswerOption } from '../rubric';
@@ -9,7 +10,8 @@ import { scoreProject } from '../score';
 import { SUBMISSION_SCHEMA_ID } from '../schema';
 import { MSG } from '../messages';
 import { cleanText, excerpt } from '../text';
-import { FORM_COLUMNS, GRID, REPORTER_CELLS, SHEETS, colLetter, makeLocator, type ProjectField, type ReporterField } from './contract';
+import { FORM_COLUMNS, GRID, REPORTER_CELLS, SHEETS, makeLocator, type ProjectField, type ReporterField } from './contract';
+import { colLetter } from '../ooxml/address';
 import { interpretCell, type CellKind, type RawCell } from './cells';
 import { rejected, summarize, type ParseResult } from './result';
 

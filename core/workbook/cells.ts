@@ -71,14 +71,3 @@ export function rawFromExcelJs(cell: ExcelJS.Cell | undefined): RawCell {
 export function readCell(cell: ExcelJS.Cell | undefined, kind: CellKind = 'text'): CellRead {
   return interpretCell(rawFromExcelJs(cell), kind);
 }
-
-/** Parses a reference such as '细则自评'!$E$4:$N$58 (quotes and $ optional). */
-export function parseRef(ref: string): { sheet: string; top: number; left: number; bottom: number; right: number } | undefined {
-  const m = /^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/.exec(ref.trim());
-  if (!m) return undefined;
-  const sheet = (m[1] ?? m[2] ?? '').replace(/''/g, "'");
-  const col = (s: string) => [...s].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
-  const left = col(m[3]!);
-  const top = Number(m[4]);
-  return { sheet, top, left, bottom: m[6] ? Number(m[6]) : top, right: m[5] ? col(m[5]) : left };
-}

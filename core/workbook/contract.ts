@@ -1,12 +1,13 @@
 /**
  * The unit workbook contract: sheet names, defined names and where every value lives. The builder, the parser and
- * the add-in's Office.js adapter all import this module, so they cannot drift apart. Pure: no exceljs here (the task
- * pane bundles it).
+ * the add-in's Office.js adapter all import this module, so they cannot drift apart. Browser-safe like all of core/
+ * outside core/node/ (the task pane bundles it; eslint refuses Node imports here).
  */
 import type { Rubric } from '../rubric';
 import type { IssuePath, Locator } from '../issues';
 import { DISTRICTS } from '../districts';
 import { excerpt } from '../text';
+import { absRef, colLetter, type Area } from '../ooxml/address';
 
 export const WORKBOOK_SCHEMA = 'redsite.workbook/1';
 export const DEFAULT_PROJECTS = 10;
@@ -115,20 +116,6 @@ export type MetaKey = (typeof META_KEYS)[number];
 /** _meta: key in column A, value in column B from row 1; the option and district lists in columns D and E. */
 export const META = { keyCol: 'A', valueCol: 'B', optionsCol: 'D', districtsCol: 'E' } as const;
 
-/** 1 → A, 27 → AA. */
-export function colLetter(n: number): string {
-  let s = '';
-  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
-  return s;
-}
-
-/** A → 1, AA → 27. */
-export function colNumber(letters: string): number {
-  let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n;
-}
-
 export function formRow(slot: number): number {
   return FORM.firstRow + slot;
 }
@@ -148,12 +135,6 @@ export function gridCell(criterionIndex: number, slot: number): string {
 
 export function summaryCol(slot: number): string {
   return colLetter(SUMMARY.firstProjectCol + slot);
-}
-
-/** Absolute reference with a quoted sheet name: '细则自评'!$E$4:$N$58. */
-export function absRef(sheet: string, from: string, to?: string): string {
-  const abs = (a: string) => a.replace(/^([A-Z]+)(\d+)$/, '$$$1$$$2');
-  return `'${sheet}'!${abs(from)}${to ? `:${abs(to)}` : ''}`;
 }
 
 /** Every defined name of a workbook with `projects` project slots, as name → reference. */
@@ -206,15 +187,6 @@ export function makeLocator(rubric: Rubric, slots: readonly number[]): Locator {
   };
 }
 
-/** A rectangle a defined name refers to (see cells.ts parseRef). */
-export interface NamedArea {
-  sheet: string;
-  top: number;
-  left: number;
-  bottom: number;
-  right: number;
-}
-
 export const CONTRACT_MSG = {
   shape: (name: string, ref: string, expected: string) =>
     `工作簿名称 ${name} 指向的区域（${excerpt(ref, 60)}）与申报工作簿不符：应为${expected}。请使用联盟下发的申报工作簿，不要在名称管理器中修改 rs_ 开头的名称`,
@@ -222,11 +194,11 @@ export const CONTRACT_MSG = {
 } as const;
 
 /**
- * The shape every contract name must have before any cell is read: on its sheet, 55 criterion rows, at most
+ * The shape every contract name must have before any cell is read: on its sheet, one row per criterion, at most
  * `maxProjects` project columns (or rows on 申报表), single reporter cells. A wrong shape is one cheap refusal
  * instead of a parse over a million cells. Names the readers do not use (scores, lists) are not checked.
  */
-export function nameShapeProblem(name: string, ref: string, area: NamedArea, criteria: number, maxProjects: number): string | undefined {
+export function nameShapeProblem(name: string, ref: string, area: Area, criteria: number, maxProjects: number): string | undefined {
   const rows = area.bottom - area.top + 1;
   const cols = area.right - area.left + 1;
   const at = (sheet: string) => `《${sheet}》中`;

@@ -1,5 +1,6 @@
 /** What the workbook says to the people filling it in (Chinese), in one place. */
-import type { Rubric } from '../rubric';
+import type { Rubric, Rule } from '../rubric';
+import { chineseCount } from '../text';
 import { DISTRICTS } from '../districts';
 
 export interface GuideLine {
@@ -13,6 +14,9 @@ function cnDate(iso: string): string {
   return `${y}年${m}月${d}日`;
 }
 
+/** “七有”“八规范”: the sections whose groups are 达标 by this rule, in rubric order. */
+const sectionNames = (rubric: Rubric, rule: Rule) => rubric.sections.filter((s) => s.rule === rule).map((s) => `“${s.name}”`).join('');
+
 export const GUIDE_LINES = (rubric: Rubric, projects: number): GuideLine[] => [
   { text: '“红色工地”创建申报工作簿', strong: true, size: 16 },
   { text: `依据：${rubric.source.issuer}《${rubric.source.notice}》（${cnDate(rubric.source.date)}），评分细则 ${rubric.edition} 版。` },
@@ -22,14 +26,14 @@ export const GUIDE_LINES = (rubric: Rubric, projects: number): GuideLine[] => [
   { text: '填写步骤', strong: true },
   { text: `1. 在《申报表》第 3 行填写填报单位、所属旗县区（下拉选择：${DISTRICTS.join('、')}）、联系人、联系电话、填报日期。` },
   { text: `2. 在《申报表》中每个项目填一行（本工作簿最多 ${projects} 个项目），列与附件2《申报表回执》一致：序号、企业名称、项目情况（项目名称、项目地址、建设规模）、负责人、联系电话、开竣工日期（开工日期、竣工日期），另选项目所在旗县区。` },
-  { text: '3. 在《细则自评》中对照 55 条“七有一好八规范”细则，为每个项目逐条下拉选择：达到、部分达到、未达到、不适用。每一列对应《申报表》的同一序号项目，列标题会自动显示项目名称。' },
+  { text: `3. 在《细则自评》中对照 ${rubric.criteria.length} 条“七有一好八规范”细则，为每个项目逐条下拉选择：达到、部分达到、未达到、不适用。每一列对应《申报表》的同一序号项目，列标题会自动显示项目名称。` },
   { text: '4. 在《佐证说明》中的相同位置简要写明佐证材料（如制度名称、照片编号、证书编号）。' },
   { text: '5. 《得分汇总》自动计算每个项目的得分、满分、得分率、完成度以及各版块、各分组是否达标，无需手工填写。' },
   { text: '' },
   { text: '计分规则', strong: true },
   { text: '达到 = 1 分，部分达到 = 0.5 分，未达到 = 0 分，不适用 = 不计入满分；空白视为未填（计入满分、不得分）。' },
-  { text: '得分率 = 得分 ÷ 满分；完成度 = 已填条数 ÷ 55。' },
-  { text: '“七有”“八规范”：每组全部适用条目均为“达到”即该组达标（整组均不适用不算达标）；“发挥好作用”：每组至少一条“达到”即达标。三个版块全部达标即“具备七有一好八规范”。' },
+  { text: `得分率 = 得分 ÷ 满分；完成度 = 已填条数 ÷ ${rubric.criteria.length}。` },
+  { text: `${sectionNames(rubric, 'all')}：每组全部适用条目均为“达到”即该组达标（整组均不适用不算达标）；${sectionNames(rubric, 'any')}：每组至少一条“达到”即达标。${chineseCount(rubric.sections.length)}个版块全部达标即“具备七有一好八规范”。` },
   { text: '' },
   { text: '注意事项', strong: true },
   { text: '• 联系电话按文字保存，请保留区号开头的 0（如 0472-7100945）；日期请按 2024-05-17 的格式填写。' },

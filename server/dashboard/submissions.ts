@@ -7,6 +7,7 @@ import { formatRate, type ProjectScore } from '../../core/score';
 import { beijingTime } from '../../core/time';
 import { currentRubric } from '../../core/rubric';
 import type { Issue } from '../../core/issues';
+import { periodText } from '../../core/workbook/attachment2';
 import { ReturnSchema, STATES } from '../model';
 import { api, download } from './api';
 import { $, $$, el, table, message, stateTag } from './dom';
@@ -89,7 +90,7 @@ export async function openDetail(id: string, onBack: () => void): Promise<void> 
   ]));
   $('#d-projects').replaceChildren(table(['序号', '企业名称', '项目名称', '地址', '规模', '负责人', '电话', '开竣工日期', '旗县区', '得分', '得分率', '七有一好八规范'], d.submission.projects.map((p, i) => {
     const s = d.scores[i]!;
-    return [p.seq, p.enterprise, p.projectName, p.address, p.scale, p.leader, p.phone, `${p.startDate}—${p.endDate}`, p.district, { value: `${s.total}/${s.max}`, class: 'num' }, { value: formatRate(s.rate), class: 'num' }, { value: el('span', { class: s.met ? 'yes' : 'no' }, s.met ? '具备' : '不具备') }];
+    return [p.seq, p.enterprise, p.projectName, p.address, p.scale, p.leader, p.phone, periodText(p), p.district, { value: `${s.total}/${s.max}`, class: 'num' }, { value: formatRate(s.rate), class: 'num' }, { value: el('span', { class: s.met ? 'yes' : 'no' }, s.met ? '具备' : '不具备') }];
   })));
   renderAnswers(d);
   void showEvidence({ id: d.id, state: d.state, projects: d.submission.projects, canWrite, canReview, locked: d.state === '已审核' && who.role === 'unit' });

@@ -3,7 +3,7 @@
  * (工作表!单元格, 字段, 说明) or a receipt (回执) that can be printed. Used by units (their own workbook, and the fixed
  * one after a 退回) and by districts and the 秘书处 (on behalf of a unit: the unit comes from the file).
  */
-import type { Issue } from '../../core/issues';
+import { issuePlace, type Issue } from '../../core/issues';
 import { fieldLabel } from '../../core/messages';
 import { formatRate, type ProjectScore } from '../../core/score';
 import { formatBytes } from '../../core/limits';
@@ -18,7 +18,7 @@ interface Detail { id: string; unit: string; district: string; version: number; 
 
 export function issueTable(issues: readonly Issue[]): HTMLElement {
   return table(['位置', '字段', '说明'], issues.map((i) => [
-    i.sheet ? `${i.sheet}${i.cell ? `!${i.cell}` : ''}` : '—',
+    issuePlace(i) || '—',
     fieldLabel(i.field),
     { value: [el('span', { class: `sev sev-${i.severity}` }, i.severity === 'error' ? '须修改' : '提醒'), ' ', i.message] },
   ]), { class: 'issue-table' });

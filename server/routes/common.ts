@@ -5,7 +5,7 @@ import { AppError, fail } from '../errors';
 import { authorize, can } from '../policy';
 import { findSubmissionRow } from '../submissions';
 import { normalizeDistrict, DISTRICTS } from '../../core/districts';
-import { checkProjectCount, TemplateOptionsError } from '../../core/workbook/build';
+import { checkProjectCount, TemplateOptionsError } from '../../core/node/workbook/build';
 import { excerpt } from '../../core/text';
 
 /**

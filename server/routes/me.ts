@@ -1,7 +1,7 @@
 /** /api/v1/me: who is signed in, and the blank workbook for this account. */
 import { Router } from 'express';
 import { ROLE_LABELS } from '../model';
-import { prefilledTemplate } from '../../core/workbook/prefill';
+import { prefilledTemplate } from '../../core/node/workbook/prefill';
 import { templateProjects } from './common';
 
 export function meRouter(): Router {

@@ -1,6 +1,6 @@
 /** Routes that need no sign-in: the blank template and the rubric are public campaign material. */
 import { Router } from 'express';
-import { cachedTemplate } from '../../core/workbook/build';
+import { cachedTemplate } from '../../core/node/workbook/build';
 import { currentRubric, rubricJson } from '../../core/rubric';
 import { templateProjects } from './common';
 

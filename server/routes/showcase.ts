@@ -4,7 +4,7 @@ import type { Context } from '../context';
 import { AppError, fail } from '../errors';
 import { authorize } from '../policy';
 import type { ShowcaseOptions } from '../../core/showcase';
-import { writeShowcase } from '../../core/workbook/showcase-export';
+import { writeShowcase } from '../../core/node/workbook/showcase-export';
 import { showcaseOf } from '../showcase';
 import { activeActor } from '../auth';
 import { sendShowcasePack } from '../evidence-pack';

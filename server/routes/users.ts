@@ -14,7 +14,7 @@ import { audit } from '../audit';
 import { jobOptions } from '../jobs';
 import { excerpt } from '../../core/text';
 import { readRosterFile } from '../roster';
-import { writeAccountSheet } from '../../core/workbook/accounts-export';
+import { writeAccountSheet } from '../../core/node/workbook/accounts-export';
 import { createUnitAccounts } from '../accounts';
 
 /** Where people sign in, as this request reached the server (the address a district hands out). */

@@ -4,8 +4,8 @@
  */
 import ExcelJS from 'exceljs';
 import { OfficeMockObject } from 'office-addin-mock';
-import { buildTemplate } from '../../core/workbook/build';
-import { parseWorkbook } from '../../core/workbook/parse';
+import { buildTemplate } from '../../core/node/workbook/build';
+import { parseWorkbook } from '../../core/node/workbook/parse';
 import { SHEETS } from '../../core/workbook/contract';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { randomAnswers, seeded } from '../helpers/fixtures';

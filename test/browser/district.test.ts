@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { fillWorkbook, projectFields } from '../helpers/workbook';
-import { ACCOUNT_COLUMNS } from '../../core/workbook/accounts-export';
+import { ACCOUNT_COLUMNS } from '../../core/node/workbook/accounts-export';
 
 jest.setTimeout(180_000);
 

@@ -10,12 +10,12 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { Document, Packer, Paragraph, Table, TableCell, TableRow } from 'docx';
-import { buildTemplate } from '../../core/workbook/build';
+import { buildTemplate } from '../../core/node/workbook/build';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { randomAnswers, seeded } from '../helpers/fixtures';
 import { testServer } from '../helpers/server';
 import { FILE_MSG } from '../../cli/files';
-import { GUARD_MSG } from '../../core/workbook/guard';
+import { GUARD_MSG } from '../../core/node/workbook/guard';
 import { redsite } from '../helpers/cli';
 
 jest.setTimeout(180_000);

@@ -4,7 +4,7 @@ import { readDate, readDateSpan } from '../../core/dates';
 import { validateSubmission } from '../../core/issues';
 import { currentRubric } from '../../core/rubric';
 import type { Submission } from '../../core/schema';
-import { unitFromContext } from '../../core/workbook/plain';
+import { unitFromContext } from '../../core/node/workbook/plain';
 import { validProject, validSubmission } from '../helpers/fixtures';
 
 const sub = (o: Record<string, unknown>): Submission => validateSubmission(validSubmission(o), currentRubric()).submission!;

@@ -5,16 +5,16 @@
  * district and master exports and the 观摩 shortlist.
  */
 import { PassThrough, type Writable } from 'node:stream';
-import { buildTemplate, cachedTemplate } from '../../core/workbook/build';
-import { fillTemplate } from '../../core/workbook/fill';
-import { annotateWorkbook } from '../../core/workbook/annotate';
-import { writeMaster } from '../../core/workbook/merge';
-import { writeShowcase } from '../../core/workbook/showcase-export';
+import { buildTemplate, cachedTemplate } from '../../core/node/workbook/build';
+import { fillTemplate } from '../../core/node/workbook/fill';
+import { annotateWorkbook } from '../../core/node/workbook/annotate';
+import { writeMaster } from '../../core/node/workbook/merge';
+import { writeShowcase } from '../../core/node/workbook/showcase-export';
 import { buildShowcase } from '../../core/showcase';
 import { validateSubmission } from '../../core/issues';
 import { currentRubric, type AnswerOption } from '../../core/rubric';
 import { MAX_PROJECTS, submissionSchema, type Submission } from '../../core/schema';
-import { parseWorkbook } from '../../core/workbook/parse';
+import { parseWorkbook } from '../../core/node/workbook/parse';
 import { randomAnswers, seeded, validProject, validSubmission } from './fixtures';
 
 export interface Generated {

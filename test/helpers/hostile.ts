@@ -1,6 +1,6 @@
 /** Hostile spreadsheets, generated in code from a genuine workbook (never committed), with the refusal each must get. */
 import { strToU8, strFromU8, unzipSync, zipSync } from 'fflate';
-import { GUARD_MSG } from '../../core/workbook/guard';
+import { GUARD_MSG } from '../../core/node/workbook/guard';
 import { duplicateSheet, lyingPicture, movedSheet, rawEntries, rawZip } from '../../bench/hostile-files';
 
 export type HostileCase = [string, () => Uint8Array, string | RegExp];

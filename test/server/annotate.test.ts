@@ -2,9 +2,9 @@
 import ExcelJS from 'exceljs';
 import { eastRiverAccounts, perTestServers } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
-import { buildTemplate } from '../../core/workbook/build';
+import { buildTemplate } from '../../core/node/workbook/build';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
-import { parseWorkbook } from '../../core/workbook/parse';
+import { parseWorkbook } from '../../core/node/workbook/parse';
 import { sheetValues } from '../helpers/xlsx-xml';
 
 jest.setTimeout(60_000);

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../server/db';
 import { Exporter } from '../../server/exports';
-import { ParsePool } from '../../core/workbook/pool';
+import { ParsePool } from '../../core/node/workbook/pool';
 import { withLimits } from '../../core/limits';
 import { storeSubmission } from '../../server/submissions';
 import { writeFileDurable } from '../../server/durable';

@@ -5,11 +5,11 @@
  */
 import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
-import { buildTemplate } from '../../core/workbook/build';
+import { buildTemplate } from '../../core/node/workbook/build';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { parts, sheetPart, xml } from '../helpers/xlsx-xml';
 import { currentRubric } from '../../core/rubric';
-import { ISSUE_SHEET } from '../../core/workbook/annotate';
+import { ISSUE_SHEET } from '../../core/node/workbook/annotate';
 import { sheetValues } from '../helpers/xlsx-xml';
 import { attach, photo } from '../helpers/evidence';
 

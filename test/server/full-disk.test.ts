@@ -14,7 +14,7 @@ import ExcelJS from 'exceljs';
 import { testServer } from '../helpers/server';
 import { validProject, validSubmission, randomAnswers, seeded } from '../helpers/fixtures';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
-import { buildTemplate } from '../../core/workbook/build';
+import { buildTemplate } from '../../core/node/workbook/build';
 import { openSqlite } from '../../server/db';
 import { BIN, serve, type ServeProcess } from '../helpers/cli';
 

@@ -6,11 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
-import { buildTemplate } from '../../core/workbook/build';
+import { buildTemplate } from '../../core/node/workbook/build';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { currentRubric } from '../../core/rubric';
 import { bigCsv, bigGridWorkbook, echoAmplifier } from '../../bench/hostile-files';
-import { POOL_MSG } from '../../core/workbook/pool';
+import { POOL_MSG } from '../../core/node/workbook/pool';
 
 jest.setTimeout(120_000);
 

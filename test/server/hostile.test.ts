@@ -4,7 +4,7 @@
  */
 import { testServer, type TestServer } from '../helpers/server';
 import { hostileFiles } from '../helpers/hostile';
-import { buildTemplate } from '../../core/workbook/build';
+import { buildTemplate } from '../../core/node/workbook/build';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { validProject, validSubmission } from '../helpers/fixtures';
 import { dataVersion } from '../../server/db';

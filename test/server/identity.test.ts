@@ -10,10 +10,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { testServer, type TestServer } from '../helpers/server';
-import { buildTemplate } from '../../core/workbook/build';
+import { buildTemplate } from '../../core/node/workbook/build';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { randomAnswers, seeded, validProject, validSubmission } from '../helpers/fixtures';
-import { parseWorkbook } from '../../core/workbook/parse';
+import { parseWorkbook } from '../../core/node/workbook/parse';
 import { migrate, openDatabase } from '../../server/db';
 
 jest.setTimeout(120_000);

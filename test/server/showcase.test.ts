@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
 import { currentRubric, type AnswerOption } from '../../core/rubric';
-import { SHOWCASE_COLUMNS } from '../../core/workbook/showcase-export';
+import { SHOWCASE_COLUMNS } from '../../core/node/workbook/showcase-export';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { formulas } from '../helpers/xlsx-xml';
 import fs from 'node:fs';

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eastRiverAccounts, perTestServers } from '../helpers/server';
-import { buildTemplate } from '../../core/workbook/build';
+import { buildTemplate } from '../../core/node/workbook/build';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { randomAnswers, seeded, validProject, validSubmission } from '../helpers/fixtures';
 import { validateSubmission } from '../../core/issues';

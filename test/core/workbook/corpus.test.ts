@@ -7,11 +7,11 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun, VerticalMergeType } from 'docx';
-import { parseUntrusted, closeDefaultPool, GUARD_MSG } from '../../../core/workbook/guard';
-import { PARSE_MSG } from '../../../core/workbook/parse';
-import { DOCX_MSG } from '../../../core/workbook/plain';
-import { ODS_MSG } from '../../../core/workbook/ods';
-import { buildTemplate } from '../../../core/workbook/build';
+import { parseUntrusted, closeDefaultPool, GUARD_MSG } from '../../../core/node/workbook/guard';
+import { PARSE_MSG } from '../../../core/node/workbook/parse';
+import { DOCX_MSG } from '../../../core/node/workbook/plain';
+import { ODS_MSG } from '../../../core/node/workbook/ods';
+import { buildTemplate } from '../../../core/node/workbook/build';
 import type { ParseResult } from '../../../core/workbook/result';
 import { convertWithLibreOffice } from '../../helpers/libreoffice';
 

@@ -3,11 +3,11 @@
  * and the LibreOffice re-saved file parses to the same Submission.
  */
 import ExcelJS from 'exceljs';
-import { buildTemplate } from '../../../core/workbook/build';
-import { parseWorkbook } from '../../../core/workbook/parse';
-import { NAMES, SHEETS, colLetter } from '../../../core/workbook/contract';
+import { buildTemplate } from '../../../core/node/workbook/build';
+import { parseWorkbook } from '../../../core/node/workbook/parse';
+import { NAMES, SHEETS } from '../../../core/workbook/contract';
 import { sheetValues } from '../../helpers/xlsx-xml';
-import { parseRef } from '../../../core/workbook/cells';
+import { colLetter, parseRange } from '../../../core/ooxml/address';
 import { currentRubric } from '../../../core/rubric';
 import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
 import { randomAnswers, seeded } from '../../helpers/fixtures';
@@ -18,7 +18,7 @@ const rubric = currentRubric();
 
 // Cached results are read from the sheet XML itself: exceljs drops a cached result of 0.
 function namedRow(wb: ExcelJS.Workbook, file: Uint8Array, name: string): Array<string | number> {
-  const ref = parseRef(wb.definedNames.getRanges(name).ranges[0]!)!;
+  const ref = parseRange(wb.definedNames.getRanges(name).ranges[0]!)!;
   const values = sheetValues(file, ref.sheet);
   return Array.from({ length: ref.right - ref.left + 1 }, (_, k) => values.get(`${colLetter(ref.left + k)}${ref.top}`) ?? '');
 }

@@ -6,12 +6,12 @@
  */
 import ExcelJS from 'exceljs';
 import { unzipSync } from 'fflate';
-import { buildTemplate } from '../../../core/workbook/build';
-import { parseWorkbook } from '../../../core/workbook/parse';
+import { buildTemplate } from '../../../core/node/workbook/build';
+import { parseWorkbook } from '../../../core/node/workbook/parse';
 import { READ_MSG } from '../../../core/workbook/assemble';
-import { annotateWorkbook, WARNING_FILL } from '../../../core/workbook/annotate';
-import { NAMES, SHEETS, colLetter, gridCell } from '../../../core/workbook/contract';
-import { parseRef } from '../../../core/workbook/cells';
+import { annotateWorkbook, WARNING_FILL } from '../../../core/node/workbook/annotate';
+import { NAMES, SHEETS, gridCell } from '../../../core/workbook/contract';
+import { colLetter, parseRange } from '../../../core/ooxml/address';
 import { currentRubric } from '../../../core/rubric';
 import { scoreProject } from '../../../core/score';
 import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
@@ -23,7 +23,7 @@ const rubric = currentRubric();
 const ids = rubric.criteria.map((c) => c.id);
 
 function namedRow(wb: ExcelJS.Workbook, file: Uint8Array, name: string): Array<string | number> {
-  const ref = parseRef(wb.definedNames.getRanges(name).ranges[0]!)!;
+  const ref = parseRange(wb.definedNames.getRanges(name).ranges[0]!)!;
   const values = sheetValues(file, ref.sheet);
   return Array.from({ length: ref.right - ref.left + 1 }, (_, k) => values.get(`${colLetter(ref.left + k)}${ref.top}`) ?? '');
 }

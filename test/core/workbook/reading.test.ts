@@ -4,14 +4,14 @@
  * names pointing at the wrong place, megabyte strings echoed into issues.
  */
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { buildTemplate } from '../../../core/workbook/build';
-import { parseWorkbook } from '../../../core/workbook/parse';
+import { buildTemplate } from '../../../core/node/workbook/build';
+import { parseWorkbook } from '../../../core/node/workbook/parse';
 import { CONTRACT_MSG } from '../../../core/workbook/contract';
 import { MORE_ISSUES_FIELD } from '../../../core/issues';
 import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
 import { sheetPart } from '../../helpers/xlsx-xml';
 import { bigGridWorkbook } from '../../../bench/hostile-files';
-import { PARSE_MSG } from '../../../core/workbook/parse';
+import { PARSE_MSG } from '../../../core/node/workbook/parse';
 
 jest.setTimeout(60_000);
 

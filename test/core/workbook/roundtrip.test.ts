@@ -1,5 +1,5 @@
-import { buildTemplate, cachedTemplate } from '../../../core/workbook/build';
-import { parseWorkbook } from '../../../core/workbook/parse';
+import { buildTemplate, cachedTemplate } from '../../../core/node/workbook/build';
+import { parseWorkbook } from '../../../core/node/workbook/parse';
 import { currentRubric, ANSWER_OPTIONS } from '../../../core/rubric';
 import { scoreProject } from '../../../core/score';
 import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';

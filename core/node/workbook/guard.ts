@@ -1,0 +1,351 @@
+/**
+ * Untrusted spreadsheets: recognise the format from its bytes, inspect the zip directory and every XML part within
+ * limits (entry count, sizes, ratio, unexpected names, DOCTYPE/ENTITY, absurd dimensions) before any spreadsheet
+ * library sees it, then parse in a pooled worker thread with a heap cap and a time limit. Never throws for bad input
+ * and never lets a hostile file crash or stall the calling process.
+ */
+import yauzl from 'yauzl';
+import { StringDecoder } from 'node:string_decoder';
+import { SaxesParser } from 'saxes';
+import { excerpt } from '../../text';
+import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf, type Relationship } from '../../ooxml/opc';
+import { PACKAGE_MSG, entryProblem, inflatedProblem, newTally } from '../../ooxml/package-limits';
+import { colNumber } from '../../ooxml/address';
+import { withLimits, type Limits } from '../../limits';
+import { rejected, type ParseResult } from '../../workbook/result';
+import { ParsePool, type JobOptions } from './pool';
+
+/** What the guard says of a file: the format refusals here, the package limits from core/ooxml (shared with the package reader). */
+export const GUARD_MSG = {
+  empty: '文件是空的：请重新选择要上传的申报工作簿',
+  encrypted: '文件设置了打开密码（已加密），系统无法读取：请在 Excel 中取消“用密码进行加密”（文件 → 信息 → 保护工作簿）后另存再上传',
+  xls: '这是旧版 Excel 97-2003 工作簿（.xls）：请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再上传',
+  pdf: '这是 PDF 文件，不是 Excel 工作簿：请上传 .xlsx 申报工作簿（回执可以在 Excel 中按附件2的列重新录入）',
+  unknown: '无法识别的文件格式：请上传 .xlsx 申报工作簿、按附件2列名整理的 .csv 表格或 Word（.docx）回执',
+  odt: '这是 LibreOffice／WPS 的 .odt 文档：请在其中点“文件 → 另存为”，文件类型选 Word 文档（.docx）后再上传',
+  doc: '这是旧版 Word 97-2003 文档（.doc）：请在 Word 或 WPS 中“另存为” Word 文档（.docx）后再上传',
+  image: '这是图片（照片或扫描件），系统无法读取图片中的文字：请上传填写好的申报工作簿（.xlsx）或 Word 回执（.docx）',
+  archive: '这是压缩包（.zip／.rar／.7z）：请解压后把其中的申报工作簿或回执分别上传',
+  rtf: '这是 RTF 文档：请在 Word 或 WPS 中“另存为” Word 文档（.docx）后再上传',
+  ...PACKAGE_MSG,
+} as const;
+
+export type Detected = { format: 'xlsx' } | { format: 'docx' } | { format: 'ods' } | { format: 'csv' } | { format: 'rejected'; message: string };
+
+const startsWith = (d: Uint8Array, bytes: number[]) => bytes.every((b, i) => d[i] === b);
+
+/** The CFB container is old .xls, old .doc and password-encrypted .xlsx/.docx; the stream names tell which. */
+function cfbKind(data: Uint8Array): 'encrypted' | 'xls' | 'doc' {
+  const utf16 = (s: string) => Buffer.from(s, 'utf16le');
+  const buf = Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, 4 * 1024 * 1024));
+  if (buf.includes(utf16('EncryptionInfo')) || buf.includes(utf16('EncryptedPackage'))) return 'encrypted';
+  return buf.includes(utf16('WordDocument')) ? 'doc' : 'xls';
+}
+
+/** A zip is a workbook, a Word document or an OpenDocument file: the part names (stored uncompressed) tell which. */
+function zipKind(data: Uint8Array): 'xlsx' | 'docx' | 'ods' | 'odt' {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  // OpenDocument: an uncompressed first entry “mimetype” holding the media type.
+  if (buf.toString('latin1', 30, 38) === 'mimetype') {
+    const type = buf.toString('latin1', 38, 38 + 60);
+    if (type.startsWith('application/vnd.oasis.opendocument.spreadsheet')) return 'ods';
+    if (type.startsWith('application/vnd.oasis.opendocument.text')) return 'odt';
+  }
+  return buf.includes('word/document.xml', 0, 'latin1') && !buf.includes('xl/workbook.xml', 0, 'latin1') ? 'docx' : 'xlsx';
+}
+
+const IMAGE_MAGIC: number[][] = [
+  [0x89, 0x50, 0x4e, 0x47], // PNG
+  [0xff, 0xd8, 0xff], // JPEG
+  [0x47, 0x49, 0x46, 0x38], // GIF
+  [0x42, 0x4d], // BMP
+  [0x49, 0x49, 0x2a, 0x00], // TIFF
+  [0x4d, 0x4d, 0x00, 0x2a],
+];
+const ARCHIVE_MAGIC: number[][] = [
+  [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], // RAR
+  [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], // 7z
+  [0x1f, 0x8b], // gzip
+];
+
+function isImage(d: Uint8Array): boolean {
+  if (IMAGE_MAGIC.some((m) => startsWith(d, m))) return true;
+  const ascii = Buffer.from(d.buffer, d.byteOffset, Math.min(d.byteLength, 16)).toString('latin1');
+  return (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') || /^....ftyp(heic|heix|mif1|avif)/.test(ascii);
+}
+
+/** Text to read as CSV: no NUL bytes (UTF-8 or GBK/GB18030), or UTF-16 with its byte-order mark. */
+function looksLikeCsvText(data: Uint8Array): boolean {
+  if (startsWith(data, [0xff, 0xfe]) || startsWith(data, [0xfe, 0xff])) return true;
+  return !data.subarray(0, 64 * 1024).includes(0);
+}
+
+function looksLikeText(data: Uint8Array): boolean {
+  const sample = data.subarray(0, 64 * 1024);
+  if (sample.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(sample.length < data.length ? sample.subarray(0, lastCharBoundary(sample)) : sample);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function lastCharBoundary(s: Uint8Array): number {
+  let i = s.length;
+  while (i > 0 && (s[i - 1]! & 0xc0) === 0x80) i--;
+  return i > 0 && s[i - 1]! >= 0xc0 ? i - 1 : i;
+}
+
+export function detectFormat(data: Uint8Array, fileName = '', limits: Limits = withLimits()): Detected {
+  if (data.byteLength === 0) return { format: 'rejected', message: GUARD_MSG.empty };
+  if (data.byteLength > limits.uploadBytes) return { format: 'rejected', message: GUARD_MSG.tooLarge(data.byteLength, limits.uploadBytes) };
+  if (startsWith(data, [0x50, 0x4b, 0x03, 0x04])) {
+    const kind = zipKind(data);
+    if (kind === 'odt') return { format: 'rejected', message: GUARD_MSG.odt };
+    if (kind === 'xlsx' && /\.(zip|rar|7z)$/i.test(fileName)) return { format: 'rejected', message: GUARD_MSG.archive };
+    return { format: kind };
+  }
+  if (startsWith(data, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
+    const kind = cfbKind(data);
+    return { format: 'rejected', message: kind === 'encrypted' ? GUARD_MSG.encrypted : kind === 'doc' ? GUARD_MSG.doc : GUARD_MSG.xls };
+  }
+  if (startsWith(data, [0x25, 0x50, 0x44, 0x46])) return { format: 'rejected', message: GUARD_MSG.pdf };
+  if (startsWith(data, [0x50, 0x4b, 0x05, 0x06]) || startsWith(data, [0x50, 0x4b])) return { format: 'rejected', message: GUARD_MSG.corrupt };
+  if (isImage(data)) return { format: 'rejected', message: GUARD_MSG.image };
+  if (ARCHIVE_MAGIC.some((m) => startsWith(data, m))) return { format: 'rejected', message: GUARD_MSG.archive };
+  if (startsWith(data, [0x7b, 0x5c, 0x72, 0x74, 0x66])) return { format: 'rejected', message: GUARD_MSG.rtf };
+  if (/\.(csv|txt)$/i.test(fileName) ? looksLikeCsvText(data) : fileName === '' && looksLikeText(data)) return { format: 'csv' };
+  return { format: 'rejected', message: GUARD_MSG.unknown };
+}
+
+const ALLOWED_ENTRY = /^(\[Content_Types\]\.xml|_rels\/[^/]+|docProps\/[^/]+|customXml\/.+|xl\/.+)$/i;
+/** A Word document's parts (the 附件2 回执 filled in Word). */
+const ALLOWED_DOCX_ENTRY = /^(\[Content_Types\]\.xml|_rels\/[^/]+|docProps\/[^/]+|customXml\/.+|word\/.+)$/i;
+/** An OpenDocument spreadsheet's parts (the 回执 saved by LibreOffice or WPS as .ods). */
+const ALLOWED_ODS_ENTRY = /^(mimetype|content\.xml|styles\.xml|meta\.xml|settings\.xml|manifest\.rdf|layout-cache|META-INF\/.+|Thumbnails\/.+|Configurations2\/.+|Pictures\/.+)$/;
+export type ZipKind = 'xlsx' | 'docx' | 'ods';
+const ALLOWED: Record<ZipKind, RegExp> = { xlsx: ALLOWED_ENTRY, docx: ALLOWED_DOCX_ENTRY, ods: ALLOWED_ODS_ENTRY };
+const XML_ENTRY = /\.(xml|rels|vml)$/i;
+const ROW_TAG = /<(?:\w+:)?row[\s>]/g;
+const DIMENSION = /<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"/;
+
+function openZip(data: Uint8Array): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) =>
+    // Sizes are checked below against what actually inflates, with our own messages.
+    yauzl.fromBuffer(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { lazyEntries: true, autoClose: false, validateEntrySizes: false, strictFileNames: false }, (err, zip) =>
+      err || !zip ? reject(err ?? new Error('zip')) : resolve(zip),
+    ),
+  );
+}
+
+class Refusal extends Error {}
+
+/** The central directory, checked entry by entry: names, duplicates, declared sizes and ratios. */
+function listEntries(zip: yauzl.ZipFile, limits: Limits, allowed: RegExp): Promise<yauzl.Entry[]> {
+  return new Promise((resolve, reject) => {
+    const entries: yauzl.Entry[] = [];
+    const tally = newTally();
+    const refuse = (message: string) => reject(new Refusal(message));
+    zip.on('error', (err: Error) => {
+      // yauzl itself refuses traversal and absolute entry names; say what was wrong.
+      const bad = /^(?:invalid relative path|absolute path|invalid characters in fileName): (.*)$/.exec(err.message);
+      refuse(bad ? GUARD_MSG.entryName(bad[1]!) : GUARD_MSG.corrupt);
+    });
+    zip.on('end', () => resolve(entries));
+    zip.on('entry', (entry: yauzl.Entry) => {
+      const name = entry.fileName;
+      if (name.endsWith('/')) return zip.readEntry();
+      const problem = entryProblem(name, entry.uncompressedSize, entry.compressedSize, tally, limits, allowed);
+      if (problem) return refuse(problem);
+      entries.push(entry);
+      zip.readEntry();
+    });
+    zip.readEntry();
+  });
+}
+
+/** What the scan of one part knows about it: its sheet name when the workbook names it as a worksheet. */
+interface PartScan {
+  sheet?: string;
+  /** Receives the part's text as it inflates (the parts that tell where the sheets are). */
+  xml?: SaxesParser;
+}
+
+/**
+ * Inflates one entry as a stream, counting the bytes that actually come out: more than declared (or than the limits)
+ * stops it at once; fewer than declared is refused at the end. XML parts are scanned on the way: no DOCTYPE/ENTITY,
+ * and, for anything with rows, a sane dimension and row count.
+ */
+function scanEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, limits: Limits, budget: { total: number }, scan: PartScan = {}): Promise<void> {
+  const name = entry.fileName;
+  const isXml = XML_ENTRY.test(name);
+  const label = sheetLabel(name, scan.sheet);
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err || !stream) return reject(new Refusal(GUARD_MSG.corrupt));
+      let seen = 0;
+      let tail = '';
+      let rows = 0;
+      let head = '';
+      let done = false;
+      const decoder = new StringDecoder('utf8');
+      const fail = (message: string) => {
+        if (done) return;
+        done = true;
+        stream.destroy();
+        reject(new Refusal(message));
+      };
+      stream.on('data', (chunk: Buffer) => {
+        if (done) return;
+        seen += chunk.length;
+        budget.total += chunk.length;
+        const over = inflatedProblem(name, seen, entry.uncompressedSize, budget.total, limits);
+        if (over) return fail(over);
+        if (!isXml) return;
+        const text = tail + chunk.toString('latin1');
+        if (/<!DOCTYPE|<!ENTITY/i.test(text)) return fail(GUARD_MSG.doctype(name));
+        if (head.length < 4096) head += chunk.toString('latin1', 0, Math.min(chunk.length, 4096));
+        const dim = DIMENSION.exec(head);
+        if (dim) {
+          const cols = dim[3] ? colNumber(dim[3]) : dim[1] ? colNumber(dim[1]) : 1;
+          const lastRow = Number(dim[4] ?? dim[2] ?? 1);
+          if (lastRow > limits.sheetRows || cols > limits.sheetCols) return fail(GUARD_MSG.dimension(label, lastRow, cols));
+        }
+        rows += (text.match(ROW_TAG) ?? []).length - (tail.match(ROW_TAG) ?? []).length;
+        if (rows > limits.sheetRows) return fail(GUARD_MSG.rows(label, limits.sheetRows));
+        tail = text.slice(-16);
+        if (scan.xml) {
+          try {
+            scan.xml.write(decoder.write(chunk));
+          } catch {
+            fail(GUARD_MSG.corrupt);
+          }
+        }
+      });
+      stream.on('error', () => fail(GUARD_MSG.corrupt));
+      stream.on('end', () => {
+        if (done) return;
+        if (seen !== entry.uncompressedSize) return fail(GUARD_MSG.sizeMismatch(name));
+        try {
+          scan.xml?.write(decoder.end()).close();
+        } catch {
+          return fail(GUARD_MSG.corrupt);
+        }
+        done = true;
+        resolve();
+      });
+    });
+  });
+}
+
+function sheetLabel(part: string, sheet?: string): string {
+  return sheet ? `《${excerpt(sheet, 31)}》` : `（${excerpt(part, 80)}）`;
+}
+
+/** A streaming XML reader that calls `onOpen` for every element (local name, attributes). */
+function xmlReader(onOpen: (name: string, attrs: Record<string, string>) => void): SaxesParser {
+  const parser = new SaxesParser({ xmlns: false });
+  parser.on('opentag', (tag) => {
+    const i = tag.name.indexOf(':');
+    onOpen(i < 0 ? tag.name : tag.name.slice(i + 1), tag.attributes as Record<string, string>);
+  });
+  return parser;
+}
+
+/**
+ * Follows the package's relationships to its worksheets (package → workbook → sheets), scanning the parts on the way.
+ * Returns part key → sheet name, and the keys of the parts already scanned.
+ */
+async function locateSheets(zip: yauzl.ZipFile, byKey: Map<string, yauzl.Entry>, limits: Limits, budget: { total: number }) {
+  const scanned = new Set<string>();
+  const relsOf = async (source: string): Promise<Relationship[]> => {
+    const entry = byKey.get(partKey(relsPartOf(source)));
+    const rels: Relationship[] = [];
+    if (!entry || scanned.has(partKey(entry.fileName))) return rels;
+    scanned.add(partKey(entry.fileName));
+    await scanEntry(zip, entry, limits, budget, { xml: xmlReader((name, a) => {
+      const rel = name === 'Relationship' ? relationshipOf(source, a) : undefined;
+      if (rel) rels.push(rel);
+    }) });
+    return rels;
+  };
+  const sheets = new Map<string, string>();
+  const workbook = (await relsOf('')).find((r) => REL_TYPE.officeDocument.test(r.type))?.part;
+  const workbookEntry = workbook ? byKey.get(partKey(workbook)) : undefined;
+  if (!workbook || !workbookEntry) return { sheets, scanned };
+  const ids = new Map<string, string>();
+  scanned.add(partKey(workbook));
+  await scanEntry(zip, workbookEntry, limits, budget, { xml: xmlReader((name, a) => {
+    const rid = name === 'sheet' ? relIdOf(a) : undefined;
+    if (rid && a.name) ids.set(rid, a.name);
+  }) });
+  for (const rel of await relsOf(workbook)) {
+    const sheet = ids.get(rel.id);
+    if (rel.part && sheet) sheets.set(partKey(rel.part), sheet);
+  }
+  return { sheets, scanned };
+}
+
+/**
+ * Zip-level checks; resolves with a Chinese refusal message, or undefined when the archive looks like a workbook.
+ * Every entry is inflated (as a stream, within the limits on what actually comes out), not only the XML ones: a
+ * picture that declares 1,000 bytes and inflates to 1 GiB is refused here, before anything else opens the file.
+ */
+export async function inspectZip(data: Uint8Array, limits: Limits = withLimits(), kind: ZipKind = 'xlsx'): Promise<string | undefined> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openZip(data);
+  } catch {
+    return GUARD_MSG.corrupt;
+  }
+  try {
+    if (zip.entryCount > limits.zipEntries) return GUARD_MSG.entries(zip.entryCount, limits.zipEntries);
+    const entries = await listEntries(zip, limits, ALLOWED[kind]);
+    const byKey = new Map(entries.map((e) => [partKey(e.fileName), e]));
+    const budget = { total: 0 };
+    const { sheets, scanned } = await locateSheets(zip, byKey, limits, budget);
+    for (const entry of entries) {
+      if (scanned.has(partKey(entry.fileName))) continue;
+      await scanEntry(zip, entry, limits, budget, { sheet: sheets.get(partKey(entry.fileName)) });
+    }
+    return undefined;
+  } catch (e) {
+    return e instanceof Refusal ? e.message : GUARD_MSG.corrupt;
+  } finally {
+    zip.close();
+  }
+}
+
+let sharedPool: ParsePool | undefined;
+
+/** The process-wide pool (created on first use); tests and the server may pass their own. */
+export function defaultPool(limits: Limits = withLimits()): ParsePool {
+  sharedPool ??= new ParsePool(limits);
+  return sharedPool;
+}
+
+export async function closeDefaultPool(): Promise<void> {
+  const pool = sharedPool;
+  sharedPool = undefined;
+  await pool?.close();
+}
+
+export interface UntrustedOptions extends JobOptions {
+  fileName?: string;
+  district?: string;
+  limits?: Partial<Limits>;
+  pool?: ParsePool;
+}
+
+/**
+ * Parses a file from outside (upload, e-mail attachment): refusal messages instead of exceptions. The format is
+ * recognised here; the zip inspection (inspectZip) and the parse run in a pooled worker.
+ */
+export async function parseUntrusted(data: Uint8Array, opts: UntrustedOptions = {}): Promise<ParseResult> {
+  const limits = withLimits(opts.limits);
+  const detected = detectFormat(data, opts.fileName ?? '', limits);
+  if (detected.format === 'rejected') return rejected(detected.message);
+  const pool = opts.pool ?? defaultPool(limits);
+  return pool.parse({ format: detected.format, data, fileName: opts.fileName, district: opts.district }, { account: opts.account, signal: opts.signal });
+}

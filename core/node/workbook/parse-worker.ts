@@ -1,0 +1,33 @@
+/**
+ * Parse job of the worker pool: inspects a zip-based file (guard: .xlsx, .docx 回执, .ods) and parses it, or parses a
+ * CSV, and answers with a ParseResult. Runs in a worker, so a hostile file costs a capped heap and a time limit,
+ * never the server.
+ */
+import { parseWorkbook } from './parse';
+import { parsePlainCsv } from './plain';
+import { parseDocx } from './docx';
+import { parseOds } from './ods';
+import { inspectZip } from './guard';
+import { rejected, type ParseResult } from '../../workbook/result';
+import { capIssues } from '../../issues';
+import type { ParseJob } from './pool';
+
+const NOT_PLAIN = '没有找到附件2《申报表回执》的表头（序号、企业名称、项目情况、负责人、联系电话、开竣工日期）：请检查表格的列名';
+
+export async function handle(task: ParseJob): Promise<ParseResult> {
+  if (task.format !== 'csv') {
+    const refusal = await inspectZip(task.data, task.limits, task.format);
+    if (refusal) return rejected(refusal);
+  }
+  const opts = { fileName: task.fileName, district: task.district };
+  const result =
+    task.format === 'csv'
+      ? (parsePlainCsv(task.data, opts) ?? rejected(NOT_PLAIN))
+      : task.format === 'docx'
+        ? await parseDocx(task.data, opts)
+        : task.format === 'ods'
+          ? parseOds(task.data, opts)
+          : await parseWorkbook(task.data, { ...opts, limits: task.limits });
+  // Whatever a reader found, the answer that crosses back stays bounded.
+  return { ...result, issues: capIssues(result.issues) };
+}

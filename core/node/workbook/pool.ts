@@ -1,0 +1,81 @@
+/**
+ * The worker pool sized and limited from core/limits.ts, with the parse job on top: a file from outside is inspected
+ * (guard) and parsed in a worker with a heap cap and a time limit; the caller gets a Chinese refusal when the file
+ * (or the load) is too much, never an exception. The server runs its other off-thread jobs (annotation, exports,
+ * rosters) through the same pool.
+ */
+import { WorkerPool, compiledScript, type Failure, type PoolOptions } from '../workers/pool';
+import type { Limits } from '../../limits';
+import { rejected, type ParseResult } from '../../workbook/result';
+
+export { compiledScript };
+
+export interface ParseTask {
+  format: 'xlsx' | 'csv' | 'docx' | 'ods';
+  data: Uint8Array;
+  fileName?: string;
+  district?: string;
+}
+
+/** What the parse worker receives: the task and the limits it checks against. */
+export type ParseJob = ParseTask & { limits: Limits };
+
+export const POOL_MSG = {
+  timeout: '文件处理超时：文件内容过多或结构异常，请精简后重新上传',
+  memory: '文件内容过多，超出处理能力：请删除无关的工作表或数据后重新上传',
+  crashed: '文件无法读取（处理过程中出错）：请用 Excel 重新保存后上传',
+  busy: '服务器正在处理较多文件，请稍后重新上传（您的文件未被保存）',
+  aborted: '上传已取消',
+} as const;
+
+/** Field of a refusal that means “try again later”, not “fix the file”. */
+export const BUSY_FIELD = 'server.busy';
+
+export function failureMessage(reason: Failure): { message: string; field?: string } {
+  if (reason === 'busy' || reason === 'closed') return { message: POOL_MSG.busy, field: BUSY_FIELD };
+  if (reason === 'aborted') return { message: POOL_MSG.aborted };
+  if (reason === 'timeout') return { message: POOL_MSG.timeout };
+  if (reason === 'memory') return { message: POOL_MSG.memory };
+  return { message: POOL_MSG.crashed };
+}
+
+export function poolOptions(limits: Limits): PoolOptions {
+  return {
+    size: Math.max(1, limits.parseWorkers),
+    heapMb: limits.parseHeapMb,
+    idleMs: limits.workerIdleMs,
+    recycleMb: limits.workerRecycleMb,
+    maxJobsPerWorker: limits.workerMaxJobs,
+    queuePerAccount: limits.queuePerAccount,
+    queueBytesPerAccount: limits.queueBytesPerAccount,
+    queueTotal: limits.queueTotal,
+    queueBytesTotal: limits.queueBytesTotal,
+    // Uploads are the common job: a fresh worker has the parser loaded before the first one arrives.
+    preload: [workerScript()],
+  };
+}
+
+export function workerScript(): string {
+  return compiledScript(__filename, 'parse-worker.js');
+}
+
+export interface JobOptions {
+  /** Whose job (fairness across accounts). */
+  account?: string;
+  /** Aborted when the client went away. */
+  signal?: AbortSignal;
+}
+
+export class ParsePool extends WorkerPool {
+  constructor(readonly limits: Limits) {
+    super(poolOptions(limits));
+  }
+
+  async parse(task: ParseTask, opts: JobOptions = {}): Promise<ParseResult> {
+    const job: ParseJob = { ...task, limits: this.limits };
+    const out = await this.run<ParseResult>({ handler: workerScript(), payload: job, timeMs: this.limits.parseMs, bytes: task.data.byteLength, ...opts });
+    if (out.ok) return out.value;
+    const { message, field } = failureMessage(out.reason);
+    return rejected(message, field);
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * A fast cell source for unit workbooks: inflates only the parts the contract needs (workbook, shared strings and
+ * the data sheets) and reads their cells with a streaming XML parser (saxes), instead of building exceljs's whole
+ * model. Feeds the same assembler as every other reader. Values only: a cell with <f> is marked as a formula.
+ * Parts are found through the package's relationships (core/ooxml/opc.ts), like the guard finds them. A reader states how far
+ * into a sheet it looks (bounds): cells beyond are not kept, and reading stops at the first row past them.
+ */
+import { unzipSync } from 'fflate';
+import { SaxesParser } from 'saxes';
+import type { RawCell } from '../../workbook/cells';
+import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf } from '../../ooxml/opc';
+import { colNumber } from '../../ooxml/address';
+
+/** Rows and columns (1-based, inclusive) a reader needs from the top-left corner of a sheet. */
+export interface SheetBounds {
+  rows: number;
+  cols: number;
+}
+
+export interface XlsxBook {
+  sheetNames: string[];
+  definedNames: Map<string, string>;
+  /** Cells of one sheet (address → raw cell) within `bounds` (default: the whole sheet), read on first use. */
+  sheet(name: string, bounds?: SheetBounds): Map<string, RawCell> | undefined;
+  /** Uncompressed size of every worksheet part together, bytes (the guard has checked it is what inflates). */
+  sheetBytes: number;
+}
+
+const WHOLE: SheetBounds = { rows: Number.MAX_SAFE_INTEGER, cols: Number.MAX_SAFE_INTEGER };
+
+type OnOpen = (name: string, attrs: Record<string, string>) => void;
+
+/** Thrown by a handler to stop reading a part early. */
+class Enough extends Error {}
+
+function parseXml(xml: string | Uint8Array, onOpen: OnOpen, onText: (text: string) => void, onClose: (name: string) => void): void {
+  const parser = new SaxesParser({ xmlns: false });
+  parser.on('opentag', (tag) => onOpen(localName(tag.name), tag.attributes as Record<string, string>));
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+  parser.on('closetag', (tag) => onClose(localName(tag.name)));
+  try {
+    if (typeof xml === 'string') parser.write(xml);
+    else {
+      // In slices, so a reader that has what it needs stops without decoding the rest of a large part.
+      const decoder = new TextDecoder('utf-8');
+      const SLICE = 256 * 1024;
+      for (let i = 0; i < xml.length; i += SLICE) parser.write(decoder.decode(xml.subarray(i, i + SLICE), { stream: true }));
+      parser.write(decoder.decode());
+    }
+    parser.close();
+  } catch (e) {
+    if (!(e instanceof Enough)) throw e;
+  }
+}
+
+const localName = (name: string) => {
+  const i = name.indexOf(':');
+  return i < 0 ? name : name.slice(i + 1);
+};
+
+function sharedStrings(xml: Uint8Array | undefined): string[] {
+  if (!xml) return [];
+  const out: string[] = [];
+  let current = '';
+  let inT = false;
+  let inPhonetic = false;
+  parseXml(
+    xml,
+    (name) => {
+      if (name === 'si') current = '';
+      else if (name === 't') inT = true;
+      else if (name === 'rPh') inPhonetic = true;
+    },
+    (text) => {
+      if (inT && !inPhonetic) current += text;
+    },
+    (name) => {
+      if (name === 't') inT = false;
+      else if (name === 'rPh') inPhonetic = false;
+      else if (name === 'si') out.push(current);
+    },
+  );
+  return out;
+}
+
+const CELL_REF = /^([A-Z]{1,3})(\d+)$/;
+
+function readSheet(xml: Uint8Array, strings: string[], bounds: SheetBounds): Map<string, RawCell> {
+  const cells = new Map<string, RawCell>();
+  let ref = '';
+  let keep = false;
+  let type = '';
+  let value = '';
+  let inline = '';
+  let hasFormula = false;
+  let where: 'v' | 't' | '' = '';
+  // Phonetic guides (ruby) of an inline string are reading aids, not part of the text.
+  let inPhonetic = false;
+  parseXml(
+    xml,
+    (name, attrs) => {
+      if (name === 'c') {
+        ref = attrs.r ?? '';
+        const m = CELL_REF.exec(ref);
+        keep = Boolean(m) && Number(m![2]) <= bounds.rows && colNumber(m![1]!) <= bounds.cols;
+        type = attrs.t ?? 'n';
+        value = '';
+        inline = '';
+        hasFormula = false;
+      } else if (name === 'row') {
+        // Rows come in ascending order: past the last needed row, nothing more is needed.
+        if (Number(attrs.r) > bounds.rows) throw new Enough();
+      } else if (name === 'f') hasFormula = true;
+      else if (name === 'v') where = 'v';
+      else if (name === 't') where = 't';
+      else if (name === 'rPh') inPhonetic = true;
+    },
+    (text) => {
+      if (!keep) return;
+      if (where === 'v') value += text;
+      else if (where === 't' && !inPhonetic) inline += text;
+    },
+    (name) => {
+      if (name === 'v' || name === 't') where = '';
+      else if (name === 'rPh') inPhonetic = false;
+      else if (name === 'c' && keep) {
+        if (hasFormula) cells.set(ref, { value: null, formula: true });
+        else if (type === 's') cells.set(ref, { value: value.trim() === '' ? null : (strings[Number(value)] ?? '') });
+        else if (type === 'inlineStr') cells.set(ref, { value: inline });
+        else if (type === 'str') cells.set(ref, { value });
+        else if (type === 'b') cells.set(ref, { value: value === '1' });
+        else if (type === 'e') cells.set(ref, { value: null });
+        else if (type === 'd') cells.set(ref, { value: value ? new Date(value) : null });
+        else if (value !== '') cells.set(ref, { value: Number(value) });
+      }
+    },
+  );
+  return cells;
+}
+
+function relationships(xml: Uint8Array | undefined, sourcePart: string) {
+  const rels: Array<NonNullable<ReturnType<typeof relationshipOf>>> = [];
+  if (!xml) return rels;
+  parseXml(xml, (name, a) => {
+    const rel = name === 'Relationship' ? relationshipOf(sourcePart, a) : undefined;
+    if (rel) rels.push(rel);
+  }, () => undefined, () => undefined);
+  return rels;
+}
+
+/** Opens an xlsx already checked by the guard. Returns undefined when it is not a zip with a workbook part. */
+export function openXlsx(data: Uint8Array): XlsxBook | undefined {
+  // The directory first (nothing inflated): part names by their case-insensitive key.
+  const names = new Map<string, string>();
+  const sizes = new Map<string, number>();
+  try {
+    unzipSync(data, {
+      filter: (f) => {
+        names.set(partKey(f.name), f.name);
+        sizes.set(partKey(f.name), f.originalSize);
+        return false;
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  // Inflate lazily: the workbook parts now, each sheet (and the shared strings) only when it is read.
+  const inflate = (parts: string[]): Map<string, Uint8Array> | undefined => {
+    const wanted = new Set(parts.map((p) => names.get(partKey(p))).filter((p): p is string => Boolean(p)));
+    try {
+      const got = unzipSync(data, { filter: (f) => wanted.has(f.name) });
+      return new Map(Object.entries(got).map(([k, v]) => [partKey(k), v]));
+    } catch {
+      return undefined;
+    }
+  };
+  const pkg = inflate(['_rels/.rels']);
+  let workbookPart = 'xl/workbook.xml';
+  try {
+    workbookPart = relationships(pkg?.get(partKey('_rels/.rels')), '').find((r) => REL_TYPE.officeDocument.test(r.type))?.part ?? workbookPart;
+  } catch {
+    return undefined;
+  }
+  const parts = inflate([workbookPart, relsPartOf(workbookPart)]);
+  const workbook = parts?.get(partKey(workbookPart));
+  const rels = parts?.get(partKey(relsPartOf(workbookPart)));
+  if (!workbook || !rels) return undefined;
+  const targets = new Map<string, string>();
+  let stringsPart: string | undefined;
+  let workbookRels: ReturnType<typeof relationships>;
+  try {
+    workbookRels = relationships(rels, workbookPart);
+  } catch {
+    return undefined;
+  }
+  for (const r of workbookRels) {
+    if (!r.part) continue;
+    targets.set(r.id, r.part);
+    if (REL_TYPE.sharedStrings.test(r.type)) stringsPart = r.part;
+  }
+  // Some generators leave out the relationship but keep the part where Excel puts it.
+  if (!stringsPart && names.has(partKey('xl/sharedStrings.xml'))) stringsPart = 'xl/sharedStrings.xml';
+  const sheetParts = new Map<string, string>();
+  const definedNames = new Map<string, string>();
+  let nameKey: string | undefined;
+  let nameText = '';
+  try {
+    parseXml(
+      workbook,
+      (name, a) => {
+        if (name === 'sheet') {
+          const rid = relIdOf(a);
+          const target = rid ? targets.get(rid) : undefined;
+          if (a.name && target) sheetParts.set(a.name, target);
+        } else if (name === 'definedName' && a.localSheetId === undefined) {
+          nameKey = a.name;
+          nameText = '';
+        }
+      },
+      (text) => {
+        if (nameKey) nameText += text;
+      },
+      (name) => {
+        if (name === 'definedName' && nameKey) {
+          definedNames.set(nameKey, nameText);
+          nameKey = undefined;
+        }
+      },
+    );
+  } catch {
+    return undefined;
+  }
+  let strings: string[] | undefined;
+  const cache = new Map<string, { bounds: SheetBounds; cells: Map<string, RawCell> }>();
+  return {
+    sheetNames: [...sheetParts.keys()],
+    definedNames,
+    sheetBytes: [...sheetParts.values()].reduce((n, part) => n + (sizes.get(partKey(part)) ?? 0), 0),
+    sheet(name, bounds = WHOLE) {
+      const cached = cache.get(name);
+      if (cached && cached.bounds.rows >= bounds.rows && cached.bounds.cols >= bounds.cols) return cached.cells;
+      const part = sheetParts.get(name);
+      if (!part) return undefined;
+      const wanted = strings || !stringsPart ? [part] : [part, stringsPart];
+      const got = inflate(wanted);
+      const bytes = got?.get(partKey(part));
+      if (!bytes || !got) return undefined;
+      strings ??= sharedStrings(stringsPart ? got.get(partKey(stringsPart)) : undefined);
+      const wider = cached ? { rows: Math.max(bounds.rows, cached.bounds.rows), cols: Math.max(bounds.cols, cached.bounds.cols) } : bounds;
+      const cells = readSheet(bytes, strings, wider);
+      cache.set(name, { bounds: wider, cells });
+      return cells;
+    },
+  };
+}

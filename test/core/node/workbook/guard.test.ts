@@ -1,0 +1,71 @@
+/** Hostile inputs, generated here (never committed): each is refused with a Chinese reason and the process lives on. */
+import { strToU8 } from 'fflate';
+import { hostileFiles, HOSTILE_NAMES, type HostileCase } from '../../../helpers/hostile';
+import { buildTemplate } from '../../../../core/node/workbook/build';
+import { parseUntrusted, detectFormat, inspectZip } from '../../../../core/node/workbook/guard';
+import { ParsePool, POOL_MSG } from '../../../../core/node/workbook/pool';
+import { withLimits } from '../../../../core/limits';
+import { fillWorkbook, projectFields, REPORTER } from '../../../helpers/workbook';
+
+jest.setTimeout(120_000);
+
+let good: Buffer;
+let pool: ParsePool;
+let cases: HostileCase[];
+beforeAll(async () => {
+  good = await fillWorkbook(await buildTemplate({ projects: 3 }), REPORTER, [{ fields: projectFields(1), answers: { 'A01-1': '达到' } }]);
+  pool = new ParsePool(withLimits());
+  cases = hostileFiles(good);
+});
+afterAll(() => pool.close());
+
+describe('hostile files are refused with a Chinese reason; the process stays alive', () => {
+  test.each(HOSTILE_NAMES)('%s', async (name) => {
+    const [, make, expected] = cases.find((c) => c[0] === name)!;
+    const before = process.memoryUsage().rss;
+    const r = await parseUntrusted(make(), { fileName: 'upload.xlsx', pool });
+    expect(r.kind).toBe('rejected');
+    expect(r.submission).toBeUndefined();
+    expect(r.issues).toHaveLength(1);
+    if (typeof expected === 'string') expect(r.issues[0]!.message).toBe(expected);
+    else expect(r.issues[0]!.message).toMatch(expected);
+    // Still serving: the next good file parses.
+    const ok = await parseUntrusted(good, { pool });
+    expect(ok.submission?.projects).toHaveLength(1);
+    expect(process.memoryUsage().rss - before).toBeLessThan(400 * 1024 * 1024);
+  });
+});
+
+describe('worker limits', () => {
+  test('a parse over its time limit is cut off, and the pool recovers', async () => {
+    const slow = new ParsePool(withLimits({ parseMs: 1 }));
+    const r = await parseUntrusted(good, { pool: slow });
+    expect(r.issues[0]!.message).toBe(POOL_MSG.timeout);
+    await slow.close();
+    expect((await parseUntrusted(good, { pool })).submission).toBeDefined();
+  });
+
+  test('a parse over its heap cap is refused, not fatal', async () => {
+    const tiny = new ParsePool(withLimits({ parseHeapMb: 4 }));
+    const big = await fillWorkbook(await buildTemplate({ projects: 50 }), REPORTER, Array.from({ length: 50 }, (_, i) => ({ fields: projectFields(i + 1, { remark: '备注'.repeat(200) }) })));
+    const r = await parseUntrusted(big, { pool: tiny });
+    expect(r.kind).toBe('rejected');
+    expect([POOL_MSG.memory, POOL_MSG.crashed]).toContain(r.issues[0]!.message);
+    await tiny.close();
+  });
+
+  test('many files in parallel through two workers all come back', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => parseUntrusted(good, { pool })));
+    expect(results.every((r) => r.submission?.projects.length === 1)).toBe(true);
+  });
+});
+
+test('format detection: CSV by name and content; xlsx by magic', () => {
+  expect(detectFormat(strToU8('序号,企业名称\n1,甲'), '回执.csv')).toEqual({ format: 'csv' });
+  expect(detectFormat(good, 'x.xlsx')).toEqual({ format: 'xlsx' });
+  expect(detectFormat(strToU8('just text'), 'x.docx').format).toBe('rejected');
+});
+
+test('a genuine workbook passes the zip inspection', async () => {
+  expect(await inspectZip(good)).toBeUndefined();
+});

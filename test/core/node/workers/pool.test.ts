@@ -1,0 +1,146 @@
+/**
+ * The worker runner with real worker processes and real handler modules (written to a temp folder as plain CommonJS):
+ * heap cap, time limit, crashes, fairness across accounts, bounded queue, abort, recycling and idle exit.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WorkerPool, type Outcome, type PoolOptions } from '../../../../core/node/workers/pool';
+
+jest.setTimeout(60_000);
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-pool-'));
+const handler = (name: string, body: string) => {
+  const file = path.join(dir, `${name}.js`);
+  fs.writeFileSync(file, `exports.handle = async (p) => { ${body} };\n`);
+  return file;
+};
+const echo = handler('echo', 'if (p && p.wait) await new Promise((r) => setTimeout(r, p.wait)); return p;');
+// Holds until a marker file appears: a job that stays busy until the test says so, whatever the machine's speed.
+const hold = handler('hold', "const fs = require('node:fs'); while (!fs.existsSync(p.until)) await new Promise((r) => setTimeout(r, 10)); return p.id;");
+const hog = handler('hog', 'const keep = []; for (;;) keep.push(new Array(1e6).fill(Math.random()));');
+const spin = handler('spin', 'for (;;) {}');
+const exit = handler('exit', 'process.exit(3);');
+const thrower = handler('thrower', "throw new TypeError('boom');");
+const grow = handler('grow', 'globalThis.keep = Array.from({ length: 40 }, () => new Array(1e5).fill(Math.random())); return process.pid;');
+const pid = handler('pid', 'return process.pid;');
+
+const options = (o: Partial<PoolOptions> = {}): PoolOptions => ({
+  size: 2, heapMb: 64, idleMs: 60_000, recycleMb: 256, maxJobsPerWorker: 1000,
+  queuePerAccount: 10, queueBytesPerAccount: 1e9, queueTotal: 100, queueBytesTotal: 1e9, ...o,
+});
+
+const pools: WorkerPool[] = [];
+const pool = (o: Partial<PoolOptions> = {}) => {
+  const p = new WorkerPool(options(o));
+  pools.push(p);
+  return p;
+};
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.close()));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function until(ok: () => boolean): Promise<void> {
+  const stop = Date.now() + 30_000;
+  while (!ok()) {
+    if (Date.now() > stop) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('a job answers with its value; any handler runs in any worker', async () => {
+  const p = pool();
+  expect(await p.run({ handler: echo, payload: { a: 1 }, timeMs: 10_000 })).toEqual({ ok: true, value: { a: 1 } });
+  expect(await p.run({ handler: echo, payload: 'x', timeMs: 10_000 })).toEqual({ ok: true, value: 'x' });
+});
+
+test('heap cap, time limit, exit and exceptions are outcomes, and the pool carries on', async () => {
+  const p = pool({ size: 1 });
+  expect(await p.run({ handler: hog, payload: null, timeMs: 30_000 })).toMatchObject({ ok: false, reason: 'memory' });
+  expect(await p.run({ handler: spin, payload: null, timeMs: 200 })).toEqual({ ok: false, reason: 'timeout' });
+  expect(await p.run({ handler: exit, payload: null, timeMs: 10_000 })).toEqual({ ok: false, reason: 'crashed' });
+  expect(await p.run({ handler: thrower, payload: null, timeMs: 10_000 })).toEqual({ ok: false, reason: 'failed', message: 'boom', name: 'TypeError' });
+  expect(await p.run({ handler: echo, payload: 7, timeMs: 10_000 })).toEqual({ ok: true, value: 7 });
+});
+
+test("one account's jobs never hold every worker: another account's job starts while they wait", async () => {
+  const p = pool({ size: 2 });
+  const marker = path.join(dir, 'release-fair');
+  const done: string[] = [];
+  const track = (label: string, job: Promise<Outcome<unknown>>) => job.then((o) => (done.push(label), o));
+  const a = [1, 2, 3].map((i) => track(`A${i}`, p.run({ handler: hold, payload: { until: marker, id: i }, account: 'A', timeMs: 30_000 })));
+  // A holds one worker; the second stays free for anyone else.
+  await until(() => p.stats().busy === 1 && p.stats().waiting === 2);
+  const b = await track('B', p.run({ handler: echo, payload: 'b', account: 'B', timeMs: 30_000 }));
+  expect(b).toEqual({ ok: true, value: 'b' });
+  expect(done).toEqual(['B']);
+  fs.writeFileSync(marker, '');
+  expect((await Promise.all(a)).map((o) => o.ok)).toEqual([true, true, true]);
+});
+
+test('among waiting accounts, the one served least recently goes first', async () => {
+  const p = pool({ size: 1 });
+  const marker = path.join(dir, 'release-order');
+  const order: string[] = [];
+  const go = (account: string, id: string) => p.run({ handler: hold, payload: { until: marker, id }, account, timeMs: 30_000 }).then((o) => (order.push(id), o));
+  const jobs = [go('A', 'A1')];
+  await until(() => p.stats().busy === 1);
+  jobs.push(go('A', 'A2'), go('A', 'A3'), go('B', 'B1'));
+  await until(() => p.stats().waiting === 3);
+  fs.writeFileSync(marker, '');
+  await Promise.all(jobs);
+  expect(order).toEqual(['A1', 'B1', 'A2', 'A3']);
+});
+
+test('the queue is bounded per account, by jobs and by bytes; the excess is refused at once as busy', async () => {
+  const p = pool({ size: 1, queuePerAccount: 2, queueBytesPerAccount: 100, queueTotal: 3 });
+  const marker = path.join(dir, 'release-queue');
+  const job = (account: string, bytes = 1) => p.run({ handler: hold, payload: { until: marker, id: account }, account, timeMs: 30_000, bytes });
+  const running = job('A');
+  await until(() => p.stats().busy === 1);
+  const waiting = [job('A'), job('A')];
+  expect(await job('A')).toEqual({ ok: false, reason: 'busy' }); // two waiting already
+  waiting.push(job('B', 150)); // alone in its account's queue: a big file may still wait
+  expect(await job('B', 1)).toEqual({ ok: false, reason: 'busy' }); // over B's bytes, and the queue is full
+  fs.writeFileSync(marker, '');
+  expect((await Promise.all([running, ...waiting])).every((o) => o.ok)).toBe(true);
+});
+
+test('aborting drops a waiting job, and stops a running one (its worker is replaced)', async () => {
+  const p = pool({ size: 1 });
+  const running = new AbortController();
+  const queued = new AbortController();
+  const first = p.run({ handler: spin, payload: null, timeMs: 30_000, signal: running.signal });
+  const second = p.run({ handler: echo, payload: 2, timeMs: 30_000, signal: queued.signal });
+  await until(() => p.stats().busy === 1 && p.stats().waiting === 1);
+  queued.abort();
+  expect(await second).toEqual({ ok: false, reason: 'aborted' });
+  running.abort();
+  expect(await first).toEqual({ ok: false, reason: 'aborted' });
+  expect(await p.run({ handler: echo, payload: 3, timeMs: 10_000 })).toEqual({ ok: true, value: 3 });
+});
+
+test('a worker whose memory grew is replaced after its job (a spare is ready); idle workers leave', async () => {
+  const p = pool({ size: 1, recycleMb: 16, idleMs: 300 });
+  const heavy = await p.run<number>({ handler: grow, payload: null, timeMs: 30_000 });
+  expect(heavy.ok).toBe(true);
+  const next = await p.run<number>({ handler: pid, payload: null, timeMs: 30_000 });
+  expect(next.ok && heavy.ok && next.value !== heavy.value).toBe(true);
+  await until(() => p.stats().workers === 0);
+  const light = pool({ size: 1, recycleMb: 4096 });
+  const a = await light.run<number>({ handler: pid, payload: null, timeMs: 30_000 });
+  const b = await light.run<number>({ handler: pid, payload: null, timeMs: 30_000 });
+  expect(a).toEqual(b); // a worker that stayed small serves the next job
+});
+
+test('closing answers waiting jobs and refuses new ones', async () => {
+  const p = pool({ size: 1 });
+  const first = p.run({ handler: spin, payload: null, timeMs: 30_000 });
+  const second = p.run({ handler: echo, payload: 1, timeMs: 30_000 });
+  await until(() => p.stats().waiting === 1);
+  await p.close();
+  expect(await second).toEqual({ ok: false, reason: 'closed' });
+  expect(await first).toEqual({ ok: false, reason: 'closed' });
+  expect(await p.run({ handler: echo, payload: 1, timeMs: 1000 })).toEqual({ ok: false, reason: 'closed' });
+});
