@@ -2,7 +2,9 @@
 import { strToU8 } from 'fflate';
 import { hostileFiles, HOSTILE_NAMES, type HostileCase } from '../../helpers/hostile';
 import { buildTemplate } from '../../../core/workbook/build';
-import { parseUntrusted, detectFormat, inspectZip } from '../../../core/workbook/guard';
+import { parseUntrusted, detectFormat, inspectZip, inspectPackage, GUARD_MSG } from '../../../core/workbook/guard';
+import { parseWorkbook } from '../../../core/workbook/parse';
+import { rawEntries, rawZip } from '../../../bench/hostile-files';
 import { ParsePool, POOL_MSG } from '../../../core/workbook/pool';
 import { withLimits } from '../../../core/limits';
 import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
@@ -68,4 +70,27 @@ test('format detection: CSV by name and content; xlsx by magic', () => {
 
 test('a genuine workbook passes the zip inspection', async () => {
   expect(await inspectZip(good)).toBeUndefined();
+});
+
+test('the guard inflates each part once and the reader reads those parts: same result as reading the file', async () => {
+  const parts = await inspectPackage(good);
+  if (typeof parts === 'string') throw new Error(parts);
+  // XML parts only (pictures are inflated to be checked, then dropped), by their case-insensitive key.
+  expect([...parts.keys()]).toEqual(expect.arrayContaining(['xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/sharedstrings.xml']));
+  expect([...parts.keys()].every((k) => /\.(xml|rels|vml)$/.test(k))).toBe(true);
+  const fromParts = await parseWorkbook(good, { parts });
+  const fromFile = await parseWorkbook(good);
+  expect(fromParts.submission?.projects.length).toBe(1);
+  expect(fromParts).toEqual(fromFile);
+  expect(await parseUntrusted(good, { pool })).toEqual(fromFile);
+});
+
+test('stored entries must hold what they declare; unknown compression methods are refused', async () => {
+  const entries = rawEntries(good);
+  const stored = entries.map((e) => (e.name === 'xl/styles.xml' ? { ...e, stored: Buffer.from('<styleSheet/>'), deflated: false, declaredSize: 500 } : e));
+  expect(await inspectZip(rawZip(stored))).toBe(GUARD_MSG.sizeMismatch('xl/styles.xml'));
+  const fine = entries.map((e) => (e.name === 'xl/styles.xml' ? { ...e, stored: Buffer.from('<styleSheet/>'), deflated: false, declaredSize: 13 } : e));
+  expect(await inspectZip(rawZip(fine))).toBeUndefined();
+  const truncated = entries.map((e) => (e.name === 'xl/workbook.xml' ? { ...e, stored: e.stored.subarray(0, 10) } : e));
+  expect(await inspectZip(rawZip(truncated))).toBe(GUARD_MSG.corrupt);
 });
