@@ -14,9 +14,8 @@ import { SingleBar, Presets } from 'cli-progress';
 import { parseUntrusted, closeDefaultPool } from '../../core/workbook/guard';
 import { writeMaster } from '../../core/workbook/merge';
 import { intake, type IntakeInput, type IntakeRow } from '../../core/workbook/intake';
-import { normalizeDistrict, DISTRICTS } from '../../core/districts';
 import type { ParseResult } from '../../core/workbook/result';
-import { expandInputs, EXIT, type InputFile } from '../files';
+import { expandInputs, EXIT, DISTRICT_OPTION, checkDistrict, type InputFile } from '../files';
 import { uploadFile, type UploadOutcome } from '../upload';
 
 export interface ReadOutcome {
@@ -24,7 +23,7 @@ export interface ReadOutcome {
   result: ParseResult;
 }
 
-export const DISTRICT_OPTION = ['-d, --district <名称>', '这些文件所属的旗县区：附件2表格没有旗县区列时按此读取；文件写明其他旗县区的不予接收（列出原因）'] as const;
+export { DISTRICT_OPTION, checkDistrict };
 
 /** Reads files two at a time (the parser pool's size), reporting progress. */
 export async function readAll(files: InputFile[], opts: { district?: string; progress?: boolean } = {}): Promise<ReadOutcome[]> {
@@ -52,17 +51,6 @@ export async function readAll(files: InputFile[], opts: { district?: string; pro
   await Promise.all([worker(), worker()]);
   bar?.stop();
   return out;
-}
-
-export function checkDistrict(value: string | undefined): string | undefined | false {
-  if (value === undefined) return undefined;
-  const d = normalizeDistrict(value);
-  if (!d) {
-    console.error(`错误：旗县区“${value}”不在名单中（${DISTRICTS.join('、')}）`);
-    process.exitCode = EXIT.failed;
-    return false;
-  }
-  return d;
 }
 
 /** Reads a folder (or files) and decides every file's outcome. */

@@ -5,14 +5,21 @@
  */
 import { parseWorkbook } from './parse';
 import { parsePlainCsv } from './plain';
-import { parseDocx } from './docx';
-import { parseOds } from './ods';
+import type * as Docx from './docx';
+import type * as Ods from './ods';
 import { inspectPackage, type InflatedParts } from './guard';
 import { rejected, type ParseResult } from './result';
 import { capIssues } from '../issues';
 import type { ParseJob } from './pool';
 
 const NOT_PLAIN = '没有找到附件2《申报表回执》的表头（序号、企业名称、项目情况、负责人、联系电话、开竣工日期）：请检查表格的列名';
+
+// The readers of Word 回执 and OpenDocument tables (mammoth and its dependencies) load on their first file: a worker
+// reading workbooks starts without them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const docx = () => require('./docx') as typeof Docx;
+const ods = () => require('./ods') as typeof Ods;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export async function handle(task: ParseJob): Promise<ParseResult> {
   let parts: InflatedParts | undefined;
@@ -27,9 +34,9 @@ export async function handle(task: ParseJob): Promise<ParseResult> {
     task.format === 'csv'
       ? (parsePlainCsv(task.data, opts) ?? rejected(NOT_PLAIN))
       : task.format === 'docx'
-        ? await parseDocx(task.data, opts)
+        ? await docx().parseDocx(task.data, opts)
         : task.format === 'ods'
-          ? parseOds(task.data, opts)
+          ? ods().parseOds(task.data, opts)
           : await parseWorkbook(task.data, { ...opts, limits: task.limits, parts });
   // Whatever a reader found, the answer that crosses back stays bounded.
   return { ...result, issues: capIssues(result.issues) };

@@ -1,8 +1,8 @@
 /** Hostile inputs, generated here (never committed): each is refused with a Chinese reason and the process lives on. */
-import { strToU8 } from 'fflate';
+import { strToU8, zipSync } from 'fflate';
 import { hostileFiles, HOSTILE_NAMES, type HostileCase } from '../../helpers/hostile';
 import { buildTemplate } from '../../../core/workbook/build';
-import { parseUntrusted, detectFormat, inspectZip, inspectPackage, GUARD_MSG } from '../../../core/workbook/guard';
+import { parseUntrusted, parseLocal, detectFormat, inspectZip, inspectPackage, GUARD_MSG, LOCAL_BYTES } from '../../../core/workbook/guard';
 import { parseWorkbook } from '../../../core/workbook/parse';
 import { rawEntries, rawZip } from '../../../bench/hostile-files';
 import { ParsePool, POOL_MSG } from '../../../core/workbook/pool';
@@ -93,4 +93,34 @@ test('stored entries must hold what they declare; unknown compression methods ar
   expect(await inspectZip(rawZip(fine))).toBeUndefined();
   const truncated = entries.map((e) => (e.name === 'xl/workbook.xml' ? { ...e, stored: e.stored.subarray(0, 10) } : e));
   expect(await inspectZip(rawZip(truncated))).toBe(GUARD_MSG.corrupt);
+});
+
+describe('parseLocal (one file, one command): small files are read in this process, the same way', () => {
+  test('a genuine workbook reads as through the worker', async () => {
+    expect(await parseLocal(good, { pool })).toEqual(await parseUntrusted(good, { pool }));
+  });
+
+  test.each(['XML entity expansion', 'lying entry: a picture declares 1,000 bytes and inflates to 1 GiB', 'answers sheet moved to xl/sub/sheet3.xml with 30,000 rows', 'truncated zip', 'zip bomb (one huge entry, ratio ~1000:1)'])(
+    'refuses %s with the same reason',
+    async (name) => {
+      const [, make, expected] = cases.find((c) => c[0] === name)!;
+      const result = await parseLocal(make(), { pool });
+      expect(result.kind).toBe('rejected');
+      if (typeof expected === 'string') expect(result.issues[0]!.message).toBe(expected);
+      else expect(result.issues[0]!.message).toMatch(expected);
+    },
+  );
+
+  test('what declares more than LOCAL_BYTES goes to a worker (its heap cap applies)', async () => {
+    const small = new ParsePool(withLimits({ parseHeapMb: 64 }));
+    try {
+      const big = strToU8(`<sst>${'<si><t>长文本</t></si>'.repeat(Math.ceil(LOCAL_BYTES / 20))}</sst>`);
+      const file = zipSync({ 'xl/sharedStrings.xml': big });
+      const before = small.stats().workers;
+      await parseLocal(file, { pool: small });
+      expect(small.stats().workers).toBeGreaterThan(before);
+    } finally {
+      await small.close();
+    }
+  });
 });
