@@ -12,11 +12,15 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { SingleBar, Presets } from 'cli-progress';
 import { parseUntrusted, closeDefaultPool } from '../../core/workbook/guard';
-import { writeMaster } from '../../core/workbook/merge';
+import type * as Master from '../../core/workbook/merge';
 import { intake, type IntakeInput, type IntakeRow } from '../../core/workbook/intake';
 import type { ParseResult } from '../../core/workbook/result';
 import { expandInputs, EXIT, DISTRICT_OPTION, checkDistrict, type InputFile } from '../files';
 import { uploadFile, type UploadOutcome } from '../upload';
+
+/** The master writer (exceljs), loaded when the files are already being read: `import` never loads it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const master = () => require('../../core/workbook/merge') as typeof Master;
 
 export interface ReadOutcome {
   file: InputFile;
@@ -81,7 +85,10 @@ export function registerMerge(program: Command): void {
     .action(async (inputs: string[], opts: { out: string; district?: string }) => {
       const district = checkDistrict(opts.district);
       if (district === false) return;
-      const { rows, entries, files, missing } = await readInbox(inputs, district, true);
+      const reading = readInbox(inputs, district, true);
+      // The parse workers have started: the writer loads meanwhile, not before them.
+      const { writeMaster } = master();
+      const { rows, entries, files, missing } = await reading;
       const unread = [
         ...missing.map((m) => ({ file: m, unit: '', district: '', result: '拒收' as const, reason: '找不到该文件或文件夹' })),
         ...rows.filter((r) => !entries.some((e) => e.sourceFile === r.file)),
