@@ -81,6 +81,9 @@ async function bigMaster(): Promise<void> {
   process.stdout.write(JSON.stringify({ ms, cpuMs, projects: report.projects, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
 }
 
+/** Start of the hand-written part of bench/results.md, kept when the figures above it are measured again. */
+const NOTES = '<!-- notes: kept by npm run bench -->';
+
 const fmt = (t: Timing) => `${t.median.toFixed(0)} (${t.min.toFixed(0)}–${t.max.toFixed(0)}) | ${t.cpu.toFixed(0)}`;
 
 async function main(): Promise<void> {
@@ -117,7 +120,11 @@ async function main(): Promise<void> {
     console.log(`\n${table}\n\n${summary}`);
     const cpu = os.cpus()[0]?.model ?? 'CPU';
     const md = `# Benchmark results\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${cpu} × ${os.cpus().length}, load average ${load0.toFixed(1)} at the start and ${os.loadavg()[0]!.toFixed(1)} at the end).\n\nInputs: bench/realistic.ts — the default template as distributed, 1–5 projects filled with some blanks, half re-saved by LibreOffice, each file with its own workbook id and unit.\n\n${table}\n\n${summary}\n`;
-    fs.writeFileSync(path.join(root, 'bench', 'results.md'), md);
+    // What people wrote below the marker (before/after, analysis) stays; the measured part above it is replaced.
+    const file = path.join(root, 'bench', 'results.md');
+    const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    const notes = previous.includes(NOTES) ? previous.slice(previous.indexOf(NOTES)) : '';
+    fs.writeFileSync(file, notes ? `${md}\n${notes}` : md);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
