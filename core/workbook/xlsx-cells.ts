@@ -5,10 +5,14 @@
  * Parts are found through the package's relationships (opc.ts), like the guard finds them. A reader states how far
  * into a sheet it looks (bounds): cells beyond are not kept, and reading stops at the first row past them.
  */
-import { unzipSync } from 'fflate';
+import type * as Fflate from 'fflate';
 import { SaxesParser } from 'saxes';
 import type { RawCell } from './cells';
 import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf } from './opc';
+
+/** fflate, loaded only when a workbook comes without the guard's inflated parts (the guard's path never needs it). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const unzipSync: typeof Fflate.unzipSync = (...args) => (require('fflate') as typeof Fflate).unzipSync(...args);
 
 /** Rows and columns (1-based, inclusive) a reader needs from the top-left corner of a sheet. */
 export interface SheetBounds {
