@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { normalizeDistrict, DISTRICTS } from '../core/districts';
 
 export interface InputFile {
   /** Path to read. */
@@ -57,3 +58,17 @@ export function expandInputs(inputs: readonly string[]): { files: InputFile[]; i
 
 /** Exit codes: 0 read (issues may exist), 1 usage or write problems, 2 input could not be read. */
 export const EXIT = { ok: 0, failed: 1, unreadable: 2 } as const;
+
+export const DISTRICT_OPTION = ['-d, --district <名称>', '这些文件所属的旗县区：附件2表格没有旗县区列时按此读取；文件写明其他旗县区的不予接收（列出原因）'] as const;
+
+/** The --district option checked against the list: the 旗县区, undefined when not given, false (and a message) when unknown. */
+export function checkDistrict(value: string | undefined): string | undefined | false {
+  if (value === undefined) return undefined;
+  const d = normalizeDistrict(value);
+  if (!d) {
+    console.error(`错误：旗县区“${value}”不在名单中（${DISTRICTS.join('、')}）`);
+    process.exitCode = EXIT.failed;
+    return false;
+  }
+  return d;
+}

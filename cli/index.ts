@@ -3,12 +3,13 @@
  * help texts are Chinese, command and option names English.
  */
 import { Command } from 'commander';
-import { commands } from './commands';
+import { commandsFor } from './commands';
 import { version } from './version';
 
 const TITLES: Record<string, string> = { 'Usage:': '用法：', 'Options:': '选项：', 'Commands:': '命令：', 'Arguments:': '参数：' };
 
-export function buildProgram(): Command {
+/** The program with the commands `argv` needs (all of them by default). */
+export function buildProgram(argv: readonly string[] = []): Command {
   const program = new Command('redsite')
     .description('“红色工地”创建申报工具：生成申报工作簿、评分、汇总，并运行同步服务')
     .version(version(), '-V, --version', '显示版本号')
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
     .configureHelp({ styleTitle: (title) => TITLES[title] ?? title, sortSubcommands: false })
     .showHelpAfterError('（运行 redsite --help 查看用法）')
     .configureOutput({ outputError: (str, write) => write(translateCommanderError(str)) });
-  for (const register of commands) register(program);
+  for (const register of commandsFor(argv)) register(program);
   return program;
 }
 
@@ -32,7 +33,7 @@ function translateCommanderError(text: string): string {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = buildProgram(argv);
   if (argv.length <= 2) {
     program.outputHelp();
     return;

@@ -131,7 +131,16 @@ export function projectSchema(rubric: Rubric) {
 
 export const SourceSchema = z.enum(['addin', 'xlsx', 'import']);
 
+const schemas = new WeakMap<Rubric, ReturnType<typeof buildSubmissionSchema>>();
+
+/** The Submission schema of one rubric, built once per rubric (zod compiles a schema on its first use). */
 export function submissionSchema(rubric: Rubric) {
+  let schema = schemas.get(rubric);
+  if (!schema) schemas.set(rubric, (schema = buildSubmissionSchema(rubric)));
+  return schema;
+}
+
+function buildSubmissionSchema(rubric: Rubric) {
   return z
     .object({
       schema: z.literal(SUBMISSION_SCHEMA_ID, { error: `数据格式须为 ${SUBMISSION_SCHEMA_ID}` }),
@@ -156,7 +165,7 @@ export function submissionSchema(rubric: Rubric) {
     });
 }
 
-export type Submission = z.infer<ReturnType<typeof submissionSchema>>;
+export type Submission = z.infer<ReturnType<typeof buildSubmissionSchema>>;
 export type Project = Submission['projects'][number];
 export type ProjectFields = z.infer<typeof ProjectFieldsSchema>;
 export type Answers = Project['answers'];

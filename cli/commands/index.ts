@@ -1,16 +1,51 @@
-/** Every subcommand, in the order `redsite --help` lists them. */
+/**
+ * Every subcommand, in the order `redsite --help` lists them. A command module is loaded only when it is needed:
+ * `redsite score x.xlsx` loads the score command alone (not exceljs, not the server), help loads them all.
+ */
+import { createRequire } from 'node:module';
 import type { Command } from 'commander';
-import { registerRubric } from './rubric';
-import { registerTemplate } from './template';
-import { registerScore } from './score';
-import { registerMerge } from './merge';
-import { registerServe } from './serve';
-import { registerManifest } from './manifest';
-import { registerBackup } from './backup';
-import { registerShowcase } from './showcase';
-import { registerAnnotate } from './annotate';
-import { registerRoster } from './roster';
+import type * as Rubric from './rubric';
+import type * as Template from './template';
+import type * as Score from './score';
+import type * as Merge from './merge';
+import type * as Serve from './serve';
+import type * as Manifest from './manifest';
+import type * as Backup from './backup';
+import type * as Showcase from './showcase';
+import type * as Annotate from './annotate';
+import type * as Roster from './roster';
+
+const load = createRequire(__filename);
 
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [registerRubric, registerTemplate, registerScore, registerMerge, registerServe, registerManifest, registerBackup, registerShowcase, registerAnnotate, registerRoster];
+interface CommandModule {
+  /** The top-level command names the module registers. */
+  names: string[];
+  load: () => Register;
+}
+
+export const COMMAND_MODULES: CommandModule[] = [
+  { names: ['rubric'], load: () => (load('./rubric') as typeof Rubric).registerRubric },
+  { names: ['template'], load: () => (load('./template') as typeof Template).registerTemplate },
+  { names: ['score'], load: () => (load('./score') as typeof Score).registerScore },
+  { names: ['merge', 'import'], load: () => (load('./merge') as typeof Merge).registerMerge },
+  { names: ['serve', 'certs', 'user'], load: () => (load('./serve') as typeof Serve).registerServe },
+  { names: ['manifest'], load: () => (load('./manifest') as typeof Manifest).registerManifest },
+  { names: ['backup', 'restore'], load: () => (load('./backup') as typeof Backup).registerBackup },
+  { names: ['showcase'], load: () => (load('./showcase') as typeof Showcase).registerShowcase },
+  { names: ['annotate'], load: () => (load('./annotate') as typeof Annotate).registerAnnotate },
+  { names: ['roster'], load: () => (load('./roster') as typeof Roster).registerRoster },
+];
+
+/**
+ * The commands a command line needs: the one it names; none for the version; all of them otherwise (help, or an
+ * unknown command, which commander answers with the list).
+ */
+export function commandsFor(argv: readonly string[]): Register[] {
+  const first = argv[2];
+  const named = COMMAND_MODULES.find((m) => first !== undefined && m.names.includes(first));
+  if (named) return [named.load()];
+  if (argv.length === 3 && (first === '-V' || first === '--version')) return [];
+  return COMMAND_MODULES.map((m) => m.load());
+}

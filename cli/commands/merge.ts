@@ -12,19 +12,22 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { SingleBar, Presets } from 'cli-progress';
 import { parseUntrusted, closeDefaultPool } from '../../core/node/workbook/guard';
-import { writeMaster } from '../../core/node/workbook/merge';
+import type * as Master from '../../core/node/workbook/merge';
 import { intake, type IntakeInput, type IntakeRow } from '../../core/node/workbook/intake';
-import { normalizeDistrict, DISTRICTS } from '../../core/districts';
 import type { ParseResult } from '../../core/workbook/result';
-import { expandInputs, EXIT, type InputFile } from '../files';
+import { expandInputs, EXIT, DISTRICT_OPTION, checkDistrict, type InputFile } from '../files';
 import { uploadFile, type UploadOutcome } from '../upload';
+
+/** The master writer (exceljs), loaded when the files are already being read: `import` never loads it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const master = () => require('../../core/node/workbook/merge') as typeof Master;
 
 export interface ReadOutcome {
   file: InputFile;
   result: ParseResult;
 }
 
-export const DISTRICT_OPTION = ['-d, --district <名称>', '这些文件所属的旗县区：附件2表格没有旗县区列时按此读取；文件写明其他旗县区的不予接收（列出原因）'] as const;
+export { DISTRICT_OPTION, checkDistrict };
 
 /** Reads files two at a time (the parser pool's size), reporting progress. */
 export async function readAll(files: InputFile[], opts: { district?: string; progress?: boolean } = {}): Promise<ReadOutcome[]> {
@@ -52,17 +55,6 @@ export async function readAll(files: InputFile[], opts: { district?: string; pro
   await Promise.all([worker(), worker()]);
   bar?.stop();
   return out;
-}
-
-export function checkDistrict(value: string | undefined): string | undefined | false {
-  if (value === undefined) return undefined;
-  const d = normalizeDistrict(value);
-  if (!d) {
-    console.error(`错误：旗县区“${value}”不在名单中（${DISTRICTS.join('、')}）`);
-    process.exitCode = EXIT.failed;
-    return false;
-  }
-  return d;
 }
 
 /** Reads a folder (or files) and decides every file's outcome. */
@@ -93,7 +85,10 @@ export function registerMerge(program: Command): void {
     .action(async (inputs: string[], opts: { out: string; district?: string }) => {
       const district = checkDistrict(opts.district);
       if (district === false) return;
-      const { rows, entries, files, missing } = await readInbox(inputs, district, true);
+      const reading = readInbox(inputs, district, true);
+      // The parse workers have started: the writer loads meanwhile, not before them.
+      const { writeMaster } = master();
+      const { rows, entries, files, missing } = await reading;
       const unread = [
         ...missing.map((m) => ({ file: m, unit: '', district: '', result: '拒收' as const, reason: '找不到该文件或文件夹' })),
         ...rows.filter((r) => !entries.some((e) => e.sourceFile === r.file)),

@@ -2,13 +2,12 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { parseUntrusted, closeDefaultPool } from '../../core/node/workbook/guard';
+import { parseLocal, closeDefaultPool } from '../../core/node/workbook/guard';
 import { currentRubric } from '../../core/rubric';
 import { formatIssue } from '../../core/issues';
 import { formatRate } from '../../core/score';
 import type { ParseResult } from '../../core/workbook/result';
-import { EXIT } from '../files';
-import { DISTRICT_OPTION, checkDistrict } from './merge';
+import { EXIT, DISTRICT_OPTION, checkDistrict } from '../files';
 import { INTAKE_MSG } from '../../core/node/workbook/intake';
 
 export function scoreJson(result: ParseResult) {
@@ -45,7 +44,7 @@ export function registerScore(program: Command): void {
         process.exitCode = EXIT.unreadable;
         return;
       }
-      const result = await parseUntrusted(fs.readFileSync(file), { fileName: file, district });
+      const result = await parseLocal(fs.readFileSync(file), { fileName: file, district });
       await closeDefaultPool();
       // --district means the same as in import and merge: a file of another 旗县区 is not accepted for this one.
       if (district && result.submission && result.submission.reporter.district !== district) {

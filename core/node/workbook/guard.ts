@@ -5,15 +5,16 @@
  * and never lets a hostile file crash or stall the calling process.
  */
 import yauzl from 'yauzl';
-import { StringDecoder } from 'node:string_decoder';
+import { inflateRawSync } from 'node:zlib';
 import { SaxesParser } from 'saxes';
 import { excerpt } from '../../text';
 import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf, type Relationship } from '../../ooxml/opc';
-import { PACKAGE_MSG, entryProblem, inflatedProblem, newTally } from '../../ooxml/package-limits';
+import { PACKAGE_MSG, entryProblem, newTally } from '../../ooxml/package-limits';
 import { colNumber } from '../../ooxml/address';
 import { withLimits, type Limits } from '../../limits';
 import { rejected, type ParseResult } from '../../workbook/result';
 import { ParsePool, type JobOptions } from './pool';
+import { handle } from './parse-worker';
 
 /** What the guard says of a file: the format refusals here, the package limits from core/ooxml (shared with the package reader). */
 export const GUARD_MSG = {
@@ -165,134 +166,117 @@ function listEntries(zip: yauzl.ZipFile, limits: Limits, allowed: RegExp): Promi
   });
 }
 
-/** What the scan of one part knows about it: its sheet name when the workbook names it as a worksheet. */
-interface PartScan {
-  sheet?: string;
-  /** Receives the part's text as it inflates (the parts that tell where the sheets are). */
-  xml?: SaxesParser;
+/** Bytes of an entry as stored (compressed), found through its local header; undefined when the header is not there. */
+function storedBytes(buf: Buffer, entry: yauzl.Entry): Buffer | undefined {
+  const at = entry.relativeOffsetOfLocalHeader;
+  if (at + 30 > buf.length || buf.readUInt32LE(at) !== 0x04034b50) return undefined;
+  const start = at + 30 + buf.readUInt16LE(at + 26) + buf.readUInt16LE(at + 28);
+  const end = start + entry.compressedSize;
+  return end <= buf.length ? buf.subarray(start, end) : undefined;
 }
 
 /**
- * Inflates one entry as a stream, counting the bytes that actually come out: more than declared (or than the limits)
- * stops it at once; fewer than declared is refused at the end. XML parts are scanned on the way: no DOCTYPE/ENTITY,
- * and, for anything with rows, a sane dimension and row count.
+ * Inflates one entry at once, never past what it declares (zlib stops at `maxOutputLength`): more than declared, or
+ * fewer, is refused; so are encrypted entries and unknown compression methods.
  */
-function scanEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, limits: Limits, budget: { total: number }, scan: PartScan = {}): Promise<void> {
-  const name = entry.fileName;
-  const isXml = XML_ENTRY.test(name);
-  const label = sheetLabel(name, scan.sheet);
-  return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (err, stream) => {
-      if (err || !stream) return reject(new Refusal(GUARD_MSG.corrupt));
-      let seen = 0;
-      let tail = '';
-      let rows = 0;
-      let head = '';
-      let done = false;
-      const decoder = new StringDecoder('utf8');
-      const fail = (message: string) => {
-        if (done) return;
-        done = true;
-        stream.destroy();
-        reject(new Refusal(message));
-      };
-      stream.on('data', (chunk: Buffer) => {
-        if (done) return;
-        seen += chunk.length;
-        budget.total += chunk.length;
-        const over = inflatedProblem(name, seen, entry.uncompressedSize, budget.total, limits);
-        if (over) return fail(over);
-        if (!isXml) return;
-        const text = tail + chunk.toString('latin1');
-        if (/<!DOCTYPE|<!ENTITY/i.test(text)) return fail(GUARD_MSG.doctype(name));
-        if (head.length < 4096) head += chunk.toString('latin1', 0, Math.min(chunk.length, 4096));
-        const dim = DIMENSION.exec(head);
-        if (dim) {
-          const cols = dim[3] ? colNumber(dim[3]) : dim[1] ? colNumber(dim[1]) : 1;
-          const lastRow = Number(dim[4] ?? dim[2] ?? 1);
-          if (lastRow > limits.sheetRows || cols > limits.sheetCols) return fail(GUARD_MSG.dimension(label, lastRow, cols));
-        }
-        rows += (text.match(ROW_TAG) ?? []).length - (tail.match(ROW_TAG) ?? []).length;
-        if (rows > limits.sheetRows) return fail(GUARD_MSG.rows(label, limits.sheetRows));
-        tail = text.slice(-16);
-        if (scan.xml) {
-          try {
-            scan.xml.write(decoder.write(chunk));
-          } catch {
-            fail(GUARD_MSG.corrupt);
-          }
-        }
-      });
-      stream.on('error', () => fail(GUARD_MSG.corrupt));
-      stream.on('end', () => {
-        if (done) return;
-        if (seen !== entry.uncompressedSize) return fail(GUARD_MSG.sizeMismatch(name));
-        try {
-          scan.xml?.write(decoder.end()).close();
-        } catch {
-          return fail(GUARD_MSG.corrupt);
-        }
-        done = true;
-        resolve();
-      });
-    });
-  });
+function inflateEntry(buf: Buffer, entry: yauzl.Entry): Buffer {
+  const stored = storedBytes(buf, entry);
+  // Bit 0: encrypted (a workbook never encrypts single entries; Excel encrypts the whole file as CFB).
+  if (!stored || entry.generalPurposeBitFlag & 1) throw new Refusal(GUARD_MSG.corrupt);
+  if (entry.compressionMethod === 0) {
+    if (stored.length !== entry.uncompressedSize) throw new Refusal(GUARD_MSG.sizeMismatch(entry.fileName));
+    return stored;
+  }
+  if (entry.compressionMethod !== 8) throw new Refusal(GUARD_MSG.corrupt);
+  let out: Buffer;
+  try {
+    out = inflateRawSync(stored, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+  } catch (e) {
+    throw new Refusal((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? GUARD_MSG.sizeMismatch(entry.fileName) : GUARD_MSG.corrupt);
+  }
+  if (out.length !== entry.uncompressedSize) throw new Refusal(GUARD_MSG.sizeMismatch(entry.fileName));
+  return out;
+}
+
+/** A DOCTYPE or ENTITY declaration anywhere in the part (any case). */
+function declaresDoctype(xml: Buffer): boolean {
+  for (let i = xml.indexOf('<!'); i >= 0; i = xml.indexOf('<!', i + 2)) {
+    const word = xml.toString('latin1', i + 2, i + 9).toUpperCase();
+    if (word.startsWith('DOCTYPE') || word.startsWith('ENTITY')) return true;
+  }
+  return false;
+}
+
+/** A sane dimension and row count, for anything with rows (`label` names the sheet, or the part). */
+function rowsProblem(xml: Buffer, limits: Limits, label: string): string | undefined {
+  const dim = DIMENSION.exec(xml.toString('latin1', 0, Math.min(xml.length, 4096)));
+  if (dim) {
+    const cols = dim[3] ? colNumber(dim[3]) : dim[1] ? colNumber(dim[1]) : 1;
+    const lastRow = Number(dim[4] ?? dim[2] ?? 1);
+    if (lastRow > limits.sheetRows || cols > limits.sheetCols) return GUARD_MSG.dimension(label, lastRow, cols);
+  }
+  if (xml.indexOf('row') < 0) return undefined;
+  const rows = xml.toString('latin1').match(ROW_TAG)?.length ?? 0;
+  return rows > limits.sheetRows ? GUARD_MSG.rows(label, limits.sheetRows) : undefined;
 }
 
 function sheetLabel(part: string, sheet?: string): string {
   return sheet ? `《${excerpt(sheet, 31)}》` : `（${excerpt(part, 80)}）`;
 }
 
-/** A streaming XML reader that calls `onOpen` for every element (local name, attributes). */
-function xmlReader(onOpen: (name: string, attrs: Record<string, string>) => void): SaxesParser {
+/** Calls `onOpen` for every element of a part (local name, attributes). */
+function readXml(xml: Uint8Array, onOpen: (name: string, attrs: Record<string, string>) => void): void {
   const parser = new SaxesParser({ xmlns: false });
   parser.on('opentag', (tag) => {
     const i = tag.name.indexOf(':');
     onOpen(i < 0 ? tag.name : tag.name.slice(i + 1), tag.attributes as Record<string, string>);
   });
-  return parser;
+  try {
+    parser.write(new TextDecoder('utf-8').decode(xml)).close();
+  } catch {
+    throw new Refusal(GUARD_MSG.corrupt);
+  }
 }
 
-/**
- * Follows the package's relationships to its worksheets (package → workbook → sheets), scanning the parts on the way.
- * Returns part key → sheet name, and the keys of the parts already scanned.
- */
-async function locateSheets(zip: yauzl.ZipFile, byKey: Map<string, yauzl.Entry>, limits: Limits, budget: { total: number }) {
-  const scanned = new Set<string>();
-  const relsOf = async (source: string): Promise<Relationship[]> => {
-    const entry = byKey.get(partKey(relsPartOf(source)));
+/** Follows the package's relationships to its worksheets (package → workbook → sheets): part key → sheet name. */
+function locateSheets(xml: Map<string, Buffer>): Map<string, string> {
+  const relsOf = (source: string): Relationship[] => {
+    const part = xml.get(partKey(relsPartOf(source)));
     const rels: Relationship[] = [];
-    if (!entry || scanned.has(partKey(entry.fileName))) return rels;
-    scanned.add(partKey(entry.fileName));
-    await scanEntry(zip, entry, limits, budget, { xml: xmlReader((name, a) => {
-      const rel = name === 'Relationship' ? relationshipOf(source, a) : undefined;
-      if (rel) rels.push(rel);
-    }) });
+    if (part) {
+      readXml(part, (name, a) => {
+        const rel = name === 'Relationship' ? relationshipOf(source, a) : undefined;
+        if (rel) rels.push(rel);
+      });
+    }
     return rels;
   };
   const sheets = new Map<string, string>();
-  const workbook = (await relsOf('')).find((r) => REL_TYPE.officeDocument.test(r.type))?.part;
-  const workbookEntry = workbook ? byKey.get(partKey(workbook)) : undefined;
-  if (!workbook || !workbookEntry) return { sheets, scanned };
+  const workbook = relsOf('').find((r) => REL_TYPE.officeDocument.test(r.type))?.part;
+  const workbookXml = workbook ? xml.get(partKey(workbook)) : undefined;
+  if (!workbook || !workbookXml) return sheets;
   const ids = new Map<string, string>();
-  scanned.add(partKey(workbook));
-  await scanEntry(zip, workbookEntry, limits, budget, { xml: xmlReader((name, a) => {
+  readXml(workbookXml, (name, a) => {
     const rid = name === 'sheet' ? relIdOf(a) : undefined;
     if (rid && a.name) ids.set(rid, a.name);
-  }) });
-  for (const rel of await relsOf(workbook)) {
+  });
+  for (const rel of relsOf(workbook)) {
     const sheet = ids.get(rel.id);
     if (rel.part && sheet) sheets.set(partKey(rel.part), sheet);
   }
-  return { sheets, scanned };
+  return sheets;
 }
 
+/** The XML parts of an inspected package (part key → bytes), inflated once by the guard for the reader. */
+export type InflatedParts = Map<string, Uint8Array>;
+
 /**
- * Zip-level checks; resolves with a Chinese refusal message, or undefined when the archive looks like a workbook.
- * Every entry is inflated (as a stream, within the limits on what actually comes out), not only the XML ones: a
- * picture that declares 1,000 bytes and inflates to 1 GiB is refused here, before anything else opens the file.
+ * Zip-level checks; resolves with a Chinese refusal message, or the package's XML parts when the archive looks like
+ * a workbook. Every entry is inflated (never past its declared size, which the limits bound), not only the XML ones: a
+ * picture that declares 1,000 bytes and inflates to 1 GiB is refused here, before anything else opens the file. XML
+ * parts are checked on the way: no DOCTYPE/ENTITY, and, for anything with rows, a sane dimension and row count.
  */
-export async function inspectZip(data: Uint8Array, limits: Limits = withLimits(), kind: ZipKind = 'xlsx'): Promise<string | undefined> {
+export async function inspectPackage(data: Uint8Array, limits: Limits = withLimits(), kind: ZipKind = 'xlsx'): Promise<string | InflatedParts> {
   let zip: yauzl.ZipFile;
   try {
     zip = await openZip(data);
@@ -302,19 +286,34 @@ export async function inspectZip(data: Uint8Array, limits: Limits = withLimits()
   try {
     if (zip.entryCount > limits.zipEntries) return GUARD_MSG.entries(zip.entryCount, limits.zipEntries);
     const entries = await listEntries(zip, limits, ALLOWED[kind]);
-    const byKey = new Map(entries.map((e) => [partKey(e.fileName), e]));
-    const budget = { total: 0 };
-    const { sheets, scanned } = await locateSheets(zip, byKey, limits, budget);
+    const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const xml = new Map<string, Buffer>();
+    const names = new Map<string, string>();
     for (const entry of entries) {
-      if (scanned.has(partKey(entry.fileName))) continue;
-      await scanEntry(zip, entry, limits, budget, { sheet: sheets.get(partKey(entry.fileName)) });
+      // The directory bounds every declared size (listEntries), and no entry inflates past its declared size.
+      const bytes = inflateEntry(buf, entry);
+      if (!XML_ENTRY.test(entry.fileName)) continue;
+      if (declaresDoctype(bytes)) return GUARD_MSG.doctype(entry.fileName);
+      xml.set(partKey(entry.fileName), bytes);
+      names.set(partKey(entry.fileName), entry.fileName);
     }
-    return undefined;
+    const sheets = locateSheets(xml);
+    for (const [key, bytes] of xml) {
+      const problem = rowsProblem(bytes, limits, sheetLabel(names.get(key)!, sheets.get(key)));
+      if (problem) return problem;
+    }
+    return xml;
   } catch (e) {
     return e instanceof Refusal ? e.message : GUARD_MSG.corrupt;
   } finally {
     zip.close();
   }
+}
+
+/** Zip-level checks only (inspectPackage without keeping the parts). */
+export async function inspectZip(data: Uint8Array, limits: Limits = withLimits(), kind: ZipKind = 'xlsx'): Promise<string | undefined> {
+  const inspected = await inspectPackage(data, limits, kind);
+  return typeof inspected === 'string' ? inspected : undefined;
 }
 
 let sharedPool: ParsePool | undefined;
@@ -348,4 +347,44 @@ export async function parseUntrusted(data: Uint8Array, opts: UntrustedOptions = 
   if (detected.format === 'rejected') return rejected(detected.message);
   const pool = opts.pool ?? defaultPool(limits);
   return pool.parse({ format: detected.format, data, fileName: opts.fileName, district: opts.district }, { account: opts.account, signal: opts.signal });
+}
+
+/**
+ * Uncompressed bytes up to which parseLocal reads a file in the calling process: about 25 times a workbook as units
+ * send it (0.2–0.3 MB of XML), a few hundred milliseconds of work at most.
+ */
+export const LOCAL_BYTES = 8 * 1024 * 1024;
+
+/** What a zip's directory declares its entries inflate to, in all; undefined when it is not a readable zip. */
+async function declaredBytes(data: Uint8Array): Promise<number | undefined> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openZip(data);
+  } catch {
+    return undefined;
+  }
+  return new Promise((resolve) => {
+    let total = 0;
+    zip.on('entry', (e: yauzl.Entry) => {
+      total += e.uncompressedSize;
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve(total));
+    zip.on('error', () => resolve(undefined));
+    zip.readEntry();
+  }).finally(() => zip.close()) as Promise<number | undefined>;
+}
+
+/**
+ * For a command that reads one file and exits (redsite score): the same inspection and reader as parseUntrusted,
+ * but a small file (by what it declares, LOCAL_BYTES at most) is read in this process, without starting a worker.
+ * Anything bigger, or a zip whose directory does not read, goes to a worker with its heap cap and time limit.
+ */
+export async function parseLocal(data: Uint8Array, opts: UntrustedOptions = {}): Promise<ParseResult> {
+  const limits = withLimits(opts.limits);
+  const detected = detectFormat(data, opts.fileName ?? '', limits);
+  if (detected.format === 'rejected') return rejected(detected.message);
+  const size = detected.format === 'csv' ? data.byteLength : await declaredBytes(data);
+  if (size === undefined || size > LOCAL_BYTES) return parseUntrusted(data, opts);
+  return handle({ format: detected.format, data, fileName: opts.fileName, district: opts.district, limits });
 }

@@ -120,13 +120,31 @@ function masterRow(r: Row, seq: number): Array<string | number> {
   ];
 }
 
+/**
+ * Gives every cell of a row its column's one style object. exceljs gives each new cell a style object of its own and
+ * then serialises it to find its style id; a shared object is found by identity (its WeakMap), which is what lets the
+ * streaming writer keep up with tens of thousands of rows. The first row written fixes each column's style.
+ */
+function sharedStyles(): (row: ExcelJS.Row) => ExcelJS.Row {
+  const byColumn: Array<Partial<ExcelJS.Style>> = [];
+  return (row) => {
+    row.eachCell({ includeEmpty: true }, (cell, col) => {
+      cell.style = byColumn[col] ??= { ...cell.style };
+    });
+    return row;
+  };
+}
+
+const TOP_WRAP: Partial<ExcelJS.Alignment> = { vertical: 'top', wrapText: true };
+
 function writeRows(ws: ExcelJS.Worksheet, rows: Row[]): void {
+  const share = sharedStyles();
   rows.forEach((r, i) => {
     const values = masterRow(r, i + 1);
     const row = ws.addRow(values);
-    row.alignment = { vertical: 'top', wrapText: true };
+    row.alignment = TOP_WRAP;
     row.height = rowHeight(values.slice(0, MASTER_PRINTED), MASTER_WIDTHS);
-    row.commit();
+    share(row).commit();
   });
   // exceljs puts a $ before each part: “A$1” becomes the absolute $A$1 that LibreOffice requires.
   ws.pageSetup.printArea = `A$1:${colLetter(MASTER_PRINTED)}$${rows.length + 1}`;
@@ -164,6 +182,7 @@ export async function writeMaster(entries: readonly MergeEntry[], out: Writable,
     ...rubric.criteria.map((c) => ({ header: `${c.id} ${c.text.slice(0, 14)}${c.text.length > 14 ? '…' : ''}`, width: 10 })),
     ...(withEvidence ? [{ header: '佐证文件数', width: 8 }, { header: '达到但无佐证', width: 8 }, ...rubric.criteria.map((c) => ({ header: `${c.id} 佐证`, width: 8 }))] : []),
   ], 8);
+  const shareDetail = sharedStyles();
   rows.forEach((r, i) => {
     const evidence = withEvidence
       ? [
@@ -172,7 +191,7 @@ export async function writeMaster(entries: readonly MergeEntry[], out: Writable,
           ...rubric.criteria.map((c) => evidenceOf(r, c.id)),
         ]
       : [];
-    detail.addRow([i + 1, r.project.district, r.entry.submission.reporter.unit, r.project.projectName, r.score.rate, ...rubric.criteria.map((c) => r.project.answers[c.id] ?? ''), ...evidence]).commit();
+    shareDetail(detail.addRow([i + 1, r.project.district, r.entry.submission.reporter.unit, r.project.projectName, r.score.rate, ...rubric.criteria.map((c) => r.project.answers[c.id] ?? ''), ...evidence])).commit();
   });
   // The 佐证 counts are for screens and tools: the printed page keeps the answers at a readable scale.
   if (withEvidence) detail.pageSetup.printArea = `A$1:${colLetter(5 + rubric.criteria.length)}$${rows.length + 1}`;

@@ -5,29 +5,39 @@
  */
 import { parseWorkbook } from './parse';
 import { parsePlainCsv } from './plain';
-import { parseDocx } from './docx';
-import { parseOds } from './ods';
-import { inspectZip } from './guard';
+import type * as Docx from './docx';
+import type * as Ods from './ods';
+import { inspectPackage, type InflatedParts } from './guard';
 import { rejected, type ParseResult } from '../../workbook/result';
 import { capIssues } from '../../issues';
 import type { ParseJob } from './pool';
 
 const NOT_PLAIN = '没有找到附件2《申报表回执》的表头（序号、企业名称、项目情况、负责人、联系电话、开竣工日期）：请检查表格的列名';
 
+// The readers of Word 回执 and OpenDocument tables (mammoth and its dependencies) load on their first file: a worker
+// reading workbooks starts without them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const docx = () => require('./docx') as typeof Docx;
+const ods = () => require('./ods') as typeof Ods;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 export async function handle(task: ParseJob): Promise<ParseResult> {
+  let parts: InflatedParts | undefined;
   if (task.format !== 'csv') {
-    const refusal = await inspectZip(task.data, task.limits, task.format);
-    if (refusal) return rejected(refusal);
+    // One pass over the zip: the guard inflates every part once and hands the XML parts to the reader.
+    const inspected = await inspectPackage(task.data, task.limits, task.format);
+    if (typeof inspected === 'string') return rejected(inspected);
+    parts = inspected;
   }
   const opts = { fileName: task.fileName, district: task.district };
   const result =
     task.format === 'csv'
       ? (parsePlainCsv(task.data, opts) ?? rejected(NOT_PLAIN))
       : task.format === 'docx'
-        ? await parseDocx(task.data, opts)
+        ? await docx().parseDocx(task.data, opts)
         : task.format === 'ods'
-          ? parseOds(task.data, opts)
-          : await parseWorkbook(task.data, { ...opts, limits: task.limits });
+          ? ods().parseOds(task.data, opts)
+          : await parseWorkbook(task.data, { ...opts, limits: task.limits, parts });
   // Whatever a reader found, the answer that crosses back stays bounded.
   return { ...result, issues: capIssues(result.issues) };
 }

@@ -148,8 +148,12 @@ function readUnit(xlsx: XlsxBook, limits: Pick<Limits, 'projects'>): ParseResult
   return assembleUnit({ meta, form, answers, ...(notes ? { notes } : {}), reporter, ...(ids ? { ids: ids.grid } : {}), source: 'xlsx' });
 }
 
-export async function parseWorkbook(data: Uint8Array, opts: { fileName?: string; district?: string; limits?: Partial<Limits> } = {}): Promise<ParseResult> {
-  const book = openXlsx(data);
+export async function parseWorkbook(
+  data: Uint8Array,
+  opts: { fileName?: string; district?: string; limits?: Partial<Limits>; parts?: ReadonlyMap<string, Uint8Array> } = {},
+): Promise<ParseResult> {
+  // The guard's inflated parts, when it has inspected the file: nothing is inflated twice.
+  const book = openXlsx(data, opts.parts);
   if (!book) return rejected(PARSE_MSG.unreadable);
   if (book.sheetNames.includes(SHEETS.meta) || book.sheetNames.includes(SHEETS.answers)) {
     try {

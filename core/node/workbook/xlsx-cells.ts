@@ -5,11 +5,15 @@
  * Parts are found through the package's relationships (core/ooxml/opc.ts), like the guard finds them. A reader states how far
  * into a sheet it looks (bounds): cells beyond are not kept, and reading stops at the first row past them.
  */
-import { unzipSync } from 'fflate';
+import type * as Fflate from 'fflate';
 import { SaxesParser } from 'saxes';
 import type { RawCell } from '../../workbook/cells';
 import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf } from '../../ooxml/opc';
 import { colNumber } from '../../ooxml/address';
+
+/** fflate, loaded only when a workbook comes without the guard's inflated parts (the guard's path never needs it). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const unzipSync: typeof Fflate.unzipSync = (...args) => (require('fflate') as typeof Fflate).unzipSync(...args);
 
 /** Rows and columns (1-based, inclusive) a reader needs from the top-left corner of a sheet. */
 export interface SheetBounds {
@@ -149,27 +153,38 @@ function relationships(xml: Uint8Array | undefined, sourcePart: string) {
   return rels;
 }
 
-/** Opens an xlsx already checked by the guard. Returns undefined when it is not a zip with a workbook part. */
-export function openXlsx(data: Uint8Array): XlsxBook | undefined {
+/**
+ * Opens an xlsx already checked by the guard. Returns undefined when it is not a zip with a workbook part. `parts`:
+ * the package's XML parts the guard has inflated (part key → bytes); then nothing is inflated again.
+ */
+export function openXlsx(data: Uint8Array, parts?: ReadonlyMap<string, Uint8Array>): XlsxBook | undefined {
   // The directory first (nothing inflated): part names by their case-insensitive key.
   const names = new Map<string, string>();
   const sizes = new Map<string, number>();
-  try {
-    unzipSync(data, {
-      filter: (f) => {
-        names.set(partKey(f.name), f.name);
-        sizes.set(partKey(f.name), f.originalSize);
-        return false;
-      },
-    });
-  } catch {
-    return undefined;
+  if (parts) {
+    for (const [key, bytes] of parts) {
+      names.set(key, key);
+      sizes.set(key, bytes.byteLength);
+    }
+  } else {
+    try {
+      unzipSync(data, {
+        filter: (f) => {
+          names.set(partKey(f.name), f.name);
+          sizes.set(partKey(f.name), f.originalSize);
+          return false;
+        },
+      });
+    } catch {
+      return undefined;
+    }
   }
   // Inflate lazily: the workbook parts now, each sheet (and the shared strings) only when it is read.
-  const inflate = (parts: string[]): Map<string, Uint8Array> | undefined => {
-    const wanted = new Set(parts.map((p) => names.get(partKey(p))).filter((p): p is string => Boolean(p)));
+  const inflate = (wanted: string[]): Map<string, Uint8Array> | undefined => {
+    if (parts) return new Map(wanted.flatMap((p) => (parts.has(partKey(p)) ? [[partKey(p), parts.get(partKey(p))!] as const] : [])));
+    const found = new Set(wanted.map((p) => names.get(partKey(p))).filter((p): p is string => Boolean(p)));
     try {
-      const got = unzipSync(data, { filter: (f) => wanted.has(f.name) });
+      const got = unzipSync(data, { filter: (f) => found.has(f.name) });
       return new Map(Object.entries(got).map(([k, v]) => [partKey(k), v]));
     } catch {
       return undefined;
@@ -182,9 +197,9 @@ export function openXlsx(data: Uint8Array): XlsxBook | undefined {
   } catch {
     return undefined;
   }
-  const parts = inflate([workbookPart, relsPartOf(workbookPart)]);
-  const workbook = parts?.get(partKey(workbookPart));
-  const rels = parts?.get(partKey(relsPartOf(workbookPart)));
+  const top = inflate([workbookPart, relsPartOf(workbookPart)]);
+  const workbook = top?.get(partKey(workbookPart));
+  const rels = top?.get(partKey(relsPartOf(workbookPart)));
   if (!workbook || !rels) return undefined;
   const targets = new Map<string, string>();
   let stringsPart: string | undefined;

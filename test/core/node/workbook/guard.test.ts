@@ -1,8 +1,10 @@
 /** Hostile inputs, generated here (never committed): each is refused with a Chinese reason and the process lives on. */
-import { strToU8 } from 'fflate';
+import { strToU8, zipSync } from 'fflate';
 import { hostileFiles, HOSTILE_NAMES, type HostileCase } from '../../../helpers/hostile';
 import { buildTemplate } from '../../../../core/node/workbook/build';
-import { parseUntrusted, detectFormat, inspectZip } from '../../../../core/node/workbook/guard';
+import { parseUntrusted, parseLocal, detectFormat, inspectZip, inspectPackage, GUARD_MSG, LOCAL_BYTES } from '../../../../core/node/workbook/guard';
+import { parseWorkbook } from '../../../../core/node/workbook/parse';
+import { rawEntries, rawZip } from '../../../../bench/hostile-files';
 import { ParsePool, POOL_MSG } from '../../../../core/node/workbook/pool';
 import { withLimits } from '../../../../core/limits';
 import { fillWorkbook, projectFields, REPORTER } from '../../../helpers/workbook';
@@ -68,4 +70,57 @@ test('format detection: CSV by name and content; xlsx by magic', () => {
 
 test('a genuine workbook passes the zip inspection', async () => {
   expect(await inspectZip(good)).toBeUndefined();
+});
+
+test('the guard inflates each part once and the reader reads those parts: same result as reading the file', async () => {
+  const parts = await inspectPackage(good);
+  if (typeof parts === 'string') throw new Error(parts);
+  // XML parts only (pictures are inflated to be checked, then dropped), by their case-insensitive key.
+  expect([...parts.keys()]).toEqual(expect.arrayContaining(['xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/sharedstrings.xml']));
+  expect([...parts.keys()].every((k) => /\.(xml|rels|vml)$/.test(k))).toBe(true);
+  const fromParts = await parseWorkbook(good, { parts });
+  const fromFile = await parseWorkbook(good);
+  expect(fromParts.submission?.projects.length).toBe(1);
+  expect(fromParts).toEqual(fromFile);
+  expect(await parseUntrusted(good, { pool })).toEqual(fromFile);
+});
+
+test('stored entries must hold what they declare; unknown compression methods are refused', async () => {
+  const entries = rawEntries(good);
+  const stored = entries.map((e) => (e.name === 'xl/styles.xml' ? { ...e, stored: Buffer.from('<styleSheet/>'), deflated: false, declaredSize: 500 } : e));
+  expect(await inspectZip(rawZip(stored))).toBe(GUARD_MSG.sizeMismatch('xl/styles.xml'));
+  const fine = entries.map((e) => (e.name === 'xl/styles.xml' ? { ...e, stored: Buffer.from('<styleSheet/>'), deflated: false, declaredSize: 13 } : e));
+  expect(await inspectZip(rawZip(fine))).toBeUndefined();
+  const truncated = entries.map((e) => (e.name === 'xl/workbook.xml' ? { ...e, stored: e.stored.subarray(0, 10) } : e));
+  expect(await inspectZip(rawZip(truncated))).toBe(GUARD_MSG.corrupt);
+});
+
+describe('parseLocal (one file, one command): small files are read in this process, the same way', () => {
+  test('a genuine workbook reads as through the worker', async () => {
+    expect(await parseLocal(good, { pool })).toEqual(await parseUntrusted(good, { pool }));
+  });
+
+  test.each(['XML entity expansion', 'lying entry: a picture declares 1,000 bytes and inflates to 1 GiB', 'answers sheet moved to xl/sub/sheet3.xml with 30,000 rows', 'truncated zip', 'zip bomb (one huge entry, ratio ~1000:1)'])(
+    'refuses %s with the same reason',
+    async (name) => {
+      const [, make, expected] = cases.find((c) => c[0] === name)!;
+      const result = await parseLocal(make(), { pool });
+      expect(result.kind).toBe('rejected');
+      if (typeof expected === 'string') expect(result.issues[0]!.message).toBe(expected);
+      else expect(result.issues[0]!.message).toMatch(expected);
+    },
+  );
+
+  test('what declares more than LOCAL_BYTES goes to a worker (its heap cap applies)', async () => {
+    const small = new ParsePool(withLimits({ parseHeapMb: 64 }));
+    try {
+      const big = strToU8(`<sst>${'<si><t>长文本</t></si>'.repeat(Math.ceil(LOCAL_BYTES / 20))}</sst>`);
+      const file = zipSync({ 'xl/sharedStrings.xml': big });
+      const before = small.stats().workers;
+      await parseLocal(file, { pool: small });
+      expect(small.stats().workers).toBeGreaterThan(before);
+    } finally {
+      await small.close();
+    }
+  });
 });

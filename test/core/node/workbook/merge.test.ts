@@ -62,6 +62,18 @@ describe('writeMaster', () => {
     expect(detail.getRow(1).getCell(6).value).toMatch(/^A01-1 项目设有党支部/);
     expect(detail.getRow(3).getCell(6).value).toBe('达到');
     expect(detail.columnCount).toBe(5 + 55);
+    // Every data cell keeps its column's format and the wrapped top alignment (the writer shares one style per column).
+    for (const sheet of [ws, wb.getWorksheet('青山区')!]) {
+      for (const r of sheet === ws ? [2, 3, 4] : [2]) {
+        expect(sheet.getRow(r).getCell(2).alignment).toMatchObject({ vertical: 'top', wrapText: true });
+        expect(sheet.getRow(r).getCell(5).numFmt).toBe('@');
+        expect(sheet.getRow(r).getCell(11).numFmt).toBe('0.0%');
+        expect(sheet.getRow(r).getCell(13).numFmt).toBe('0.0%');
+        expect(sheet.getRow(r).getCell(2).numFmt).toBeUndefined();
+      }
+    }
+    expect(detail.getRow(3).getCell(5).numFmt).toBe('0.0%');
+    expect(detail.getRow(3).getCell(6).numFmt).toBeUndefined();
     const stats = wb.getWorksheet('统计')!;
     expect((stats.getRow(5).values as unknown[]).slice(1)).toEqual(['合计', 2, 3, Math.round(((0 + 1 + s2.rate) / 3) * 10000) / 10000, 1, 0.3333]);
   });
