@@ -1,6 +1,7 @@
 /**
- * The `redsite` command. Each subcommand lives in cli/commands/<name>.ts and registers itself on the program;
- * help texts are Chinese, command and option names English.
+ * The `redsite` command. Subcommands register themselves from modules in cli/commands/ (one per command or per
+ * family: merge + import, serve + certs + user, backup + restore), loaded only when the command line needs them
+ * (cli/commands/index.ts); help texts are Chinese, command and option names English.
  */
 import { Command } from 'commander';
 import { commandsFor } from './commands';

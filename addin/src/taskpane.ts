@@ -278,6 +278,9 @@ async function start(): Promise<void> {
   await onSelection();
 }
 
+// The project cap is core/limits.ts's, not the page's.
+Object.assign($('#projects') as HTMLInputElement, { max: String(DEFAULT_LIMITS.projects), value: String(DEFAULT_PROJECTS) });
+
 if (typeof Office === 'undefined') {
   outsideExcel('无法加载 Office.js：请检查本机能否访问微软的 Office 加载项服务；内网部署请让管理员以 REDSITE_OFFICE_JS=local 启动服务。');
 } else {

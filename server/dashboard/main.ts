@@ -5,6 +5,8 @@
  */
 import { can, ROLE_LABELS } from '../../core/policy';
 import { DISTRICTS } from '../../core/districts';
+import { DEFAULT_LIMITS } from '../../core/limits';
+import { DEFAULT_PROJECTS } from '../../core/workbook/contract';
 import { api, session, download, whenUnauthorized } from './api';
 import { $, $$, el, message, filePicker } from './dom';
 import { state, me, type Me } from './state';
@@ -102,12 +104,14 @@ function setupForRole(who: Me): void {
 }
 
 function templateUrl(input: string): string {
-  const n = Number($<HTMLInputElement>(input).value) || 10;
+  const n = Math.min(DEFAULT_LIMITS.projects, Math.max(1, Number($<HTMLInputElement>(input).value) || DEFAULT_PROJECTS));
   return `/api/v1/me/template.xlsx?projects=${n}`;
 }
 
 document.addEventListener('DOMContentLoaded', () => {
   whenUnauthorized((why) => signOut(why));
+  // The project cap is core/limits.ts's, not the page's.
+  for (const input of $$<HTMLInputElement>('input[data-projects]')) Object.assign(input, { max: String(DEFAULT_LIMITS.projects), value: String(DEFAULT_PROJECTS) });
   fillStateFilter();
   $('#sign-in-form').addEventListener('submit', (e) => {
     e.preventDefault();

@@ -8,6 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { currentRubric } from '../../core/rubric';
+import { DEFAULT_LIMITS } from '../../core/limits';
+import { DEFAULT_PROJECTS } from '../../core/workbook/contract';
 
 jest.setTimeout(180_000);
 
@@ -47,6 +49,7 @@ afterAll(async () => {
 });
 
 test('create the workbook from the server template', async () => {
+  expect([await page.getAttribute('#projects', 'max'), await page.inputValue('#projects')]).toEqual([String(DEFAULT_LIMITS.projects), String(DEFAULT_PROJECTS)]);
   await page.fill('#projects', '3');
   await page.click('#create');
   await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('已插入申报工作簿'));

@@ -10,7 +10,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { fillWorkbook, projectFields } from '../helpers/workbook';
-import { REPORTER_CELLS, SHEETS } from '../../core/workbook/contract';
+import { DEFAULT_PROJECTS, REPORTER_CELLS, SHEETS } from '../../core/workbook/contract';
+import { DEFAULT_LIMITS } from '../../core/limits';
 
 jest.setTimeout(180_000);
 
@@ -78,6 +79,8 @@ test('a wrong token says so; the right one, remembered, survives a new browser s
 });
 
 test('download the workbook: it already names the unit and its district, with a workbook id of its own', async () => {
+  // The page takes the project cap and default from core, not from its own markup.
+  expect([await page.getAttribute('#home-projects', 'max'), await page.inputValue('#home-projects')]).toEqual([String(DEFAULT_LIMITS.projects), String(DEFAULT_PROJECTS)]);
   await page.fill('#home-projects', '3');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#home-template')]);
   expect(download.suggestedFilename()).toBe(`红色工地申报工作簿（${UNIT}）.xlsx`);
