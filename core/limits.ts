@@ -50,6 +50,9 @@ export interface Limits {
   exportMs: number;
   /** Projects in one workbook / submission. */
   projects: number;
+  /** Submissions per page of GET /submissions (default), and the most one request may ask for. */
+  listPage: number;
+  listPageMax: number;
   /** Worksheet XML, in all, of a workbook read as a plain 附件2 table (not a unit workbook), bytes. */
   plainSheetBytes: number;
   /** Requests per minute per client on the API, and sign-in attempts per 15 minutes. */
@@ -91,6 +94,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   queueBytesTotal: 200 * 1024 * 1024,
   exportMs: 120_000,
   projects: 50,
+  listPage: 200,
+  listPageMax: 1000,
   plainSheetBytes: 4 * 1024 * 1024,
   requestsPerMinute: 600,
   signInAttempts: 20,

@@ -55,3 +55,11 @@ export const ReturnSchema = z.object({
 export const SettingsSchema = z.object({
   deadline: z.iso.datetime({ offset: true, error: '截止时间格式须为 2024-05-24T23:59:00+08:00' }).optional(),
 });
+
+/** A page of a list (`?limit=&offset=`): at most `max` items, `dflt` when not given. */
+export const listPageSchema = (dflt: number, max: number) =>
+  z.object({
+    limit: z.coerce.number({ error: `每页条数（limit）须为 1 至 ${max} 的整数` }).int({ error: `每页条数（limit）须为 1 至 ${max} 的整数` }).min(1, { error: `每页条数（limit）须为 1 至 ${max} 的整数` }).max(max, { error: `每页条数（limit）最多 ${max}` }).default(dflt),
+    offset: z.coerce.number({ error: '起始位置（offset）须为 0 或正整数' }).int({ error: '起始位置（offset）须为 0 或正整数' }).min(0, { error: '起始位置（offset）须为 0 或正整数' }).default(0),
+  });
+export type ListPage = z.output<ReturnType<typeof listPageSchema>>;

@@ -59,8 +59,12 @@ export function openApiDocument(version: string) {
           responses: { '201': ok('新申报或新版本', ref('Stored')), '200': ok('内容未变（重复提交）', ref('Stored')), '413': ok('文件过大，或本单位保存的申报将超过存储配额（QUOTA_EXCEEDED）；本次未保存', ref('Error')), '422': ok('内容有误，issues 为问题清单', ref('Error')), ...errors },
         },
         get: {
-          summary: '申报列表（按角色限定范围）',
-          parameters: ['district', 'state', 'met', 'late', 'q'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+          summary: '申报列表（按角色限定范围；最近更新的在前，分页：total 为符合条件的总数）',
+          parameters: [
+            ...['district', 'state', 'met', 'late', 'q'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+            { name: 'limit', in: 'query', required: false, description: '每页条数，默认 200，最多 1000', schema: { type: 'integer', minimum: 1 } },
+            { name: 'offset', in: 'query', required: false, description: '从第几条开始（0 起）', schema: { type: 'integer', minimum: 0 } },
+          ],
           responses: { '200': ok('列表'), ...errors },
         },
       },

@@ -285,7 +285,7 @@ export interface ListFilters {
  * The list behind the dashboard and `GET /submissions`: read from the version summaries (server/versions.ts), never
  * from stored bodies, so its cost does not grow with the size of what was submitted.
  */
-export function listSubmissions(db: DB, f: ListFilters) {
+export function listSubmissions(db: DB, f: ListFilters, page: { limit: number; offset: number } = { limit: -1, offset: 0 }) {
   const where: string[] = [];
   const args: unknown[] = [];
   const add = (clause: string, value: unknown) => {
@@ -299,12 +299,14 @@ export function listSubmissions(db: DB, f: ListFilters) {
   if (f.met !== undefined) where.push(f.met ? 'v.met_count > 0' : 'v.met_count = 0');
   const q = f.q?.trim().toLowerCase();
   if (q) add('instr(v.search_text, ?) > 0', q);
+  const total = latestRows<{ n: number }>(db, 'version_summaries', 'COUNT(*) AS n', where, args)[0]?.n ?? 0;
+  // Newest first; the id breaks ties so pages never overlap or skip. LIMIT -1 is SQLite's "no limit".
   const rows = latestRows<SubmissionRow & { project_count: number; avg_rate: number; met_count: number }>(
-    db, 'version_summaries', 's.*, v.project_count, v.avg_rate, v.met_count', where, args, 'ORDER BY s.updated_at DESC',
+    db, 'version_summaries', 's.*, v.project_count, v.avg_rate, v.met_count', where, [...args, page.limit, page.offset], 'ORDER BY s.updated_at DESC, s.id LIMIT ? OFFSET ?',
   );
   // 重复项目 per listed submission: projects counted in another submission of the same unit.
   const { entries, lost } = resolvedSummaries(db);
-  return rows.map((r) => ({
+  const items = rows.map((r) => ({
     id: r.id, unit: r.unit, district: r.district, state: r.state, late: r.late === 1, version: r.latest_version,
     projects: r.project_count,
     avgRate: r.avg_rate,
@@ -314,6 +316,7 @@ export function listSubmissions(db: DB, f: ListFilters) {
     ...(r.return_reason ? { returnReason: r.return_reason } : {}),
     projectNames: entries.get(r.id)?.submission.projects.map((p) => p.projectName) ?? [],
   }));
+  return { items, total };
 }
 
 export function review(db: DB, id: string, action: 'return' | 'approve', actor: Actor, ip: string | undefined, reason?: string) {

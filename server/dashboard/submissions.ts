@@ -45,9 +45,41 @@ const LIST_HEADERS = ['填报单位', '旗县区', '项目', '平均得分率', 
 
 /** Lists submissions into `box` (the 申报列表 panel, or a unit's own list). */
 export async function loadList(box: HTMLElement, query: URLSearchParams, onBack: () => void): Promise<number> {
-  const { items } = await api<{ items: Item[] }>(`/api/v1/submissions?${query}`);
-  box.replaceChildren(items.length ? table(LIST_HEADERS, listRows(items, (id) => void openDetail(id, onBack))) : el('p', { class: 'muted' }, me().role === 'unit' ? '还没有提交过申报。' : '没有符合条件的申报。'));
-  return items.length;
+  type Page = { items: Item[]; total: number };
+  const open = (id: string) => void openDetail(id, onBack);
+  const first = await api<Page>(`/api/v1/submissions?${query}`);
+  if (!first.items.length) {
+    box.replaceChildren(el('p', { class: 'muted' }, me().role === 'unit' ? '还没有提交过申报。' : '没有符合条件的申报。'));
+    return 0;
+  }
+  // The server answers a page at a time (newest first); further pages are appended on request.
+  const list = table(LIST_HEADERS, listRows(first.items, open));
+  const count = el('p', { class: 'muted list-count' });
+  const more = el('button', { type: 'button', class: 'more' });
+  let shown = first.items.length;
+  let total = first.total;
+  const update = () => {
+    count.textContent = shown < total ? `共 ${total} 份，已显示最近更新的 ${shown} 份` : `共 ${total} 份`;
+    more.hidden = shown >= total;
+    more.textContent = `再显示 ${Math.min(first.items.length, total - shown)} 份`;
+  };
+  more.addEventListener('click', () => {
+    const q = new URLSearchParams(query);
+    q.set('offset', String(shown));
+    more.disabled = true;
+    void api<Page>(`/api/v1/submissions?${q}`)
+      .then((next) => {
+        list.tBodies[0]!.append(...table(LIST_HEADERS, listRows(next.items, open)).tBodies[0]!.rows);
+        shown += next.items.length;
+        total = next.total;
+        update();
+      })
+      .catch((e: Error) => message(e.message))
+      .finally(() => (more.disabled = false));
+  });
+  update();
+  box.replaceChildren(list, count, more);
+  return first.items.length;
 }
 
 export function filterQuery(): URLSearchParams {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Context } from '../context';
 import { AppError, fail, parseOrFail } from '../errors';
 import { authorize, visibleAudit } from '../policy';
-import { ReturnSchema, STATES } from '../model';
+import { ReturnSchema, STATES, listPageSchema } from '../model';
 import { storeSubmission, submissionDetail, listSubmissions, review, originalFile } from '../submissions';
 import { diffVersions } from '../diff';
 import { parseUntrusted } from '../../core/node/workbook/guard';
@@ -89,11 +89,12 @@ export function submissionsRouter(ctx: Context): Router {
     if (actor.role !== 'secretariat' && typeof q.district === 'string' && q.district && normalizeDistrict(q.district) !== actor.district) authorize(actor, 'read', { district: q.district });
     const state = typeof q.state === 'string' && q.state ? q.state : undefined;
     if (state && !(STATES as readonly string[]).includes(state)) fail('BAD_REQUEST', `状态只能是：${STATES.join('、')}`);
-    const items = listSubmissions(ctx.db, {
+    const page = parseOrFail(listPageSchema(ctx.limits.listPage, ctx.limits.listPageMax), { limit: q.limit || undefined, offset: q.offset || undefined });
+    const { items, total } = listSubmissions(ctx.db, {
       district, state, met: bool(q.met), late: bool(q.late), q: typeof q.q === 'string' ? q.q : undefined,
       unitKey: actor.role === 'unit' ? unitKey(actor.unit, actor.district) : undefined,
-    });
-    res.json({ items });
+    }, page);
+    res.json({ items, total, ...page });
   });
 
   const scoped = (req: Parameters<typeof readableSubmission>[1], action: 'read' | 'review') => readableSubmission(ctx.db, req, action);

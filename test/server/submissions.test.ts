@@ -236,3 +236,30 @@ test('the add-in’s upload: Submission JSON plus the workbook file kept as the 
   expect(bad.body.error).toBe('submission 字段不是有效的 JSON');
 });
 
+
+test('the list comes a page at a time: newest first, pages neither overlap nor skip, bad paging answered in Chinese', async () => {
+  const s = await start({ limits: { listPage: 2, listPageMax: 3 } });
+  const unit = await s.user(UNIT);
+  const ids: string[] = [];
+  for (let i = 1; i <= 5; i++) {
+    const sub = validSubmission({ projects: [validProject(i)] });
+    expect((await s.call('POST', '/api/v1/submissions', { token: unit, json: sub })).status).toBe(201);
+    ids.push(sub.submissionId);
+  }
+  type Page = { items: Array<{ id: string; updatedAt: string }>; total: number; limit: number; offset: number };
+  const first = (await s.call<Page>('GET', '/api/v1/submissions', { token: s.admin })).body;
+  expect({ n: first.items.length, total: first.total, limit: first.limit, offset: first.offset }).toEqual({ n: 2, total: 5, limit: 2, offset: 0 });
+  const seen = [...first.items];
+  for (let offset = 2; offset < 5; offset += 2) seen.push(...(await s.call<Page>('GET', `/api/v1/submissions?offset=${offset}`, { token: s.admin })).body.items);
+  expect(seen.map((i) => i.id).sort()).toEqual([...ids].sort()); // every one once
+  const times = seen.map((i) => i.updatedAt);
+  expect(times).toEqual([...times].sort().reverse()); // most recently updated first
+  const unitPage = (await s.call<Page>('GET', '/api/v1/submissions?limit=3&offset=3', { token: unit })).body;
+  expect({ total: unitPage.total, ids: unitPage.items.map((i) => i.id) }).toEqual({ total: 5, ids: seen.slice(3).map((i) => i.id) });
+  // Filters apply before paging: total counts the matches.
+  expect((await s.call<Page>('GET', `/api/v1/submissions?q=${encodeURIComponent(validProject(4).projectName)}`, { token: s.admin })).body.total).toBe(1);
+  for (const [query, message] of [['limit=4', '每页条数（limit）最多 3'], ['limit=0', '每页条数（limit）须为 1 至 3 的整数'], ['limit=abc', '每页条数（limit）须为 1 至 3 的整数'], ['offset=-1', '起始位置（offset）须为 0 或正整数']] as const) {
+    const r = await s.call<{ error: string }>('GET', `/api/v1/submissions?${query}`, { token: s.admin });
+    expect([query, r.status, r.body.error]).toEqual([query, 422, message]);
+  }
+});

@@ -28,8 +28,8 @@ test('migration 4 summarises the versions stored before it: lists, 概览 and qu
   // A second version of the first one.
   storeSubmission(db, { submission: { ...subs[0]!, projects: [{ ...subs[0]!.projects[0]!, scale: '第二版' }] }, issues: [], actor, deadline: '2099-01-01T00:00:00Z' });
   const view = () => ({
-    list: listSubmissions(db, {}),
-    search: listSubmissions(db, { q: '安置房3号楼' }).map((i) => i.id),
+    list: listSubmissions(db, {}).items,
+    search: listSubmissions(db, { q: '安置房3号楼' }).items.map((i) => i.id),
     stats: districtStats(db),
     evidence: [...achievedWithoutEvidence(db).entries()],
     bytes: unitStoredBytes(db, unitKey(subs[0]!.reporter.unit, subs[0]!.reporter.district)),
