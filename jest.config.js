@@ -38,6 +38,8 @@ for (const file of testFiles(path.join(__dirname, 'test'))) {
 
 const common = {
   testEnvironment: 'node',
+  // One time limit for every test, generous: it catches hangs, not slowness (test/helpers/hang-timeout.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/hang-timeout.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   moduleNameMapper: {
     // office-addin-mock pulls in office-addin-manifest, whose ESM-only dependency breaks under jest 30.
@@ -47,6 +49,5 @@ const common = {
 
 module.exports = {
   projects: KINDS.map(([kind]) => ({ ...common, displayName: kind, rootDir: __dirname, testMatch: byKind[kind].length ? byKind[kind] : ['<rootDir>/test/__none__'] })),
-  testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -9,7 +9,6 @@ import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission, randomAnswers, seeded } from '../helpers/fixtures';
 
-jest.setTimeout(120_000);
 
 let s: TestServer;
 let browser: Browser;

@@ -11,7 +11,6 @@ import { testServer, type TestServer } from '../helpers/server';
 import { fillWorkbook, projectFields } from '../helpers/workbook';
 import { ACCOUNT_COLUMNS } from '../../core/node/workbook/accounts-export';
 
-jest.setTimeout(180_000);
 
 let s: TestServer;
 let browser: Browser;

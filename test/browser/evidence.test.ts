@@ -13,7 +13,6 @@ import { validProject, validSubmission } from '../helpers/fixtures';
 import { heicHeader, pdf, photo } from '../helpers/evidence';
 import { currentRubric, type AnswerOption } from '../../core/rubric';
 
-jest.setTimeout(180_000);
 
 const UNIT = '包头市第一建筑工程有限公司';
 let s: TestServer;

@@ -8,7 +8,6 @@ import { launchBrowser } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
 
-jest.setTimeout(120_000);
 
 let s: TestServer;
 let browser: Browser;

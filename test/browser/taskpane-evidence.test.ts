@@ -10,7 +10,6 @@ import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { pdf, photo } from '../helpers/evidence';
 
-jest.setTimeout(180_000);
 
 const root = path.join(__dirname, '..', '..');
 const officeDouble = fs.readFileSync(path.join(root, 'node_modules/exceljs/dist/exceljs.min.js'), 'utf8') + '\n' + fs.readFileSync(path.join(__dirname, 'office-double.js'), 'utf8');

@@ -11,7 +11,6 @@ import { currentRubric } from '../../core/rubric';
 import { DEFAULT_LIMITS } from '../../core/limits';
 import { DEFAULT_PROJECTS } from '../../core/workbook/contract';
 
-jest.setTimeout(180_000);
 
 const root = path.join(__dirname, '..', '..');
 const officeDouble = fs.readFileSync(path.join(root, 'node_modules/exceljs/dist/exceljs.min.js'), 'utf8') + '\n' + fs.readFileSync(path.join(__dirname, 'office-double.js'), 'utf8');
@@ -170,7 +169,7 @@ test('outside Excel: the real Office.js finds no host; the pane says so in Chine
   expect(await p.getAttribute('#dashboard-link', 'href')).toBe('/');
   expect(await p.isHidden('[data-panel="fill"]')).toBe(true);
   // Office.js frames its telemetry page three seconds after loading: that must not break our CSP either.
-  await p.waitForSelector('iframe[src*="telemetryservice"]', { state: 'attached', timeout: 30_000 });
+  await p.waitForSelector('iframe[src*="telemetryservice"]', { state: 'attached' });
   await p.screenshot({ path: screenshotPath('taskpane-outside-excel') });
   expect(problems).toEqual([]);
   await p.context().close();

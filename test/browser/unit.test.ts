@@ -13,7 +13,6 @@ import { fillWorkbook, projectFields } from '../helpers/workbook';
 import { DEFAULT_PROJECTS, REPORTER_CELLS, SHEETS } from '../../core/workbook/contract';
 import { DEFAULT_LIMITS } from '../../core/limits';
 
-jest.setTimeout(180_000);
 
 const UNIT = '包头市第一建筑工程有限公司';
 let s: TestServer;

@@ -9,7 +9,6 @@ import { testServer } from '../helpers/server';
 import { validSubmission } from '../helpers/fixtures';
 import { redsite } from '../helpers/cli';
 
-jest.setTimeout(60_000);
 
 
 test('redsite user add | list | revoke, and the token works against the server', async () => {

@@ -18,7 +18,6 @@ import { FILE_MSG } from '../../cli/files';
 import { GUARD_MSG } from '../../core/node/workbook/guard';
 import { redsite } from '../helpers/cli';
 
-jest.setTimeout(180_000);
 
 
 const UNITS = ['甲建筑有限公司', '乙建筑有限公司', '丙建筑有限公司'];

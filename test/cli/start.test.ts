@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { serve } from '../helpers/cli';
 
-jest.setTimeout(60_000);
 
 test('redsite serve: first start prints the one-time token and the URL; SIGTERM stops it cleanly', async () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-start-'));

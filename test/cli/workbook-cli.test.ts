@@ -9,7 +9,6 @@ import { scoreProject } from '../../core/score';
 import { currentRubric } from '../../core/rubric';
 import { redsite } from '../helpers/cli';
 
-jest.setTimeout(60_000);
 
 
 let dir: string;

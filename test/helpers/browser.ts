@@ -6,12 +6,33 @@ import { chromium, type Browser } from 'playwright-core';
 export const CHROMIUM = process.env.REDSITE_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results');
 
+/**
+ * How long a page action or wait may take before it counts as hung (playwright's own default is 30 s). Like every
+ * time limit in the tests it detects hangs, not slowness: on a busy 2-core machine a page can take long to react.
+ */
+export const PAGE_TIMEOUT_MS = 180_000;
+
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`找不到 Chromium（${CHROMIUM}）：请先运行 bash .ci/run 安装系统依赖`);
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
   });
+  // Every context (and so every page) of this browser gets the generous limit; browser.newPage makes its own context.
+  const newContext = browser.newContext.bind(browser);
+  const withLimit = async (options?: Parameters<Browser['newContext']>[0]) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(PAGE_TIMEOUT_MS);
+    return context;
+  };
+  browser.newContext = withLimit;
+  browser.newPage = async (options) => {
+    const context = await withLimit(options);
+    const page = await context.newPage();
+    page.once('close', () => void context.close().catch(() => undefined));
+    return page;
+  };
+  return browser;
 }
 
 export function screenshotPath(name: string): string {

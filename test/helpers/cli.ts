@@ -59,7 +59,7 @@ export function serve(
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   let started = false;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redsite serve did not start: ${out}`)), opts.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => reject(new Error(`redsite serve did not start: ${out}`)), opts.timeoutMs ?? 300_000);
     void exited.then(() => {
       clearTimeout(timer);
       if (!started) reject(new Error(`redsite serve exited: ${out}`));

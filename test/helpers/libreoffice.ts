@@ -39,7 +39,7 @@ export async function resaveWithLibreOffice(input: Uint8Array, name = 'book.xlsx
   fs.mkdirSync(path.dirname(src), { recursive: true });
   fs.writeFileSync(src, input);
   try {
-    await run(SOFFICE, ['--headless', '--norestore', `-env:UserInstallation=file://${profile}`, '--convert-to', 'xlsx', '--outdir', out, src], { timeout: 120_000 });
+    await run(SOFFICE, ['--headless', '--norestore', `-env:UserInstallation=file://${profile}`, '--convert-to', 'xlsx', '--outdir', out, src], { timeout: 480_000 });
     return fs.readFileSync(path.join(out, name));
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
@@ -59,7 +59,7 @@ export async function convertWithLibreOffice(files: Record<string, Uint8Array>, 
   try {
     fs.mkdirSync(path.join(work, 'in'));
     for (const [name, bytes] of Object.entries(files)) fs.writeFileSync(path.join(work, 'in', name), bytes);
-    await run(SOFFICE, ['--headless', '--norestore', `-env:UserInstallation=file://${profile}`, '--convert-to', target, '--outdir', path.join(work, 'out'), ...Object.keys(files).map((n) => path.join(work, 'in', n))], { timeout: 170_000 });
+    await run(SOFFICE, ['--headless', '--norestore', `-env:UserInstallation=file://${profile}`, '--convert-to', target, '--outdir', path.join(work, 'out'), ...Object.keys(files).map((n) => path.join(work, 'in', n))], { timeout: 480_000 });
     return Object.fromEntries(Object.keys(files).map((n) => [n, fs.readFileSync(path.join(work, 'out', n.replace(/\.[^.]+$/, `.${ext}`)))]));
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
@@ -77,7 +77,7 @@ export async function renderPdf(input: Uint8Array, name = 'book.xlsx'): Promise<
   fs.mkdirSync(path.dirname(src), { recursive: true });
   fs.writeFileSync(src, input);
   try {
-    await run(SOFFICE, ['--headless', '--norestore', `-env:UserInstallation=file://${profile}`, '--convert-to', 'pdf', '--outdir', out, src], { timeout: 180_000 });
+    await run(SOFFICE, ['--headless', '--norestore', `-env:UserInstallation=file://${profile}`, '--convert-to', 'pdf', '--outdir', out, src], { timeout: 480_000 });
     const pdf = fs.readFileSync(path.join(out, name.replace(/\.xlsx$/i, '.pdf')));
     return { pdf, pages: pdfPageCount(pdf) };
   } finally {

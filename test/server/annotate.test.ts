@@ -7,7 +7,6 @@ import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { parseWorkbook } from '../../core/node/workbook/parse';
 import { sheetValues } from '../helpers/xlsx-xml';
 
-jest.setTimeout(60_000);
 
 const start = perTestServers();
 

@@ -17,7 +17,6 @@ import { validateSubmission } from '../../core/issues';
 import { currentRubric } from '../../core/rubric';
 import { redsite } from '../helpers/cli';
 
-jest.setTimeout(180_000);
 const root = path.join(__dirname, '../..');
 const tmpdir = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `redsite-${name}-`));
 

@@ -18,7 +18,6 @@ import { validSubmission } from '../helpers/fixtures';
 import { validateSubmission } from '../../core/issues';
 import { currentRubric } from '../../core/rubric';
 
-jest.setTimeout(60_000);
 
 type Event = { op: 'fsync' | 'rename'; path: string; to?: string };
 

@@ -14,7 +14,6 @@ import { backup, check, restore } from '../../cli/commands/backup';
 import { openSqlite } from '../../server/db';
 import { redsite } from '../helpers/cli';
 
-jest.setTimeout(120_000);
 
 const sha = (b: Uint8Array) => crypto.createHash('sha256').update(b).digest('hex');
 const originals = (dataDir: string) => {

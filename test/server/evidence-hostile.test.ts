@@ -8,7 +8,6 @@ import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
 import { attach, heicHeader, pdf, photo, plainZip, pngBomb, pngImage } from '../helpers/evidence';
 
-jest.setTimeout(120_000);
 
 let s: TestServer;
 let unit: string;

@@ -12,7 +12,6 @@ import { validProject, validSubmission } from '../helpers/fixtures';
 import { currentRubric, type AnswerOption } from '../../core/rubric';
 import { attach, docx, pdf, photo } from '../helpers/evidence';
 
-jest.setTimeout(120_000);
 
 const met = (): Record<string, AnswerOption> => Object.fromEntries(currentRubric().criteria.map((c) => [c.id, '达到' as AnswerOption]));
 

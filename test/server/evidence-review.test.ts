@@ -13,7 +13,6 @@ import { ISSUE_SHEET } from '../../core/node/workbook/annotate';
 import { sheetValues } from '../helpers/xlsx-xml';
 import { attach, photo } from '../helpers/evidence';
 
-jest.setTimeout(120_000);
 
 let s: TestServer;
 let unit: string;

@@ -11,7 +11,6 @@ import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
 import { attach, docx, pdf, photo, pngImage, type Item } from '../helpers/evidence';
 
-jest.setTimeout(120_000);
 
 let s: TestServer;
 let unit: string;

@@ -3,7 +3,6 @@ import ExcelJS from 'exceljs';
 import { eastRiverAccounts, perTestServers } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
 
-jest.setTimeout(60_000);
 
 const start = perTestServers();
 

@@ -18,7 +18,6 @@ import { buildTemplate } from '../../core/node/workbook/build';
 import { openSqlite } from '../../server/db';
 import { BIN, serve, type ServeProcess } from '../helpers/cli';
 
-jest.setTimeout(180_000);
 const FULL = '服务器存储空间不足，请联系秘书处';
 const UNITS = ['包头市第一建筑工程有限公司', '包头市第二建筑工程有限公司', '包头市第三建筑工程有限公司', '包头市第四建筑工程有限公司', '包头市第五建筑工程有限公司'];
 

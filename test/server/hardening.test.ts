@@ -12,7 +12,6 @@ import { currentRubric } from '../../core/rubric';
 import { bigCsv, bigGridWorkbook, echoAmplifier } from '../../bench/hostile-files';
 import { POOL_MSG } from '../../core/node/workbook/pool';
 
-jest.setTimeout(120_000);
 
 let s: TestServer;
 let unitToken: string;

@@ -10,7 +10,6 @@ import { validProject, validSubmission } from '../helpers/fixtures';
 import { dataVersion } from '../../server/db';
 import { formulas, sheetValues } from '../helpers/xlsx-xml';
 
-jest.setTimeout(180_000);
 
 let s: TestServer;
 let good: Buffer;

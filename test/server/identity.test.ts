@@ -16,7 +16,6 @@ import { randomAnswers, seeded, validProject, validSubmission } from '../helpers
 import { parseWorkbook } from '../../core/node/workbook/parse';
 import { migrate, openDatabase } from '../../server/db';
 
-jest.setTimeout(120_000);
 
 const UNITS = ['甲建筑有限公司', '乙建筑有限公司', '丙建筑有限公司'];
 type Stored = { id: string; workbookId: string; version: number; unchanged: boolean; unit: string; district: string; onBehalf: boolean; issues: Array<{ severity: string; message: string }> };

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { validSubmission } from '../helpers/fixtures';
 import { serve } from '../helpers/cli';
 
-jest.setTimeout(90_000);
 
 test('request logs at level info never contain tokens or cookies', async () => {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-logs-'));
@@ -44,7 +43,7 @@ test('request logs at level info never contain tokens or cookies', async () => {
 });
 
 async function waitFor(ok: () => boolean): Promise<void> {
-  const until = Date.now() + 30_000;
+  const until = Date.now() + 300_000; // a hang, not slowness: a busy machine may take long
   while (!ok()) {
     if (Date.now() > until) throw new Error('timed out waiting for log lines');
     await new Promise((r) => setTimeout(r, 50));

@@ -2,7 +2,6 @@
 import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
 
-jest.setTimeout(60_000);
 
 let s: TestServer;
 const tokens: Record<string, string> = {};

@@ -16,7 +16,6 @@ import { currentRubric } from '../../core/rubric';
 import { backup, restore } from '../../cli/commands/backup';
 import { serve as serveProcess } from '../helpers/cli';
 
-jest.setTimeout(180_000);
 
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.kill('SIGKILL')));

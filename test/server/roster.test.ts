@@ -2,7 +2,6 @@
 import { eastRiverAccounts, perTestServers } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
 
-jest.setTimeout(60_000);
 
 const start = perTestServers();
 

@@ -13,7 +13,6 @@ import path from 'node:path';
 import { redsite } from '../helpers/cli';
 
 
-jest.setTimeout(120_000);
 const rubric = currentRubric();
 const met = (): Record<string, AnswerOption> => Object.fromEntries(rubric.criteria.map((c) => [c.id, '达到' as AnswerOption]));
 

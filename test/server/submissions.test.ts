@@ -15,7 +15,6 @@ import { randomAnswers, seeded, validProject, validSubmission } from '../helpers
 import { validateSubmission } from '../../core/issues';
 import { currentRubric } from '../../core/rubric';
 
-jest.setTimeout(90_000);
 
 const start = perTestServers();
 

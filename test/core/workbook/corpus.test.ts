@@ -15,7 +15,6 @@ import { buildTemplate } from '../../../core/node/workbook/build';
 import type { ParseResult } from '../../../core/workbook/result';
 import { convertWithLibreOffice } from '../../helpers/libreoffice';
 
-jest.setTimeout(300_000);
 afterAll(() => closeDefaultPool());
 
 const HEAD = ['序号', '企业名称', '项目情况（包括地址、建设规模等）', '负责人', '联系电话', '开竣工日期'];

@@ -13,7 +13,6 @@ import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
 import { randomAnswers, seeded } from '../../helpers/fixtures';
 import { resaveWithLibreOffice } from '../../helpers/libreoffice';
 
-jest.setTimeout(180_000);
 const rubric = currentRubric();
 
 // Cached results are read from the sheet XML itself: exceljs drops a cached result of 0.

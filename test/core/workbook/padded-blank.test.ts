@@ -18,7 +18,6 @@ import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
 import { sheetPart, sheetValues, xml } from '../../helpers/xlsx-xml';
 import { resaveWithLibreOffice } from '../../helpers/libreoffice';
 
-jest.setTimeout(180_000);
 const rubric = currentRubric();
 const ids = rubric.criteria.map((c) => c.id);
 

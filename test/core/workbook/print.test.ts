@@ -17,7 +17,6 @@ import type { Submission } from '../../../core/schema';
 import { validProject, validSubmission, randomAnswers, seeded } from '../../helpers/fixtures';
 import { renderPdf } from '../../helpers/libreoffice';
 
-jest.setTimeout(300_000);
 const rubric = currentRubric();
 
 function hundredProjects(): MergeEntry[] {

@@ -13,7 +13,6 @@ import { sheetPart } from '../../helpers/xlsx-xml';
 import { bigGridWorkbook } from '../../../bench/hostile-files';
 import { PARSE_MSG } from '../../../core/node/workbook/parse';
 
-jest.setTimeout(60_000);
 
 type Parts = Record<string, Uint8Array>;
 let good: Buffer;

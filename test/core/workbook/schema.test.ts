@@ -7,7 +7,6 @@ import { strFromU8, strToU8, zipSync } from 'fflate';
 import { generatedWorkbooks, type Generated } from '../../helpers/generated';
 import { processMarkupCompatibility, schemaErrors, setAsideTextSpace, smlParts } from '../../helpers/ooxml';
 
-jest.setTimeout(180_000);
 
 let generated: Generated[];
 

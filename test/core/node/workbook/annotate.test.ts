@@ -16,7 +16,6 @@ import { randomAnswers, seeded } from '../../../helpers/fixtures';
 import { sheetPart, sheetValues, xml } from '../../../helpers/xlsx-xml';
 import { resaveWithLibreOffice } from '../../../helpers/libreoffice';
 
-jest.setTimeout(180_000);
 
 // 1×1 red PNG: a picture the unit pasted into its own sheet.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');

@@ -6,7 +6,6 @@ import { validSubmission, validProject, randomAnswers, seeded } from '../../../h
 import { submissionSchema } from '../../../../core/schema';
 import { currentRubric } from '../../../../core/rubric';
 
-jest.setTimeout(60_000);
 
 test('fillTemplate round-trips through the parser', async () => {
   const input = validSubmission({

@@ -9,7 +9,6 @@ import { ParsePool, POOL_MSG } from '../../../../core/node/workbook/pool';
 import { withLimits } from '../../../../core/limits';
 import { fillWorkbook, projectFields, REPORTER } from '../../../helpers/workbook';
 
-jest.setTimeout(120_000);
 
 let good: Buffer;
 let pool: ParsePool;

@@ -16,7 +16,6 @@ import { fillWorkbook, projectFields, REPORTER } from '../../../helpers/workbook
 import { resaveWithLibreOffice } from '../../../helpers/libreoffice';
 import { dataValidations, overlaps, rulesAt, smlParts, sqrefRects, zipEntryNames, type Validation } from '../../../helpers/ooxml';
 
-jest.setTimeout(120_000);
 
 const rubric = currentRubric();
 let generated: Generated[];
