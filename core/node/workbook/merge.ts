@@ -17,6 +17,8 @@ import { colLetter } from '../../ooxml/address';
 import { beijingTime } from '../../time';
 import { rowHeight } from '../../workbook/layout';
 import { entryRows, resolveEntries, submissionUnitKey, type FileRow } from '../../identity';
+import type { NumFmt } from '../../ooxml/sheet-stream';
+import { XlsxStream, type StreamRow, type StreamSheet } from './xlsx-stream';
 
 export interface MergeEntry {
   submission: Submission;
@@ -108,7 +110,7 @@ function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns:
 const MASTER_WIDTHS = [5, 18, 30, 8, 13, 22, 11, 18, 6, 6, 7, 5, 7, 8, 5, 5, 16, 20, 38, 8];
 /** Printed columns of 附件2汇总 and the district sheets: up to 提交时间 (来源文件, 提交编号, 细则版本 are for tools). */
 const MASTER_PRINTED = MASTER_COLUMNS.indexOf('提交时间') + 1;
-const MASTER_FORMATS: Record<number, string> = { 4: '@', 10: '0.0%', 12: '0.0%' };
+const MASTER_FORMATS: Record<number, NumFmt> = { 4: '@', 10: '0.0%', 12: '0.0%' };
 
 function masterRow(r: Row, seq: number): Array<string | number> {
   const { entry, project: p, score } = r;
@@ -150,7 +152,7 @@ function writeRows(ws: ExcelJS.Worksheet, rows: Row[]): void {
   ws.pageSetup.printArea = `A$1:${colLetter(MASTER_PRINTED)}$${rows.length + 1}`;
 }
 
-export async function writeMaster(entries: readonly MergeEntry[], out: Writable, opts: MergeOptions = {}): Promise<MergeReport> {
+export async function writeMasterExceljs(entries: readonly MergeEntry[], out: Writable, opts: MergeOptions = {}): Promise<MergeReport> {
   const rubric = opts.rubric ?? currentRubric();
   const chosen = (opts.district ? entries.filter((e) => e.submission.reporter.district === opts.district) : [...entries]).map((e) => ({
     ...e, label: e.label ?? e.sourceFile ?? e.id ?? e.submission.submissionId,
@@ -232,6 +234,123 @@ export async function writeMaster(entries: readonly MergeEntry[], out: Writable,
   }
   list.commit();
   await wb.commit();
+  return {
+    submissions: resolution.counted.length,
+    projects: rows.length,
+    replaced: resolution.replaced.map((r) => ({ source: r.entry.label, by: r.by.label })),
+    duplicates: resolution.duplicates.map((d) => ({ source: d.entry.label, projectName: d.project.projectName, keptIn: d.keptIn.label })),
+    files,
+    districts,
+  };
+}
+
+const CREATOR = '包头企业党建联盟 redsite';
+
+/** The consolidated workbook's content, the same whoever renders it. */
+function plan(entries: readonly MergeEntry[], opts: MergeOptions) {
+  const rubric = opts.rubric ?? currentRubric();
+  const chosen = (opts.district ? entries.filter((e) => e.submission.reporter.district === opts.district) : [...entries]).map((e) => ({
+    ...e, label: e.label ?? e.sourceFile ?? e.id ?? e.submission.submissionId,
+  }));
+  const resolution = resolveEntries(chosen);
+  const rows: Row[] = resolution.counted
+    .flatMap(({ entry, projects }) => projects.map((project) => ({ entry, project, score: scoreProject(project.answers, rubric) })))
+    .sort(
+      (a, b) =>
+        districtOrder(a.project.district) - districtOrder(b.project.district) ||
+        a.entry.submission.reporter.unit.localeCompare(b.entry.submission.reporter.unit, 'zh-CN') ||
+        a.project.seq - b.project.seq,
+    );
+  const districts = [...new Set(rows.map((r) => r.project.district))].sort((a, b) => districtOrder(a) - districtOrder(b));
+  const byEntry = entryRows(resolution, chosen);
+  let files = [...chosen.map((e) => byEntry.get(e)!), ...(opts.unread ?? [])];
+  if (opts.order) {
+    const rank = new Map(opts.order.map((f, i) => [f, i]));
+    files = files.map((f, i) => ({ f, i })).sort((a, b) => (rank.get(a.f.file) ?? opts.order!.length + a.i) - (rank.get(b.f.file) ?? opts.order!.length + b.i)).map((x) => x.f);
+  }
+  return { rubric, resolution, rows, districts, files };
+}
+
+const MASTER_SHEET_COLUMNS = MASTER_COLUMNS.map((header, i) => ({ header, width: MASTER_WIDTHS[i] ?? 12, numFmt: MASTER_FORMATS[i] }));
+
+function* masterRows(rows: readonly Row[]): Generator<StreamRow> {
+  for (let i = 0; i < rows.length; i++) {
+    const values = masterRow(rows[i]!, i + 1);
+    yield { values, wrap: true, height: rowHeight(values.slice(0, MASTER_PRINTED), MASTER_WIDTHS) };
+  }
+}
+
+/**
+ * Writes the district or master workbook to `out` (ended when done) and reports what it counted: rows are rendered
+ * straight to worksheet XML and streamed, so the cost is the text, not a cell model.
+ */
+export async function writeMaster(entries: readonly MergeEntry[], out: Writable, opts: MergeOptions = {}): Promise<MergeReport> {
+  const { rubric, resolution, rows, districts, files } = plan(entries, opts);
+  const xlsx = new XlsxStream(out, CREATOR);
+  const master = (name: string): StreamSheet => ({ name, columns: MASTER_SHEET_COLUMNS, printColumns: MASTER_PRINTED });
+  await xlsx.sheet(master('附件2汇总'), masterRows(rows));
+
+  // With evidence (server exports): after the answers to every criterion, 佐证 files per criterion and 达到 answers without any.
+  const withEvidence = rows.some((r) => r.entry.evidence);
+  const evidenceOf = (r: Row, id: string) => r.entry.evidence?.[r.project.seq]?.[id] ?? 0;
+  const criteria = rubric.criteria;
+  const detail: StreamSheet = {
+    name: '细则明细',
+    paperSize: 8,
+    columns: [
+      { header: '序号', width: 6 }, { header: '所属旗县区', width: 14 }, { header: '填报单位', width: 22 }, { header: '项目名称', width: 26 },
+      { header: '得分率', width: 8, numFmt: '0.0%' },
+      ...criteria.map((c) => ({ header: `${c.id} ${c.text.slice(0, 14)}${c.text.length > 14 ? '…' : ''}`, width: 10 })),
+      ...(withEvidence ? [{ header: '佐证文件数', width: 8 }, { header: '达到但无佐证', width: 8 }, ...criteria.map((c) => ({ header: `${c.id} 佐证`, width: 8 }))] : []),
+    ],
+    // The 佐证 counts are for screens and tools: the printed page keeps the answers at a readable scale.
+    ...(withEvidence ? { printColumns: 5 + criteria.length } : {}),
+  };
+  function* detailRows(): Generator<StreamRow> {
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      const answers = r.project.answers;
+      const values: Array<string | number> = [i + 1, r.project.district, r.entry.submission.reporter.unit, r.project.projectName, r.score.rate];
+      for (const c of criteria) values.push(answers[c.id] ?? '');
+      if (withEvidence) {
+        let files = 0;
+        let unproved = 0;
+        for (const c of criteria) {
+          const n = evidenceOf(r, c.id);
+          files += n;
+          if (answers[c.id] === '达到' && !n) unproved++;
+        }
+        values.push(files, unproved);
+        for (const c of criteria) values.push(evidenceOf(r, c.id));
+      }
+      yield { values };
+    }
+  }
+  await xlsx.sheet(detail, detailRows());
+
+  for (const d of districts) await xlsx.sheet(master(d.slice(0, 31)), masterRows(rows.filter((r) => r.project.district === d)));
+
+  const statRow = (name: string, list: Row[]): StreamRow => {
+    const units = new Set(list.map((r) => submissionUnitKey(r.entry.submission))).size;
+    const met = list.filter((r) => r.score.met).length;
+    return { values: [name, units, list.length, meanRate(list.map((r) => r.score)), met, list.length ? round4(met / list.length) : 0] };
+  };
+  await xlsx.sheet(
+    {
+      name: '统计',
+      columns: [
+        { header: '旗县区', width: 20 }, { header: '填报单位数', width: 10 }, { header: '项目数', width: 8 },
+        { header: '平均得分率', width: 10, numFmt: '0.0%' }, { header: '具备七有一好八规范', width: 12 }, { header: '达标率', width: 8, numFmt: '0.0%' },
+      ],
+    },
+    [...districts.map((d) => statRow(d, rows.filter((r) => r.project.district === d))), statRow('合计', rows)],
+  );
+
+  await xlsx.sheet(
+    { name: FILE_LIST_SHEET, columns: FILE_LIST_COLUMNS.map((header, i) => ({ header, width: [40, 34, 10, 100][i]! })) },
+    files.map((f) => ({ values: [f.file, f.unit && f.district ? `${f.unit}（${f.district}）` : f.unit, f.result, f.reason], wrap: true })),
+  );
+  await xlsx.finish();
   return {
     submissions: resolution.counted.length,
     projects: rows.length,

@@ -1,0 +1,1 @@
+export { writeMasterExceljs } from '../../core/node/workbook/merge';
