@@ -34,8 +34,8 @@ export class ZipStream {
 
   /**
    * `level`: zlib compression level of every entry. 1 by default: worksheet XML is so repetitive that the fastest
-   * level already makes a smaller file than exceljs did (4.4 vs 5.9 MB for 10,000 projects at level 6), at a
-   * quarter of level 6's CPU time.
+   * level gives a file about the size exceljs wrote at level 6 (10,000 projects: 6.0 MB; exceljs 5.9, level 6 here
+   * 4.4), for a quarter of level 6's CPU time.
    */
   constructor(private readonly out: Writable, private readonly level = 1) {
     out.on('error', (e: Error) => (this.failure ??= e));
