@@ -17,6 +17,8 @@ interface Written {
 }
 
 const LIMIT = 0xffffffff;
+/** Bytes of text that may wait for zlib. */
+const QUEUE = 1 << 20;
 
 /** The time of day and date in MS-DOS form (local time, as zip tools show it). */
 function dosTime(d: Date): { time: number; date: number } {
@@ -93,7 +95,8 @@ export class ZipStream {
         crc = zlib.crc32(b, crc);
         size += b.length;
         if (size > LIMIT) throw new Error(`导出文件过大（${name} 超过 4 GB），无法写出`);
-        if (!deflate.write(b)) await Promise.race([once(deflate, 'drain'), pumped]);
+        // Up to a megabyte may wait for zlib, so rendering goes on while the thread pool compresses.
+        if (!deflate.write(b) && deflate.writableLength > QUEUE) await Promise.race([once(deflate, 'drain'), pumped]);
       }
       deflate.end();
     } catch (e) {
