@@ -18,7 +18,7 @@ import type { ParseResult } from '../../core/workbook/result';
 import { expandInputs, EXIT, DISTRICT_OPTION, checkDistrict, type InputFile } from '../files';
 import { uploadFile, type UploadOutcome } from '../upload';
 
-/** The master writer (exceljs), loaded when the files are already being read: `import` never loads it. */
+/** The master writer, loaded when the files are already being read: `import` never loads it. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const master = () => require('../../core/node/workbook/merge') as typeof Master;
 

@@ -1,11 +1,11 @@
 /**
- * Consolidated workbooks (district and master) per docs/architecture.md, streamed with exceljs's WorkbookWriter:
+ * Consolidated workbooks (district and master) per docs/architecture.md, rendered row by row straight to worksheet
+ * XML and streamed (xlsx-stream.ts over core/ooxml/sheet-stream.ts):
  * 附件2汇总 (the six 附件2 columns first, then district, unit, scores, state and provenance), 细则明细 (project × criterion),
  * one sheet per 旗县区, 统计 and 文件清单 (every input with its outcome). Identity rules (core/identity.ts): one entry
  * per (unit, workbook), each project of a unit counted once. Values only: scores are recomputed from the answers, and
  * user text is always written as a string cell, never as a formula.
  */
-import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
 import { currentRubric, type Rubric } from '../../rubric';
 import { DISTRICTS } from '../../districts';
@@ -13,10 +13,11 @@ import type { Project, Submission } from '../../schema';
 import { meanRate, round4, scoreProject, type ProjectScore } from '../../score';
 import { FORM_HEADERS } from '../../workbook/contract';
 import { attachment2Row } from '../../workbook/attachment2';
-import { colLetter } from '../../ooxml/address';
 import { beijingTime } from '../../time';
-import { rowHeight } from '../../workbook/layout';
+import { rowHeight, wrappedLines } from '../../workbook/layout';
 import { entryRows, resolveEntries, submissionUnitKey, type FileRow } from '../../identity';
+import type { NumFmt } from '../../ooxml/sheet-stream';
+import { XlsxStream, type StreamRow, type StreamSheet } from './xlsx-stream';
 
 export interface MergeEntry {
   submission: Submission;
@@ -73,42 +74,11 @@ const districtOrder = (d: string) => {
   return i < 0 ? DISTRICTS.length : i;
 };
 
-const HEADER_STYLE: Partial<ExcelJS.Style> = {
-  font: { bold: true, color: { argb: 'FFFFFFFF' } },
-  fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFC00000' } },
-  alignment: { vertical: 'middle', horizontal: 'center', wrapText: true },
-};
-
-/**
- * Printing: landscape, one page wide (as many pages tall as needed), the header row repeated on every page, and —
- * when given — only the first `printColumns` columns (the ones people read; ids and file names stay in the sheet).
- */
-export function printSetup(paperSize: 8 | 9 = 9): Partial<ExcelJS.PageSetup> {
-  return {
-    paperSize: paperSize as ExcelJS.PaperSize, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1',
-    margins: { left: 0.3, right: 0.3, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
-  };
-}
-
-function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: Array<{ header: string; width: number; numFmt?: string }>, paperSize: 8 | 9 = 9): ExcelJS.Worksheet {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }], pageSetup: printSetup(paperSize) });
-  ws.columns = columns.map((c) => ({ header: c.header, width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
-  const head = ws.getRow(1);
-  head.height = 30;
-  head.eachCell((cell) => {
-    cell.font = HEADER_STYLE.font!;
-    cell.fill = HEADER_STYLE.fill!;
-    cell.alignment = HEADER_STYLE.alignment!;
-  });
-  head.commit();
-  return ws;
-}
-
 // Widths that fit the content (2023-04-01—2025-10-31 does not wrap) and a landscape page at a readable scale.
 const MASTER_WIDTHS = [5, 18, 30, 8, 13, 22, 11, 18, 6, 6, 7, 5, 7, 8, 5, 5, 16, 20, 38, 8];
 /** Printed columns of 附件2汇总 and the district sheets: up to 提交时间 (来源文件, 提交编号, 细则版本 are for tools). */
 const MASTER_PRINTED = MASTER_COLUMNS.indexOf('提交时间') + 1;
-const MASTER_FORMATS: Record<number, string> = { 4: '@', 10: '0.0%', 12: '0.0%' };
+const MASTER_FORMATS: Record<number, NumFmt> = { 4: '@', 10: '0.0%', 12: '0.0%' };
 
 function masterRow(r: Row, seq: number): Array<string | number> {
   const { entry, project: p, score } = r;
@@ -120,37 +90,13 @@ function masterRow(r: Row, seq: number): Array<string | number> {
   ];
 }
 
-/**
- * Gives every cell of a row its column's one style object. exceljs gives each new cell a style object of its own and
- * then serialises it to find its style id; a shared object is found by identity (its WeakMap), which is what lets the
- * streaming writer keep up with tens of thousands of rows. The first row written fixes each column's style.
- */
-function sharedStyles(): (row: ExcelJS.Row) => ExcelJS.Row {
-  const byColumn: Array<Partial<ExcelJS.Style>> = [];
-  return (row) => {
-    row.eachCell({ includeEmpty: true }, (cell, col) => {
-      cell.style = byColumn[col] ??= { ...cell.style };
-    });
-    return row;
-  };
-}
+const CREATOR = '包头企业党建联盟 redsite';
 
-const TOP_WRAP: Partial<ExcelJS.Alignment> = { vertical: 'top', wrapText: true };
+/** localeCompare(…, 'zh-CN') with the collator made once, not per comparison (same order). */
+const byUnitName = new Intl.Collator('zh-CN').compare;
 
-function writeRows(ws: ExcelJS.Worksheet, rows: Row[]): void {
-  const share = sharedStyles();
-  rows.forEach((r, i) => {
-    const values = masterRow(r, i + 1);
-    const row = ws.addRow(values);
-    row.alignment = TOP_WRAP;
-    row.height = rowHeight(values.slice(0, MASTER_PRINTED), MASTER_WIDTHS);
-    share(row).commit();
-  });
-  // exceljs puts a $ before each part: “A$1” becomes the absolute $A$1 that LibreOffice requires.
-  ws.pageSetup.printArea = `A$1:${colLetter(MASTER_PRINTED)}$${rows.length + 1}`;
-}
-
-export async function writeMaster(entries: readonly MergeEntry[], out: Writable, opts: MergeOptions = {}): Promise<MergeReport> {
+/** The consolidated workbook's content, the same whoever renders it. */
+function plan(entries: readonly MergeEntry[], opts: MergeOptions) {
   const rubric = opts.rubric ?? currentRubric();
   const chosen = (opts.district ? entries.filter((e) => e.submission.reporter.district === opts.district) : [...entries]).map((e) => ({
     ...e, label: e.label ?? e.sourceFile ?? e.id ?? e.submission.submissionId,
@@ -161,77 +107,124 @@ export async function writeMaster(entries: readonly MergeEntry[], out: Writable,
     .sort(
       (a, b) =>
         districtOrder(a.project.district) - districtOrder(b.project.district) ||
-        a.entry.submission.reporter.unit.localeCompare(b.entry.submission.reporter.unit, 'zh-CN') ||
+        byUnitName(a.entry.submission.reporter.unit, b.entry.submission.reporter.unit) ||
         a.project.seq - b.project.seq,
     );
-
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  wb.creator = '包头企业党建联盟 redsite';
-  const masterColumns = MASTER_COLUMNS.map((header, i) => ({ header, width: MASTER_WIDTHS[i] ?? 12, numFmt: MASTER_FORMATS[i] }));
-
-  const summary = addSheet(wb, '附件2汇总', masterColumns);
-  writeRows(summary, rows);
-  summary.commit();
-
-  // With evidence (server exports): after the answers to every criterion, 佐证 files per criterion and 达到 answers without any.
-  const withEvidence = rows.some((r) => r.entry.evidence);
-  const evidenceOf = (r: Row, id: string) => r.entry.evidence?.[r.project.seq]?.[id] ?? 0;
-  const detail = addSheet(wb, '细则明细', [
-    { header: '序号', width: 6 }, { header: '所属旗县区', width: 14 }, { header: '填报单位', width: 22 }, { header: '项目名称', width: 26 },
-    { header: '得分率', width: 8, numFmt: '0.0%' },
-    ...rubric.criteria.map((c) => ({ header: `${c.id} ${c.text.slice(0, 14)}${c.text.length > 14 ? '…' : ''}`, width: 10 })),
-    ...(withEvidence ? [{ header: '佐证文件数', width: 8 }, { header: '达到但无佐证', width: 8 }, ...rubric.criteria.map((c) => ({ header: `${c.id} 佐证`, width: 8 }))] : []),
-  ], 8);
-  const shareDetail = sharedStyles();
-  rows.forEach((r, i) => {
-    const evidence = withEvidence
-      ? [
-          rubric.criteria.reduce((n, c) => n + evidenceOf(r, c.id), 0),
-          rubric.criteria.filter((c) => r.project.answers[c.id] === '达到' && !evidenceOf(r, c.id)).length,
-          ...rubric.criteria.map((c) => evidenceOf(r, c.id)),
-        ]
-      : [];
-    shareDetail(detail.addRow([i + 1, r.project.district, r.entry.submission.reporter.unit, r.project.projectName, r.score.rate, ...rubric.criteria.map((c) => r.project.answers[c.id] ?? ''), ...evidence])).commit();
-  });
-  // The 佐证 counts are for screens and tools: the printed page keeps the answers at a readable scale.
-  if (withEvidence) detail.pageSetup.printArea = `A$1:${colLetter(5 + rubric.criteria.length)}$${rows.length + 1}`;
-  detail.commit();
-
   const districts = [...new Set(rows.map((r) => r.project.district))].sort((a, b) => districtOrder(a) - districtOrder(b));
-  for (const d of districts) {
-    const ws = addSheet(wb, d.slice(0, 31), masterColumns);
-    writeRows(ws, rows.filter((r) => r.project.district === d));
-    ws.commit();
-  }
-
-  const stats = addSheet(wb, '统计', [
-    { header: '旗县区', width: 20 }, { header: '填报单位数', width: 10 }, { header: '项目数', width: 8 },
-    { header: '平均得分率', width: 10, numFmt: '0.0%' }, { header: '具备七有一好八规范', width: 12 }, { header: '达标率', width: 8, numFmt: '0.0%' },
-  ]);
-  const statRow = (name: string, list: Row[]) => {
-    const units = new Set(list.map((r) => submissionUnitKey(r.entry.submission))).size;
-    const avg = meanRate(list.map((r) => r.score));
-    const met = list.filter((r) => r.score.met).length;
-    stats.addRow([name, units, list.length, avg, met, list.length ? round4(met / list.length) : 0]).commit();
-  };
-  for (const d of districts) statRow(d, rows.filter((r) => r.project.district === d));
-  statRow('合计', rows);
-  stats.commit();
-
   const byEntry = entryRows(resolution, chosen);
   let files = [...chosen.map((e) => byEntry.get(e)!), ...(opts.unread ?? [])];
   if (opts.order) {
     const rank = new Map(opts.order.map((f, i) => [f, i]));
     files = files.map((f, i) => ({ f, i })).sort((a, b) => (rank.get(a.f.file) ?? opts.order!.length + a.i) - (rank.get(b.f.file) ?? opts.order!.length + b.i)).map((x) => x.f);
   }
-  const list = addSheet(wb, FILE_LIST_SHEET, FILE_LIST_COLUMNS.map((header, i) => ({ header, width: [40, 34, 10, 100][i]! })));
-  for (const f of files) {
-    const row = list.addRow([f.file, f.unit && f.district ? `${f.unit}（${f.district}）` : f.unit, f.result, f.reason]);
-    row.alignment = { vertical: 'top', wrapText: true };
-    row.commit();
+  return { rubric, resolution, rows, districts, files };
+}
+
+const MASTER_SHEET_COLUMNS = MASTER_COLUMNS.map((header, i) => ({ header, width: MASTER_WIDTHS[i] ?? 12, numFmt: MASTER_FORMATS[i] }));
+
+/**
+ * A project's master row appears twice (附件2汇总 and its 旗县区's sheet) under a different 序号: its other values and
+ * the lines they wrap to are worked out once. The height is rowHeight() of the printed cells, split as
+ * max(lines of 序号, lines of the rest).
+ */
+function masterRowsOf(rows: readonly Row[]): (list: readonly Row[]) => Generator<StreamRow> {
+  const known = new Map<Row, { values: Array<string | number>; lines: number }>();
+  const prepare = (r: Row) => {
+    const values = masterRow(r, 0);
+    let lines = 1;
+    for (let c = 1; c < MASTER_PRINTED; c++) {
+      const v = values[c];
+      if (v !== '' && v !== undefined) lines = Math.max(lines, wrappedLines(String(v), MASTER_WIDTHS[c] ?? 10));
+    }
+    return { values, lines };
+  };
+  for (const r of rows) known.set(r, prepare(r));
+  return function* (list) {
+    for (let i = 0; i < list.length; i++) {
+      const { values, lines } = known.get(list[i]!)!;
+      const row = values.slice();
+      row[0] = i + 1;
+      yield { values: row, wrap: true, height: lineHeight(Math.max(lines, wrappedLines(String(i + 1), MASTER_WIDTHS[0]!))) };
+    }
+  };
+}
+
+/** rowHeight()'s points for a number of lines (11 pt text). */
+const lineHeight = (lines: number) => rowHeight([''.padEnd(lines - 1, '\n')], [100]);
+
+/**
+ * Writes the district or master workbook to `out` (ended when done) and reports what it counted: rows are rendered
+ * straight to worksheet XML and streamed, so the cost is the text, not a cell model.
+ */
+export async function writeMaster(entries: readonly MergeEntry[], out: Writable, opts: MergeOptions = {}): Promise<MergeReport> {
+  const { rubric, resolution, rows, districts, files } = plan(entries, opts);
+  const xlsx = new XlsxStream(out, CREATOR);
+  const master = (name: string): StreamSheet => ({ name, columns: MASTER_SHEET_COLUMNS, printColumns: MASTER_PRINTED });
+  const masterRows = masterRowsOf(rows);
+  await xlsx.sheet(master('附件2汇总'), masterRows(rows));
+
+  // With evidence (server exports): after the answers to every criterion, 佐证 files per criterion and 达到 answers without any.
+  const withEvidence = rows.some((r) => r.entry.evidence);
+  const evidenceOf = (r: Row, id: string) => r.entry.evidence?.[r.project.seq]?.[id] ?? 0;
+  const criteria = rubric.criteria;
+  const detail: StreamSheet = {
+    name: '细则明细',
+    paperSize: 8,
+    columns: [
+      { header: '序号', width: 6 }, { header: '所属旗县区', width: 14 }, { header: '填报单位', width: 22 }, { header: '项目名称', width: 26 },
+      { header: '得分率', width: 8, numFmt: '0.0%' },
+      ...criteria.map((c) => ({ header: `${c.id} ${c.text.slice(0, 14)}${c.text.length > 14 ? '…' : ''}`, width: 10 })),
+      ...(withEvidence ? [{ header: '佐证文件数', width: 8 }, { header: '达到但无佐证', width: 8 }, ...criteria.map((c) => ({ header: `${c.id} 佐证`, width: 8 }))] : []),
+    ],
+    // The 佐证 counts are for screens and tools: the printed page keeps the answers at a readable scale.
+    ...(withEvidence ? { printColumns: 5 + criteria.length } : {}),
+  };
+  function* detailRows(): Generator<StreamRow> {
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      const answers = r.project.answers;
+      const values: Array<string | number> = [i + 1, r.project.district, r.entry.submission.reporter.unit, r.project.projectName, r.score.rate];
+      for (const c of criteria) values.push(answers[c.id] ?? '');
+      if (withEvidence) {
+        let files = 0;
+        let unproved = 0;
+        for (const c of criteria) {
+          const n = evidenceOf(r, c.id);
+          files += n;
+          if (answers[c.id] === '达到' && !n) unproved++;
+        }
+        values.push(files, unproved);
+        for (const c of criteria) values.push(evidenceOf(r, c.id));
+      }
+      yield { values };
+    }
   }
-  list.commit();
-  await wb.commit();
+  await xlsx.sheet(detail, detailRows());
+
+  for (const d of districts) await xlsx.sheet(master(d.slice(0, 31)), masterRows(rows.filter((r) => r.project.district === d)));
+
+  const unitKeys = new Map<MergeEntry, string>(resolution.counted.map(({ entry }) => [entry, submissionUnitKey(entry.submission)]));
+  const statRow = (name: string, list: Row[]): StreamRow => {
+    const units = new Set(list.map((r) => unitKeys.get(r.entry))).size;
+    const met = list.filter((r) => r.score.met).length;
+    return { values: [name, units, list.length, meanRate(list.map((r) => r.score)), met, list.length ? round4(met / list.length) : 0] };
+  };
+  await xlsx.sheet(
+    {
+      name: '统计',
+      columns: [
+        { header: '旗县区', width: 20 }, { header: '填报单位数', width: 10 }, { header: '项目数', width: 8 },
+        { header: '平均得分率', width: 10, numFmt: '0.0%' }, { header: '具备七有一好八规范', width: 12 }, { header: '达标率', width: 8, numFmt: '0.0%' },
+      ],
+    },
+    [...districts.map((d) => statRow(d, rows.filter((r) => r.project.district === d))), statRow('合计', rows)],
+  );
+
+  await xlsx.sheet(
+    { name: FILE_LIST_SHEET, columns: FILE_LIST_COLUMNS.map((header, i) => ({ header, width: [40, 34, 10, 100][i]! })) },
+    files.map((f) => ({ values: [f.file, f.unit && f.district ? `${f.unit}（${f.district}）` : f.unit, f.result, f.reason], wrap: true })),
+  );
+  await xlsx.finish();
   return {
     submissions: resolution.counted.length,
     projects: rows.length,

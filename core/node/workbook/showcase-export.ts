@@ -5,10 +5,20 @@ import type { Showcase } from '../../showcase';
 import { currentRubric, type Rubric } from '../../rubric';
 import { formatRate } from '../../score';
 import { FORM_HEADERS } from '../../workbook/contract';
-import { printSetup } from './merge';
 import { attachment2Row } from '../../workbook/attachment2';
 import { beijingTime } from '../../time';
 import { rowHeight } from '../../workbook/layout';
+
+/**
+ * Printing: landscape, one page wide (as many pages tall as needed), the header row repeated on every page, and —
+ * when given — only the first `printColumns` columns (the ones people read; ids and file names stay in the sheet).
+ */
+export function printSetup(paperSize: 8 | 9 = 9): Partial<ExcelJS.PageSetup> {
+  return {
+    paperSize: paperSize as ExcelJS.PaperSize, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1',
+    margins: { left: 0.3, right: 0.3, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+  };
+}
 
 /** The columns of 观摩名单: one 达标 column per 版块 of the rubric. */
 export function showcaseColumns(rubric: Rubric = currentRubric()): string[] {
