@@ -17,7 +17,6 @@ import { schemaErrors } from '../../../helpers/ooxml';
 import { resaveWithLibreOffice } from '../../../helpers/libreoffice';
 import { formulas } from '../../../helpers/xlsx-xml';
 
-jest.setTimeout(300_000);
 
 async function collect(write: (out: PassThrough) => Promise<unknown>): Promise<Buffer> {
   const out = new PassThrough();
