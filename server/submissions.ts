@@ -13,7 +13,6 @@
 import crypto from 'node:crypto';
 import type { DB } from './db';
 import { bumpDataVersion, stmt } from './db';
-import { groupCommit } from './db/group-commit';
 import { audit, auditFor } from './audit';
 import { AppError } from './errors';
 import type { Actor, State } from './model';
@@ -207,20 +206,14 @@ function storeIn(db: DB, p: Prepared): StoreResult {
   return result(row, version, false);
 }
 
-/** Stores one submission in its own IMMEDIATE transaction (committed, hence durable, when this returns). */
+/**
+ * Stores one submission in its own IMMEDIATE transaction (committed, hence durable, when this returns). Hashing,
+ * scoring and JSON are done before it (prepareStore). Several uploads per COMMIT (group commit) was measured and not
+ * adopted: under `npm run bench:server` every batch held one upload (bench/results-server.md).
+ */
 export function storeSubmission(db: DB, input: StoreInput): StoreResult {
   const p = prepareStore(input);
   return db.transaction((): StoreResult => storeIn(db, p)).immediate();
-}
-
-/**
- * The same as storeSubmission, for the request path: uploads that are ready together share one COMMIT (group commit,
- * server/db/group-commit.ts), and the promise settles only after that COMMIT has returned, so an answer still means
- * "on stable storage". Each upload runs in a savepoint of its own: a refusal (quota) leaves the others stored.
- */
-export function storeSubmissionGrouped(db: DB, input: StoreInput): Promise<StoreResult> {
-  const p = prepareStore(input);
-  return groupCommit(db).run(() => storeIn(db, p));
 }
 
 export interface UnitEntry extends MergeEntry {
