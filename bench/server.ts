@@ -16,7 +16,9 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const bin = path.join(__dirname, '..', '..', 'bin', 'redsite.js');
 
 function start(data: string): Promise<{ child: ChildProcess; url: string; token: string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data, '--log', 'silent'], {
+  // BENCH_NODE_ARGS: options for the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--port', '0', '--data', data, '--log', 'silent'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     // The default API rate limit (600/min per client) would throttle one machine sending 1,000 uploads.
     env: { ...process.env, REDSITE_RATE_PER_MINUTE: String(UPLOADS * 10) },
@@ -34,6 +36,18 @@ function start(data: string): Promise<{ child: ChildProcess; url: string; token:
       }
     });
   });
+}
+
+/** CPU seconds (user + system) the server process has used so far, from /proc on Linux (else undefined). */
+function serverCpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -91,6 +105,7 @@ async function main(): Promise<void> {
     offset += page.items.length || total;
   }
   const stored = ids.size;
+  const cpu = serverCpuSeconds(child.pid);
   child.kill('SIGTERM');
   await new Promise((r) => child.on('exit', r));
   fs.rmSync(dir, { recursive: true, force: true });
@@ -103,6 +118,7 @@ async function main(): Promise<void> {
     `| upload latency p99 | ${pct(sorted, 99).toFixed(0)} ms |`,
     `| master export during uploads (median of ${exports.length}) | ${exports.length ? [...exports].sort((a, b) => a - b)[Math.floor(exports.length / 2)]!.toFixed(0) : '—'} ms |`,
     `| master export after uploads (${stored} submissions, ${(masterBytes / 1024).toFixed(0)} KB) | ${finalExport.toFixed(0)} ms |`,
+    `| server process CPU (main thread and its libuv threads, not the parse workers) | ${cpu === undefined ? '—' : `${cpu.toFixed(1)} s, ${((cpu * 1000) / UPLOADS).toFixed(1)} ms per upload`} |`,
     `| responses | ${[...statuses].map(([s, n]) => `${s}×${n}`).join(', ')} |`,
     `| stored submissions | ${stored} of ${UPLOADS} (lost ${UPLOADS - stored}, duplicated ${listed - stored}) |`,
   ];

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { DB } from './db';
+import { stmt } from './db';
 import { AppError } from './errors';
 import type { Actor, Role, UserCreate } from './model';
 import { beijingTime } from '../core/time';
@@ -98,7 +99,7 @@ export type TokenCheck = { actor: Actor } | { refused: 'unknown' | 'expired' | '
 export function checkToken(db: DB, token: string): TokenCheck {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return { refused: 'unknown' };
   const hash = hashToken(token);
-  const row = db.prepare('SELECT * FROM users WHERE token_hash = ?').get(hash) as UserRow | undefined;
+  const row = stmt(db, 'SELECT * FROM users WHERE token_hash = ?').get(hash) as UserRow | undefined;
   if (!row) return { refused: 'unknown' };
   if (!crypto.timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(hash, 'hex'))) return { refused: 'unknown' };
   if (row.revoked_at) return { refused: 'revoked', at: row.revoked_at };

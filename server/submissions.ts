@@ -12,7 +12,7 @@
  */
 import crypto from 'node:crypto';
 import type { DB } from './db';
-import { bumpDataVersion } from './db';
+import { bumpDataVersion, stmt } from './db';
 import { audit, auditFor } from './audit';
 import { AppError } from './errors';
 import type { Actor, State } from './model';
@@ -37,11 +37,15 @@ export const QUOTA_MSG = {
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
+    // One pass over sorted keys (no intermediate arrays): this runs on every upload.
+    const o = value as Record<string, unknown>;
+    let out = '{';
+    for (const k of Object.keys(o).sort()) {
+      const v = o[k];
+      if (v === undefined) continue;
+      out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${canonical(v)}`;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value);
 }
@@ -115,65 +119,101 @@ export function ownerOf(actor: Actor, submission: Submission): { unit: string; d
   return { unit: submission.reporter.unit, district: submission.reporter.district, key: unitKey(submission.reporter.unit, submission.reporter.district), onBehalf: true };
 }
 
-export function storeSubmission(db: DB, input: StoreInput): StoreResult {
-  const { submission, actor } = input;
-  const hash = contentHash(submission);
+/** What storing a submission computes before its transaction (hash, scores, stored JSON): no database needed. */
+interface Prepared {
+  input: StoreInput;
+  hash: string;
+  scores: ProjectScore[];
+  body: string;
+  scoresJson: string;
+  issuesJson: string;
+  fileSha: string | null;
+  late: boolean;
+  owner: ReturnType<typeof ownerOf>;
+}
+
+function prepareStore(input: StoreInput): Prepared {
+  const { submission } = input;
   const scores = scoreSubmission(submission, currentRubric());
+  return {
+    input, scores,
+    hash: contentHash(submission),
+    body: JSON.stringify(submission),
+    scoresJson: JSON.stringify(scores),
+    issuesJson: JSON.stringify(input.issues),
+    fileSha: input.file ? crypto.createHash('sha256').update(input.file.bytes).digest('hex') : null,
+    late: new Date().toISOString() > new Date(input.deadline).toISOString(),
+    owner: ownerOf(input.actor, submission),
+  };
+}
+
+/** The writes of one store, inside the caller's transaction (all of it rolls back when this throws). */
+function storeIn(db: DB, p: Prepared): StoreResult {
+  const { input, owner, hash, scores, late, fileSha } = p;
+  const { submission, actor } = input;
   const now = new Date().toISOString();
-  const late = now > new Date(input.deadline).toISOString();
-  const owner = ownerOf(actor, submission);
   const workbookId = submission.submissionId;
   const behalf = owner.onBehalf ? { onBehalfOf: owner.unit } : {};
-  return db.transaction((): StoreResult => {
-    const existing = db.prepare('SELECT * FROM submissions WHERE unit_key = ? AND workbook_id = ?').get(owner.key, workbookId) as SubmissionRow | undefined;
-    const result = (row: SubmissionRow, version: number, unchanged: boolean): StoreResult => ({
-      id: row.id, workbookId, onBehalf: owner.onBehalf, version, unchanged, state: row.state, late: row.late === 1, unit: row.unit, district: row.district, scores,
-      issues: [...input.issues, ...duplicateIssues(db, row.id)],
-    });
-    if (existing) {
-      const latest = db.prepare('SELECT content_hash FROM versions WHERE submission_id = ? AND version = ?').get(existing.id, existing.latest_version) as { content_hash: string };
-      if (latest.content_hash === hash) {
-        audit(db, actor, owner.onBehalf ? '代为上传（内容未变）' : '重复提交（内容未变）', existing.id, { version: existing.latest_version, ...behalf }, input.ip);
-        return result(existing, existing.latest_version, true);
-      }
+  const existing = stmt(db, 'SELECT * FROM submissions WHERE unit_key = ? AND workbook_id = ?').get(owner.key, workbookId) as SubmissionRow | undefined;
+  const result = (row: SubmissionRow, version: number, unchanged: boolean): StoreResult => ({
+    id: row.id, workbookId, onBehalf: owner.onBehalf, version, unchanged, state: row.state, late: row.late === 1, unit: row.unit, district: row.district, scores,
+    issues: [...input.issues, ...duplicateIssues(db, row.id)],
+  });
+  if (existing) {
+    const latest = stmt(db, 'SELECT content_hash FROM versions WHERE submission_id = ? AND version = ?').get(existing.id, existing.latest_version) as { content_hash: string };
+    if (latest.content_hash === hash) {
+      audit(db, actor, owner.onBehalf ? '代为上传（内容未变）' : '重复提交（内容未变）', existing.id, { version: existing.latest_version, ...behalf }, input.ip);
+      return result(existing, existing.latest_version, true);
     }
-    let fileSha: string | null = null;
-    if (input.file) {
-      fileSha = crypto.createHash('sha256').update(input.file.bytes).digest('hex');
-      db.prepare('INSERT OR IGNORE INTO files (sha256, size, bytes, created_at) VALUES (?, ?, ?, ?)').run(fileSha, input.file.bytes.byteLength, Buffer.from(input.file.bytes), now);
-    }
-    const version = (existing?.latest_version ?? 0) + 1;
-    const state: State = '已提交';
-    let id: string;
-    if (existing) {
-      id = existing.id;
-      db.prepare('UPDATE submissions SET state = ?, return_reason = NULL, latest_version = ?, late = ?, updated_at = ? WHERE id = ?').run(state, version, late ? 1 : existing.late, now, id);
-    } else {
-      const taken = db.prepare('SELECT 1 FROM submissions WHERE id = ?').get(workbookId);
-      id = taken ? derivedSubmissionId(owner.key, workbookId) : workbookId;
-      db.prepare('INSERT INTO submissions (id, workbook_id, unit_key, unit, district, state, latest_version, late, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-        id, workbookId, owner.key, owner.unit, owner.district, state, version, late ? 1 : 0, now, now,
-      );
-    }
-    const body = JSON.stringify(submission);
-    db.prepare(
-      'INSERT INTO versions (submission_id, version, content_hash, body, scores, issues, source, file_sha256, file_name, late, created_by, created_by_name, created_at, on_behalf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(id, version, hash, body, JSON.stringify(scores), JSON.stringify(input.issues), submission.source, fileSha, input.file?.name ?? null, late ? 1 : 0, actor.id, actor.name, now, owner.onBehalf ? 1 : 0);
-    writeSummary(db, id, version, summarize(submission, scores, body, { id, unit: owner.unit, district: owner.district, created_at: now, file_name: input.file?.name ?? null, file_sha256: fileSha }));
-    // Per-unit quota, after the version is in place and older content beyond the versions kept is cleared: a refusal
-    // throws, and the transaction leaves everything as it was.
-    const limits = input.limits ?? DEFAULT_LIMITS;
-    const pruned = pruneVersions(db, id, version, limits.versionsKept, now);
-    const stored = unitStoredBytes(db, owner.key);
-    if (stored > limits.unitStoredBytes) throw new AppError('QUOTA_EXCEEDED', QUOTA_MSG.unitBytes(stored, limits.unitStoredBytes));
-    const action = owner.onBehalf ? '代为上传' : version === 1 ? '提交申报' : existing?.state === '退回修改' ? '退回后重新提交' : '提交新版本';
-    audit(db, actor, action, id, {
-      version, projects: submission.projects.length, source: submission.source, file: input.file?.name, late, contentHash: hash, ...behalf,
-      ...(id !== workbookId ? { workbookId } : {}), ...(pruned.length ? { prunedVersions: pruned } : {}),
-    }, input.ip);
-    bumpDataVersion(db);
-    return result(db.prepare('SELECT * FROM submissions WHERE id = ?').get(id) as SubmissionRow, version, false);
-  }).immediate();
+  }
+  if (input.file && fileSha) {
+    stmt(db, 'INSERT OR IGNORE INTO files (sha256, size, bytes, created_at) VALUES (?, ?, ?, ?)').run(fileSha, input.file.bytes.byteLength, Buffer.from(input.file.bytes.buffer, input.file.bytes.byteOffset, input.file.bytes.byteLength), now);
+  }
+  const version = (existing?.latest_version ?? 0) + 1;
+  const state: State = '已提交';
+  let row: SubmissionRow;
+  if (existing) {
+    row = { ...existing, state, return_reason: null, latest_version: version, late: late ? 1 : existing.late, updated_at: now };
+    stmt(db, 'UPDATE submissions SET state = ?, return_reason = NULL, latest_version = ?, late = ?, updated_at = ? WHERE id = ?').run(state, version, row.late, now, row.id);
+  } else {
+    const taken = stmt(db, 'SELECT 1 FROM submissions WHERE id = ?').get(workbookId);
+    row = {
+      id: taken ? derivedSubmissionId(owner.key, workbookId) : workbookId, workbook_id: workbookId, unit_key: owner.key, unit: owner.unit, district: owner.district,
+      state, return_reason: null, latest_version: version, late: late ? 1 : 0, created_at: now, updated_at: now,
+    };
+    stmt(db, 'INSERT INTO submissions (id, workbook_id, unit_key, unit, district, state, latest_version, late, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      row.id, workbookId, owner.key, owner.unit, owner.district, state, version, row.late, now, now,
+    );
+  }
+  const id = row.id;
+  stmt(
+    db,
+    'INSERT INTO versions (submission_id, version, content_hash, body, scores, issues, source, file_sha256, file_name, late, created_by, created_by_name, created_at, on_behalf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(id, version, hash, p.body, p.scoresJson, p.issuesJson, submission.source, fileSha, input.file?.name ?? null, late ? 1 : 0, actor.id, actor.name, now, owner.onBehalf ? 1 : 0);
+  writeSummary(db, id, version, summarize(submission, scores, p.body, { id, unit: owner.unit, district: owner.district, created_at: now, file_name: input.file?.name ?? null, file_sha256: fileSha }));
+  // Per-unit quota, after the version is in place and older content beyond the versions kept is cleared: a refusal
+  // throws, and the transaction leaves everything as it was.
+  const limits = input.limits ?? DEFAULT_LIMITS;
+  const pruned = pruneVersions(db, id, version, limits.versionsKept, now);
+  const stored = unitStoredBytes(db, owner.key);
+  if (stored > limits.unitStoredBytes) throw new AppError('QUOTA_EXCEEDED', QUOTA_MSG.unitBytes(stored, limits.unitStoredBytes));
+  const action = owner.onBehalf ? '代为上传' : version === 1 ? '提交申报' : existing?.state === '退回修改' ? '退回后重新提交' : '提交新版本';
+  audit(db, actor, action, id, {
+    version, projects: submission.projects.length, source: submission.source, file: input.file?.name, late, contentHash: hash, ...behalf,
+    ...(id !== workbookId ? { workbookId } : {}), ...(pruned.length ? { prunedVersions: pruned } : {}),
+  }, input.ip);
+  bumpDataVersion(db);
+  return result(row, version, false);
+}
+
+/**
+ * Stores one submission in its own IMMEDIATE transaction (committed, hence durable, when this returns). Hashing,
+ * scoring and JSON are done before it (prepareStore). Several uploads per COMMIT (group commit) was measured and not
+ * adopted: under `npm run bench:server` every batch held one upload (bench/results-server.md).
+ */
+export function storeSubmission(db: DB, input: StoreInput): StoreResult {
+  const p = prepareStore(input);
+  return db.transaction((): StoreResult => storeIn(db, p)).immediate();
 }
 
 export interface UnitEntry extends MergeEntry {
@@ -201,7 +241,7 @@ const toEntry = (r: EntryRow): UnitEntry => ({
  * counts (the later submission). Shown to the unit and its reviewer only; both submissions are that unit's own.
  */
 export function duplicatesOf(db: DB, id: string): Array<{ seq: number; projectName: string; otherId: string; counted: boolean }> {
-  const row = db.prepare('SELECT unit_key FROM submissions WHERE id = ?').get(id) as { unit_key: string } | undefined;
+  const row = stmt(db, 'SELECT unit_key FROM submissions WHERE id = ?').get(id) as { unit_key: string } | undefined;
   if (!row) return [];
   const entries = summaryEntries(db, { unitKeys: [row.unit_key] });
   if (entries.length < 2) return [];
@@ -218,13 +258,13 @@ function duplicateIssues(db: DB, id: string): Issue[] {
 }
 
 export function findSubmissionRow(db: DB, id: string): SubmissionRow {
-  const row = db.prepare('SELECT * FROM submissions WHERE id = ?').get(id) as SubmissionRow | undefined;
+  const row = stmt(db, 'SELECT * FROM submissions WHERE id = ?').get(id) as SubmissionRow | undefined;
   if (!row) throw new AppError('NOT_FOUND', `找不到提交编号为 ${id} 的申报`);
   return row;
 }
 
 function versionRow(db: DB, id: string, version: number): VersionRow {
-  const row = db.prepare('SELECT * FROM versions WHERE submission_id = ? AND version = ?').get(id, version) as VersionRow | undefined;
+  const row = stmt(db, 'SELECT * FROM versions WHERE submission_id = ? AND version = ?').get(id, version) as VersionRow | undefined;
   if (!row) throw new AppError('NOT_FOUND', `申报 ${id} 没有第 ${version} 版`);
   return row;
 }
@@ -233,7 +273,7 @@ function versionRow(db: DB, id: string, version: number): VersionRow {
 export function keptVersion(db: DB, id: string, version: number): VersionRow {
   const row = versionRow(db, id, version);
   if (row.pruned_at) {
-    const kept = (db.prepare('SELECT COUNT(*) AS n FROM version_summaries WHERE submission_id = ? AND body_bytes > 0').get(id) as { n: number }).n;
+    const kept = (stmt(db, 'SELECT COUNT(*) AS n FROM version_summaries WHERE submission_id = ? AND body_bytes > 0').get(id) as { n: number }).n;
     throw new AppError('NOT_FOUND', QUOTA_MSG.pruned(id, version, kept));
   }
   return row;
@@ -242,7 +282,7 @@ export function keptVersion(db: DB, id: string, version: number): VersionRow {
 export function submissionDetail(db: DB, id: string) {
   const row = findSubmissionRow(db, id);
   const latest = versionRow(db, id, row.latest_version);
-  const versions = (db.prepare('SELECT version, created_at, content_hash, source, created_by_name, file_name, late, on_behalf, pruned_at FROM versions WHERE submission_id = ? ORDER BY version').all(id) as Array<Record<string, unknown>>).map((v) => ({
+  const versions = (stmt(db, 'SELECT version, created_at, content_hash, source, created_by_name, file_name, late, on_behalf, pruned_at FROM versions WHERE submission_id = ? ORDER BY version').all(id) as Array<Record<string, unknown>>).map((v) => ({
     version: v.version, createdAt: v.created_at, contentHash: v.content_hash, source: v.source, byName: v.created_by_name, fileName: v.file_name, late: v.late === 1, onBehalf: v.on_behalf === 1,
     /** Content cleared (only the record is kept): older than the versions kept. */
     ...(v.pruned_at ? { pruned: true } : {}),
@@ -267,7 +307,7 @@ export function originalFile(db: DB, id: string, version?: number): { bytes: Buf
   const row = findSubmissionRow(db, id);
   const v = keptVersion(db, id, version ?? row.latest_version);
   if (!v.file_sha256) return undefined;
-  const f = db.prepare('SELECT bytes FROM files WHERE sha256 = ?').get(v.file_sha256) as { bytes: Buffer };
+  const f = stmt(db, 'SELECT bytes FROM files WHERE sha256 = ?').get(v.file_sha256) as { bytes: Buffer };
   return { bytes: f.bytes, name: v.file_name ?? `${id}.xlsx` };
 }
 
@@ -325,10 +365,10 @@ export function review(db: DB, id: string, action: 'return' | 'approve', actor: 
     if (action === 'approve') {
       if (row.state === '退回修改') throw new AppError('CONFLICT', '该申报已退回修改，需等待填报单位重新提交后才能审核通过');
       if (row.state === '已审核') return { id, state: row.state as State };
-      db.prepare("UPDATE submissions SET state = '已审核', return_reason = NULL, updated_at = ? WHERE id = ?").run(new Date().toISOString(), id);
+      stmt(db, "UPDATE submissions SET state = '已审核', return_reason = NULL, updated_at = ? WHERE id = ?").run(new Date().toISOString(), id);
       audit(db, actor, '审核通过', id, { version: row.latest_version }, ip);
     } else {
-      db.prepare("UPDATE submissions SET state = '退回修改', return_reason = ?, updated_at = ? WHERE id = ?").run(reason, new Date().toISOString(), id);
+      stmt(db, "UPDATE submissions SET state = '退回修改', return_reason = ?, updated_at = ? WHERE id = ?").run(reason, new Date().toISOString(), id);
       audit(db, actor, '退回修改', id, { version: row.latest_version, reason }, ip);
     }
     bumpDataVersion(db);

@@ -7,7 +7,7 @@
  * reaching a column after a large body means walking the body's overflow pages, which is what lists must not do.
  */
 import type { DB } from './db';
-import { dataVersion } from './db';
+import { dataVersion, stmt } from './db';
 import type { Submission } from '../core/schema';
 import type { ProjectScore } from '../core/score';
 import { meanRate } from '../core/score';
@@ -21,7 +21,7 @@ export const latestJoin = (table: 'versions' | 'version_summaries'): string => `
 
 /** Rows of the latest versions with the given columns, filtered by `where` (SQL over s and v) when given. */
 export function latestRows<T>(db: DB, table: 'versions' | 'version_summaries', columns: string, where: string[] = [], args: unknown[] = [], order = ''): T[] {
-  return db.prepare(`SELECT ${columns} FROM ${latestJoin(table)} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order}`).all(...args) as T[];
+  return stmt(db, `SELECT ${columns} FROM ${latestJoin(table)} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order}`).all(...args) as T[];
 }
 
 /** One project as lists and figures need it, with its name as the identity rules compare it (`nameKey`). */
@@ -88,7 +88,7 @@ const COLUMNS = ['submitted_at', 'file_name', 'file_sha256', 'summary', 'achieve
 
 /** Stores the summary of one stored version. */
 export function writeSummary(db: DB, submissionId: string, version: number, c: SummaryColumns): void {
-  db.prepare(`INSERT INTO version_summaries (submission_id, version, ${COLUMNS.join(', ')}) VALUES (@submissionId, @version, ${COLUMNS.map((k) => `@${k}`).join(', ')})`).run({ ...c, submissionId, version });
+  stmt(db, `INSERT INTO version_summaries (submission_id, version, ${COLUMNS.join(', ')}) VALUES (@submissionId, @version, ${COLUMNS.map((k) => `@${k}`).join(', ')})`).run({ ...c, submissionId, version });
 }
 
 /** A latest version as the identity rules see it, from its summary (no stored body is read). */
@@ -138,8 +138,7 @@ export function summaryEntries(db: DB, scope: { unitKeys?: readonly string[]; di
  * original file they use once.
  */
 export function unitStoredBytes(db: DB, unitKey: string): number {
-  const row = db
-    .prepare(`SELECT
+  const row = stmt(db, `SELECT
         (SELECT COALESCE(SUM(v.body_bytes), 0) FROM version_summaries v JOIN submissions s ON s.id = v.submission_id WHERE s.unit_key = ?) +
         (SELECT COALESCE(SUM(f.size), 0) FROM files f WHERE f.sha256 IN (SELECT v.file_sha256 FROM version_summaries v JOIN submissions s ON s.id = v.submission_id WHERE s.unit_key = ? AND v.file_sha256 IS NOT NULL)) AS n`)
     .get(unitKey, unitKey) as { n: number };
@@ -154,15 +153,15 @@ export function unitStoredBytes(db: DB, unitKey: string): number {
 export function pruneVersions(db: DB, id: string, latest: number, kept: number, now: string): number[] {
   const upTo = latest - kept;
   if (upTo < 1) return [];
-  const old = db.prepare('SELECT version, file_sha256 FROM version_summaries WHERE submission_id = ? AND version <= ? AND body_bytes > 0').all(id, upTo) as Array<{ version: number; file_sha256: string | null }>;
+  const old = stmt(db, 'SELECT version, file_sha256 FROM version_summaries WHERE submission_id = ? AND version <= ? AND body_bytes > 0').all(id, upTo) as Array<{ version: number; file_sha256: string | null }>;
   if (!old.length) return [];
-  const clear = db.prepare("UPDATE versions SET body = '', issues = '[]', file_sha256 = NULL, pruned_at = ? WHERE submission_id = ? AND version = ?");
-  const clearSummary = db.prepare('UPDATE version_summaries SET body_bytes = 0, file_sha256 = NULL WHERE submission_id = ? AND version = ?');
+  const clear = stmt(db, "UPDATE versions SET body = '', issues = '[]', file_sha256 = NULL, pruned_at = ? WHERE submission_id = ? AND version = ?");
+  const clearSummary = stmt(db, 'UPDATE version_summaries SET body_bytes = 0, file_sha256 = NULL WHERE submission_id = ? AND version = ?');
   for (const v of old) {
     clear.run(now, id, v.version);
     clearSummary.run(id, v.version);
   }
-  const drop = db.prepare('DELETE FROM files WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM version_summaries WHERE file_sha256 = ?)');
+  const drop = stmt(db, 'DELETE FROM files WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM version_summaries WHERE file_sha256 = ?)');
   for (const sha of new Set(old.map((v) => v.file_sha256).filter((s): s is string => Boolean(s)))) drop.run(sha, sha);
   return old.map((v) => v.version);
 }

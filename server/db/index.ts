@@ -228,17 +228,35 @@ export function openDatabase(dataDir: string, opts: { readonly?: boolean } = {})
   return db;
 }
 
+const statements = new WeakMap<DB, Map<string, Database.Statement>>();
+
+/**
+ * The statement for `sql`, prepared once per connection: preparing is most of what a small query costs, and the
+ * upload path runs a dozen of them per request. SQL built from a bounded set of clauses only (never from values).
+ */
+export function stmt(db: DB, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let s = cache.get(sql);
+  if (!s) {
+    // A bound on what a bug building SQL from values could hold; the real set is a few dozen statements.
+    if (cache.size >= 1000) cache.clear();
+    cache.set(sql, (s = db.prepare(sql)));
+  }
+  return s;
+}
+
 export function bumpDataVersion(db: DB): number {
-  db.prepare("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'").run();
+  stmt(db, "UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'").run();
   return dataVersion(db);
 }
 
 export function dataVersion(db: DB): number {
-  return Number((db.prepare("SELECT value FROM settings WHERE key = 'data_version'").get() as { value: string }).value);
+  return Number((stmt(db, "SELECT value FROM settings WHERE key = 'data_version'").get() as { value: string }).value);
 }
 
 export function getSetting(db: DB, key: string): string | undefined {
-  return (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  return (stmt(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
 }
 
 export function setSetting(db: DB, key: string, value: string): void {

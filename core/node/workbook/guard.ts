@@ -128,7 +128,6 @@ const ALLOWED_ODS_ENTRY = /^(mimetype|content\.xml|styles\.xml|meta\.xml|setting
 export type ZipKind = 'xlsx' | 'docx' | 'ods';
 const ALLOWED: Record<ZipKind, RegExp> = { xlsx: ALLOWED_ENTRY, docx: ALLOWED_DOCX_ENTRY, ods: ALLOWED_ODS_ENTRY };
 const XML_ENTRY = /\.(xml|rels|vml)$/i;
-const ROW_TAG = /<(?:\w+:)?row[\s>]/g;
 const DIMENSION = /<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"/;
 
 function openZip(data: Uint8Array): Promise<yauzl.ZipFile> {
@@ -215,9 +214,32 @@ function rowsProblem(xml: Buffer, limits: Limits, label: string): string | undef
     const lastRow = Number(dim[4] ?? dim[2] ?? 1);
     if (lastRow > limits.sheetRows || cols > limits.sheetCols) return GUARD_MSG.dimension(label, lastRow, cols);
   }
-  if (xml.indexOf('row') < 0) return undefined;
-  const rows = xml.toString('latin1').match(ROW_TAG)?.length ?? 0;
-  return rows > limits.sheetRows ? GUARD_MSG.rows(label, limits.sheetRows) : undefined;
+  return countRowTags(xml, limits.sheetRows) > limits.sheetRows ? GUARD_MSG.rows(label, limits.sheetRows) : undefined;
+}
+
+const isWordByte = (b: number | undefined) => b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f);
+// What \s matches in a latin1 decoding: tab to carriage return, space, no-break space.
+const isSpaceOrGt = (b: number | undefined) => b !== undefined && ((b >= 0x09 && b <= 0x0d) || b === 0x20 || b === 0xa0 || b === 0x3e);
+
+/**
+ * Row elements in a part (what /<(?:\w+:)?row[\s>]/g counts in its latin1 text), up to `max` + 1: scanned in the
+ * bytes, without decoding the part to a string (every upload's parts pass here).
+ */
+export function countRowTags(xml: Uint8Array, max: number): number {
+  const buf = Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength);
+  let n = 0;
+  for (let i = buf.indexOf('row'); i >= 0 && n <= max; i = buf.indexOf('row', i + 3)) {
+    if (!isSpaceOrGt(buf[i + 3])) continue;
+    let j = i - 1;
+    if (buf[j] === 0x3a /* : */) {
+      const colon = j;
+      while (isWordByte(buf[j - 1])) j--;
+      if (j === colon) continue;
+      j--;
+    }
+    if (buf[j] === 0x3c /* < */) n++;
+  }
+  return n;
 }
 
 function sheetLabel(part: string, sheet?: string): string {

@@ -2,7 +2,7 @@
 import { strToU8, zipSync } from 'fflate';
 import { hostileFiles, HOSTILE_NAMES, type HostileCase } from '../../../helpers/hostile';
 import { buildTemplate } from '../../../../core/node/workbook/build';
-import { parseUntrusted, parseLocal, detectFormat, inspectZip, inspectPackage, GUARD_MSG, LOCAL_BYTES } from '../../../../core/node/workbook/guard';
+import { parseUntrusted, parseLocal, detectFormat, inspectZip, inspectPackage, countRowTags, GUARD_MSG, LOCAL_BYTES } from '../../../../core/node/workbook/guard';
 import { parseWorkbook } from '../../../../core/node/workbook/parse';
 import { rawEntries, rawZip } from '../../../../bench/hostile-files';
 import { ParsePool, POOL_MSG } from '../../../../core/node/workbook/pool';
@@ -65,6 +65,26 @@ test('format detection: CSV by name and content; xlsx by magic', () => {
   expect(detectFormat(strToU8('序号,企业名称\n1,甲'), '回执.csv')).toEqual({ format: 'csv' });
   expect(detectFormat(good, 'x.xlsx')).toEqual({ format: 'xlsx' });
   expect(detectFormat(strToU8('just text'), 'x.docx').format).toBe('rejected');
+});
+
+test('row elements are counted in the bytes as the pattern <(prefix:)?row[\\s>] counts them in the text', async () => {
+  const pattern = /<(?:\w+:)?row[\s>]/g;
+  const byPattern = (b: Buffer) => b.toString('latin1').match(pattern)?.length ?? 0;
+  const samples = [
+    '<row r="1"><c/></row><row>', '<x:row r="1"/><x_1:row\t/><:row >', '<row/><rowx><rows><arrow ><a row>', 'row> <row\n<row\r\n<ROW >',
+    '< row ><a:b:row ><ns:row>', `<row${String.fromCharCode(0xa0)}r="1">`, 'row', '', '<row', '<r:row',
+  ].map((x) => Buffer.from(x, 'latin1'));
+  const parts = await inspectPackage(good);
+  if (typeof parts === 'string') throw new Error(parts);
+  samples.push(...[...parts.values()].map((p) => Buffer.from(p)));
+  // Random mixes of the characters that matter.
+  let seed = 7;
+  const alphabet = ['<', 'row', ':', 'x', '_', ' ', '>', '\n', 'r', '/', '1'];
+  for (let k = 0; k < 300; k++) samples.push(Buffer.from(Array.from({ length: 40 }, () => alphabet[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % alphabet.length]).join(''), 'latin1'));
+  expect(samples.some((b) => byPattern(b) > 3)).toBe(true);
+  for (const b of samples) expect([b.toString('latin1'), countRowTags(b, 1e9)]).toEqual([b.toString('latin1'), byPattern(b)]);
+  // It stops once past the limit.
+  expect(countRowTags(Buffer.from('<row>'.repeat(100)), 10)).toBe(11);
 });
 
 test('a genuine workbook passes the zip inspection', async () => {
