@@ -4,7 +4,7 @@
  * shortlisted projects (4 photos each) read by a fast client and by a slow one that leaves early. Reports wall time
  * and the server's resident memory (sampled from /proc every 20 ms, and the kernel's high-water mark).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { serveBench } from './serve';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,28 +15,8 @@ import { SUBMISSION_SCHEMA_ID } from '../core/schema';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 50);
 const PHOTOS = 20;
-const bin = path.join(__dirname, '..', '..', 'bin', 'redsite.js');
 const MB = 1024 * 1024;
 
-function start(data: string): Promise<{ child: ChildProcess; url: string; token: string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data, '--log', 'silent'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, REDSITE_RATE_PER_MINUTE: '100000', REDSITE_EVIDENCE_UNIT_MB: '2000' },
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /服务已启动：(http:\/\/[^/\s]+)\//.exec(out)?.[1];
-      const token = /\n\s+(rs_[A-Za-z0-9_-]+)\n/.exec(out)?.[1];
-      if (url && token) {
-        clearTimeout(timer);
-        resolve({ child, url, token });
-      }
-    });
-  });
-}
 
 const status = (pid: number, key: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
@@ -81,7 +61,7 @@ async function main(): Promise<void> {
   const photos: Buffer[] = [];
   for (let i = 0; i < PHOTOS * 2; i++) photos.push(await phonePhoto(i + 1));
   const avg = photos.reduce((n, p) => n + p.length, 0) / photos.length;
-  const { child, url, token } = await start(path.join(dir, 'data'));
+  const { child, url, token } = await serveBench(path.join(dir, 'data'), { env: { REDSITE_RATE_PER_MINUTE: '100000', REDSITE_EVIDENCE_UNIT_MB: '2000' } });
   const pid = child.pid!;
   const auth = { authorization: `Bearer ${token}` };
   const rubric = currentRubric();

@@ -5,7 +5,8 @@
  * worst-case files are in flight. RSS counts the server process and its worker processes. Writes
  * bench/results-hostile.md. Loopback only; stops by itself. Figures, not assertions (the tests assert).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { serveBench } from './serve';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,6 @@ import { bigCsv, bigGridWorkbook, duplicateSheet, echoAmplifier, hugeSharedStrin
 
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 60_000);
 const HOSTILE_UPLOADS = Number(process.env.BENCH_HOSTILE_UPLOADS ?? 200);
-const bin = path.join(__dirname, '..', '..', 'bin', 'redsite.js');
 
 interface Server {
   child: ChildProcess;
@@ -28,26 +28,6 @@ interface Server {
   log: () => string;
 }
 
-function start(data: string): Promise<Server> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data, '--log', 'info'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, REDSITE_RATE_PER_MINUTE: '100000' },
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
-    child.stdout!.on('data', () => {
-      const url = /服务已启动：(http:\/\/[^/\s]+)\//.exec(out)?.[1];
-      const token = /\n\s+(rs_[A-Za-z0-9_-]+)\n/.exec(out)?.[1];
-      if (url && token) {
-        clearTimeout(timer);
-        resolve({ child, url, token, log: () => out });
-      }
-    });
-  });
-}
 
 function ownRss(pid: number): number {
   try {
@@ -128,7 +108,7 @@ async function main(): Promise<void> {
   console.log('生成输入文件…');
   const template = await buildTemplate({ projects: 3 });
   const good = new Uint8Array(await variant(template, 0)); // 昆都仑区, 第1建筑公司
-  const s = await start(path.join(dir, 'data'));
+  const s: Server = await serveBench(path.join(dir, 'data'), { log: 'info', env: { REDSITE_RATE_PER_MINUTE: '100000' } });
   const pid = s.child.pid!;
   const admin = s.token;
   const mk = async (body: Record<string, unknown>) => ((await (await fetch(`${s.url}/api/v1/users`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { token: string }).token;

@@ -5,7 +5,7 @@
  * With BENCH_BEFORE=<another checkout, built> the same requests run against that checkout's server on a copy of the
  * data (e.g. the main branch, which parsed every stored body), for a before/after table. Loopback only.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { serveBench } from './serve';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,21 +49,6 @@ function seed(dir: string): string {
   return token;
 }
 
-function serve(bin: string, data: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data, '--log', 'silent'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, REDSITE_RATE_PER_MINUTE: '100000' } });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 120_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /服务已启动：(http:\/\/[^/\s]+)\//.exec(out)?.[1];
-      if (url && /数据目录/.test(out)) {
-        clearTimeout(timer);
-        resolve({ child, url });
-      }
-    });
-  });
-}
 
 async function timed(url: string, token: string): Promise<{ ms: number; bytes: number; status: number }> {
   const t = performance.now();
@@ -75,7 +60,7 @@ async function timed(url: string, token: string): Promise<{ ms: number; bytes: n
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function measure(label: string, bin: string, data: string, token: string): Promise<string[]> {
-  const { child, url } = await serve(bin, data);
+  const { child, url } = await serveBench(data, { bin, firstStart: false, env: { REDSITE_RATE_PER_MINUTE: '100000' } });
   const rows: string[] = [];
   try {
     for (const p of ['/api/v1/submissions', '/api/v1/submissions?limit=1000&offset=9000', '/api/v1/submissions?q=安置房77', '/api/v1/districts', '/api/v1/roster']) {

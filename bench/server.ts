@@ -5,7 +5,7 @@
  * 1,000 submissions are stored. Prints throughput, p50/p99 latency and the export time under load. Loopback only;
  * stops by itself.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { serveBench } from './serve';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,30 +13,7 @@ import { realisticCorpus } from './realistic';
 
 const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 1000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
-const bin = path.join(__dirname, '..', '..', 'bin', 'redsite.js');
 
-function start(data: string): Promise<{ child: ChildProcess; url: string; token: string }> {
-  // BENCH_NODE_ARGS: options for the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
-  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--port', '0', '--data', data, '--log', 'silent'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    // The default API rate limit (600/min per client) would throttle one machine sending 1,000 uploads.
-    env: { ...process.env, REDSITE_RATE_PER_MINUTE: String(UPLOADS * 10) },
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /服务已启动：(http:\/\/[^/\s]+)\//.exec(out)?.[1];
-      const token = /\n\s+(rs_[A-Za-z0-9_-]+)\n/.exec(out)?.[1];
-      if (url && token) {
-        clearTimeout(timer);
-        resolve({ child, url, token });
-      }
-    });
-  });
-}
 
 /** CPU seconds (user + system) the server process has used so far, from /proc on Linux (else undefined). */
 function serverCpuSeconds(pid: number | undefined): number | undefined {
@@ -57,7 +34,9 @@ async function main(): Promise<void> {
   console.log(`准备 ${UPLOADS} 个真实形态的申报工作簿…`);
   const corpus = await realisticCorpus(UPLOADS);
   const files = corpus.files;
-  const { child, url, token } = await start(path.join(dir, 'data'));
+  // BENCH_NODE_ARGS: options for the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
+  // The default API rate limit (600/min per client) would throttle one machine sending 1,000 uploads.
+  const { child, url, token } = await serveBench(path.join(dir, 'data'), { env: { REDSITE_RATE_PER_MINUTE: String(UPLOADS * 10) }, nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [] });
   const auth = { authorization: `Bearer ${token}` };
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
