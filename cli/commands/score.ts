@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { parseLocal, closeDefaultPool } from '../../core/node/workbook/guard';
+import { closeDefaultPool } from '../../core/node/workbook/guard';
+import { parseLocal } from '../../core/node/workbook/local';
 import { currentRubric } from '../../core/rubric';
 import { formatIssue } from '../../core/issues';
 import { formatRate } from '../../core/score';

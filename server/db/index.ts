@@ -7,11 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { unitKey } from '../../core/identity';
 import { fsyncDir } from '../durable';
-import { summarize, writeSummary } from '../versions';
+import { summarize, writeSummary } from './summaries';
+import { stmt, type DB } from './statements';
 import type { Submission } from '../../core/schema';
 import type { ProjectScore } from '../../core/score';
 
-export type DB = Database.Database;
+export { stmt, type DB } from './statements';
 
 const MIGRATIONS: Array<(db: DB) => void> = [
   (db) =>
@@ -226,24 +227,6 @@ export function openDatabase(dataDir: string, opts: { readonly?: boolean } = {})
   db.pragma('busy_timeout = 5000');
   if (!opts.readonly) migrate(db);
   return db;
-}
-
-const statements = new WeakMap<DB, Map<string, Database.Statement>>();
-
-/**
- * The statement for `sql`, prepared once per connection: preparing is most of what a small query costs, and the
- * upload path runs a dozen of them per request. SQL built from a bounded set of clauses only (never from values).
- */
-export function stmt(db: DB, sql: string): Database.Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
-  let s = cache.get(sql);
-  if (!s) {
-    // A bound on what a bug building SQL from values could hold; the real set is a few dozen statements.
-    if (cache.size >= 1000) cache.clear();
-    cache.set(sql, (s = db.prepare(sql)));
-  }
-  return s;
 }
 
 export function bumpDataVersion(db: DB): number {

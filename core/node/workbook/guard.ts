@@ -14,7 +14,6 @@ import { colNumber } from '../../ooxml/address';
 import { withLimits, type Limits } from '../../limits';
 import { rejected, type ParseResult } from '../../workbook/result';
 import { ParsePool, type JobOptions } from './pool';
-import { handle } from './parse-worker';
 
 /** What the guard says of a file: the format refusals here, the package limits from core/ooxml (shared with the package reader). */
 export const GUARD_MSG = {
@@ -130,7 +129,7 @@ const ALLOWED: Record<ZipKind, RegExp> = { xlsx: ALLOWED_ENTRY, docx: ALLOWED_DO
 const XML_ENTRY = /\.(xml|rels|vml)$/i;
 const DIMENSION = /<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"/;
 
-function openZip(data: Uint8Array): Promise<yauzl.ZipFile> {
+export function openZip(data: Uint8Array): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
     // Sizes are checked below against what actually inflates, with our own messages.
     yauzl.fromBuffer(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { lazyEntries: true, autoClose: false, validateEntrySizes: false, strictFileNames: false }, (err, zip) =>
@@ -369,44 +368,4 @@ export async function parseUntrusted(data: Uint8Array, opts: UntrustedOptions = 
   if (detected.format === 'rejected') return rejected(detected.message);
   const pool = opts.pool ?? defaultPool(limits);
   return pool.parse({ format: detected.format, data, fileName: opts.fileName, district: opts.district }, { account: opts.account, signal: opts.signal });
-}
-
-/**
- * Uncompressed bytes up to which parseLocal reads a file in the calling process: about 25 times a workbook as units
- * send it (0.2–0.3 MB of XML), a few hundred milliseconds of work at most.
- */
-export const LOCAL_BYTES = 8 * 1024 * 1024;
-
-/** What a zip's directory declares its entries inflate to, in all; undefined when it is not a readable zip. */
-async function declaredBytes(data: Uint8Array): Promise<number | undefined> {
-  let zip: yauzl.ZipFile;
-  try {
-    zip = await openZip(data);
-  } catch {
-    return undefined;
-  }
-  return new Promise((resolve) => {
-    let total = 0;
-    zip.on('entry', (e: yauzl.Entry) => {
-      total += e.uncompressedSize;
-      zip.readEntry();
-    });
-    zip.on('end', () => resolve(total));
-    zip.on('error', () => resolve(undefined));
-    zip.readEntry();
-  }).finally(() => zip.close()) as Promise<number | undefined>;
-}
-
-/**
- * For a command that reads one file and exits (redsite score): the same inspection and reader as parseUntrusted,
- * but a small file (by what it declares, LOCAL_BYTES at most) is read in this process, without starting a worker.
- * Anything bigger, or a zip whose directory does not read, goes to a worker with its heap cap and time limit.
- */
-export async function parseLocal(data: Uint8Array, opts: UntrustedOptions = {}): Promise<ParseResult> {
-  const limits = withLimits(opts.limits);
-  const detected = detectFormat(data, opts.fileName ?? '', limits);
-  if (detected.format === 'rejected') return rejected(detected.message);
-  const size = detected.format === 'csv' ? data.byteLength : await declaredBytes(data);
-  if (size === undefined || size > LOCAL_BYTES) return parseUntrusted(data, opts);
-  return handle({ format: detected.format, data, fileName: opts.fileName, district: opts.district, limits });
 }

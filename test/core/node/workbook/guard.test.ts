@@ -2,7 +2,8 @@
 import { strToU8, zipSync } from 'fflate';
 import { hostileFiles, HOSTILE_NAMES, type HostileCase } from '../../../helpers/hostile';
 import { buildTemplate } from '../../../../core/node/workbook/build';
-import { parseUntrusted, parseLocal, detectFormat, inspectZip, inspectPackage, countRowTags, GUARD_MSG, LOCAL_BYTES } from '../../../../core/node/workbook/guard';
+import { parseUntrusted, detectFormat, inspectZip, inspectPackage, countRowTags, GUARD_MSG } from '../../../../core/node/workbook/guard';
+import { parseLocal, LOCAL_BYTES } from '../../../../core/node/workbook/local';
 import { parseWorkbook } from '../../../../core/node/workbook/parse';
 import { rawEntries, rawZip } from '../../../../bench/hostile-files';
 import { ParsePool, POOL_MSG } from '../../../../core/node/workbook/pool';

@@ -1,0 +1,50 @@
+/**
+ * Reading one untrusted file in the calling process, for a command that reads one file and exits (redsite score):
+ * the guard's format check and the worker's own job (inspection and reader), without starting a worker, for a file
+ * small enough to be harmless; anything else goes to a worker like every upload.
+ */
+import yauzl from 'yauzl';
+import { withLimits } from '../../limits';
+import { rejected, type ParseResult } from '../../workbook/result';
+import { detectFormat, openZip, parseUntrusted, type UntrustedOptions } from './guard';
+import { handle } from './parse-worker';
+
+/**
+ * Uncompressed bytes up to which parseLocal reads a file in the calling process: about 25 times a workbook as units
+ * send it (0.2–0.3 MB of XML), a few hundred milliseconds of work at most.
+ */
+export const LOCAL_BYTES = 8 * 1024 * 1024;
+
+/** What a zip's directory declares its entries inflate to, in all; undefined when it is not a readable zip. */
+async function declaredBytes(data: Uint8Array): Promise<number | undefined> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openZip(data);
+  } catch {
+    return undefined;
+  }
+  return new Promise((resolve) => {
+    let total = 0;
+    zip.on('entry', (e: yauzl.Entry) => {
+      total += e.uncompressedSize;
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve(total));
+    zip.on('error', () => resolve(undefined));
+    zip.readEntry();
+  }).finally(() => zip.close()) as Promise<number | undefined>;
+}
+
+/**
+ * For a command that reads one file and exits (redsite score): the same inspection and reader as parseUntrusted,
+ * but a small file (by what it declares, LOCAL_BYTES at most) is read in this process, without starting a worker.
+ * Anything bigger, or a zip whose directory does not read, goes to a worker with its heap cap and time limit.
+ */
+export async function parseLocal(data: Uint8Array, opts: UntrustedOptions = {}): Promise<ParseResult> {
+  const limits = withLimits(opts.limits);
+  const detected = detectFormat(data, opts.fileName ?? '', limits);
+  if (detected.format === 'rejected') return rejected(detected.message);
+  const size = detected.format === 'csv' ? data.byteLength : await declaredBytes(data);
+  if (size === undefined || size > LOCAL_BYTES) return parseUntrusted(data, opts);
+  return handle({ format: detected.format, data, fileName: opts.fileName, district: opts.district, limits });
+}
