@@ -339,7 +339,12 @@ export function listSubmissions(db: DB, f: ListFilters, page: { limit: number; o
   if (f.met !== undefined) where.push(f.met ? 'v.met_count > 0' : 'v.met_count = 0');
   const q = f.q?.trim().toLowerCase();
   if (q) add('instr(v.search_text, ?) > 0', q);
-  const total = latestRows<{ n: number }>(db, 'version_summaries', 'COUNT(*) AS n', where, args)[0]?.n ?? 0;
+  // Every latest version has its summary (written with it), so without a filter on the summary the submissions alone
+  // are counted and paged (index submissions_updated) and only the page's summaries are read.
+  const onSummary = f.met !== undefined || Boolean(q);
+  const total = onSummary
+    ? (latestRows<{ n: number }>(db, 'version_summaries', 'COUNT(*) AS n', where, args)[0]?.n ?? 0)
+    : (stmt(db, `SELECT COUNT(*) AS n FROM submissions s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).get(...args) as { n: number }).n;
   // Newest first; the id breaks ties so pages never overlap or skip. LIMIT -1 is SQLite's "no limit".
   const rows = latestRows<SubmissionRow & { project_count: number; avg_rate: number; met_count: number }>(
     db, 'version_summaries', 's.*, v.project_count, v.avg_rate, v.met_count', where, [...args, page.limit, page.offset], 'ORDER BY s.updated_at DESC, s.id LIMIT ? OFFSET ?',
