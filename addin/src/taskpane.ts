@@ -6,7 +6,7 @@ import { formatRate } from '../../core/score';
 import { beijingTime } from '../../core/time';
 import { issuePlace, SEVERITY_LABEL, type Issue } from '../../core/issues';
 import type { ParseResult } from '../../core/workbook/result';
-import { DEFAULT_PROJECTS, FORM_HEADERS } from '../../core/workbook/contract';
+import { DEFAULT_PROJECTS, FORM_HEADERS, projectCountOf } from '../../core/workbook/contract';
 import { DEFAULT_LIMITS } from '../../core/limits';
 import { attachment2Row } from '../../core/workbook/attachment2';
 import type { Submission } from '../../core/schema';
@@ -111,7 +111,7 @@ function scheduleRefresh(): void {
 }
 
 async function create(): Promise<void> {
-  const n = Math.min(DEFAULT_LIMITS.projects, Math.max(1, Number(($('#projects') as HTMLInputElement).value) || DEFAULT_PROJECTS));
+  const n = projectCountOf(($('#projects') as HTMLInputElement).value);
   const url = `/api/v1/template.xlsx?projects=${n}`;
   try {
     status('正在生成申报工作簿…');

@@ -8,9 +8,13 @@ import type { IssuePath, Locator } from '../issues';
 import { DISTRICTS } from '../districts';
 import { excerpt } from '../text';
 import { absRef, colLetter, type Area } from '../ooxml/address';
+import { DEFAULT_LIMITS } from '../limits';
 
 export const WORKBOOK_SCHEMA = 'redsite.workbook/1';
 export const DEFAULT_PROJECTS = 10;
+
+/** The number of project columns a person asked for in a form field: the default when blank, within 1 and the cap. */
+export const projectCountOf = (value: unknown): number => Math.min(DEFAULT_LIMITS.projects, Math.max(1, Math.trunc(Number(value)) || DEFAULT_PROJECTS));
 
 export const SHEETS = {
   guide: '填报说明',

@@ -6,7 +6,7 @@
 import { can, ROLE_LABELS } from '../../core/policy';
 import { DISTRICTS } from '../../core/districts';
 import { DEFAULT_LIMITS } from '../../core/limits';
-import { DEFAULT_PROJECTS } from '../../core/workbook/contract';
+import { DEFAULT_PROJECTS, projectCountOf } from '../../core/workbook/contract';
 import { api, session, download, whenUnauthorized } from './api';
 import { $, $$, el, message, filePicker } from './dom';
 import { state, me, type Me } from './state';
@@ -104,7 +104,7 @@ function setupForRole(who: Me): void {
 }
 
 function templateUrl(input: string): string {
-  const n = Math.min(DEFAULT_LIMITS.projects, Math.max(1, Number($<HTMLInputElement>(input).value) || DEFAULT_PROJECTS));
+  const n = projectCountOf($<HTMLInputElement>(input).value);
   return `/api/v1/me/template.xlsx?projects=${n}`;
 }
 
