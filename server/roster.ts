@@ -109,10 +109,13 @@ export interface ExpectedUnit extends RosterEntry {
 }
 
 /** One unit's standing from all its submissions: any returned → 退回修改; all approved → 已审核; else 已提交. */
-function unitState(states: readonly string[]): UnitState {
-  if (!states.length) return '未报送';
-  if (states.includes('退回修改')) return '退回修改';
-  if (states.every((s) => s === '已审核')) return '已审核';
+/** A unit's submissions, counted by state (one row per unit from SQL, not one per submission). */
+interface UnitSubmissions { unit: string; district: string; n: number; returned: number; approved: number }
+
+function unitState(u: UnitSubmissions | undefined): UnitState {
+  if (!u?.n) return '未报送';
+  if (u.returned > 0) return '退回修改';
+  if (u.approved === u.n) return '已审核';
   return '已提交';
 }
 
@@ -127,13 +130,12 @@ export function rosterStatus(db: DB, district?: string) {
   const roster = db.prepare(`SELECT unit, district, contact, phone FROM roster ${where} ORDER BY id`).all(...args) as RosterEntry[];
   const accounts = db.prepare(`SELECT DISTINCT unit, district FROM users WHERE role = 'unit' AND revoked_at IS NULL AND unit IS NOT NULL ${district ? 'AND district = ?' : ''} ORDER BY id`).all(...args) as Array<{ unit: string; district: string }>;
   // Submissions carry their unit key (computed when stored): no name is normalised again per submission.
-  const subs = db.prepare(`SELECT unit, district, state, unit_key FROM submissions ${where}`).all(...args) as Array<{ unit: string; district: string; state: string; unit_key: string }>;
-  const submitted = new Map<string, { unit: string; district: string; states: string[] }>();
-  for (const s of subs) {
-    const u = submitted.get(s.unit_key);
-    if (u) u.states.push(s.state);
-    else submitted.set(s.unit_key, { unit: s.unit, district: s.district, states: [s.state] });
-  }
+  // Counted per unit in SQL; the name shown is that of the unit's first submission (SQLite takes bare columns from
+  // the row where MIN() is found).
+  const rows = db.prepare(
+    `SELECT unit_key, unit, district, MIN(rowid) AS first, COUNT(*) AS n, SUM(state = '退回修改') AS returned, SUM(state = '已审核') AS approved FROM submissions ${where} GROUP BY unit_key`,
+  ).all(...args) as Array<UnitSubmissions & { unit_key: string }>;
+  const submitted = new Map<string, UnitSubmissions>(rows.map(({ unit_key, unit, district, n, returned, approved }) => [unit_key, { unit, district, n, returned, approved }]));
   const expected = new Map<string, ExpectedUnit>();
   for (const r of roster) expected.set(key(r.unit, r.district), { ...r, onRoster: true, hasAccount: false, state: '未报送' });
   for (const a of accounts) {
@@ -142,7 +144,7 @@ export function rosterStatus(db: DB, district?: string) {
     if (e) e.hasAccount = true;
     else expected.set(k, { unit: a.unit, district: a.district, contact: '', phone: '', onRoster: false, hasAccount: true, state: '未报送' });
   }
-  for (const [k, e] of expected) e.state = unitState(submitted.get(k)?.states ?? []);
+  for (const [k, e] of expected) e.state = unitState(submitted.get(k));
   const byDistrict = <T extends { district: string }>(items: Iterable<T>) => {
     const out = new Map<string, T[]>();
     for (const x of items) {
@@ -157,7 +159,7 @@ export function rosterStatus(db: DB, district?: string) {
   const districts = district ? [district] : DISTRICTS.filter((d) => expectedIn.has(d) || othersIn.has(d));
   return districts.map((d) => {
     const units = expectedIn.get(d) ?? [];
-    const others = (othersIn.get(d) ?? []).map((u) => ({ unit: u.unit, state: unitState(u.states) }));
+    const others = (othersIn.get(d) ?? []).map((u) => ({ unit: u.unit, state: unitState(u) }));
     return {
       district: d,
       expected: units.length,
@@ -179,8 +181,15 @@ export function districtStats(db: DB, district?: string) {
   const { counted } = resolvedSummaries(db).resolution;
   const status = new Map(rosterStatus(db, district).map((r) => [r.district, r]));
   const list = district ? [district] : [...DISTRICTS];
+  const byDistrict = new Map<string, typeof counted>();
+  for (const c of counted) {
+    const d = c.entry.submission.reporter.district;
+    const list = byDistrict.get(d);
+    if (list) list.push(c);
+    else byDistrict.set(d, [c]);
+  }
   return list.map((d) => {
-    const mine = counted.filter((c) => c.entry.submission.reporter.district === d);
+    const mine = byDistrict.get(d) ?? [];
     const scores = mine.flatMap((c) => c.projects);
     const st = status.get(d);
     return {
