@@ -49,18 +49,24 @@ function headers(token = session.token, extra: Record<string, string> = {}): Rec
   return { ...extra, ...(token ? { authorization: `Bearer ${token}` } : {}) };
 }
 
-export async function api<T>(path: string, opts: { method?: string; json?: unknown; form?: FormData; token?: string } = {}): Promise<T> {
+/** A request with the token: the response when it succeeded, else an ApiError in Chinese (offline or the server's). */
+async function request(path: string, init: RequestInit = {}): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(path, {
-      method: opts.method ?? (opts.json !== undefined || opts.form ? 'POST' : 'GET'),
-      headers: headers(opts.token, opts.json !== undefined ? { 'content-type': 'application/json' } : {}),
-      body: opts.json !== undefined ? JSON.stringify(opts.json) : opts.form,
-    });
+    res = await fetch(path, { ...init, headers: init.headers ?? headers() });
   } catch {
     throw new ApiError(OFFLINE, 0);
   }
   if (!res.ok) throw await failure(res);
+  return res;
+}
+
+export async function api<T>(path: string, opts: { method?: string; json?: unknown; form?: FormData; token?: string } = {}): Promise<T> {
+  const res = await request(path, {
+    method: opts.method ?? (opts.json !== undefined || opts.form ? 'POST' : 'GET'),
+    headers: headers(opts.token, opts.json !== undefined ? { 'content-type': 'application/json' } : {}),
+    body: opts.json !== undefined ? JSON.stringify(opts.json) : opts.form,
+  });
   return (await res.json()) as T;
 }
 
@@ -73,13 +79,7 @@ function fileName(res: Response): string {
 export async function download(path: string): Promise<string | undefined> {
   message('');
   try {
-    let res: Response;
-    try {
-      res = await fetch(path, { headers: headers() });
-    } catch {
-      throw new ApiError(OFFLINE, 0);
-    }
-    if (!res.ok) throw await failure(res);
+    const res = await request(path);
     const name = fileName(res);
     saveBlob(await res.blob(), name);
     message(`已开始下载：${name}`, true);
@@ -124,12 +124,5 @@ export function upload<T>(path: string, file: File, progress: (sent: number, tot
 
 /** A file of the API as a Blob (thumbnails, evidence files), with the token. */
 export async function fetchBlob(path: string): Promise<Blob> {
-  let res: Response;
-  try {
-    res = await fetch(path, { headers: headers() });
-  } catch {
-    throw new ApiError(OFFLINE, 0);
-  }
-  if (!res.ok) throw await failure(res);
-  return res.blob();
+  return (await request(path)).blob();
 }
