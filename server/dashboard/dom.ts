@@ -82,6 +82,14 @@ export function filePicker(input: HTMLInputElement): void {
   input.after(el('span', { class: 'file-pick' }, button, ' ', name));
 }
 
+/** The “选择文件…” button inside a drop zone: opens the file picker without also counting as a click on the zone. */
+export function pickButton(input: HTMLInputElement): HTMLButtonElement {
+  return el('button', { type: 'button', class: 'primary', onclick: (ev) => {
+    ev.stopPropagation();
+    input.click();
+  } }, '选择文件…');
+}
+
 /**
  * Makes `zone` a drop target and a keyboard/click stand-in for `input` (a hidden file input): files chosen either
  * way go to `onFiles`.

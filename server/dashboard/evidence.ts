@@ -8,7 +8,7 @@ import { currentRubric } from '../../core/rubric';
 import { formatBytes } from '../../core/limits';
 import { beijingTime } from '../../core/time';
 import { api, fetchBlob, upload, ApiError } from './api';
-import { $, dropZone, el, message, saveBlob } from './dom';
+import { $, dropZone, pickButton, el, message, saveBlob } from './dom';
 
 export interface EvidenceItem {
   id: number; project: number; criterion: string; name: string; kind: string; kindLabel: string; size: number;
@@ -86,10 +86,7 @@ function uploader(): HTMLElement {
   const files = el('ul', { class: 'ev-progress', id: 'ev-progress', 'aria-live': 'polite' });
   const zone = el('div', { class: 'dropzone ev-drop', tabindex: 0, role: 'button', 'aria-label': '把照片或文件拖到这里，或点击选择' },
     el('strong', {}, '拍照或选择照片、文件'), el('span', { class: 'muted' }, '可多选，也可拖到这里'),
-    el('button', { type: 'button', class: 'primary', onclick: (ev) => {
-      ev.stopPropagation();
-      input.click();
-    } }, '选择文件…'),
+    pickButton(input),
     el('span', { class: 'muted small' }, '照片（JPEG、PNG）、PDF、Word／Excel／PowerPoint；苹果手机的 HEIC 照片请选“兼容性最佳”格式'));
   const send = (chosen: FileList | null | undefined) => {
     if (chosen?.length) void sendAll([...chosen], Number(project.value), criterion.value, files, zone);

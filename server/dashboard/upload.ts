@@ -9,7 +9,7 @@ import { formatRate, type ProjectScore } from '../../core/score';
 import { formatBytes } from '../../core/limits';
 import { beijingTime } from '../../core/time';
 import { api, upload, ApiError } from './api';
-import { dropZone, el, table, message } from './dom';
+import { dropZone, pickButton, el, table, message } from './dom';
 import type { Me } from './state';
 
 interface StoreResult { id: string; version: number; unchanged: boolean; state: string; late: boolean; unit: string; district: string; scores: ProjectScore[]; issues: Issue[] }
@@ -77,10 +77,7 @@ export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: 
   const result = el('div', { class: 'upload-result', 'aria-live': 'polite' });
   const zone = el('div', { class: 'dropzone', tabindex: 0, role: 'button', 'aria-label': '把工作簿拖到这里，或点击选择文件' },
     el('strong', {}, '把填好的工作簿拖到这里'), el('span', { class: 'muted' }, '或'),
-    el('button', { type: 'button', class: 'primary', onclick: (ev) => {
-      ev.stopPropagation();
-      input.click();
-    } }, '选择文件…'),
+    pickButton(input),
     el('span', { class: 'muted small' }, opts.hint));
 
   const send = async (file: File) => {
