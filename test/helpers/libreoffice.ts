@@ -29,24 +29,6 @@ function profileDir(): string {
   return dir;
 }
 
-/** Re-saves `input` (an .xlsx) through LibreOffice and returns the bytes it wrote. */
-export async function resaveWithLibreOffice(input: Uint8Array, name = 'book.xlsx'): Promise<Buffer> {
-  if (!hasLibreOffice()) throw new Error(`找不到 LibreOffice（${SOFFICE}）：请先运行 bash .ci/run 安装系统依赖`);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-lo-work-'));
-  const profile = profileDir();
-  const src = path.join(work, 'in', name);
-  const out = path.join(work, 'out');
-  fs.mkdirSync(path.dirname(src), { recursive: true });
-  fs.writeFileSync(src, input);
-  try {
-    await run(SOFFICE, ['--headless', '--norestore', `-env:UserInstallation=file://${profile}`, '--convert-to', 'xlsx', '--outdir', out, src], { timeout: 480_000 });
-    return fs.readFileSync(path.join(out, name));
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-}
-
 /**
  * Converts files with LibreOffice in one run (`soffice --convert-to <target>`), e.g. target 'ods', 'xls', 'doc' or
  * 'csv:Text - txt - csv (StarCalc):44,34,76' (UTF-8 CSV). Returns the converted bytes by input name (extension replaced).
@@ -67,23 +49,15 @@ export async function convertWithLibreOffice(files: Record<string, Uint8Array>, 
   }
 }
 
+/** Re-saves `input` (an .xlsx) through LibreOffice and returns the bytes it wrote. */
+export async function resaveWithLibreOffice(input: Uint8Array, name = 'book.xlsx'): Promise<Buffer> {
+  return (await convertWithLibreOffice({ [name]: input }, 'xlsx'))[name]!;
+}
+
 /** Renders `input` (an .xlsx) to PDF with LibreOffice, as printing it would; returns the PDF and its page count. */
 export async function renderPdf(input: Uint8Array, name = 'book.xlsx'): Promise<{ pdf: Buffer; pages: number }> {
-  if (!hasLibreOffice()) throw new Error(`找不到 LibreOffice（${SOFFICE}）：请先运行 bash .ci/run 安装系统依赖`);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-lo-pdf-'));
-  const profile = profileDir();
-  const src = path.join(work, 'in', name);
-  const out = path.join(work, 'out');
-  fs.mkdirSync(path.dirname(src), { recursive: true });
-  fs.writeFileSync(src, input);
-  try {
-    await run(SOFFICE, ['--headless', '--norestore', `-env:UserInstallation=file://${profile}`, '--convert-to', 'pdf', '--outdir', out, src], { timeout: 480_000 });
-    const pdf = fs.readFileSync(path.join(out, name.replace(/\.xlsx$/i, '.pdf')));
-    return { pdf, pages: pdfPageCount(pdf) };
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
+  const pdf = (await convertWithLibreOffice({ [name]: input }, 'pdf'))[name]!;
+  return { pdf, pages: pdfPageCount(pdf) };
 }
 
 /** Page objects in a PDF as LibreOffice writes it (uncompressed object dictionaries). */
