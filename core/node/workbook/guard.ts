@@ -6,11 +6,11 @@
  */
 import yauzl from 'yauzl';
 import { inflateRawSync } from 'node:zlib';
-import { SaxesParser } from 'saxes';
 import { excerpt } from '../../text';
 import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf, type Relationship } from '../../ooxml/opc';
 import { PACKAGE_MSG, entryProblem, newTally } from '../../ooxml/package-limits';
 import { colNumber } from '../../ooxml/address';
+import { scanXml } from '../../ooxml/scan';
 import { withLimits, type Limits } from '../../limits';
 import { rejected, type ParseResult } from '../../workbook/result';
 import { ParsePool, type JobOptions } from './pool';
@@ -245,15 +245,10 @@ function sheetLabel(part: string, sheet?: string): string {
   return sheet ? `《${excerpt(sheet, 31)}》` : `（${excerpt(part, 80)}）`;
 }
 
-/** Calls `onOpen` for every element of a part (local name, attributes). */
-function readXml(xml: Uint8Array, onOpen: (name: string, attrs: Record<string, string>) => void): void {
-  const parser = new SaxesParser({ xmlns: false });
-  parser.on('opentag', (tag) => {
-    const i = tag.name.indexOf(':');
-    onOpen(i < 0 ? tag.name : tag.name.slice(i + 1), tag.attributes as Record<string, string>);
-  });
+/** Calls `onOpen` with the attributes of every `element` (by local name); not well-formed: refused as corrupt. */
+function readXml(xml: Uint8Array, element: string, onOpen: (attrs: Record<string, string>) => void): void {
   try {
-    parser.write(new TextDecoder('utf-8').decode(xml)).close();
+    scanXml(xml, { open: (name, attrs) => name === element && onOpen(attrs.record()) }, { localNames: true });
   } catch {
     throw new Refusal(GUARD_MSG.corrupt);
   }
@@ -265,8 +260,8 @@ function locateSheets(xml: Map<string, Buffer>): Map<string, string> {
     const part = xml.get(partKey(relsPartOf(source)));
     const rels: Relationship[] = [];
     if (part) {
-      readXml(part, (name, a) => {
-        const rel = name === 'Relationship' ? relationshipOf(source, a) : undefined;
+      readXml(part, 'Relationship', (a) => {
+        const rel = relationshipOf(source, a);
         if (rel) rels.push(rel);
       });
     }
@@ -277,8 +272,8 @@ function locateSheets(xml: Map<string, Buffer>): Map<string, string> {
   const workbookXml = workbook ? xml.get(partKey(workbook)) : undefined;
   if (!workbook || !workbookXml) return sheets;
   const ids = new Map<string, string>();
-  readXml(workbookXml, (name, a) => {
-    const rid = name === 'sheet' ? relIdOf(a) : undefined;
+  readXml(workbookXml, 'sheet', (a) => {
+    const rid = relIdOf(a);
     if (rid && a.name) ids.set(rid, a.name);
   });
   for (const rel of relsOf(workbook)) {

@@ -1,12 +1,12 @@
 /**
- * The 回执 saved by LibreOffice or WPS as .ods: content.xml's tables (streamed with saxes) become grids for the plain
+ * The 回执 saved by LibreOffice or WPS as .ods: content.xml's tables (streamed by core/ooxml/scan.ts) become grids for the plain
  * 附件2 reader, merged cells spread like Excel's, repeated rows and columns expanded within bounds. A redsite unit
  * workbook saved as .ods is not read here (its self-assessment would be lost): the unit is asked to save it as .xlsx.
  *
  * Runs in the parser worker only, after the zip was inspected within limits.
  */
 import { strFromU8, unzipSync } from 'fflate';
-import { SaxesParser } from 'saxes';
+import { scanXml, type Attributes } from '../../ooxml/scan';
 import { phoneFromNumber, serialToIso } from '../../workbook/cells';
 import { SHEETS } from '../../workbook/contract';
 import { parsePlainGrids, type Grid, type PlainOptions } from './plain';
@@ -38,28 +38,28 @@ function readTables(xml: string): Array<{ name: string; rows: OdsCell[][] }> {
   let cell: OdsCell | undefined;
   let lines: string[] = [];
   let inP = 0;
-  const parser = new SaxesParser({ xmlns: false });
   const int = (v: string | undefined, max: number) => Math.min(max, Math.max(1, Number.parseInt(v ?? '1', 10) || 1));
-  parser.on('opentag', (tag) => {
-    const a = tag.attributes as Record<string, string>;
-    switch (tag.name) {
+  const open = (name: string, attrs: Attributes) => {
+    const a = (key: string) => attrs.get(key);
+    switch (name) {
       case 'table:table':
-        table = { name: a['table:name'] ?? '', rows: [] };
+        table = { name: a('table:name') ?? '', rows: [] };
         break;
       case 'table:table-row':
         row = [];
-        rowRepeat = int(a['table:number-rows-repeated'], MAX_ROWS);
+        rowRepeat = int(a('table:number-rows-repeated'), MAX_ROWS);
         break;
       case 'table:table-cell':
       case 'table:covered-table-cell': {
-        const type = a['office:value-type'];
+        const type = a('office:value-type');
+        const date = a('office:date-value');
         cell = {
           text: '',
-          ...(type === 'float' || type === 'currency' || type === 'percentage' ? { number: Number(a['office:value']) } : {}),
-          ...(type === 'date' && a['office:date-value'] ? { date: a['office:date-value'].slice(0, 10) } : {}),
-          colspan: tag.name === 'table:covered-table-cell' ? 0 : int(a['table:number-columns-spanned'], MAX_COLS),
-          rowspan: int(a['table:number-rows-spanned'], MAX_ROWS),
-          repeat: int(a['table:number-columns-repeated'], MAX_COLS),
+          ...(type === 'float' || type === 'currency' || type === 'percentage' ? { number: Number(a('office:value')) } : {}),
+          ...(type === 'date' && date ? { date: date.slice(0, 10) } : {}),
+          colspan: name === 'table:covered-table-cell' ? 0 : int(a('table:number-columns-spanned'), MAX_COLS),
+          rowspan: int(a('table:number-rows-spanned'), MAX_ROWS),
+          repeat: int(a('table:number-columns-repeated'), MAX_COLS),
         };
         lines = [];
         break;
@@ -69,7 +69,7 @@ function readTables(xml: string): Array<{ name: string; rows: OdsCell[][] }> {
         lines.push('');
         break;
       case 'text:s':
-        if (inP && cell) lines[lines.length - 1] += ' '.repeat(int(a['text:c'], 100));
+        if (inP && cell) lines[lines.length - 1] += ' '.repeat(int(a('text:c'), 100));
         break;
       case 'text:tab':
         if (inP && cell) lines[lines.length - 1] += '\t';
@@ -79,12 +79,12 @@ function readTables(xml: string): Array<{ name: string; rows: OdsCell[][] }> {
         break;
       default:
     }
-  });
-  parser.on('text', (t) => {
+  };
+  const text = (t: string) => {
     if (inP && cell) lines[lines.length - 1] += t;
-  });
-  parser.on('closetag', (tag) => {
-    switch (tag.name) {
+  };
+  const close = (name: string) => {
+    switch (name) {
       case 'text:p':
         inP = Math.max(0, inP - 1);
         break;
@@ -110,8 +110,8 @@ function readTables(xml: string): Array<{ name: string; rows: OdsCell[][] }> {
         break;
       default:
     }
-  });
-  parser.write(xml).close();
+  };
+  scanXml(xml, { open, text, close });
   return tables;
 }
 

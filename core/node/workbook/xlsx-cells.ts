@@ -1,15 +1,15 @@
 /**
  * A fast cell source for unit workbooks: inflates only the parts the contract needs (workbook, shared strings and
- * the data sheets) and reads their cells with a streaming XML parser (saxes), instead of building exceljs's whole
- * model. Feeds the same assembler as every other reader. Values only: a cell with <f> is marked as a formula.
+ * the data sheets) and reads their cells with a strict streaming XML tokenizer (core/ooxml/scan.ts), instead of
+ * building exceljs's whole model. Feeds the same assembler as every other reader. Values only: a cell with <f> is marked as a formula.
  * Parts are found through the package's relationships (core/ooxml/opc.ts), like the guard finds them. A reader states how far
  * into a sheet it looks (bounds): cells beyond are not kept, and reading stops at the first row past them.
  */
 import type * as Fflate from 'fflate';
-import { SaxesParser } from 'saxes';
 import type { RawCell } from '../../workbook/cells';
 import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf } from '../../ooxml/opc';
 import { colNumber } from '../../ooxml/address';
+import { scanXml, type ScanHandlers } from '../../ooxml/scan';
 
 /** fflate, loaded only when a workbook comes without the guard's inflated parts (the guard's path never needs it). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -32,36 +32,17 @@ export interface XlsxBook {
 
 const WHOLE: SheetBounds = { rows: Number.MAX_SAFE_INTEGER, cols: Number.MAX_SAFE_INTEGER };
 
-type OnOpen = (name: string, attrs: Record<string, string>) => void;
-
 /** Thrown by a handler to stop reading a part early. */
 class Enough extends Error {}
 
-function parseXml(xml: string | Uint8Array, onOpen: OnOpen, onText: (text: string) => void, onClose: (name: string) => void): void {
-  const parser = new SaxesParser({ xmlns: false });
-  parser.on('opentag', (tag) => onOpen(localName(tag.name), tag.attributes as Record<string, string>));
-  parser.on('text', onText);
-  parser.on('cdata', onText);
-  parser.on('closetag', (tag) => onClose(localName(tag.name)));
+/** Reads a part (elements by local name); a handler stops early by throwing Enough. Not well-formed: throws. */
+function parseXml(xml: string | Uint8Array, handlers: ScanHandlers): void {
   try {
-    if (typeof xml === 'string') parser.write(xml);
-    else {
-      // In slices, so a reader that has what it needs stops without decoding the rest of a large part.
-      const decoder = new TextDecoder('utf-8');
-      const SLICE = 256 * 1024;
-      for (let i = 0; i < xml.length; i += SLICE) parser.write(decoder.decode(xml.subarray(i, i + SLICE), { stream: true }));
-      parser.write(decoder.decode());
-    }
-    parser.close();
+    scanXml(xml, handlers, { localNames: true });
   } catch (e) {
     if (!(e instanceof Enough)) throw e;
   }
 }
-
-const localName = (name: string) => {
-  const i = name.indexOf(':');
-  return i < 0 ? name : name.slice(i + 1);
-};
 
 function sharedStrings(xml: Uint8Array | undefined): string[] {
   if (!xml) return [];
@@ -69,22 +50,22 @@ function sharedStrings(xml: Uint8Array | undefined): string[] {
   let current = '';
   let inT = false;
   let inPhonetic = false;
-  parseXml(
-    xml,
-    (name) => {
+  parseXml(xml, {
+    open(name) {
       if (name === 'si') current = '';
       else if (name === 't') inT = true;
       else if (name === 'rPh') inPhonetic = true;
     },
-    (text) => {
-      if (inT && !inPhonetic) current += text;
+    skipText: () => !inT || inPhonetic,
+    text(text) {
+      current += text;
     },
-    (name) => {
+    close(name) {
       if (name === 't') inT = false;
       else if (name === 'rPh') inPhonetic = false;
       else if (name === 'si') out.push(current);
     },
-  );
+  });
   return out;
 }
 
@@ -101,31 +82,31 @@ function readSheet(xml: Uint8Array, strings: string[], bounds: SheetBounds): Map
   let where: 'v' | 't' | '' = '';
   // Phonetic guides (ruby) of an inline string are reading aids, not part of the text.
   let inPhonetic = false;
-  parseXml(
-    xml,
-    (name, attrs) => {
+  parseXml(xml, {
+    open(name, attrs) {
       if (name === 'c') {
-        ref = attrs.r ?? '';
+        ref = attrs.get('r') ?? '';
         const m = CELL_REF.exec(ref);
         keep = Boolean(m) && Number(m![2]) <= bounds.rows && colNumber(m![1]!) <= bounds.cols;
-        type = attrs.t ?? 'n';
+        type = attrs.get('t') ?? 'n';
         value = '';
         inline = '';
         hasFormula = false;
       } else if (name === 'row') {
         // Rows come in ascending order: past the last needed row, nothing more is needed.
-        if (Number(attrs.r) > bounds.rows) throw new Enough();
+        if (Number(attrs.get('r')) > bounds.rows) throw new Enough();
       } else if (name === 'f') hasFormula = true;
       else if (name === 'v') where = 'v';
       else if (name === 't') where = 't';
       else if (name === 'rPh') inPhonetic = true;
     },
-    (text) => {
-      if (!keep) return;
+    // Formulas, phonetic guides and cells out of bounds: their text is checked, never decoded.
+    skipText: () => !keep || where === '' || (where === 't' && inPhonetic),
+    text(text) {
       if (where === 'v') value += text;
-      else if (where === 't' && !inPhonetic) inline += text;
+      else inline += text;
     },
-    (name) => {
+    close(name) {
       if (name === 'v' || name === 't') where = '';
       else if (name === 'rPh') inPhonetic = false;
       else if (name === 'c' && keep) {
@@ -139,17 +120,19 @@ function readSheet(xml: Uint8Array, strings: string[], bounds: SheetBounds): Map
         else if (value !== '') cells.set(ref, { value: Number(value) });
       }
     },
-  );
+  });
   return cells;
 }
 
 function relationships(xml: Uint8Array | undefined, sourcePart: string) {
   const rels: Array<NonNullable<ReturnType<typeof relationshipOf>>> = [];
   if (!xml) return rels;
-  parseXml(xml, (name, a) => {
-    const rel = name === 'Relationship' ? relationshipOf(sourcePart, a) : undefined;
-    if (rel) rels.push(rel);
-  }, () => undefined, () => undefined);
+  parseXml(xml, {
+    open(name, a) {
+      const rel = name === 'Relationship' ? relationshipOf(sourcePart, a.record()) : undefined;
+      if (rel) rels.push(rel);
+    },
+  });
   return rels;
 }
 
@@ -221,9 +204,10 @@ export function openXlsx(data: Uint8Array, parts?: ReadonlyMap<string, Uint8Arra
   let nameKey: string | undefined;
   let nameText = '';
   try {
-    parseXml(
-      workbook,
-      (name, a) => {
+    parseXml(workbook, {
+      open(name, attrs) {
+        if (name !== 'sheet' && name !== 'definedName') return;
+        const a = attrs.record();
         if (name === 'sheet') {
           const rid = relIdOf(a);
           const target = rid ? targets.get(rid) : undefined;
@@ -233,16 +217,17 @@ export function openXlsx(data: Uint8Array, parts?: ReadonlyMap<string, Uint8Arra
           nameText = '';
         }
       },
-      (text) => {
-        if (nameKey) nameText += text;
+      skipText: () => nameKey === undefined,
+      text(text) {
+        nameText += text;
       },
-      (name) => {
+      close(name) {
         if (name === 'definedName' && nameKey) {
           definedNames.set(nameKey, nameText);
           nameKey = undefined;
         }
       },
-    );
+    });
   } catch {
     return undefined;
   }
