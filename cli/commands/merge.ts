@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { SingleBar, Presets } from 'cli-progress';
 import { parseUntrusted, closeDefaultPool } from '../../core/node/workbook/guard';
+import { withLimits } from '../../core/limits';
 import type * as Master from '../../core/node/workbook/merge';
 import { intake, type IntakeInput, type IntakeRow } from '../../core/node/workbook/intake';
 import type { ParseResult } from '../../core/workbook/result';
@@ -29,7 +30,10 @@ export interface ReadOutcome {
 
 export { DISTRICT_OPTION, checkDistrict };
 
-/** Reads files two at a time (the parser pool's size), reporting progress. */
+/**
+ * Reads files, reporting progress. Twice as many files are in flight as the parser pool has workers: each worker finds
+ * its next file already read and queued when it finishes one, instead of idling while this process reads it.
+ */
 export async function readAll(files: InputFile[], opts: { district?: string; progress?: boolean } = {}): Promise<ReadOutcome[]> {
   const bar = opts.progress && process.stderr.isTTY ? new SingleBar({ format: '读取 {bar} {value}/{total} {file}', hideCursor: true }, Presets.shades_classic) : undefined;
   bar?.start(files.length, 0, { file: '' });
@@ -52,7 +56,7 @@ export async function readAll(files: InputFile[], opts: { district?: string; pro
       if (!bar && opts.progress) process.stderr.write(`读取 ${done}/${files.length} ${file.name}\n`);
     }
   };
-  await Promise.all([worker(), worker()]);
+  await Promise.all(Array.from({ length: 2 * withLimits().parseWorkers }, () => worker()));
   bar?.stop();
   return out;
 }
