@@ -5,7 +5,7 @@
  *
  * Runs in the parser worker only, after the zip was inspected within limits.
  */
-import { strFromU8, unzipSync } from 'fflate';
+import { unzipSync } from 'fflate';
 import { scanXml, type Attributes } from '../../ooxml/scan';
 import { phoneFromNumber, serialToIso } from '../../workbook/cells';
 import { SHEETS } from '../../workbook/contract';
@@ -30,7 +30,7 @@ interface OdsCell {
 const MAX_ROWS = 5000;
 const MAX_COLS = 40;
 
-function readTables(xml: string): Array<{ name: string; rows: OdsCell[][] }> {
+function readTables(xml: Uint8Array): Array<{ name: string; rows: OdsCell[][] }> {
   const tables: Array<{ name: string; rows: OdsCell[][] }> = [];
   let table: { name: string; rows: OdsCell[][] } | undefined;
   let row: OdsCell[] | undefined;
@@ -150,11 +150,11 @@ function tableGrid(name: string, rows: OdsCell[][]): Grid {
 }
 
 export function parseOds(data: Uint8Array, opts: PlainOptions = {}): ParseResult {
-  let xml: string;
+  let xml: Uint8Array;
   try {
     const parts = unzipSync(data, { filter: (f) => f.name === 'content.xml' });
     if (!parts['content.xml']) return rejected(ODS_MSG.unreadable);
-    xml = strFromU8(parts['content.xml']);
+    xml = parts['content.xml'];
   } catch {
     return rejected(ODS_MSG.unreadable);
   }
