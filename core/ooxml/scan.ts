@@ -204,9 +204,23 @@ class AttributeList implements Attributes {
     return out;
   }
 
+  /** Names of an element with many attributes (a hostile part), so checking for repeats stays linear. */
+  private seen: Set<string> | undefined;
+
+  reset(): void {
+    this.length = 0;
+    this.seen = undefined;
+  }
+
   /** Adds one; a repeated name is not well-formed. */
   add(key: string, start: number, end: number, marks: number): void {
-    for (let i = 0; i < this.length; i++) if (this.keys[i] === key) fail('repeated attribute');
+    if (this.length < 16) {
+      for (let i = 0; i < this.length; i++) if (this.keys[i] === key) fail('repeated attribute');
+    } else {
+      this.seen ??= new Set(this.keys.slice(0, this.length));
+      if (this.seen.has(key)) fail('repeated attribute');
+      this.seen.add(key);
+    }
     this.keys[this.length] = key;
     this.starts[this.length] = start;
     this.ends[this.length] = end;
@@ -346,7 +360,7 @@ class Scanner {
     const name = this.name(pos + 1);
     let i = this.after;
     const attrs = this.attrs;
-    attrs.length = 0;
+    attrs.reset();
     for (;;) {
       const j = this.skipSpace(i);
       const c = b[j];
@@ -391,11 +405,11 @@ class Scanner {
     return gt + 1;
   }
 
-  /** The index of `pattern` (ASCII) at or after `from`, or -1. */
-  private find(pattern: string, from: number): number {
+  /** The index of `pattern` (ASCII) at or after `from` and ending by `limit`, or -1. */
+  private find(pattern: string, from: number, limit = this.b.length): number {
     const b = this.b;
     const first = pattern.charCodeAt(0);
-    outer: for (let i = from; i <= b.length - pattern.length; i++) {
+    outer: for (let i = from; i <= limit - pattern.length; i++) {
       if (b[i] !== first) continue;
       for (let k = 1; k < pattern.length; k++) if (b[i + k] !== pattern.charCodeAt(k)) continue outer;
       return i;
@@ -422,9 +436,8 @@ class Scanner {
     if (this.startsWith('<!--', pos)) {
       const end = this.find('-->', pos + 4);
       if (end < 0) fail('comment');
-      // “--” may not stand in a comment, nor “-” right before its end.
-      const dashes = this.find('--', pos + 4);
-      if (dashes < end) fail('comment');
+      // “--” may not stand in a comment, nor “-” right before its end (then “---” holds “--” before `end`).
+      if (this.find('--', pos + 4, end + 1) >= 0) fail('comment');
       this.checkRaw(pos + 4, end);
       return end + 3;
     }

@@ -132,6 +132,17 @@ test.each([
   expect(() => byScanner(xml)).toThrow(XmlSyntaxError);
 });
 
+test('an element with thousands of attributes, or a part with thousands of comments, is read in one pass', () => {
+  const attrs = Array.from({ length: 20_000 }, (_, i) => `a${i}="${i}"`).join(' ');
+  let count = 0;
+  scanXml(`<x ${attrs}/>`, { open: (_n, a) => (count = Object.keys(a.record()).length) });
+  expect(count).toBe(20_000);
+  expect(() => scanXml(`<x ${attrs} a19999="again"/>`, {})).toThrow(XmlSyntaxError);
+  const comments = '<!-- 注释 -->'.repeat(20_000);
+  expect(() => scanXml(`<x>${comments}</x>`, {})).not.toThrow();
+  expect(() => scanXml(`<x>${comments}<!-- a -- b --></x>`, {})).toThrow(XmlSyntaxError);
+});
+
 test('accepts what XML allows that a careless scanner would not', () => {
   expect(byScanner('<a\n  b = "1"\t/>')).toEqual([
     ['open', 'a', { b: '1' }],
