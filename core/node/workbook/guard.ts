@@ -227,16 +227,13 @@ const isSpaceOrGt = (b: number | undefined) => b !== undefined && ((b >= 0x09 &&
 export function countRowTags(xml: Uint8Array, max: number): number {
   const buf = Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength);
   let n = 0;
-  for (let i = buf.indexOf('row'); i >= 0 && n <= max; i = buf.indexOf('row', i + 3)) {
-    if (!isSpaceOrGt(buf[i + 3])) continue;
-    let j = i - 1;
-    if (buf[j] === 0x3a /* : */) {
-      const colon = j;
-      while (isWordByte(buf[j - 1])) j--;
-      if (j === colon) continue;
-      j--;
-    }
-    if (buf[j] === 0x3c /* < */) n++;
+  // Unprefixed rows, then prefixed ones (<x:row): end tags and words that merely contain “row” are never visited.
+  for (let i = buf.indexOf('<row'); i >= 0 && n <= max; i = buf.indexOf('<row', i + 4)) if (isSpaceOrGt(buf[i + 4])) n++;
+  for (let i = buf.indexOf(':row'); i >= 0 && n <= max; i = buf.indexOf(':row', i + 4)) {
+    if (!isSpaceOrGt(buf[i + 4])) continue;
+    let j = i;
+    while (isWordByte(buf[j - 1])) j--;
+    if (j < i && buf[j - 1] === 0x3c /* < */) n++;
   }
   return n;
 }
