@@ -73,7 +73,9 @@ test('SIGKILL mid-load, 3 rounds: every acknowledged submission is there, identi
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
     const again = await serve(data);
-    const list = (await (await fetch(`${again.url}/api/v1/submissions`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: Array<{ id: string }> };
+    // One page holding every submission (the list answers 200 per page by default; three rounds can pass that).
+    const list = (await (await fetch(`${again.url}/api/v1/submissions?limit=1000`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: Array<{ id: string }>; total: number };
+    expect(list.items).toHaveLength(list.total);
     const ids = new Set(list.items.map((i) => i.id));
     let present = 0;
     for (const [id, hash] of acked) {
