@@ -55,11 +55,16 @@ export function groupMet(rule: Rule, answers: ReadonlyArray<AnswerOption | undef
 }
 
 export function scoreProject(answers: AnswerMap, rubric: Rubric): ProjectScore {
+  // Plain loops (every export scores every project): the same sums, in the same order, as groupMet and the sections' rules.
   let answered = 0;
-  const groups: GroupScore[] = rubric.groups.map((g) => {
+  const sections: SectionScore[] = rubric.sections.map((s) => ({ id: s.id, name: s.name, total: 0, max: 0, met: true }));
+  const groups: GroupScore[] = [];
+  for (const g of rubric.groups) {
     let total = 0;
     let max = 0;
-    const values = g.criteria.map((c) => {
+    let reached = 0;
+    let applicable = 0;
+    for (const c of g.criteria) {
       const a = answers[c.id];
       if (a !== undefined) answered++;
       const value = a === undefined ? 0 : rubric.optionValue[a];
@@ -67,29 +72,33 @@ export function scoreProject(answers: AnswerMap, rubric: Rubric): ProjectScore {
         total += value;
         max += 1;
       }
-      return a;
-    });
-    return { id: g.id, name: g.name, sectionId: g.sectionId, total, max, met: groupMet(g.rule, values) };
-  });
-  const sections: SectionScore[] = rubric.sections.map((s) => {
-    const own = groups.filter((g) => g.sectionId === s.id);
-    return {
-      id: s.id,
-      name: s.name,
-      total: own.reduce((n, g) => n + g.total, 0),
-      max: own.reduce((n, g) => n + g.max, 0),
-      met: own.every((g) => g.met),
-    };
-  });
-  const total = sections.reduce((n, s) => n + s.total, 0);
-  const max = sections.reduce((n, s) => n + s.max, 0);
+      if (a === '达到') reached++;
+      if (a !== '不适用') applicable++;
+    }
+    const met = g.rule === 'any' ? reached >= 1 : applicable > 0 && reached === applicable;
+    groups.push({ id: g.id, name: g.name, sectionId: g.sectionId, total, max, met });
+    for (const section of sections) {
+      if (section.id !== g.sectionId) continue;
+      section.total += total;
+      section.max += max;
+      section.met &&= met;
+    }
+  }
+  let total = 0;
+  let max = 0;
+  let met = true;
+  for (const section of sections) {
+    total += section.total;
+    max += section.max;
+    met &&= section.met;
+  }
   return {
     total,
     max,
     rate: max === 0 ? 0 : round4(total / max),
     completion: round4(answered / rubric.criteria.length),
     answered,
-    met: sections.every((s) => s.met),
+    met,
     groups,
     sections,
   };

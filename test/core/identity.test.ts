@@ -1,5 +1,5 @@
 /** core/identity.ts and core/dates.ts on plain inputs. */
-import { normalizeUnit, unitKey, derivedSubmissionId, resolveEntries, normalizeProjectName } from '../../core/identity';
+import { normalizeUnit, unitKey, derivedSubmissionId, resolveEntries, normalizeProjectName, entryRows } from '../../core/identity';
 import { readDate, readDateSpan } from '../../core/dates';
 import { validateSubmission } from '../../core/issues';
 import { currentRubric } from '../../core/rubric';
@@ -34,6 +34,31 @@ test('resolveEntries: same (unit, workbook) → the later wins; a project in two
   expect(r.replaced.map((x) => [x.entry.label, x.by.label, x.identical])).toEqual([['a1', 'a2', false]]);
   expect(r.counted.map((c) => [c.entry.label, c.projects.map((p) => p.projectName)])).toEqual([['a2', ['A', 'B']], ['b', ['A']], ['a3', []]]);
   expect(r.duplicates.map((d) => [d.entry.label, d.project.projectName, d.keptIn.label])).toEqual([['a3', 'b', 'a2']]);
+});
+
+test('resolveEntries: three copies of one workbook in any order all point at the final winner; 文件清单 rows say so', () => {
+  const w = '6f1d2a3b-1111-4222-8333-444455556666';
+  const reporter = { unit: '甲公司', district: '东河区', contact: '甲', phone: '13912345678' };
+  const copy = (version: number, name: string, label: string) => ({ submission: sub({ submissionId: w, reporter, projects: [validProject(1, { projectName: name })] }), version, label });
+  const v1 = copy(1, 'A', 'v1');
+  const v2 = copy(2, 'B', 'v2');
+  const v3 = copy(3, 'A', 'v3');
+  const other = { submission: sub({ reporter, projects: [validProject(1, { projectName: 'A' }), validProject(2, { projectName: 'C' })] }), version: 1, submittedAt: '9', label: 'other' };
+  for (const [order, replaced] of [
+    [[v1, v2, v3], [['v1', 'v3', true], ['v2', 'v3', false]]],
+    [[v3, v1, v2], [['v1', 'v3', true], ['v2', 'v3', false]]],
+    [[v2, v3, v1], [['v2', 'v3', false], ['v1', 'v3', true]]],
+  ] as const) {
+    const all = [...order, other];
+    const r = resolveEntries(all);
+    expect(r.replaced.map((x) => [x.entry.label, x.by.label, x.identical])).toEqual(replaced);
+    expect(r.counted.map((c) => [c.entry.label, c.projects.map((p) => p.projectName), c.unitKey])).toEqual([['v3', [], unitKey('甲公司', '东河区')], ['other', ['A', 'C'], unitKey('甲公司', '东河区')]]);
+    const rows = entryRows(r, all);
+    expect(all.map((e) => [rows.get(e)!.file, rows.get(e)!.result])).toEqual(all.map((e) => [e.label, e === other ? '汇总' : e === v3 ? '重复项目' : '已替换']));
+    expect(rows.get(v1)!.reason).toContain('内容相同');
+    expect(rows.get(v3)!.reason).toBe('项目“A”也在本单位较晚的 other 中，只计一次（以较晚的为准）');
+    expect(rows.get(other)!.reason).toBe('项目“A”也在本单位较早的 v3 中，只计此处');
+  }
 });
 
 test.each([
