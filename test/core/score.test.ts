@@ -1,5 +1,5 @@
 import { currentRubric, type AnswerOption } from '../../core/rubric';
-import { groupMet, scoreProject, formatRate, round4, type AnswerMap } from '../../core/score';
+import { groupMet, scoreProject, scoreTotals, formatRate, round4, type AnswerMap } from '../../core/score';
 import { randomAnswers, seeded } from '../helpers/fixtures';
 
 const rubric = currentRubric();
@@ -100,7 +100,10 @@ describe('scoreProject', () => {
     const rand = seeded(3);
     for (let i = 0; i < 300; i++) {
       const answers = i % 50 === 0 ? all((['达到', '不适用', '部分达到'] as const)[(i / 50) % 3]!) : randomAnswers(rand);
-      expect(scoreProject(answers, rubric)).toEqual(byRules(answers));
+      const score = scoreProject(answers, rubric);
+      expect(score).toEqual(byRules(answers));
+      // The writers' shortcut gives the same figures.
+      expect(scoreTotals(answers, rubric)).toEqual({ total: score.total, max: score.max, rate: score.rate, completion: score.completion, met: score.met });
     }
   });
 });

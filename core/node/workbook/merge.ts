@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import { currentRubric, type Rubric } from '../../rubric';
 import { DISTRICTS } from '../../districts';
 import type { Project, Submission } from '../../schema';
-import { meanRate, round4, scoreProject, type ProjectScore } from '../../score';
+import { meanRate, round4, scoreTotals, type ScoreTotals } from '../../score';
 import { FORM_HEADERS } from '../../workbook/contract';
 import { attachment2Row } from '../../workbook/attachment2';
 import { beijingTime } from '../../time';
@@ -60,7 +60,7 @@ export interface MergeOptions {
 interface Row {
   entry: MergeEntry;
   project: Project;
-  score: ProjectScore;
+  score: ScoreTotals;
 }
 
 export const MASTER_COLUMNS = [
@@ -115,7 +115,7 @@ function plan(entries: readonly MergeEntry[], opts: MergeOptions) {
     ...e, label: e.label ?? e.sourceFile ?? e.id ?? e.submission.submissionId,
   }));
   const resolution = resolveEntries(chosen);
-  const rows: Row[] = sortRows(resolution.counted.flatMap(({ entry, projects }) => projects.map((project) => ({ entry, project, score: scoreProject(project.answers, rubric) }))));
+  const rows: Row[] = sortRows(resolution.counted.flatMap(({ entry, projects }) => projects.map((project) => ({ entry, project, score: scoreTotals(project.answers, rubric) }))));
   const districts = [...new Set(rows.map((r) => r.project.district))].sort((a, b) => districtOrder(a) - districtOrder(b));
   const byEntry = entryRows(resolution, chosen);
   let files = [...chosen.map((e) => byEntry.get(e)!), ...(opts.unread ?? [])];
