@@ -63,15 +63,17 @@ export function escapeText(s: string): string {
   return s.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Leading or trailing white space, or a line break: the <t> needs xml:space="preserve" to keep it. */
-const SPACE = /^\s|\s$|\n/;
+/** White space as JavaScript's \s counts it (one UTF-16 code unit). */
+function isSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
 
-function cellXml(ref: string, value: CellValue, s: number): string {
-  const style = s ? ` s="${s}"` : '';
-  if (typeof value === 'number') return Number.isFinite(value) ? `<c r="${ref}"${style}><v>${value}</v></c>` : `<c r="${ref}"${style}/>`;
-  if (value === null || value === undefined) return `<c r="${ref}"${style}/>`;
-  const text = escapeText(value);
-  return `<c r="${ref}"${style} t="inlineStr"><is><t${SPACE.test(text) ? ' xml:space="preserve"' : ''}>${text}</t></is></c>`;
+/** Leading or trailing white space, or a line break: the <t> needs xml:space="preserve" to keep it. */
+function preserves(text: string): boolean {
+  const n = text.length;
+  return n > 0 && (isSpace(text.charCodeAt(0)) || isSpace(text.charCodeAt(n - 1)) || text.includes('\n'));
 }
 
 /** Column letters of a sheet, computed once (a row renders up to 100+ references). */
@@ -79,15 +81,85 @@ export function columnLetters(count: number): string[] {
   return Array.from({ length: count }, (_, i) => colLetter(i + 1));
 }
 
+/** Strings up to this long are remembered per column with their rendered cell (answers, 是/否, 旗县区, blanks). */
+const SHORT = 24;
+/** At most this many remembered strings per column and look. */
+const REMEMBERED = 512;
+
+/** The fixed parts of one column's cells in rows of one look. */
+interface ColumnParts {
+  /** `<c r="B` — the row number follows. */
+  open: string;
+  /** After the row number: a number's `" s="6"><v>`, an empty cell's `" s="6"/>`, a string's `" s="6" t="inlineStr"><is><t`. */
+  num: string;
+  empty: string;
+  str: string;
+  /** Rendered string cells after the row number, by value. */
+  known: Map<string, string>;
+}
+
+/**
+ * Renders the rows of one sheet: the parts of every cell that do not depend on its row (reference letters, style,
+ * type) are worked out once per column and look, and short repeated strings (answers, 是/否, 旗县区, blanks) once per
+ * column; a row is then a few concatenations per cell.
+ */
+export class RowRenderer {
+  private readonly parts: Record<RowLook, ColumnParts[]>;
+  private readonly rowAttrs = new Map<string, string>();
+
+  constructor(private readonly spec: StreamSheetSpec, letters: readonly string[] = columnLetters(spec.columns.length)) {
+    const of = (look: RowLook): ColumnParts[] =>
+      spec.columns.map((col, i) => {
+        const s = styleIndex(look, col.numFmt);
+        const style = s ? ` s="${s}"` : '';
+        return { open: `<c r="${letters[i]}`, num: `"${style}><v>`, empty: `"${style}/>`, str: `"${style} t="inlineStr"><is><t`, known: new Map() };
+      });
+    this.parts = { plain: of('plain'), header: of('header'), wrap: of('wrap') };
+  }
+
+  /** One <row>, as rowXml() renders it. */
+  row(r: number, values: readonly CellValue[], look: RowLook, height?: number): string {
+    const key = `${look}${height ?? ''}`;
+    let attrs = this.rowAttrs.get(key);
+    if (attrs === undefined) {
+      attrs = `" spans="1:${this.spec.columns.length}"${height !== undefined ? ` ht="${height}" customHeight="1"` : ''}${look === 'wrap' ? ` s="${LOOK_BASE.wrap}" customFormat="1"` : ''}>`;
+      this.rowAttrs.set(key, attrs);
+    }
+    const parts = this.parts[look];
+    let out = `<row r="${r}${attrs}`;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      // Cells past the declared columns (none in practice) are styled as a column without a format.
+      const p = parts[i] ?? this.extra(look, i);
+      if (typeof value === 'number') out += Number.isFinite(value) ? `${p.open}${r}${p.num}${value}</v></c>` : `${p.open}${r}${p.empty}`;
+      else if (value === null || value === undefined) out += `${p.open}${r}${p.empty}`;
+      else {
+        let tail = value.length <= SHORT ? p.known.get(value) : undefined;
+        if (tail === undefined) {
+          const text = escapeText(value);
+          tail = `${p.str}${preserves(text) ? ' xml:space="preserve"' : ''}>${text}</t></is></c>`;
+          if (value.length <= SHORT && p.known.size < REMEMBERED) p.known.set(value, tail);
+        }
+        out += `${p.open}${r}${tail}`;
+      }
+    }
+    return `${out}</row>`;
+  }
+
+  private extra(look: RowLook, i: number): ColumnParts {
+    const s = styleIndex(look, undefined);
+    const style = s ? ` s="${s}"` : '';
+    return { open: `<c r="${colLetter(i + 1)}`, num: `"${style}><v>`, empty: `"${style}/>`, str: `"${style} t="inlineStr"><is><t`, known: new Map() };
+  }
+}
+
 /**
  * One <row>: cell i in column i + 1, styled by the row's look and its column's format; `height` in points (a wrapped
  * row carries its own, see workbook/layout.ts). Wrapped rows also carry the row style, so cells typed later wrap too.
+ * Writers of many rows keep one RowRenderer per sheet instead.
  */
 export function rowXml(r: number, values: readonly CellValue[], spec: StreamSheetSpec, letters: readonly string[], look: RowLook, height?: number): string {
-  const n = spec.columns.length;
-  let out = `<row r="${r}" spans="1:${n}"${height !== undefined ? ` ht="${height}" customHeight="1"` : ''}${look === 'wrap' ? ` s="${LOOK_BASE.wrap}" customFormat="1"` : ''}>`;
-  for (let i = 0; i < values.length; i++) out += cellXml(`${letters[i]}${r}`, values[i], styleIndex(look, spec.columns[i]?.numFmt));
-  return `${out}</row>`;
+  return new RowRenderer(spec, letters).row(r, values, look, height);
 }
 
 /** Everything up to and including <sheetData>: print fit, the frozen header row, column widths and formats. */

@@ -4,10 +4,31 @@
  * give every wrapped row the height of its longest cell.
  */
 
-/** Width of text in Excel column units: CJK and full-width characters take two, others one. */
+/**
+ * Whether a UTF-16 code unit is drawn two column units wide: CJK (U+2E80–U+9FFF, which holds the CJK punctuation
+ * U+3000–U+303F), full-width forms (U+FF00–U+FFEF) and the curly quotes, ellipsis and em dash Chinese text uses.
+ */
+function wide(c: number): boolean {
+  if (c < 0x2014) return false;
+  if (c >= 0x2e80) return c <= 0x9fff || (c >= 0xff00 && c <= 0xffef);
+  return c === 0x2014 || c === 0x2018 || c === 0x2019 || c === 0x201c || c === 0x201d || c === 0x2026;
+}
+
+/**
+ * Width of text in Excel column units: CJK and full-width characters take two, others one (a character outside the
+ * BMP, one surrogate pair, takes one). Counted by character code, no per-character regular expression.
+ */
 export function displayWidth(text: string): number {
   let w = 0;
-  for (const ch of text) w += /[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f\u201c\u201d\u2018\u2019\u2026\u2014]/.test(ch) ? 2 : 1;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x2014) w++;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      w++;
+      i++;
+    } else w += wide(c) ? 2 : 1;
+  }
   return w;
 }
 
@@ -15,7 +36,9 @@ export function displayWidth(text: string): number {
 export function wrappedLines(text: string, width: number, fontSize = 11): number {
   // LibreOffice draws CJK a little narrower than two column units: 1.1 keeps the estimate close without cutting.
   const perLine = Math.max(1, Math.floor(((width - 1) * 1.1 * 11) / fontSize));
-  return String(text).split('\n').reduce((n, part) => n + Math.max(1, Math.ceil(displayWidth(part) / perLine)), 0);
+  const s = String(text);
+  if (!s.includes('\n')) return Math.max(1, Math.ceil(displayWidth(s) / perLine));
+  return s.split('\n').reduce((n, part) => n + Math.max(1, Math.ceil(displayWidth(part) / perLine)), 0);
 }
 
 /** Row height in points for the given cell texts and column widths. */

@@ -1,11 +1,11 @@
 /** core/identity.ts and core/dates.ts on plain inputs. */
-import { normalizeUnit, unitKey, derivedSubmissionId, resolveEntries, normalizeProjectName } from '../../core/identity';
+import { normalizeUnit, unitKey, derivedSubmissionId, resolveEntries, normalizeProjectName, entryRows } from '../../core/identity';
 import { readDate, readDateSpan } from '../../core/dates';
 import { validateSubmission } from '../../core/issues';
 import { currentRubric } from '../../core/rubric';
 import type { Submission } from '../../core/schema';
 import { unitFromContext } from '../../core/node/workbook/plain';
-import { validProject, validSubmission } from '../helpers/fixtures';
+import { seeded, validProject, validSubmission } from '../helpers/fixtures';
 
 const sub = (o: Record<string, unknown>): Submission => validateSubmission(validSubmission(o), currentRubric()).submission!;
 
@@ -23,6 +23,19 @@ test('unit names compare normalised: spaces, full-/half-width, 有限公司 vari
   expect(normalizeProjectName(' 北梁（二期）“安置房” ')).toBe(normalizeProjectName('北梁二期安置房'));
 });
 
+test('normalizeUnit: names without anything to replace take a shortcut that gives what the six replacements give', () => {
+  const byRules = (name: string) =>
+    name.replace(/^[\s\u3000\u00a0\u200b-\u200d\ufeff]+|[\s\u3000\u00a0\u200b-\u200d\ufeff]+$/g, '').normalize('NFKC')
+      .replace(/[\s\u3000\u00a0\u200b-\u200d\ufeff]+/g, '').replace(/[【[〔（]/g, '(').replace(/[】\]〕）]/g, ')').replace(/有限责任公司/g, '有限公司')
+      .replace(/\(盖章\)$/, '').replace(/[。.,，;；:：]+$/, '').toLowerCase();
+  const pieces = ['包头', '有限', '责任', '公司', '有限责任公司', '(', ')', '（', '）', '【', '】', '[', ']', '〔', '〕', '盖章', '(盖章)', '（盖章）', '。', '.', ',', '，', ';', '；', ':', '：', ' ', '\u3000', '\u00a0', '\u200b', '\ufeff', '\t', 'A', 'ｂ', '１', 'Ⅻ', '㈱', 'ﾊ'];
+  const rand = seeded(5);
+  for (let i = 0; i < 5000; i++) {
+    const name = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => pieces[Math.floor(rand() * pieces.length)]!).join('');
+    expect([name, normalizeUnit(name)]).toEqual([name, byRules(name)]);
+  }
+});
+
 test('resolveEntries: same (unit, workbook) → the later wins; a project in two workbooks of one unit counts once, in the later', () => {
   const w = '6f1d2a3b-1111-4222-8333-444455556666';
   const reporter = (unit: string) => ({ unit, district: '东河区', contact: '甲', phone: '13912345678' });
@@ -34,6 +47,31 @@ test('resolveEntries: same (unit, workbook) → the later wins; a project in two
   expect(r.replaced.map((x) => [x.entry.label, x.by.label, x.identical])).toEqual([['a1', 'a2', false]]);
   expect(r.counted.map((c) => [c.entry.label, c.projects.map((p) => p.projectName)])).toEqual([['a2', ['A', 'B']], ['b', ['A']], ['a3', []]]);
   expect(r.duplicates.map((d) => [d.entry.label, d.project.projectName, d.keptIn.label])).toEqual([['a3', 'b', 'a2']]);
+});
+
+test('resolveEntries: three copies of one workbook in any order all point at the final winner; 文件清单 rows say so', () => {
+  const w = '6f1d2a3b-1111-4222-8333-444455556666';
+  const reporter = { unit: '甲公司', district: '东河区', contact: '甲', phone: '13912345678' };
+  const copy = (version: number, name: string, label: string) => ({ submission: sub({ submissionId: w, reporter, projects: [validProject(1, { projectName: name })] }), version, label });
+  const v1 = copy(1, 'A', 'v1');
+  const v2 = copy(2, 'B', 'v2');
+  const v3 = copy(3, 'A', 'v3');
+  const other = { submission: sub({ reporter, projects: [validProject(1, { projectName: 'A' }), validProject(2, { projectName: 'C' })] }), version: 1, submittedAt: '9', label: 'other' };
+  for (const [order, replaced] of [
+    [[v1, v2, v3], [['v1', 'v3', true], ['v2', 'v3', false]]],
+    [[v3, v1, v2], [['v1', 'v3', true], ['v2', 'v3', false]]],
+    [[v2, v3, v1], [['v2', 'v3', false], ['v1', 'v3', true]]],
+  ] as const) {
+    const all = [...order, other];
+    const r = resolveEntries(all);
+    expect(r.replaced.map((x) => [x.entry.label, x.by.label, x.identical])).toEqual(replaced);
+    expect(r.counted.map((c) => [c.entry.label, c.projects.map((p) => p.projectName), c.unitKey])).toEqual([['v3', [], unitKey('甲公司', '东河区')], ['other', ['A', 'C'], unitKey('甲公司', '东河区')]]);
+    const rows = entryRows(r, all);
+    expect(all.map((e) => [rows.get(e)!.file, rows.get(e)!.result])).toEqual(all.map((e) => [e.label, e === other ? '汇总' : e === v3 ? '重复项目' : '已替换']));
+    expect(rows.get(v1)!.reason).toContain('内容相同');
+    expect(rows.get(v3)!.reason).toBe('项目“A”也在本单位较晚的 other 中，只计一次（以较晚的为准）');
+    expect(rows.get(other)!.reason).toBe('项目“A”也在本单位较早的 v3 中，只计此处');
+  }
 });
 
 test.each([

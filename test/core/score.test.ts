@@ -1,5 +1,6 @@
 import { currentRubric, type AnswerOption } from '../../core/rubric';
-import { groupMet, scoreProject, formatRate, type AnswerMap } from '../../core/score';
+import { groupMet, scoreProject, scoreTotals, formatRate, round4, type AnswerMap } from '../../core/score';
+import { randomAnswers, seeded } from '../helpers/fixtures';
 
 const rubric = currentRubric();
 const all = (answer: AnswerOption): AnswerMap => Object.fromEntries(rubric.criteria.map((c) => [c.id, answer]));
@@ -77,6 +78,33 @@ describe('scoreProject', () => {
   test('everything 不适用: 满分 0 gives 得分率 0, not NaN', () => {
     const s = scoreProject(all('不适用'), rubric);
     expect(s).toMatchObject({ total: 0, max: 0, rate: 0, completion: 1, met: false });
+  });
+  test('any mix of answers and blanks: the sums and 达标 the rules define, group by group and 版块 by 版块', () => {
+    // The rules written out plainly: per group Σ values over applicable items and groupMet; a 版块 adds its groups.
+    const byRules = (answers: AnswerMap) => {
+      const groups = rubric.groups.map((g) => {
+        const list = g.criteria.map((c) => answers[c.id]);
+        const applicable = list.filter((a) => a === undefined || rubric.optionValue[a] !== null);
+        const total = applicable.reduce((n, a) => n + (a === undefined ? 0 : rubric.optionValue[a]!), 0);
+        return { id: g.id, name: g.name, sectionId: g.sectionId, total, max: applicable.length, met: groupMet(g.rule, list) };
+      });
+      const sections = rubric.sections.map((s) => {
+        const own = groups.filter((g) => g.sectionId === s.id);
+        return { id: s.id, name: s.name, total: own.reduce((n, g) => n + g.total, 0), max: own.reduce((n, g) => n + g.max, 0), met: own.every((g) => g.met) };
+      });
+      const total = sections.reduce((n, s) => n + s.total, 0);
+      const max = sections.reduce((n, s) => n + s.max, 0);
+      const answered = rubric.criteria.filter((c) => answers[c.id] !== undefined).length;
+      return { total, max, rate: max ? round4(total / max) : 0, completion: round4(answered / rubric.criteria.length), answered, met: sections.every((s) => s.met), groups, sections };
+    };
+    const rand = seeded(3);
+    for (let i = 0; i < 300; i++) {
+      const answers = i % 50 === 0 ? all((['达到', '不适用', '部分达到'] as const)[(i / 50) % 3]!) : randomAnswers(rand);
+      const score = scoreProject(answers, rubric);
+      expect(score).toEqual(byRules(answers));
+      // The writers' shortcut gives the same figures.
+      expect(scoreTotals(answers, rubric)).toEqual({ total: score.total, max: score.max, rate: score.rate, completion: score.completion, met: score.met });
+    }
   });
 });
 

@@ -10,12 +10,12 @@ import type { Writable } from 'node:stream';
 import { currentRubric, type Rubric } from '../../rubric';
 import { DISTRICTS } from '../../districts';
 import type { Project, Submission } from '../../schema';
-import { meanRate, round4, scoreProject, type ProjectScore } from '../../score';
+import { meanRate, round4, scoreTotals, type ScoreTotals } from '../../score';
 import { FORM_HEADERS } from '../../workbook/contract';
 import { attachment2Row } from '../../workbook/attachment2';
 import { beijingTime } from '../../time';
 import { rowHeight, wrappedLines } from '../../workbook/layout';
-import { entryRows, resolveEntries, submissionUnitKey, type FileRow } from '../../identity';
+import { entryRows, resolveEntries, type FileRow } from '../../identity';
 import type { NumFmt } from '../../ooxml/sheet-stream';
 import { XlsxStream, type StreamRow, type StreamSheet } from './xlsx-stream';
 
@@ -60,7 +60,7 @@ export interface MergeOptions {
 interface Row {
   entry: MergeEntry;
   project: Project;
-  score: ProjectScore;
+  score: ScoreTotals;
 }
 
 export const MASTER_COLUMNS = [
@@ -95,6 +95,19 @@ const CREATOR = '包头企业党建联盟 redsite';
 /** localeCompare(…, 'zh-CN') with the collator made once, not per comparison (same order). */
 const byUnitName = new Intl.Collator('zh-CN').compare;
 
+/**
+ * Rows by 旗县区 (DISTRICTS order), unit name (zh-CN collation) and 序号, stable. Each distinct unit name is collated
+ * once (names that collate equal share a rank), so the sort itself compares numbers.
+ */
+function sortRows(rows: Row[]): Row[] {
+  const names = [...new Set(rows.map((r) => r.entry.submission.reporter.unit))].sort(byUnitName);
+  const rank = new Map<string, number>();
+  names.forEach((name, i) => rank.set(name, i > 0 && byUnitName(names[i - 1]!, name) === 0 ? rank.get(names[i - 1]!)! : i));
+  const keyed = rows.map((r) => ({ r, district: districtOrder(r.project.district), unit: rank.get(r.entry.submission.reporter.unit)! }));
+  keyed.sort((a, b) => a.district - b.district || a.unit - b.unit || a.r.project.seq - b.r.project.seq);
+  return keyed.map((k) => k.r);
+}
+
 /** The consolidated workbook's content, the same whoever renders it. */
 function plan(entries: readonly MergeEntry[], opts: MergeOptions) {
   const rubric = opts.rubric ?? currentRubric();
@@ -102,14 +115,7 @@ function plan(entries: readonly MergeEntry[], opts: MergeOptions) {
     ...e, label: e.label ?? e.sourceFile ?? e.id ?? e.submission.submissionId,
   }));
   const resolution = resolveEntries(chosen);
-  const rows: Row[] = resolution.counted
-    .flatMap(({ entry, projects }) => projects.map((project) => ({ entry, project, score: scoreProject(project.answers, rubric) })))
-    .sort(
-      (a, b) =>
-        districtOrder(a.project.district) - districtOrder(b.project.district) ||
-        byUnitName(a.entry.submission.reporter.unit, b.entry.submission.reporter.unit) ||
-        a.project.seq - b.project.seq,
-    );
+  const rows: Row[] = sortRows(resolution.counted.flatMap(({ entry, projects }) => projects.map((project) => ({ entry, project, score: scoreTotals(project.answers, rubric) }))));
   const districts = [...new Set(rows.map((r) => r.project.district))].sort((a, b) => districtOrder(a) - districtOrder(b));
   const byEntry = entryRows(resolution, chosen);
   let files = [...chosen.map((e) => byEntry.get(e)!), ...(opts.unread ?? [])];
@@ -149,8 +155,9 @@ function masterRowsOf(rows: readonly Row[]): (list: readonly Row[]) => Generator
   };
 }
 
+const heights: number[] = [];
 /** rowHeight()'s points for a number of lines (11 pt text). */
-const lineHeight = (lines: number) => rowHeight([''.padEnd(lines - 1, '\n')], [100]);
+const lineHeight = (lines: number) => (heights[lines] ??= rowHeight([''.padEnd(lines - 1, '\n')], [100]));
 
 /**
  * Writes the district or master workbook to `out` (ended when done) and reports what it counted: rows are rendered
@@ -203,7 +210,7 @@ export async function writeMaster(entries: readonly MergeEntry[], out: Writable,
 
   for (const d of districts) await xlsx.sheet(master(d.slice(0, 31)), masterRows(rows.filter((r) => r.project.district === d)));
 
-  const unitKeys = new Map<MergeEntry, string>(resolution.counted.map(({ entry }) => [entry, submissionUnitKey(entry.submission)]));
+  const unitKeys = new Map<MergeEntry, string>(resolution.counted.map(({ entry, unitKey }) => [entry, unitKey]));
   const statRow = (name: string, list: Row[]): StreamRow => {
     const units = new Set(list.map((r) => unitKeys.get(r.entry))).size;
     const met = list.filter((r) => r.score.met).length;

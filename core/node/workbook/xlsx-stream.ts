@@ -6,7 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import {
-  ROOT_RELS_XML, STYLES_XML, appPropsXml, columnLetters, contentTypesXml, corePropsXml, rowXml, sheetHead, sheetTail, workbookRelsXml, workbookXml,
+  ROOT_RELS_XML, STYLES_XML, RowRenderer, appPropsXml, contentTypesXml, corePropsXml, sheetHead, sheetTail, workbookRelsXml, workbookXml,
   type CellValue, type SheetEntry, type StreamColumn,
 } from '../../ooxml/sheet-stream';
 import { ZipStream } from './zip-stream';
@@ -26,8 +26,11 @@ export interface StreamSheet {
   printColumns?: number;
 }
 
-/** Rendered text is handed to zlib in pieces of about this many characters. */
-const CHUNK = 64 * 1024;
+/**
+ * Rendered rows are written as UTF-8 straight into buffers of this many bytes, which go to zlib whole: one short
+ * string per row is encoded at once, instead of a long string of thousands of pieces being joined and then encoded.
+ */
+const CHUNK = 256 * 1024;
 
 export class XlsxStream {
   private readonly zip: ZipStream;
@@ -40,21 +43,35 @@ export class XlsxStream {
   /** Writes one sheet: the header row, then `rows` in order. */
   async sheet(sheet: StreamSheet, rows: Iterable<StreamRow>): Promise<void> {
     const spec = { name: sheet.name, columns: sheet.columns, paperSize: sheet.paperSize ?? 9 };
-    const letters = columnLetters(spec.columns.length);
+    const render = new RowRenderer(spec);
     let count = 1;
-    function* text(): Generator<string> {
-      let buf = sheetHead(spec) + rowXml(1, sheet.columns.map((c) => c.header), spec, letters, 'header', 30);
+    function* bytes(): Generator<Buffer> {
+      let buf = Buffer.allocUnsafe(CHUNK);
+      let used = 0;
+      // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+      function* put(text: string): Generator<Buffer> {
+        if (used + 3 * text.length > CHUNK) {
+          if (used) {
+            yield buf.subarray(0, used);
+            buf = Buffer.allocUnsafe(CHUNK);
+            used = 0;
+          }
+          if (3 * text.length > CHUNK) {
+            yield Buffer.from(text, 'utf8');
+            return;
+          }
+        }
+        used += buf.write(text, used);
+      }
+      yield* put(sheetHead(spec) + render.row(1, sheet.columns.map((c) => c.header), 'header', 30));
       for (const row of rows) {
         count++;
-        buf += rowXml(count, row.values, spec, letters, row.wrap ? 'wrap' : 'plain', row.height);
-        if (buf.length >= CHUNK) {
-          yield buf;
-          buf = '';
-        }
+        yield* put(render.row(count, row.values, row.wrap ? 'wrap' : 'plain', row.height));
       }
-      yield buf + sheetTail(spec);
+      yield* put(sheetTail(spec));
+      if (used) yield buf.subarray(0, used);
     }
-    await this.zip.add(`xl/worksheets/sheet${this.sheets.length + 1}.xml`, text());
+    await this.zip.add(`xl/worksheets/sheet${this.sheets.length + 1}.xml`, bytes());
     this.sheets.push({ name: sheet.name, ...(sheet.printColumns ? { printArea: { lastCol: sheet.printColumns, lastRow: count } } : {}) });
   }
 

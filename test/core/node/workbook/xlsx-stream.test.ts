@@ -1,0 +1,47 @@
+/**
+ * The streamed workbook writer (core/node/workbook/xlsx-stream.ts) encodes rendered rows into fixed-size buffers:
+ * text of every width (ASCII, Chinese, characters outside the BMP) across thousands of rows, so buffer boundaries
+ * fall everywhere, and a single cell larger than a buffer, all read back intact by exceljs and by a plain XML reader.
+ */
+import { PassThrough } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { XlsxStream, type StreamRow } from '../../../../core/node/workbook/xlsx-stream';
+import { sheetValues } from '../../../helpers/xlsx-xml';
+
+async function write(sheets: Array<{ name: string; rows: StreamRow[] }>): Promise<Buffer> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((r) => out.on('end', () => r()));
+  const xlsx = new XlsxStream(out, '测试');
+  for (const s of sheets) await xlsx.sheet({ name: s.name, columns: [{ header: '文本', width: 20 }, { header: '数', width: 8 }, { header: '备注', width: 30, numFmt: '@' }] }, s.rows);
+  await xlsx.finish();
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+test('thousands of rows of mixed-width text and one cell larger than a buffer come back as written', async () => {
+  const huge = '包头红色工地😀'.repeat(30_000); // 240,000 UTF-16 units, ~630 KB of UTF-8
+  const rows: StreamRow[] = Array.from({ length: 4000 }, (_, i) => ({
+    values: [i === 1234 ? huge : `${'项目'.repeat(i % 37)}${'x'.repeat(i % 11)}${i % 5 ? '' : '🏗️'}`, i, i % 3 ? `备注${i}` : ''],
+    wrap: i % 2 === 0,
+    height: i % 2 === 0 ? 20 + (i % 4) : undefined,
+  }));
+  const file = await write([{ name: '甲', rows }, { name: '乙', rows: [{ values: [huge, 1, huge] }] }]);
+
+  const values = sheetValues(file, '甲');
+  for (let i = 0; i < rows.length; i++) {
+    const [a, b, c] = rows[i]!.values;
+    expect([values.get(`A${i + 2}`), values.get(`B${i + 2}`), values.get(`C${i + 2}`)]).toEqual([a, b, c]);
+  }
+  expect(sheetValues(file, '乙').get('C2')).toBe(huge);
+
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(file as unknown as ArrayBuffer);
+  const ws = wb.getWorksheet('甲')!;
+  expect(ws.rowCount).toBe(rows.length + 1);
+  expect(ws.getCell('A1236').value).toBe(huge);
+  expect(ws.getCell('A4001').value).toBe(rows[3999]!.values[0]);
+  expect([ws.getRow(3).height, ws.getRow(4).height]).toEqual([undefined, 22]);
+  expect(wb.getWorksheet('乙')!.getCell('A2').value).toBe(huge);
+});
