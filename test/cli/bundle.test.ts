@@ -1,0 +1,112 @@
+/**
+ * The `redsite` command runs as one bundle (dist/cli/redsite.js, scripts/build-cli.js) compiled with a V8 code cache
+ * (bin/redsite.js): the command loads none of the separate modules under dist/, answers exactly what the in-process
+ * reader answers, and uses a code cache only when it was made from that very bundle.
+ */
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import Module from 'node:module';
+import vm from 'node:vm';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
+import { randomAnswers, seeded } from '../helpers/fixtures';
+import { buildTemplate } from '../../core/node/workbook/build';
+import { parseWorkbook } from '../../core/node/workbook/parse';
+import { scoreJson } from '../../cli/commands/score';
+import { BIN, redsite } from '../helpers/cli';
+
+const ROOT = path.join(__dirname, '../..');
+const BUNDLE = path.join(ROOT, 'dist/cli/redsite.js');
+
+let dir: string;
+let workbook: string;
+let bytes: Buffer;
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-bundle-'));
+  const template = await buildTemplate({ projects: 3 });
+  bytes = await fillWorkbook(template, REPORTER, [
+    { fields: projectFields(1), answers: randomAnswers(seeded(11)) },
+    { fields: projectFields(2), answers: randomAnswers(seeded(12)) },
+  ]);
+  workbook = path.join(dir, '申报工作簿.xlsx');
+  fs.writeFileSync(workbook, bytes);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('bin/redsite.js runs the bundle: score reads dist/cli/redsite.js and loads no separate module of dist/', async () => {
+  // A preload that records, when the command ends, the files it read and the modules it loaded through require().
+  const record = path.join(dir, 'record.json');
+  const preload = path.join(dir, 'record.js');
+  fs.writeFileSync(
+    preload,
+    `const fs = require('node:fs'); const read = []; const orig = fs.readFileSync;
+     fs.readFileSync = function (file, ...rest) { read.push(String(file)); return orig.call(this, file, ...rest); };
+     process.on('exit', () => fs.writeFileSync(${JSON.stringify(record)}, JSON.stringify({ read, modules: Object.keys(require.cache) })));`,
+  );
+  const r = await redsite(['score', '--json', workbook], { env: { NODE_OPTIONS: `--require ${preload}` } });
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout).kind).toBe('unit');
+  const { read, modules } = JSON.parse(fs.readFileSync(record, 'utf8')) as { read: string[]; modules: string[] };
+  expect(read).toContain(BUNDLE);
+  const ours = modules.filter((m) => m.startsWith(path.join(ROOT, 'dist') + path.sep));
+  expect(ours).toEqual([]);
+  expect(modules).toContain(BIN);
+});
+
+test('score --json from the bundle equals the in-process reader on a filled template', async () => {
+  const r = await redsite(['score', '--json', workbook]);
+  expect(r.code).toBe(0);
+  const expected = scoreJson(await parseWorkbook(bytes, { fileName: workbook }));
+  expect(expected.projects).toHaveLength(2);
+  expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(expected)));
+  // The version comes from package.json wherever the code lives.
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  expect((await redsite(['--version'])).stdout.trim()).toBe(pkg.version);
+});
+
+test('the code cache is written when missing, used only for its own bundle, and rewritten when it does not match', async () => {
+  // A copy of the installation (bin, bundle, package.json, node_modules) whose cache this test may change.
+  const inst = path.join(dir, 'inst');
+  fs.mkdirSync(path.join(inst, 'bin'), { recursive: true });
+  fs.mkdirSync(path.join(inst, 'dist/cli'), { recursive: true });
+  fs.copyFileSync(BIN, path.join(inst, 'bin/redsite.js'));
+  fs.copyFileSync(BUNDLE, path.join(inst, 'dist/cli/redsite.js'));
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(inst, 'package.json'));
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(inst, 'node_modules'));
+  const bin = path.join(inst, 'bin/redsite.js');
+  const cache = path.join(inst, 'dist/cli/redsite.js.cache');
+  const hash = crypto.createHash('sha256').update(fs.readFileSync(BUNDLE)).digest();
+  const expected = (await redsite(['score', '--json', workbook])).stdout;
+  const source = fs.readFileSync(BUNDLE, 'utf8');
+  const v8Accepts = (cachedData: Buffer) => !new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData }).cachedDataRejected;
+  const run = async () => execFileSync(process.execPath, [bin, 'score', '--json', workbook], { encoding: 'utf8' });
+
+  expect(fs.existsSync(cache)).toBe(false);
+  expect(await run()).toBe(expected);
+  const written = fs.readFileSync(cache);
+  expect(written.subarray(0, 32).equals(hash)).toBe(true);
+  expect(written.length).toBeGreaterThan(100_000);
+  expect(v8Accepts(written.subarray(32))).toBe(true);
+  expect(v8Accepts(crypto.randomBytes(written.length - 32))).toBe(false);
+  expect(fs.readdirSync(path.dirname(cache)).sort()).toEqual(['redsite.js', 'redsite.js.cache']);
+
+  // Used as it is: a matching cache is not written again.
+  const before = fs.statSync(cache).mtimeMs;
+  fs.utimesSync(cache, new Date(2000, 0, 1), new Date(2000, 0, 1));
+  expect(await run()).toBe(expected);
+  expect(fs.statSync(cache).mtimeMs).toBeLessThan(before);
+
+  // Our header, but data V8 refuses: the command still answers the same, and the cache is made anew.
+  fs.writeFileSync(cache, Buffer.concat([hash, crypto.randomBytes(written.length - 32)]));
+  expect(await run()).toBe(expected);
+  expect(fs.readFileSync(cache).subarray(0, 32).equals(hash)).toBe(true);
+  expect(v8Accepts(fs.readFileSync(cache).subarray(32))).toBe(true);
+
+  // A cache made from another bundle (another header, V8 data fit for this one): not handed to V8, which would
+  // accept it, but replaced.
+  fs.writeFileSync(cache, Buffer.concat([crypto.createHash('sha256').update('another bundle').digest(), written.subarray(32)]));
+  expect(await run()).toBe(expected);
+  expect(fs.readFileSync(cache).subarray(0, 32).equals(hash)).toBe(true);
+}, 120_000);
