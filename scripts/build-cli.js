@@ -24,7 +24,7 @@ const pkg = require(path.join(root, 'package.json'));
  * (htmlparser2). Every other dependency stays external and is loaded with require() when first needed: the bundle
  * runs through vm.Script (bin/redsite.js), where import() has no loader, so esbuild turns import() into require().
  */
-const BUNDLED = ['commander', 'zod', 'saxes', 'yauzl', 'cli-table3', '@noble/hashes', 'iconv-lite', 'csv-parse', 'htmlparser2'];
+const BUNDLED = ['commander', 'zod', 'saxes', 'yauzl', 'cli-table3', '@noble/hashes', 'csv-parse', 'htmlparser2'];
 const external = Object.keys(pkg.dependencies)
   .filter((name) => !BUNDLED.includes(name))
   .flatMap((name) => [name, `${name}/*`]);
@@ -46,6 +46,19 @@ const distPaths = {
   },
 };
 
+/**
+ * A library required with require() resolves as if imported, so that a package with both an ES-module and a CommonJS
+ * build (zod) is bundled once: one copy, one configuration (cli/commands/index.ts sets zod's for `score`).
+ */
+const oneCopy = {
+  name: 'one-copy',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.kind === 'require-call' && !args.path.startsWith('node:') ? build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir }) : undefined,
+    );
+  },
+};
+
 async function bundle() {
   await require('esbuild').build({
     entryPoints: [path.join(root, 'cli', 'index.ts')],
@@ -60,7 +73,7 @@ async function bundle() {
     minifySyntax: true,
     legalComments: 'none',
     external,
-    plugins: [distPaths],
+    plugins: [distPaths, oneCopy],
     banner: { js: '"use strict";const __redsiteDist=(p)=>require("node:path").join(__dirname,p);' },
     logLevel: 'warning',
   });

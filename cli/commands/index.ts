@@ -23,12 +23,13 @@ interface CommandModule {
 }
 
 // Plain require() calls with literal paths: tsc keeps them lazy in dist/, and the bundler (scripts/build-cli.js)
-// includes each module but runs it only when its command is needed.
+// includes each module but runs it only when its command is needed. `score` reads one file and exits: its
+// validators are not compiled first (./jitless).
 /* eslint-disable @typescript-eslint/no-require-imports */
 export const COMMAND_MODULES: CommandModule[] = [
   { names: ['rubric'], load: () => (require('./rubric') as typeof Rubric).registerRubric },
   { names: ['template'], load: () => (require('./template') as typeof Template).registerTemplate },
-  { names: ['score'], load: () => (require('./score') as typeof Score).registerScore },
+  { names: ['score'], load: () => (require('./jitless'), (require('./score') as typeof Score).registerScore) },
   { names: ['merge', 'import'], load: () => (require('./merge') as typeof Merge).registerMerge },
   { names: ['serve', 'certs', 'user'], load: () => (require('./serve') as typeof Serve).registerServe },
   { names: ['manifest'], load: () => (require('./manifest') as typeof Manifest).registerManifest },
