@@ -24,7 +24,7 @@ const pkg = require(path.join(root, 'package.json'));
  * (htmlparser2). Every other dependency stays external and is loaded with require() when first needed: the bundle
  * runs through vm.Script (bin/redsite.js), where import() has no loader, so esbuild turns import() into require().
  */
-const BUNDLED = ['commander', 'zod', 'saxes', 'yauzl', 'cli-table3', '@noble/hashes', 'csv-parse', 'htmlparser2'];
+const BUNDLED = ['commander', 'zod', 'saxes', 'yauzl', 'cli-table3', '@noble/hashes', 'csv-parse', 'htmlparser2', 'iconv-lite'];
 const external = Object.keys(pkg.dependencies)
   .filter((name) => !BUNDLED.includes(name))
   .flatMap((name) => [name, `${name}/*`]);
@@ -59,6 +59,16 @@ const oneCopy = {
   },
 };
 
+/** iconv-lite's code is bundled, its code-page tables (half a megabyte, read when a GBK file is decoded) are not. */
+const iconvTables = {
+  name: 'iconv-tables',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/tables\/.*\.json$/ }, (args) =>
+      /[\\/]iconv-lite[\\/]encodings$/.test(args.resolveDir) ? { path: `iconv-lite/encodings/${args.path.slice(2)}`, external: true } : undefined,
+    );
+  },
+};
+
 async function bundle() {
   await require('esbuild').build({
     entryPoints: [path.join(root, 'cli', 'index.ts')],
@@ -73,7 +83,7 @@ async function bundle() {
     minifySyntax: true,
     legalComments: 'none',
     external,
-    plugins: [distPaths, oneCopy],
+    plugins: [distPaths, oneCopy, iconvTables],
     banner: { js: '"use strict";const __redsiteDist=(p)=>require("node:path").join(__dirname,p);' },
     logLevel: 'warning',
   });

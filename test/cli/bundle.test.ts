@@ -15,6 +15,8 @@ import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { randomAnswers, seeded } from '../helpers/fixtures';
 import { buildTemplate } from '../../core/node/workbook/build';
 import { parseWorkbook } from '../../core/node/workbook/parse';
+import { parseLocal } from '../../core/node/workbook/local';
+import iconv from 'iconv-lite';
 import { scoreJson } from '../../cli/commands/score';
 import { BIN, redsite } from '../helpers/cli';
 
@@ -56,13 +58,22 @@ test('bin/redsite.js runs the bundle: score reads dist/cli/redsite.js and loads 
   expect(modules).toContain(BIN);
 });
 
-test('score --json from the bundle equals the in-process reader on a filled template', async () => {
+test('score --json from the bundle equals the in-process reader: a filled template, a GBK 附件2 table', async () => {
   const r = await redsite(['score', '--json', workbook]);
   expect(r.code).toBe(0);
   const expected = scoreJson(await parseWorkbook(bytes, { fileName: workbook }));
   expect(expected.projects).toHaveLength(2);
   expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(expected)));
   // The version comes from package.json wherever the code lives.
+  // A GBK 附件2 table: iconv-lite is bundled, its code-page tables are read from node_modules.
+  const csv = iconv.encode(`序号,企业名称,项目情况,负责人,联系电话,开竣工日期,旗县区\n1,${REPORTER.unit},北梁棚户区改造安置房1号楼,李红,13912345678,2024.03-2025.10,东河区\n`, 'gbk');
+  fs.writeFileSync(path.join(dir, '回执.csv'), csv);
+  const plain = await redsite(['score', '--json', path.join(dir, '回执.csv')]);
+  expect(plain.code).toBe(0);
+  const parsed = JSON.parse(plain.stdout) as ReturnType<typeof scoreJson>;
+  expect(parsed.kind).toBe('plain');
+  expect(parsed.projects[0]).toMatchObject({ enterprise: REPORTER.unit, district: '东河区' });
+  expect(parsed).toEqual(JSON.parse(JSON.stringify(scoreJson(await parseLocal(csv, { fileName: path.join(dir, '回执.csv') })))));
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
   expect((await redsite(['--version'])).stdout.trim()).toBe(pkg.version);
 });
