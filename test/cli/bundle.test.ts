@@ -17,6 +17,7 @@ import { buildTemplate } from '../../core/node/workbook/build';
 import { parseWorkbook } from '../../core/node/workbook/parse';
 import { parseLocal } from '../../core/node/workbook/local';
 import iconv from 'iconv-lite';
+import { Document, Packer, Paragraph, Table, TableCell, TableRow } from 'docx';
 import { scoreJson } from '../../cli/commands/score';
 import { BIN, redsite } from '../helpers/cli';
 
@@ -58,7 +59,7 @@ test('bin/redsite.js runs the bundle: score reads dist/cli/redsite.js and loads 
   expect(modules).toContain(BIN);
 });
 
-test('score --json from the bundle equals the in-process reader: a filled template, a GBK 附件2 table', async () => {
+test('score --json from the bundle equals the in-process reader: a filled template, a GBK 附件2 table, a Word 回执', async () => {
   const r = await redsite(['score', '--json', workbook]);
   expect(r.code).toBe(0);
   const expected = scoreJson(await parseWorkbook(bytes, { fileName: workbook }));
@@ -74,6 +75,20 @@ test('score --json from the bundle equals the in-process reader: a filled templa
   expect(parsed.kind).toBe('plain');
   expect(parsed.projects[0]).toMatchObject({ enterprise: REPORTER.unit, district: '东河区' });
   expect(parsed).toEqual(JSON.parse(JSON.stringify(scoreJson(await parseLocal(csv, { fileName: path.join(dir, '回执.csv') })))));
+  // A Word 回执: mammoth loads from node_modules, htmlparser2 (an ES module) is bundled.
+  const head = ['序号', '企业名称', '项目情况（包括地址、建设规模等）', '负责人', '联系电话', '开竣工日期'];
+  const cell = (t: string) => new TableCell({ children: [new Paragraph(t)] });
+  const docx = await Packer.toBuffer(new Document({ sections: [{ children: [
+    new Paragraph('填报单位：丁建筑有限公司'),
+    new Table({ rows: [new TableRow({ children: head.map(cell) }), new TableRow({ children: ['1', '丁建筑有限公司', '丁项目；地址：包头市东河区南门外大街；规模：1万平方米', '丁一', '13912345678', '2024.3-2024.12'].map(cell) })] }),
+  ] }] }));
+  fs.writeFileSync(path.join(dir, '回执.docx'), docx);
+  const word = await redsite(['score', '--json', path.join(dir, '回执.docx')]);
+  expect(word.code).toBe(0);
+  expect(JSON.parse(word.stdout).projects[0]).toMatchObject({ enterprise: '丁建筑有限公司', projectName: '丁项目' });
+  // (jest cannot load htmlparser2 in process: the same command from the separate modules under dist/ instead.)
+  const modules = execFileSync(process.execPath, ['-e', 'require(process.argv[1]).main(process.argv)', path.join(ROOT, 'dist/cli/index.js'), 'score', '--json', path.join(dir, '回执.docx')], { encoding: 'utf8' });
+  expect(JSON.parse(word.stdout)).toEqual(JSON.parse(modules));
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
   expect((await redsite(['--version'])).stdout.trim()).toBe(pkg.version);
 });
