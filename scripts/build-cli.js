@@ -25,9 +25,18 @@ const pkg = require(path.join(root, 'package.json'));
  * runs through vm.Script (bin/redsite.js), where import() has no loader, so esbuild turns import() into require().
  */
 const BUNDLED = ['commander', 'zod', 'saxes', 'yauzl', 'cli-table3', '@noble/hashes', 'csv-parse', 'htmlparser2', 'iconv-lite'];
-const external = Object.keys(pkg.dependencies)
-  .filter((name) => !BUNDLED.includes(name))
-  .flatMap((name) => [name, `${name}/*`]);
+const externalNames = Object.keys(pkg.dependencies).filter((name) => !BUNDLED.includes(name));
+const external = externalNames.flatMap((name) => [name, `${name}/*`]);
+
+/** An ES-module-only dependency left external would fail at run time (require() of an ES module): say so now. */
+function checkExternals() {
+  for (const name of externalNames) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8'));
+    if (manifest.type === 'module' && !JSON.stringify(manifest.exports ?? '').includes('"require"')) {
+      throw new Error(`scripts/build-cli.js：${name} 只提供 ES 模块，请把它加入 BUNDLED（打包进 dist/cli/redsite.js）`);
+    }
+  }
+}
 
 /** `__filename` / `__dirname` of a project source file → the path of its compiled copy under dist/, at run time. */
 const distPaths = {
@@ -70,6 +79,7 @@ const iconvTables = {
 };
 
 async function bundle() {
+  checkExternals();
   await require('esbuild').build({
     entryPoints: [path.join(root, 'cli', 'index.ts')],
     bundle: true,
