@@ -13,7 +13,6 @@
 import crypto from 'node:crypto';
 import type { DB } from './db';
 import { bumpDataVersion, stmt } from './db';
-import { groupCommit } from './db/group-commit';
 import { audit, auditFor } from './audit';
 import { AppError } from './errors';
 import type { Actor, State } from './model';
@@ -209,21 +208,12 @@ function storeIn(db: DB, p: Prepared): StoreResult {
 
 /**
  * Stores one submission in its own IMMEDIATE transaction (committed, hence durable, when this returns). Hashing,
- * scoring and JSON are done before it (prepareStore).
+ * scoring and JSON are done before it (prepareStore). Several uploads per COMMIT (group commit) was measured and not
+ * adopted: under `npm run bench:server` every batch held one upload (bench/results-server.md).
  */
 export function storeSubmission(db: DB, input: StoreInput): StoreResult {
   const p = prepareStore(input);
   return db.transaction((): StoreResult => storeIn(db, p)).immediate();
-}
-
-/**
- * The upload path's store: the same writes as storeSubmission, in a savepoint of a transaction shared with the other
- * uploads ready in this turn of the event loop (server/db/group-commit.ts). Settles after that COMMIT: an upload is
- * acknowledged only when it is on stable storage, and a refusal (quota) rolls back that upload alone.
- */
-export function storeSubmissionGrouped(db: DB, input: StoreInput): Promise<StoreResult> {
-  const p = prepareStore(input);
-  return groupCommit(db).run(() => storeIn(db, p));
 }
 
 export interface UnitEntry extends MergeEntry {

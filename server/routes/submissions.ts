@@ -6,7 +6,7 @@ import type { Context } from '../context';
 import { AppError, fail, parseOrFail } from '../errors';
 import { authorize, visibleAudit } from '../policy';
 import { ReturnSchema, STATES, listPageSchema } from '../model';
-import { storeSubmissionGrouped, submissionDetail, listSubmissions, review, originalFile } from '../submissions';
+import { storeSubmission, submissionDetail, listSubmissions, review, originalFile } from '../submissions';
 import { diffVersions } from '../diff';
 import { parseUntrusted } from '../../core/node/workbook/guard';
 import { BUSY_FIELD } from '../../core/node/workbook/pool';
@@ -78,7 +78,7 @@ export function submissionsRouter(ctx: Context): Router {
     // A unit account sends its own workbooks; a 旗县区 may upload for a unit of its own 旗县区 (代为上传), the unit
     // being the 填报单位 in the file. The answer names the unit it was stored for.
     authorize(actor, 'write', { district: sub.reporter.district, unit: sub.reporter.unit });
-    const stored = await storeSubmissionGrouped(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline(), limits: ctx.limits });
+    const stored = storeSubmission(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline(), limits: ctx.limits });
     res.status(stored.unchanged ? 200 : 201).json(stored);
   });
 
