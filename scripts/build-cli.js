@@ -24,7 +24,7 @@ const pkg = require(path.join(root, 'package.json'));
  * (htmlparser2). Every other dependency stays external and is loaded with require() when first needed: the bundle
  * runs through vm.Script (bin/redsite.js), where import() has no loader, so esbuild turns import() into require().
  */
-const BUNDLED = ['commander', 'zod', 'saxes', 'yauzl', 'cli-table3', '@noble/hashes', 'csv-parse', 'htmlparser2', 'iconv-lite'];
+const BUNDLED = ['commander', 'zod', 'yauzl', 'cli-table3', '@noble/hashes', 'csv-parse', 'htmlparser2', 'iconv-lite'];
 const externalNames = Object.keys(pkg.dependencies).filter((name) => !BUNDLED.includes(name));
 const external = externalNames.flatMap((name) => [name, `${name}/*`]);
 
