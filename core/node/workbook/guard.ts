@@ -331,9 +331,12 @@ export async function inspectZip(data: Uint8Array, limits: Limits = withLimits()
 
 let sharedPool: ParsePool | undefined;
 
-/** The process-wide pool (created on first use); tests and the server may pass their own. */
+/**
+ * The process-wide pool of a command (created on first use): one person's files are its only jobs, so they may use
+ * every worker (`redsite merge` used one of two before). The server makes its own, shared fairly among accounts.
+ */
 export function defaultPool(limits: Limits = withLimits()): ParsePool {
-  sharedPool ??= new ParsePool(limits);
+  sharedPool ??= new ParsePool(limits, { soleAccount: true });
   return sharedPool;
 }
 

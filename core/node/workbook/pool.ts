@@ -67,8 +67,11 @@ export interface JobOptions {
 }
 
 export class ParsePool extends WorkerPool {
-  constructor(readonly limits: Limits) {
-    super(poolOptions(limits));
+  constructor(
+    readonly limits: Limits,
+    opts: Pick<PoolOptions, 'soleAccount'> = {},
+  ) {
+    super({ ...poolOptions(limits), ...opts });
   }
 
   async parse(task: ParseTask, opts: JobOptions = {}): Promise<ParseResult> {

@@ -27,6 +27,11 @@ export interface PoolOptions {
   recycleMb: number;
   /** A worker is replaced after this many jobs. */
   maxJobsPerWorker: number;
+  /**
+   * Whether one account may run jobs on every worker. False (a server): all workers but one, so another account
+   * always finds one free. True: the pool of a command run by one person, whose files are its only jobs.
+   */
+  soleAccount?: boolean;
   /** Jobs one account may have waiting (running ones not counted), and their payload bytes. */
   queuePerAccount: number;
   queueBytesPerAccount: number;
@@ -107,9 +112,9 @@ export class WorkerPool {
 
   constructor(readonly options: PoolOptions) {}
 
-  /** Jobs running at most per account: all workers but one, so another account always finds one free. */
+  /** Jobs running at most per account: all workers but one, so another account always finds one free (or all of them for a sole account). */
   get perAccount(): number {
-    return Math.max(1, this.options.size - 1);
+    return this.options.soleAccount ? Math.max(1, this.options.size) : Math.max(1, this.options.size - 1);
   }
 
   stats(): { workers: number; busy: number; waiting: number } {

@@ -78,6 +78,15 @@ test("one account's jobs never hold every worker: another account's job starts w
   expect((await Promise.all(a)).map((o) => o.ok)).toEqual([true, true, true]);
 });
 
+test("a command's own pool (one person's files, soleAccount) runs them on every worker at once", async () => {
+  const p = pool({ size: 2, soleAccount: true });
+  const marker = path.join(dir, 'release-sole');
+  const jobs = [1, 2, 3].map((i) => p.run({ handler: hold, payload: { until: marker, id: i }, timeMs: 30_000 }));
+  await until(() => p.stats().busy === 2 && p.stats().waiting === 1);
+  fs.writeFileSync(marker, '');
+  expect((await Promise.all(jobs)).map((o) => o.ok)).toEqual([true, true, true]);
+});
+
 test('among waiting accounts, the one served least recently goes first', async () => {
   const p = pool({ size: 1 });
   const marker = path.join(dir, 'release-order');
