@@ -321,7 +321,7 @@ class Scanner {
     if (value) text(value);
   }
 
-  /** The end of the name starting at `i` (a name is required there); `ascii` false when it has other characters. */
+  /** The end of the name starting at `i` (a name is required there); clears `asciiName` when it has other characters. */
   private nameEnd(i: number): number {
     const b = this.b;
     const c = b[i];
