@@ -1,9 +1,10 @@
 /**
  * A fast cell source for unit workbooks: inflates only the parts the contract needs (workbook, shared strings and
- * the data sheets) and reads their cells with a strict streaming XML tokenizer (core/ooxml/scan.ts), instead of
- * building exceljs's whole model. Feeds the same assembler as every other reader. Values only: a cell with <f> is marked as a formula.
- * Parts are found through the package's relationships (core/ooxml/opc.ts), like the guard finds them. A reader states how far
- * into a sheet it looks (bounds): cells beyond are not kept, and reading stops at the first row past them.
+ * the data sheets) and reads their cells with a strict XML tokenizer (core/ooxml/scan.ts), instead of building
+ * exceljs's whole model. Feeds the same assembler as every other reader. Values only: a cell with <f> is marked as a
+ * formula. Parts are found through the package's relationships (core/ooxml/opc.ts), like the guard finds them. A
+ * reader states how far into a sheet it looks (bounds): cells beyond are not kept, and reading stops at the first row
+ * past them.
  */
 import type * as Fflate from 'fflate';
 import type { RawCell } from '../../workbook/cells';
