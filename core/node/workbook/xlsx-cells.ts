@@ -9,7 +9,6 @@
 import type * as Fflate from 'fflate';
 import type { RawCell } from '../../workbook/cells';
 import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf } from '../../ooxml/opc';
-import { colNumber } from '../../ooxml/address';
 import { scanXml, type ScanHandlers } from '../../ooxml/scan';
 
 /** fflate, loaded only when a workbook comes without the guard's inflated parts (the guard's path never needs it). */
@@ -70,7 +69,27 @@ function sharedStrings(xml: Uint8Array | undefined): string[] {
   return out;
 }
 
-const CELL_REF = /^([A-Z]{1,3})(\d+)$/;
+/**
+ * Whether a cell reference (A1 form, as worksheets write it) lies within `bounds`; false for anything else. One pass
+ * over the characters: every cell of every sheet read comes through here.
+ */
+function withinBounds(ref: string, bounds: SheetBounds): boolean {
+  let col = 0;
+  let i = 0;
+  for (; i < ref.length && i < 3; i++) {
+    const c = ref.charCodeAt(i);
+    if (c < 0x41 || c > 0x5a) break;
+    col = col * 26 + (c - 0x40);
+  }
+  if (i === 0 || i === ref.length) return false;
+  let row = 0;
+  for (let k = i; k < ref.length; k++) {
+    const d = ref.charCodeAt(k) - 0x30;
+    if (d < 0 || d > 9) return false;
+    row = row * 10 + d;
+  }
+  return row <= bounds.rows && col <= bounds.cols;
+}
 
 function readSheet(xml: Uint8Array, strings: string[], bounds: SheetBounds): Map<string, RawCell> {
   const cells = new Map<string, RawCell>();
@@ -87,8 +106,7 @@ function readSheet(xml: Uint8Array, strings: string[], bounds: SheetBounds): Map
     open(name, attrs) {
       if (name === 'c') {
         ref = attrs.get('r') ?? '';
-        const m = CELL_REF.exec(ref);
-        keep = Boolean(m) && Number(m![2]) <= bounds.rows && colNumber(m![1]!) <= bounds.cols;
+        keep = withinBounds(ref, bounds);
         type = attrs.get('t') ?? 'n';
         value = '';
         inline = '';
