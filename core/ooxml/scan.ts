@@ -166,13 +166,14 @@ function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): bo
  * The names of a part, each made into a string once: a part repeats a handful of names thousands of times (c, r, s,
  * row, v), and cutting a new string for each cost more than finding it here by its bytes.
  */
+const hashStep = (h: number, byte: number) => (h * 31 + byte) | 0;
+
 class NameTable {
   private readonly slots: Array<Name | undefined> = new Array<Name | undefined>(512);
 
-  get(b: Uint8Array, start: number, end: number, ascii: boolean): Name {
-    let h = end - start;
-    for (let i = start; i < end; i++) h = (h * 31 + b[i]!) | 0;
-    const slot = h & 511;
+  /** The name in bytes [start, end), whose hash (`hashStep` over its bytes) the caller computed while reading it. */
+  get(b: Uint8Array, start: number, end: number, hash: number, ascii: boolean): Name {
+    const slot = hash & 511;
     const found = this.slots[slot];
     if (found && sameBytes(found.bytes, b, start, end)) return found;
     const q = decodeBytes(b, start, end);
@@ -344,9 +345,24 @@ class Scanner {
 
   /** The name starting at `start` (its end in `after`). */
   private name(start: number): Name {
-    this.asciiName = this.b[start]! < 0x80;
-    this.after = this.nameEnd(start);
-    return this.names.get(this.b, start, this.after, this.asciiName);
+    // nameEnd's loop again, hashing on the way: names are read far more often than anything else.
+    const b = this.b;
+    const c = b[start];
+    if (c === undefined || (c < 0x80 && !(ASCII_NAME[c]! & 1))) fail('name');
+    let ascii = c < 0x80;
+    let hash = c;
+    let i = start + 1;
+    for (;;) {
+      const d = b[i];
+      if (d === undefined) break;
+      if (d < 0x80) {
+        if (!ASCII_NAME[d]) break;
+      } else ascii = false;
+      hash = hashStep(hash, d);
+      i++;
+    }
+    this.after = i;
+    return this.names.get(b, start, i, hash, ascii);
   }
 
   private skipSpace(i: number): number {

@@ -196,9 +196,14 @@ function inflateEntry(buf: Buffer, entry: yauzl.Entry): Buffer {
   return out;
 }
 
+// Needles as bytes: a string needle is converted again on every call.
+const ROW_OPEN = Buffer.from('<row', 'latin1');
+const ROW_PREFIXED = Buffer.from(':row', 'latin1');
+const DECLARATION = Buffer.from('<!', 'latin1');
+
 /** A DOCTYPE or ENTITY declaration anywhere in the part (any case). */
 function declaresDoctype(xml: Buffer): boolean {
-  for (let i = xml.indexOf('<!'); i >= 0; i = xml.indexOf('<!', i + 2)) {
+  for (let i = xml.indexOf(DECLARATION); i >= 0; i = xml.indexOf(DECLARATION, i + 2)) {
     const word = xml.toString('latin1', i + 2, i + 9).toUpperCase();
     if (word.startsWith('DOCTYPE') || word.startsWith('ENTITY')) return true;
   }
@@ -228,8 +233,8 @@ export function countRowTags(xml: Uint8Array, max: number): number {
   const buf = Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength);
   let n = 0;
   // Unprefixed rows, then prefixed ones (<x:row): end tags and words that merely contain “row” are never visited.
-  for (let i = buf.indexOf('<row'); i >= 0 && n <= max; i = buf.indexOf('<row', i + 4)) if (isSpaceOrGt(buf[i + 4])) n++;
-  for (let i = buf.indexOf(':row'); i >= 0 && n <= max; i = buf.indexOf(':row', i + 4)) {
+  for (let i = buf.indexOf(ROW_OPEN); i >= 0 && n <= max; i = buf.indexOf(ROW_OPEN, i + 4)) if (isSpaceOrGt(buf[i + 4])) n++;
+  for (let i = buf.indexOf(ROW_PREFIXED); i >= 0 && n <= max; i = buf.indexOf(ROW_PREFIXED, i + 4)) {
     if (!isSpaceOrGt(buf[i + 4])) continue;
     let j = i;
     while (isWordByte(buf[j - 1])) j--;
