@@ -54,60 +54,10 @@ export function groupMet(rule: Rule, answers: ReadonlyArray<AnswerOption | undef
   return applicable > 0 && reached === applicable;
 }
 
-export function scoreProject(answers: AnswerMap, rubric: Rubric): ProjectScore {
-  // Plain loops (every export scores every project): the same sums, in the same order, as groupMet and the sections' rules.
-  let answered = 0;
-  const sections: SectionScore[] = rubric.sections.map((s) => ({ id: s.id, name: s.name, total: 0, max: 0, met: true }));
-  const groups: GroupScore[] = [];
-  for (const g of rubric.groups) {
-    let total = 0;
-    let max = 0;
-    let reached = 0;
-    let applicable = 0;
-    for (const c of g.criteria) {
-      const a = answers[c.id];
-      if (a !== undefined) answered++;
-      const value = a === undefined ? 0 : rubric.optionValue[a];
-      if (value !== null) {
-        total += value;
-        max += 1;
-      }
-      if (a === '达到') reached++;
-      if (a !== '不适用') applicable++;
-    }
-    const met = g.rule === 'any' ? reached >= 1 : applicable > 0 && reached === applicable;
-    groups.push({ id: g.id, name: g.name, sectionId: g.sectionId, total, max, met });
-    for (const section of sections) {
-      if (section.id !== g.sectionId) continue;
-      section.total += total;
-      section.max += max;
-      section.met &&= met;
-    }
-  }
-  let total = 0;
-  let max = 0;
-  let met = true;
-  for (const section of sections) {
-    total += section.total;
-    max += section.max;
-    met &&= section.met;
-  }
-  return {
-    total,
-    max,
-    rate: max === 0 ? 0 : round4(total / max),
-    completion: round4(answered / rubric.criteria.length),
-    answered,
-    met,
-    groups,
-    sections,
-  };
-}
-
 /** What a consolidated row shows of a project's score: scoreProject's figures without the groups and 版块. */
 export type ScoreTotals = Pick<ProjectScore, 'total' | 'max' | 'rate' | 'completion' | 'met'>;
 
-/** A rubric laid out for scoreTotals: criterion ids in order, where each group ends, its rule and its 版块. */
+/** A rubric laid out for scoring: criterion ids in order, where each group ends, its rule and its 版块. */
 interface Plan {
   ids: string[];
   groupEnd: number[];
@@ -141,11 +91,13 @@ function planOf(rubric: Rubric): Plan {
 }
 
 /**
- * The same figures as scoreProject (same sums in the same order), for writers that score thousands of projects
- * once each: flat loops over the rubric laid out once, no per-group or per-版块 objects.
+ * The one scoring loop (every export scores every project): flat over the rubric laid out once, the rules of
+ * groupMet and of the 版块, each group handed to `onGroup` when given. The plan's 版块 sums hold this project's
+ * figures until the next call.
  */
-export function scoreTotals(answers: AnswerMap, rubric: Rubric): ScoreTotals {
-  const { ids, groupEnd, groupAny, groupSection, sectionTotal, sectionMax, sectionMet } = planOf(rubric);
+function tally(answers: AnswerMap, rubric: Rubric, onGroup?: (g: number, total: number, max: number, met: boolean) => void): ScoreTotals & { answered: number } {
+  const plan = planOf(rubric);
+  const { ids, groupEnd, groupAny, groupSection, sectionTotal, sectionMax, sectionMet } = plan;
   const values = rubric.optionValue;
   sectionTotal.fill(0);
   sectionMax.fill(0);
@@ -168,11 +120,13 @@ export function scoreTotals(answers: AnswerMap, rubric: Rubric): ScoreTotals {
       if (a === '达到') reached++;
       if (a !== '不适用') applicable++;
     }
+    const met = groupAny[g] ? reached >= 1 : applicable > 0 && reached === applicable;
+    onGroup?.(g, total, max, met);
     const s = groupSection[g]!;
     if (s < 0) continue;
     sectionTotal[s] = sectionTotal[s]! + total;
     sectionMax[s] = sectionMax[s]! + max;
-    if (!(groupAny[g] ? reached >= 1 : applicable > 0 && reached === applicable)) sectionMet[s] = false;
+    if (!met) sectionMet[s] = false;
   }
   let total = 0;
   let max = 0;
@@ -182,7 +136,27 @@ export function scoreTotals(answers: AnswerMap, rubric: Rubric): ScoreTotals {
     max += sectionMax[s]!;
     met &&= sectionMet[s]!;
   }
-  return { total, max, rate: max === 0 ? 0 : round4(total / max), completion: round4(answered / rubric.criteria.length), met };
+  return { total, max, rate: max === 0 ? 0 : round4(total / max), completion: round4(answered / rubric.criteria.length), met, answered };
+}
+
+export function scoreProject(answers: AnswerMap, rubric: Rubric): ProjectScore {
+  const groups: GroupScore[] = [];
+  const { total, max, rate, completion, met, answered } = tally(answers, rubric, (g, total, max, met) => {
+    const group = rubric.groups[g]!;
+    groups.push({ id: group.id, name: group.name, sectionId: group.sectionId, total, max, met });
+  });
+  const { sectionTotal, sectionMax, sectionMet } = planOf(rubric);
+  const sections: SectionScore[] = rubric.sections.map((s, k) => ({ id: s.id, name: s.name, total: sectionTotal[k]!, max: sectionMax[k]!, met: sectionMet[k]! }));
+  return { total, max, rate, completion, answered, met, groups, sections };
+}
+
+/**
+ * The same figures as scoreProject, for writers that score thousands of projects once each: no per-group or per-版块
+ * objects.
+ */
+export function scoreTotals(answers: AnswerMap, rubric: Rubric): ScoreTotals {
+  const { total, max, rate, completion, met } = tally(answers, rubric);
+  return { total, max, rate, completion, met };
 }
 
 export function scoreSubmission(submission: { projects: ReadonlyArray<{ answers: AnswerMap }> }, rubric: Rubric): ProjectScore[] {
