@@ -98,6 +98,13 @@ interface ColumnParts {
   known: Map<string, string>;
 }
 
+/** The parts of the cells of column `letter` in rows of `look`, with the column's number format. */
+function columnParts(letter: string, look: RowLook, numFmt: StreamColumn['numFmt']): ColumnParts {
+  const s = styleIndex(look, numFmt);
+  const style = s ? ` s="${s}"` : '';
+  return { open: `<c r="${letter}`, num: `"${style}><v>`, empty: `"${style}/>`, str: `"${style} t="inlineStr"><is><t`, known: new Map() };
+}
+
 /**
  * Renders the rows of one sheet: the parts of every cell that do not depend on its row (reference letters, style,
  * type) are worked out once per column and look, and short repeated strings (answers, 是/否, 旗县区, blanks) once per
@@ -108,12 +115,7 @@ export class RowRenderer {
   private readonly rowAttrs = new Map<string, string>();
 
   constructor(private readonly spec: StreamSheetSpec, letters: readonly string[] = columnLetters(spec.columns.length)) {
-    const of = (look: RowLook): ColumnParts[] =>
-      spec.columns.map((col, i) => {
-        const s = styleIndex(look, col.numFmt);
-        const style = s ? ` s="${s}"` : '';
-        return { open: `<c r="${letters[i]}`, num: `"${style}><v>`, empty: `"${style}/>`, str: `"${style} t="inlineStr"><is><t`, known: new Map() };
-      });
+    const of = (look: RowLook): ColumnParts[] => spec.columns.map((col, i) => columnParts(letters[i]!, look, col.numFmt));
     this.parts = { plain: of('plain'), header: of('header'), wrap: of('wrap') };
   }
 
@@ -147,9 +149,7 @@ export class RowRenderer {
   }
 
   private extra(look: RowLook, i: number): ColumnParts {
-    const s = styleIndex(look, undefined);
-    const style = s ? ` s="${s}"` : '';
-    return { open: `<c r="${colLetter(i + 1)}`, num: `"${style}><v>`, empty: `"${style}/>`, str: `"${style} t="inlineStr"><is><t`, known: new Map() };
+    return columnParts(colLetter(i + 1), look, undefined);
   }
 }
 
