@@ -104,9 +104,9 @@ function warmCodeCache() {
   const bin = path.join(root, 'bin', 'redsite.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-build-'));
   try {
-    fs.rmSync(`${outfile}.cache`, { force: true });
     const workbook = path.join(dir, 'template.xlsx');
     execFileSync(process.execPath, [bin, 'template', '-o', workbook], { stdio: 'ignore' });
+    // Whatever cache `template` left (of its own functions) goes: `score` writes the one short commands use.
     fs.rmSync(`${outfile}.cache`, { force: true });
     execFileSync(process.execPath, [bin, 'score', '--json', workbook], { stdio: 'ignore' });
   } finally {
