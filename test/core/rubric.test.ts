@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { currentRubric, loadRubric, RubricError } from '../../core/rubric';
+import { currentRubric, loadRubric, RubricError, rubricHash, RubricFileSchema, shippedRubric } from '../../core/rubric';
 
 const notice = fs.readFileSync(path.join(__dirname, '../../templates/notice-2024-05-17.txt'), 'utf8');
 const flatNotice = notice.replace(/\s+/g, '');
@@ -59,6 +59,18 @@ describe('rubric 2024', () => {
     expect(rubric.sections.map((s) => s.rule)).toEqual(['all', 'any', 'all']);
     expect(rubric.edition).toBe('2024');
     expect(rubric.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('the shipped rubric, read without zod and sha256, is exactly what loadRubric makes of its file', () => {
+    // currentRubric() trusts the file and the hash recorded in core/rubric.ts (SHIPPED_2024): this keeps both honest.
+    const checked = loadRubric(rawFile);
+    if (shippedRubric.hash !== checked.hash) {
+      throw new Error(`templates/rubric/2024.json changed: set SHIPPED_2024.hash in core/rubric.ts to '${checked.hash}'`);
+    }
+    expect(rubric).toEqual(checked);
+    // The file as imported is the file zod accepts, unchanged (nothing trimmed, no unknown key dropped).
+    expect(RubricFileSchema.parse(shippedRubric.raw)).toEqual(shippedRubric.raw);
+    expect(rubricHash(rawFile)).toBe(shippedRubric.hash);
   });
 
   test('the hash changes when any scored text changes and not otherwise', () => {
