@@ -3,10 +3,10 @@
  * the guard's format check and the worker's own job (inspection and reader), without starting a worker, for a file
  * small enough to be harmless; anything else goes to a worker like every upload.
  */
-import yauzl from 'yauzl';
+import { unzipSync } from 'fflate';
 import { withLimits } from '../../limits';
 import { rejected, type ParseResult } from '../../workbook/result';
-import { detectFormat, openZip, parseUntrusted, type UntrustedOptions } from './guard';
+import { detectFormat, parseUntrusted, type UntrustedOptions } from './guard';
 import { handle } from './parse-worker';
 
 /**
@@ -15,24 +15,24 @@ import { handle } from './parse-worker';
  */
 export const LOCAL_BYTES = 8 * 1024 * 1024;
 
-/** What a zip's directory declares its entries inflate to, in all; undefined when it is not a readable zip. */
-async function declaredBytes(data: Uint8Array): Promise<number | undefined> {
-  let zip: yauzl.ZipFile;
+/**
+ * What a zip's directory declares its entries inflate to, in all; undefined when it is not a readable zip. Only the
+ * central directory is read (fflate calls the filter with each entry's declared size and inflates nothing); the
+ * guard then checks every entry properly, with yauzl, wherever the file is read.
+ */
+function declaredBytes(data: Uint8Array): number | undefined {
+  let total = 0;
   try {
-    zip = await openZip(data);
+    unzipSync(data, {
+      filter: (f) => {
+        total += f.originalSize;
+        return false;
+      },
+    });
   } catch {
     return undefined;
   }
-  return new Promise((resolve) => {
-    let total = 0;
-    zip.on('entry', (e: yauzl.Entry) => {
-      total += e.uncompressedSize;
-      zip.readEntry();
-    });
-    zip.on('end', () => resolve(total));
-    zip.on('error', () => resolve(undefined));
-    zip.readEntry();
-  }).finally(() => zip.close()) as Promise<number | undefined>;
+  return total;
 }
 
 /**
@@ -44,7 +44,7 @@ export async function parseLocal(data: Uint8Array, opts: UntrustedOptions = {}):
   const limits = withLimits(opts.limits);
   const detected = detectFormat(data, opts.fileName ?? '', limits);
   if (detected.format === 'rejected') return rejected(detected.message);
-  const size = detected.format === 'csv' ? data.byteLength : await declaredBytes(data);
+  const size = detected.format === 'csv' ? data.byteLength : declaredBytes(data);
   if (size === undefined || size > LOCAL_BYTES) return parseUntrusted(data, opts);
   return handle({ format: detected.format, data, fileName: opts.fileName, district: opts.district, limits });
 }
