@@ -24,7 +24,7 @@ const pkg = require(path.join(root, 'package.json'));
  * (htmlparser2). Every other dependency stays external and is loaded with require() when first needed: the bundle
  * runs through vm.Script (bin/redsite.js), where import() has no loader, so esbuild turns import() into require().
  */
-const BUNDLED = ['commander', 'zod', 'yauzl', 'cli-table3', '@noble/hashes', 'csv-parse', 'htmlparser2', 'iconv-lite'];
+const BUNDLED = ['commander', 'zod', 'yauzl', 'fflate', 'cli-table3', '@noble/hashes', 'csv-parse', 'htmlparser2', 'iconv-lite'];
 const externalNames = Object.keys(pkg.dependencies).filter((name) => !BUNDLED.includes(name));
 const external = externalNames.flatMap((name) => [name, `${name}/*`]);
 
@@ -78,6 +78,18 @@ const iconvTables = {
   },
 };
 
+/**
+ * fflate's build for node loads worker_threads when it starts, for its Async* functions, which no command calls (the
+ * code uses unzipSync, zipSync, Inflate, Zip and the text helpers). Its browser build is the same code for all of
+ * these and loads nothing: the bundle takes that one (worker_threads and its dependencies cost `score` ~5 ms).
+ */
+const fflateSync = {
+  name: 'fflate-sync',
+  setup(build) {
+    build.onResolve({ filter: /^fflate$/ }, () => ({ path: path.join(root, 'node_modules', 'fflate', 'esm', 'browser.js') }));
+  },
+};
+
 async function bundle() {
   checkExternals();
   await require('esbuild').build({
@@ -93,7 +105,7 @@ async function bundle() {
     minifySyntax: true,
     legalComments: 'none',
     external,
-    plugins: [distPaths, oneCopy, iconvTables],
+    plugins: [distPaths, fflateSync, oneCopy, iconvTables],
     banner: { js: '"use strict";const __redsiteDist=(p)=>require("node:path").join(__dirname,p);' },
     logLevel: 'warning',
   });
