@@ -149,6 +149,51 @@ function attributeValue(raw: string, marks: number): string {
   return marks & HAS_REF ? decodeReferences(value) : value;
 }
 
+/**
+ * Checks bytes [start, end) of text (`inText`) or of an attribute value: characters XML forbids, “<” in a value,
+ * “]]>” in text, every reference. Returns what the run holds (HAS_* flags).
+ */
+function checkRun(b: Uint8Array, start: number, end: number, inText: boolean): number {
+  let marks = 0;
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (c < 0x3f) {
+      if (c === AMP) {
+        i = referenceEnd(b, i, end) - 1;
+        marks |= HAS_REF;
+      } else if (c === LT) {
+        if (!inText) fail('< in attribute');
+      } else if (c === GT) {
+        if (inText && i - start >= 2 && b[i - 1] === 0x5d && b[i - 2] === 0x5d) fail(']]>');
+      } else if (c < 0x20) {
+        if (c === 0x0d) marks |= HAS_CR;
+        else if (c === 0x09 || c === 0x0a) marks |= HAS_TAB_LF;
+        else fail('character');
+      }
+    } else if (c === 0xef && b[i + 1] === 0xbf && (b[i + 2] === 0xbe || b[i + 2] === 0xbf)) fail('character'); // U+FFFE, U+FFFF
+  }
+  return marks;
+}
+
+/** Checks the reference at `amp` (before `limit`) and returns the index after its “;”. */
+function referenceEnd(b: Uint8Array, amp: number, limit: number): number {
+  let semi = amp + 1;
+  while (semi < limit && semi - amp <= 10 && b[semi] !== 0x3b) semi++;
+  if (semi >= limit || b[semi] !== 0x3b) fail('reference');
+  reference(decodeBytes(b, amp + 1, semi));
+  return semi + 1;
+}
+
+/**
+ * Character data, bytes [start, end) of `b` (no markup in it), as the scanner hands text to a `text` handler: checked
+ * the same way (forbidden characters, “]]>”, every reference) and decoded (line ends as \n, references replaced).
+ * Throws XmlSyntaxError. For a reader that has located a run of text itself.
+ */
+export function textOf(b: Uint8Array, start: number, end: number): string {
+  for (let i = start; i < end; i++) if (b[i] === LT) fail('markup in text');
+  return textValue(decodeBytes(b, start, end), checkRun(b, start, end, true));
+}
+
 /** A name as written and its local part. */
 interface Name {
   readonly q: string;
@@ -271,41 +316,8 @@ class Scanner {
     if (!this.rootSeen || this.stack.length > 0) fail('unclosed');
   }
 
-  /**
-   * Checks bytes [start, end) of text (`inText`) or of an attribute value: characters XML forbids, “<” in a value,
-   * “]]>” in text, every reference. Returns what the value holds (HAS_* flags).
-   */
   private check(start: number, end: number, inText: boolean): number {
-    const b = this.b;
-    let marks = 0;
-    for (let i = start; i < end; i++) {
-      const c = b[i]!;
-      if (c < 0x3f) {
-        if (c === AMP) {
-          i = this.referenceEnd(i, end) - 1;
-          marks |= HAS_REF;
-        } else if (c === LT) {
-          if (!inText) fail('< in attribute');
-        } else if (c === GT) {
-          if (inText && i - start >= 2 && b[i - 1] === 0x5d && b[i - 2] === 0x5d) fail(']]>');
-        } else if (c < 0x20) {
-          if (c === 0x0d) marks |= HAS_CR;
-          else if (c === 0x09 || c === 0x0a) marks |= HAS_TAB_LF;
-          else fail('character');
-        }
-      } else if (c === 0xef && b[i + 1] === 0xbf && (b[i + 2] === 0xbe || b[i + 2] === 0xbf)) fail('character'); // U+FFFE, U+FFFF
-    }
-    return marks;
-  }
-
-  /** Checks the reference at `amp` (before `limit`) and returns the index after its “;”. */
-  private referenceEnd(amp: number, limit: number): number {
-    const b = this.b;
-    let semi = amp + 1;
-    while (semi < limit && semi - amp <= 10 && b[semi] !== 0x3b) semi++;
-    if (semi >= limit || b[semi] !== 0x3b) fail('reference');
-    reference(decodeBytes(b, amp + 1, semi));
-    return semi + 1;
+    return checkRun(this.b, start, end, inText);
   }
 
   private chars(start: number, end: number): void {

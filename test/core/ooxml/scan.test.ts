@@ -5,7 +5,7 @@
  */
 import { unzipSync } from 'fflate';
 import { SaxesParser } from 'saxes';
-import { scanXml, XmlSyntaxError, type ScanHandlers } from '../../../core/ooxml/scan';
+import { scanXml, textOf, XmlSyntaxError, type ScanHandlers } from '../../../core/ooxml/scan';
 import { buildTemplate } from '../../../core/node/workbook/build';
 import { seeded } from '../../helpers/fixtures';
 
@@ -142,6 +142,20 @@ test('an element with thousands of attributes, or a part with thousands of comme
   const comments = '<!-- 注释 -->'.repeat(20_000);
   expect(() => scanXml(`<x>${comments}</x>`, {})).not.toThrow();
   expect(() => scanXml(`<x>${comments}<!-- a -- b --></x>`, {})).toThrow(XmlSyntaxError);
+});
+
+test('textOf reads a run of text exactly as the scanner hands it over, and refuses what the scanner refuses', () => {
+  const bytes = (t: string) => new TextEncoder().encode(t);
+  const viaScanner = (t: string) => byScanner(`<t>${t}</t>`).filter((e) => e[0] === 'text').map((e) => e[1]).join('');
+  for (const t of ['达到', 'a &amp; b &lt;c&gt; &quot;&apos;', '&#x8FBE;&#21040;', 'line\r\nend\rand\nmore', '\t tabs ', 'x]]y', '']) {
+    const b = bytes(`xx${t}yy`);
+    expect(textOf(b, 2, b.length - 2)).toBe(viaScanner(t));
+  }
+  for (const bad of ['a<b', '\u0001', ']]>', '&nbsp;', '&#0;', '&amp', '\uFFFE']) {
+    const b = bytes(bad);
+    expect(() => textOf(b, 0, b.length)).toThrow(XmlSyntaxError);
+    expect(() => byScanner(`<t>${bad}</t>`)).toThrow(XmlSyntaxError);
+  }
 });
 
 test('accepts what XML allows that a careless scanner would not', () => {
