@@ -4,12 +4,12 @@
  * exceljs's whole model. Feeds the same assembler as every other reader. Values only: a cell with <f> is marked as a
  * formula. Parts are found through the package's relationships (core/ooxml/opc.ts), like the guard finds them. A
  * reader states how far into a sheet it looks (bounds): cells beyond are not kept, and reading stops at the first row
- * past them.
+ * past them (or at the end of the sheet's cells). Shared strings are decoded when a cell that is read uses them.
  */
 import type * as Fflate from 'fflate';
 import type { RawCell } from '../../workbook/cells';
 import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf } from '../../ooxml/opc';
-import { scanXml, type ScanHandlers } from '../../ooxml/scan';
+import { scanXml, textOf, type ScanHandlers } from '../../ooxml/scan';
 
 /** fflate, loaded only when a workbook comes without the guard's inflated parts (the guard's path never needs it). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -34,6 +34,8 @@ const WHOLE: SheetBounds = { rows: Number.MAX_SAFE_INTEGER, cols: Number.MAX_SAF
 
 /** Thrown by a handler to stop reading a part early. */
 class Enough extends Error {}
+/** One instance, thrown every time: an Error captures a stack trace when it is made, and every sheet read stops early. */
+const ENOUGH = new Enough();
 
 /** Reads a part (elements by local name); a handler stops early by throwing Enough. Not well-formed: throws. */
 function parseXml(xml: string | Uint8Array, handlers: ScanHandlers): void {
@@ -44,16 +46,14 @@ function parseXml(xml: string | Uint8Array, handlers: ScanHandlers): void {
   }
 }
 
-function sharedStrings(xml: Uint8Array | undefined): string[] {
-  if (!xml) return [];
-  const out: string[] = [];
+/** The text of one <si> (its runs joined, phonetic guides left out); not well-formed: throws. */
+function stringItem(xml: Uint8Array): string {
   let current = '';
   let inT = false;
   let inPhonetic = false;
   parseXml(xml, {
     open(name) {
-      if (name === 'si') current = '';
-      else if (name === 't') inT = true;
+      if (name === 't') inT = true;
       else if (name === 'rPh') inPhonetic = true;
     },
     skipText: () => !inT || inPhonetic,
@@ -63,10 +63,117 @@ function sharedStrings(xml: Uint8Array | undefined): string[] {
     close(name) {
       if (name === 't') inT = false;
       else if (name === 'rPh') inPhonetic = false;
-      else if (name === 'si') out.push(current);
     },
   });
-  return out;
+  return current;
+}
+
+// Where each <si> starts and ends, found in the part's latin1 text (one byte per character, so the offsets are byte
+// offsets): its start tags (prefixed or not, with attributes, or empty) and end tags, in the order they stand.
+const SI_TAG = /<(\/)?(?:[A-Za-z_][\w.-]*:)?si(?=[\s/>])[^>]*>/g;
+
+const bytesOf = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const PLAIN_ITEM = bytesOf('<si><t>');
+const PRESERVED_ITEM = bytesOf('<si><t xml:space="preserve">');
+const ITEM_END = bytesOf('</t></si>');
+
+function startsWith(b: Uint8Array, at: number, pattern: Uint8Array): boolean {
+  if (at + pattern.length > b.length) return false;
+  for (let k = 0; k < pattern.length; k++) if (b[at + k] !== pattern[k]) return false;
+  return true;
+}
+
+/**
+ * The shared strings, each decoded when a cell that is read first asks for it. A workbook holds every text of every
+ * sheet here (the 细则 texts twice over, the instructions sheet), and the reader looks at a fraction of them: the
+ * part is only split into its items (a regular expression over its bytes), and an item is tokenized (strictly) when
+ * one of the cells the reader looks at uses it — like a cell out of bounds, an item no such cell uses is not read.
+ * A part where the items are not simply one after another (an item inside another, one not closed), or with comments
+ * or CDATA sections (where an item's tags could stand inside other text), is read whole, as before.
+ */
+class SharedStrings {
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly texts: Array<string | undefined> = [];
+
+  constructor(private readonly xml: Uint8Array | undefined) {
+    if (!xml) return;
+    const text = Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength).toString('latin1');
+    if (text.includes('<!--') || text.includes('<![CDATA[') || !this.split(text)) {
+      this.starts.length = 0;
+      this.ends.length = 0;
+      this.readWhole(xml);
+    }
+  }
+
+  /** Finds the items; false when they are not one after another, each closed. */
+  private split(text: string): boolean {
+    let open = -1;
+    SI_TAG.lastIndex = 0;
+    for (let tag = SI_TAG.exec(text); tag; tag = SI_TAG.exec(text)) {
+      if (tag[1]) {
+        if (open < 0) return false;
+        this.starts.push(open);
+        this.ends.push(SI_TAG.lastIndex);
+        open = -1;
+      } else if (open >= 0) return false;
+      else if (tag[0].endsWith('/>')) {
+        this.starts.push(tag.index);
+        this.ends.push(SI_TAG.lastIndex);
+      } else open = tag.index;
+    }
+    return open < 0;
+  }
+
+  /** Every item in one pass (the strict tokenizer over the whole part). */
+  private readWhole(xml: Uint8Array): void {
+    let current = '';
+    let inT = false;
+    let inPhonetic = false;
+    parseXml(xml, {
+      open(name) {
+        if (name === 'si') current = '';
+        else if (name === 't') inT = true;
+        else if (name === 'rPh') inPhonetic = true;
+      },
+      skipText: () => !inT || inPhonetic,
+      text(text) {
+        current += text;
+      },
+      close: (name) => {
+        if (name === 't') inT = false;
+        else if (name === 'rPh') inPhonetic = false;
+        else if (name === 'si') this.texts.push(current);
+      },
+    });
+  }
+
+  /** Item `i` (0-based); undefined when there is none. */
+  get(i: number): string | undefined {
+    const known = this.texts[i];
+    const xml = this.xml;
+    if (known !== undefined || !xml || !(i >= 0 && i < this.starts.length)) return known;
+    const start = this.starts[i]!;
+    const end = this.ends[i]!;
+    // Most items are one plain run, <si><t>…</t></si>: its text is checked and decoded as the tokenizer would.
+    const open = startsWith(xml, start, PLAIN_ITEM) ? PLAIN_ITEM.length : startsWith(xml, start, PRESERVED_ITEM) ? PRESERVED_ITEM.length : 0;
+    const plain = open > 0 && end - start >= open + ITEM_END.length && startsWith(xml, end - ITEM_END.length, ITEM_END) && xml.indexOf(0x3c, start + open) === end - ITEM_END.length;
+    const text = plain ? textOf(xml, start + open, end - ITEM_END.length) : stringItem(xml.subarray(start, end));
+    this.texts[i] = text;
+    return text;
+  }
+}
+
+/** A cell holding shared string `index`: its text is looked up when the cell's value is first read. */
+class SharedStringCell implements RawCell {
+  constructor(
+    private readonly strings: SharedStrings,
+    private readonly index: number,
+  ) {}
+
+  get value(): string {
+    return this.strings.get(this.index) ?? '';
+  }
 }
 
 /**
@@ -91,7 +198,7 @@ function withinBounds(ref: string, bounds: SheetBounds): boolean {
   return row <= bounds.rows && col <= bounds.cols;
 }
 
-function readSheet(xml: Uint8Array, strings: string[], bounds: SheetBounds): Map<string, RawCell> {
+function readSheet(xml: Uint8Array, strings: SharedStrings, bounds: SheetBounds): Map<string, RawCell> {
   const cells = new Map<string, RawCell>();
   let ref = '';
   let keep = false;
@@ -113,7 +220,7 @@ function readSheet(xml: Uint8Array, strings: string[], bounds: SheetBounds): Map
         hasFormula = false;
       } else if (name === 'row') {
         // Rows come in ascending order: past the last needed row, nothing more is needed.
-        if (Number(attrs.get('r')) > bounds.rows) throw new Enough();
+        if (Number(attrs.get('r')) > bounds.rows) throw ENOUGH;
       } else if (name === 'f') hasFormula = true;
       else if (name === 'v') where = 'v';
       else if (name === 't') where = 't';
@@ -128,9 +235,11 @@ function readSheet(xml: Uint8Array, strings: string[], bounds: SheetBounds): Map
     close(name) {
       if (name === 'v' || name === 't') where = '';
       else if (name === 'rPh') inPhonetic = false;
+      // The cells are all inside <sheetData>: what follows (merged ranges, validations, formatting…) is not read.
+      else if (name === 'sheetData') throw ENOUGH;
       else if (name === 'c' && keep) {
         if (hasFormula) cells.set(ref, { value: null, formula: true });
-        else if (type === 's') cells.set(ref, { value: value.trim() === '' ? null : (strings[Number(value)] ?? '') });
+        else if (type === 's') cells.set(ref, value.trim() === '' ? { value: null } : new SharedStringCell(strings, Number(value)));
         else if (type === 'inlineStr') cells.set(ref, { value: inline });
         else if (type === 'str') cells.set(ref, { value });
         else if (type === 'b') cells.set(ref, { value: value === '1' });
@@ -250,7 +359,7 @@ export function openXlsx(data: Uint8Array, parts?: ReadonlyMap<string, Uint8Arra
   } catch {
     return undefined;
   }
-  let strings: string[] | undefined;
+  let strings: SharedStrings | undefined;
   const cache = new Map<string, { bounds: SheetBounds; cells: Map<string, RawCell> }>();
   return {
     sheetNames: [...sheetParts.keys()],
@@ -265,7 +374,7 @@ export function openXlsx(data: Uint8Array, parts?: ReadonlyMap<string, Uint8Arra
       const got = inflate(wanted);
       const bytes = got?.get(partKey(part));
       if (!bytes || !got) return undefined;
-      strings ??= sharedStrings(stringsPart ? got.get(partKey(stringsPart)) : undefined);
+      strings ??= new SharedStrings(stringsPart ? got.get(partKey(stringsPart)) : undefined);
       const wider = cached ? { rows: Math.max(bounds.rows, cached.bounds.rows), cols: Math.max(bounds.cols, cached.bounds.cols) } : bounds;
       const cells = readSheet(bytes, strings, wider);
       cache.set(name, { bounds: wider, cells });

@@ -79,6 +79,66 @@ describe('cell values as other programs write them', () => {
   });
 });
 
+describe('shared strings in every form other programs write them (items are decoded when a read cell uses them)', () => {
+  const SST = 'xl/sharedStrings.xml';
+  /** The items of the template's shared strings, as written (escaped text of one plain run each). */
+  const items = (p: Parts) => [...text(p, SST).matchAll(/<si><t(?: xml:space="preserve")?>([^<]*)<\/t><\/si>/g)].map((m) => m[1]!);
+  const withItems = (p: Parts, render: (item: string, i: number) => string, root = (body: string) => `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${body}</sst>`) =>
+    put(p, SST, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${root(items(p).map(render).join(''))}`);
+  /** The index of the item a cell the reader reads uses: the answer 达到 given to A01-1. */
+  const answerItem = (p: Parts) => items(p).indexOf('达到');
+
+  test('the template writes one plain run per item (what the other cases rewrite)', () => {
+    const p = unzipSync(good);
+    expect(items(p).length).toBe((text(p, SST).match(/<si>/g) ?? []).length);
+    expect(answerItem(p)).toBeGreaterThanOrEqual(0);
+  });
+
+  const split = (t: string) => {
+    const cut = t.startsWith('&') ? t.indexOf(';') + 1 : 1;
+    return cut > 0 && cut < t.length ? [t.slice(0, cut), t.slice(cut)] : [t];
+  };
+  const variants: Array<[string, (p: Parts) => void]> = [
+    ['rich text runs with formatting (LibreOffice, Excel)', (p) => withItems(p, (t) => `<si>${split(t).map((run, k) => `<r><rPr>${k ? '<b/>' : ''}<sz val="11"/><rFont val="宋体"/></rPr><t xml:space="preserve">${run}</t></r>`).join('')}</si>`)],
+    ['prefixed elements', (p) => withItems(p, (t) => `<x:si><x:t>${t}</x:t></x:si>`, (body) => `<x:sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${body}</x:sst>`)],
+    ['every character of every item as a character reference', (p) => withItems(p, (t) => `<si><t>${t.replace(/[^\p{ASCII}]/gu, (c) => `&#x${c.codePointAt(0)!.toString(16)};`)}</t></si>`)],
+    ['phonetic guides and attributes on <si>', (p) => withItems(p, (t) => `<si  ><t xml:space="preserve">${t}</t><rPh sb="0" eb="1"><t>ㄉㄚ</t></rPh><phoneticPr fontId="1"/></si >`)],
+    ['comments between items and CDATA text (read whole)', (p) => withItems(p, (t, i) => `<!-- ${i} --><si><t><![CDATA[${t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&')}]]></t></si>`)],
+  ];
+  test.each(variants)('%s: read exactly like the plain form', async (_name, rewrite) => {
+    const plain = await parseWorkbook(good);
+    const file = edit(rewrite);
+    expect(text(unzipSync(file), SST)).not.toBe(text(unzipSync(good), SST));
+    expect(await parseWorkbook(file)).toEqual(plain);
+  });
+
+  test('an empty item (<si/>) read by a cell is an empty cell', async () => {
+    const file = edit((p) => withItems(p, (t, i) => (i === answerItem(p) ? '<si/>' : `<si><t>${t}</t></si>`)));
+    const r = await parseWorkbook(file);
+    expect(r.submission!.projects[0]!.answers['A01-1']).toBeUndefined();
+    expect(r.submission!.projects[0]!.answers['A01-3']).toBe('未达到');
+  });
+
+  test.each([
+    ['a tag left open', '<si><t>达到</b></si>'],
+    ['a character XML forbids', '<si><t>达\u0001到</t></si>'],
+    ['an unknown entity', '<si><t>&nbsp;达到</t></si>'],
+    ['an item that never ends', '<si><t>达到</t>'],
+  ])('an item a read cell uses with %s: the file is refused as unreadable', async (_name, bad) => {
+    const file = edit((p) => {
+      const at = answerItem(p);
+      withItems(p, (t, i) => (i === at ? bad : `<si><t>${t}</t></si>`));
+    });
+    expect(await parseWorkbook(file)).toEqual({ kind: 'rejected', projects: [], scores: [], issues: [{ severity: 'error', field: 'file', message: PARSE_MSG.unreadable }] });
+  });
+
+  test('a broken item that no read cell uses is never decoded: the file reads as before', async () => {
+    const plain = await parseWorkbook(good);
+    const file = edit((p) => put(p, SST, text(p, SST).replace('</sst>', '<si><t>说明</b></si></sst>')));
+    expect(await parseWorkbook(file)).toEqual(plain);
+  });
+});
+
 describe('defined names are checked against the contract before any cell is read', () => {
   test.each([
     ['rs_answers over a whole sheet', 'rs_answers', "'细则自评'!$E$4:$XFD$1048576", '《细则自评》中 55 行 × 1 至 50 列的区域'],
