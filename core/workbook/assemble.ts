@@ -28,6 +28,11 @@ export const READ_MSG = {
 export interface Grid {
   name: string;
   cell(address: string): RawCell;
+  /**
+   * True only when no cell at all stands in column `col` (1-based) from row `top` to row `bottom`: every cell there
+   * reads as blank, so the assembler need not look them up one by one. A reader that cannot tell leaves it out.
+   */
+  emptyIn?(col: number, top: number, bottom: number): boolean;
 }
 
 export interface Area {
@@ -104,8 +109,17 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
     const exact: Record<string, string> = {};
     const noteMap: Record<string, string> = {};
     const col = colLetter(answers.left + slot);
-    rowIds.forEach((id, i) => {
+    // A column with no cell at all (an unused project slot) gives no answers, notes or issues: not read cell by cell.
+    const noAnswers = answers.grid.emptyIn?.(answers.left + slot, answers.top, answers.top + rowIds.length - 1) === true;
+    const noNotes = !notes || notes.grid.emptyIn?.(notes.left + slot, notes.top, notes.top + rowIds.length - 1) === true;
+    const readNote = (id: string, i: number): void => {
+      if (!notes || noNotes) return;
+      const n = cleanText(read(notes.grid, `${colLetter(notes.left + slot)}${notes.top + i}`, 'text', `细则 ${id} 佐证说明`));
+      if (n) noteMap[id] = n;
+    };
+    if (!(noAnswers && noNotes)) rowIds.forEach((id, i) => {
       if (!id) return;
+      if (noAnswers) return readNote(id, i);
       const address = `${col}${answers.top + i}`;
       const raw = read(answers.grid, address, 'text', `细则 ${id} 自评`);
       const a = cleanText(raw);
@@ -115,10 +129,7 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
       if (a && raw !== a && (ANSWER_OPTIONS as readonly string[]).includes(a)) {
         cellIssues.push({ severity: 'error', sheet: answers.grid.name, cell: address, field: 'cell', message: READ_MSG.padded(id, a) });
       } else if (a) exact[id] = a;
-      if (notes) {
-        const n = cleanText(read(notes.grid, `${colLetter(notes.left + slot)}${notes.top + i}`, 'text', `细则 ${id} 佐证说明`));
-        if (n) noteMap[id] = n;
-      }
+      readNote(id, i);
     });
     const hasContent = FORM_COLUMNS.some((c) => c.field !== 'seq' && cleanText(fields[c.field])) || Object.keys(answerMap).length > 0;
     if (!hasContent) continue;

@@ -49,7 +49,7 @@ class UnitBook {
 
   grid(name: string): Grid | undefined {
     const cells = this.book.sheet(name, this.bounds.get(name) ?? { rows: HEADER_SEARCH_ROWS, cols: FORM_COLUMNS.length });
-    return cells ? { name, cell: (address) => cells.get(address) ?? EMPTY } : undefined;
+    return cells ? { name, cell: (address) => cells.get(address) ?? EMPTY, emptyIn: (col, top, bottom) => cells.emptyIn(col, top, bottom) } : undefined;
   }
 
   area(name: string): Area | undefined {

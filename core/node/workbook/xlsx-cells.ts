@@ -25,7 +25,7 @@ export interface XlsxBook {
   sheetNames: string[];
   definedNames: Map<string, string>;
   /** Cells of one sheet (address → raw cell) within `bounds` (default: the whole sheet), read on first use. */
-  sheet(name: string, bounds?: SheetBounds): Map<string, RawCell> | undefined;
+  sheet(name: string, bounds?: SheetBounds): SheetCells | undefined;
   /** Uncompressed size of every worksheet part together, bytes (the guard has checked it is what inflates). */
   sheetBytes: number;
 }
@@ -176,11 +176,17 @@ class SharedStringCell implements RawCell {
   }
 }
 
+/** Excel's grid (XFD1048576): a cell beyond it is not a cell any spreadsheet program shows, and is not kept. */
+const MAX_ROWS = 1_048_576;
+const MAX_COLS = 16_384;
+/** A cell's position is row × COLS + column. */
+const COLS = MAX_COLS + 1;
+
 /**
- * Whether a cell reference (A1 form, as worksheets write it) lies within `bounds`; false for anything else. One pass
- * over the characters: every cell of every sheet read comes through here.
+ * Where a cell reference (A1 form, as worksheets write it) stands, as row × COLS + column, when it lies within
+ * `bounds` and Excel's grid; 0 for anything else. One pass over its characters: it runs for every cell of every sheet read.
  */
-function withinBounds(ref: string, bounds: SheetBounds): boolean {
+function positionWithin(ref: string, bounds: SheetBounds): number {
   let col = 0;
   let i = 0;
   for (; i < ref.length && i < 3; i++) {
@@ -188,20 +194,41 @@ function withinBounds(ref: string, bounds: SheetBounds): boolean {
     if (c < 0x41 || c > 0x5a) break;
     col = col * 26 + (c - 0x40);
   }
-  if (i === 0 || i === ref.length) return false;
+  if (i === 0 || i === ref.length) return 0;
   let row = 0;
   for (let k = i; k < ref.length; k++) {
     const d = ref.charCodeAt(k) - 0x30;
-    if (d < 0 || d > 9) return false;
+    if (d < 0 || d > 9) return 0;
     row = row * 10 + d;
   }
-  return row <= bounds.rows && col <= bounds.cols;
+  return row >= 1 && row <= bounds.rows && row <= MAX_ROWS && col <= bounds.cols && col <= MAX_COLS ? row * COLS + col : 0;
 }
 
-function readSheet(xml: Uint8Array, strings: SharedStrings, bounds: SheetBounds): Map<string, RawCell> {
-  const cells = new Map<string, RawCell>();
+/**
+ * The cells of a sheet that were kept (address → raw cell), and which rows of each column hold one: a reader asking
+ * for a column of 55 answers where no cell stands at all is told so at once, instead of looking up 55 addresses.
+ */
+export class SheetCells extends Map<string, RawCell> {
+  private readonly rowsByColumn: number[][] = [];
+
+  /** Records that a cell was kept at `position` (positionWithin's number). */
+  keptAt(position: number): void {
+    const col = position % COLS;
+    (this.rowsByColumn[col] ??= []).push((position - col) / COLS);
+  }
+
+  /** True when no cell was kept in column `col` (1-based) from row `top` to row `bottom`. */
+  emptyIn(col: number, top: number, bottom: number): boolean {
+    const rows = this.rowsByColumn[col];
+    if (rows) for (const r of rows) if (r >= top && r <= bottom) return false;
+    return true;
+  }
+}
+
+function readSheet(xml: Uint8Array, strings: SharedStrings, bounds: SheetBounds): SheetCells {
+  const cells = new SheetCells();
   let ref = '';
-  let keep = false;
+  let position = 0;
   let type = '';
   let value = '';
   let inline = '';
@@ -213,7 +240,7 @@ function readSheet(xml: Uint8Array, strings: SharedStrings, bounds: SheetBounds)
     open(name, attrs) {
       if (name === 'c') {
         ref = attrs.get('r') ?? '';
-        keep = withinBounds(ref, bounds);
+        position = positionWithin(ref, bounds);
         type = attrs.get('t') ?? 'n';
         value = '';
         inline = '';
@@ -227,7 +254,7 @@ function readSheet(xml: Uint8Array, strings: SharedStrings, bounds: SheetBounds)
       else if (name === 'rPh') inPhonetic = true;
     },
     // Formulas, phonetic guides and cells out of bounds: their text is checked, never decoded.
-    skipText: () => !keep || where === '' || (where === 't' && inPhonetic),
+    skipText: () => position === 0 || where === '' || (where === 't' && inPhonetic),
     text(text) {
       if (where === 'v') value += text;
       else inline += text;
@@ -237,18 +264,25 @@ function readSheet(xml: Uint8Array, strings: SharedStrings, bounds: SheetBounds)
       else if (name === 'rPh') inPhonetic = false;
       // The cells are all inside <sheetData>: what follows (merged ranges, validations, formatting…) is not read.
       else if (name === 'sheetData') throw ENOUGH;
-      else if (name === 'c' && keep) {
-        if (hasFormula) cells.set(ref, { value: null, formula: true });
-        else if (type === 's') cells.set(ref, value.trim() === '' ? { value: null } : new SharedStringCell(strings, Number(value)));
-        else if (type === 'inlineStr') cells.set(ref, { value: inline });
-        else if (type === 'str') cells.set(ref, { value });
-        else if (type === 'b') cells.set(ref, { value: value === '1' });
-        else if (type === 'e') cells.set(ref, { value: null });
-        else if (type === 'd') cells.set(ref, { value: value ? new Date(value) : null });
-        else if (value !== '') cells.set(ref, { value: Number(value) });
+      else if (name === 'c' && position !== 0) {
+        const cell = cellOf();
+        if (cell) {
+          cells.set(ref, cell);
+          cells.keptAt(position);
+        }
       }
     },
   });
+  function cellOf(): RawCell | undefined {
+    if (hasFormula) return { value: null, formula: true };
+    if (type === 's') return value.trim() === '' ? { value: null } : new SharedStringCell(strings, Number(value));
+    if (type === 'inlineStr') return { value: inline };
+    if (type === 'str') return { value };
+    if (type === 'b') return { value: value === '1' };
+    if (type === 'e') return { value: null };
+    if (type === 'd') return { value: value ? new Date(value) : null };
+    return value !== '' ? { value: Number(value) } : undefined;
+  }
   return cells;
 }
 
@@ -360,7 +394,7 @@ export function openXlsx(data: Uint8Array, parts?: ReadonlyMap<string, Uint8Arra
     return undefined;
   }
   let strings: SharedStrings | undefined;
-  const cache = new Map<string, { bounds: SheetBounds; cells: Map<string, RawCell> }>();
+  const cache = new Map<string, { bounds: SheetBounds; cells: SheetCells }>();
   return {
     sheetNames: [...sheetParts.keys()],
     definedNames,
