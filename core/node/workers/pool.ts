@@ -105,8 +105,12 @@ export class WorkerPool {
   private queue: Waiting[] = [];
   private readonly running = new Map<string, number>();
   private readonly lastServed = new Map<string, number>();
-  private seq = 0;
-  private served = 0;
+  /**
+   * One clock for arrivals and starts: a job's `seq` is when it arrived, `lastServed` when its account's last job
+   * started. An account never served counts from its job's arrival, so a stream of new accounts cannot keep an
+   * account that was served once (the secretariat's exports, a 旗县区 uploading again) waiting behind them for ever.
+   */
+  private clock = 0;
   private closed = false;
   private readonly entry = compiledScript(__filename, 'entry.js');
 
@@ -136,7 +140,7 @@ export class WorkerPool {
       (this.queue.length > 0 && sum(this.queue) + bytes > this.options.queueBytesTotal)
     ) return Promise.resolve({ ok: false, reason: 'busy' });
     return new Promise((resolve) => {
-      const waiting: Waiting = { job, account, bytes, seq: ++this.seq, resolve: resolve as (o: Outcome<unknown>) => void, detach: () => undefined };
+      const waiting: Waiting = { job, account, bytes, seq: ++this.clock, resolve: resolve as (o: Outcome<unknown>) => void, detach: () => undefined };
       if (job.signal) {
         const onAbort = () => {
           if (!this.queue.includes(waiting)) return;
@@ -151,7 +155,10 @@ export class WorkerPool {
     });
   }
 
-  /** The next job to start: among accounts below their share, the one with fewest running, longest unserved, then oldest. */
+  /**
+   * The next job to start: among accounts below their share, the one with fewest running, then the one whose last job
+   * started longest ago (an account never served: when its job arrived), then the oldest job.
+   */
   private next(): Waiting | undefined {
     let best: Waiting | undefined;
     for (const w of this.queue) {
@@ -162,7 +169,7 @@ export class WorkerPool {
         continue;
       }
       const b = this.running.get(best.account) ?? 0;
-      const key = (x: Waiting, r: number) => [r, this.lastServed.get(x.account) ?? 0, x.seq];
+      const key = (x: Waiting, r: number) => [r, this.lastServed.get(x.account) ?? x.seq, x.seq];
       const [r1, l1, s1] = key(w, running);
       const [r2, l2, s2] = key(best, b);
       if (r1! < r2! || (r1 === r2 && (l1! < l2! || (l1 === l2 && s1! < s2!)))) best = w;
@@ -234,7 +241,7 @@ export class WorkerPool {
     slot.busy = true;
     clearTimeout(slot.idle);
     this.running.set(account, (this.running.get(account) ?? 0) + 1);
-    this.lastServed.set(account, ++this.served);
+    this.lastServed.set(account, ++this.clock);
     const { worker } = slot;
     let settled = false;
     const finish = (outcome: Outcome<unknown>, reusable: boolean) => {

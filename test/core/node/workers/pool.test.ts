@@ -87,18 +87,39 @@ test("a command's own pool (one person's files, soleAccount) runs them on every 
   expect((await Promise.all(jobs)).map((o) => o.ok)).toEqual([true, true, true]);
 });
 
-test('among waiting accounts, the one served least recently goes first', async () => {
+test('among waiting accounts, the one whose last job started longest ago goes first: a flood delays a newcomer by one job', async () => {
   const p = pool({ size: 1 });
   const marker = path.join(dir, 'release-order');
   const order: string[] = [];
   const go = (account: string, id: string) => p.run({ handler: hold, payload: { until: marker, id }, account, timeMs: 30_000 }).then((o) => (order.push(id), o));
   const jobs = [go('A', 'A1')];
   await until(() => p.stats().busy === 1);
-  jobs.push(go('A', 'A2'), go('A', 'A3'), go('B', 'B1'));
-  await until(() => p.stats().waiting === 3);
+  jobs.push(go('A', 'A2'), go('A', 'A3'), go('A', 'A4'), go('B', 'B1'));
+  await until(() => p.stats().waiting === 4);
   fs.writeFileSync(marker, '');
   await Promise.all(jobs);
-  expect(order).toEqual(['A1', 'B1', 'A2', 'A3']);
+  // A2 came before B1 and A's last start (A1) was before B1 came; after A2 started, B1 has waited longest.
+  expect(order).toEqual(['A1', 'A2', 'B1', 'A3', 'A4']);
+});
+
+test('an account served before is not kept waiting by a stream of accounts never served (the exports behind 1,000 units)', async () => {
+  const p = pool({ size: 1 });
+  const first = path.join(dir, 'release-returning-1');
+  const marker = path.join(dir, 'release-returning-2');
+  fs.writeFileSync(first, '');
+  expect(await p.run({ handler: hold, payload: { until: first, id: 'X1' }, account: 'X', timeMs: 30_000 })).toEqual({ ok: true, value: 'X1' });
+  const order: string[] = [];
+  const go = (account: string, id: string) => p.run({ handler: hold, payload: { until: marker, id }, account, timeMs: 30_000 }).then((o) => (order.push(id), o));
+  const jobs = [go('N0', 'N0')];
+  await until(() => p.stats().busy === 1);
+  for (let i = 1; i <= 5; i++) jobs.push(go(`N${i}`, `N${i}`));
+  jobs.push(go('X', 'X2'));
+  for (let i = 6; i <= 10; i++) jobs.push(go(`N${i}`, `N${i}`));
+  await until(() => p.stats().waiting === 11);
+  fs.writeFileSync(marker, '');
+  await Promise.all(jobs);
+  // X was last served before any of them came: it goes next, then the new accounts in the order they came.
+  expect(order).toEqual(['N0', 'X2', 'N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'N7', 'N8', 'N9', 'N10']);
 });
 
 test('the queue is bounded per account, by jobs and by bytes; the excess is refused at once as busy', async () => {
