@@ -192,7 +192,10 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = fork(this.entry, this.options.preload ?? [], {
-      execArgv: [`--max-old-space-size=${this.options.heapMb}`],
+      // No background GC threads: a worker runs one short job at a time on a small heap, and with as many workers as
+      // cores each worker's GC helpers only took CPU from the other workers (two workers on two cores: 10.5 ms of CPU
+      // per workbook with them, 8.4 without; `redsite merge` of 1,000 files 20 % faster).
+      execArgv: [`--max-old-space-size=${this.options.heapMb}`, '--single-threaded-gc'],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       // Fewer malloc arenas: a worker that runs for a while keeps less memory it no longer uses.
