@@ -46,14 +46,15 @@ function parseXml(xml: string | Uint8Array, handlers: ScanHandlers): void {
   }
 }
 
-/** The text of one <si> (its runs joined, phonetic guides left out); not well-formed: throws. */
-function stringItem(xml: Uint8Array): string {
+/** Handlers collecting the text of each <si> (its runs joined, phonetic guides left out), handed to `item`. */
+function itemHandlers(item: (text: string) => void): ScanHandlers {
   let current = '';
   let inT = false;
   let inPhonetic = false;
-  parseXml(xml, {
+  return {
     open(name) {
-      if (name === 't') inT = true;
+      if (name === 'si') current = '';
+      else if (name === 't') inT = true;
       else if (name === 'rPh') inPhonetic = true;
     },
     skipText: () => !inT || inPhonetic,
@@ -63,14 +64,23 @@ function stringItem(xml: Uint8Array): string {
     close(name) {
       if (name === 't') inT = false;
       else if (name === 'rPh') inPhonetic = false;
+      else if (name === 'si') item(current);
     },
-  });
-  return current;
+  };
+}
+
+/** The text of one <si> item (bytes from its start tag to its end tag); not well-formed: throws. */
+function stringItem(xml: Uint8Array): string {
+  let text = '';
+  parseXml(xml, itemHandlers((t) => (text = t)));
+  return text;
 }
 
 // Where each <si> starts and ends, found in the part's latin1 text (one byte per character, so the offsets are byte
 // offsets): its start tags (prefixed or not, with attributes, or empty) and end tags, in the order they stand.
 const SI_TAG = /<(\/)?(?:[A-Za-z_][\w.-]*:)?si(?=[\s/>])[^>]*>/g;
+/** A processing instruction other than the XML declaration (its text could hold an item's tags). */
+const OTHER_INSTRUCTION = /<\?(?!xml\s)/;
 
 const bytesOf = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const PLAIN_ITEM = bytesOf('<si><t>');
@@ -88,8 +98,8 @@ function startsWith(b: Uint8Array, at: number, pattern: Uint8Array): boolean {
  * sheet here (the 细则 texts twice over, the instructions sheet), and the reader looks at a fraction of them: the
  * part is only split into its items (a regular expression over its bytes), and an item is tokenized (strictly) when
  * one of the cells the reader looks at uses it — like a cell out of bounds, an item no such cell uses is not read.
- * A part where the items are not simply one after another (an item inside another, one not closed), or with comments
- * or CDATA sections (where an item's tags could stand inside other text), is read whole, as before.
+ * A part where the items are not simply one after another (an item inside another, one not closed), or with comments,
+ * CDATA sections or processing instructions (where an item's tags could stand inside other text), is read whole.
  */
 class SharedStrings {
   private readonly starts: number[] = [];
@@ -99,7 +109,7 @@ class SharedStrings {
   constructor(private readonly xml: Uint8Array | undefined) {
     if (!xml) return;
     const text = Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength).toString('latin1');
-    if (text.includes('<!--') || text.includes('<![CDATA[') || !this.split(text)) {
+    if (text.includes('<!--') || text.includes('<![CDATA[') || OTHER_INSTRUCTION.test(text) || !this.split(text)) {
       this.starts.length = 0;
       this.ends.length = 0;
       this.readWhole(xml);
@@ -127,25 +137,7 @@ class SharedStrings {
 
   /** Every item in one pass (the strict tokenizer over the whole part). */
   private readWhole(xml: Uint8Array): void {
-    let current = '';
-    let inT = false;
-    let inPhonetic = false;
-    parseXml(xml, {
-      open(name) {
-        if (name === 'si') current = '';
-        else if (name === 't') inT = true;
-        else if (name === 'rPh') inPhonetic = true;
-      },
-      skipText: () => !inT || inPhonetic,
-      text(text) {
-        current += text;
-      },
-      close: (name) => {
-        if (name === 't') inT = false;
-        else if (name === 'rPh') inPhonetic = false;
-        else if (name === 'si') this.texts.push(current);
-      },
-    });
+    parseXml(xml, itemHandlers((text) => this.texts.push(text)));
   }
 
   /** Item `i` (0-based); undefined when there is none. */
