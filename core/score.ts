@@ -48,10 +48,12 @@ export const meanRate = (scores: ReadonlyArray<{ rate: number }>): number => (sc
  * nothing was shown); any: at least one item 达到.
  */
 export function groupMet(rule: Rule, answers: ReadonlyArray<AnswerOption | undefined>): boolean {
-  const reached = answers.filter((a) => a === '达到').length;
-  if (rule === 'any') return reached >= 1;
-  const applicable = answers.filter((a) => a !== '不适用').length;
-  return applicable > 0 && reached === applicable;
+  return metByCounts(rule === 'any', answers.filter((a) => a === '达到').length, answers.filter((a) => a !== '不适用').length);
+}
+
+/** groupMet's rule on a group's counts: items 达到, and items applicable (not 不适用). */
+function metByCounts(any: boolean, reached: number, applicable: number): boolean {
+  return any ? reached >= 1 : applicable > 0 && reached === applicable;
 }
 
 /** What a consolidated row shows of a project's score: scoreProject's figures without the groups and 版块. */
@@ -91,8 +93,8 @@ function planOf(rubric: Rubric): Plan {
 }
 
 /**
- * The one scoring loop (every export scores every project): flat over the rubric laid out once, the rules of
- * groupMet and of the 版块, each group handed to `onGroup` when given. The plan's 版块 sums hold this project's
+ * The one scoring loop (every export scores every project): flat over the rubric laid out once, groupMet's rule
+ * (metByCounts) and the 版块's, each group handed to `onGroup` when given. The plan's 版块 sums hold this project's
  * figures until the next call.
  */
 function tally(answers: AnswerMap, rubric: Rubric, onGroup?: (g: number, total: number, max: number, met: boolean) => void): ScoreTotals & { answered: number } {
@@ -120,7 +122,7 @@ function tally(answers: AnswerMap, rubric: Rubric, onGroup?: (g: number, total: 
       if (a === '达到') reached++;
       if (a !== '不适用') applicable++;
     }
-    const met = groupAny[g] ? reached >= 1 : applicable > 0 && reached === applicable;
+    const met = metByCounts(groupAny[g]!, reached, applicable);
     onGroup?.(g, total, max, met);
     const s = groupSection[g]!;
     if (s < 0) continue;
