@@ -126,6 +126,13 @@ function sameContent(a: IdentityView, b: IdentityView): boolean {
   return strip(a) === strip(b);
 }
 
+/** Adds `items` to the list `map` holds for `key` (a new list when there is none). */
+function appendTo<K, V>(map: Map<K, V[]>, key: K, items: V[]): void {
+  const list = map.get(key);
+  if (list) list.push(...items);
+  else map.set(key, items);
+}
+
 /**
  * Applies the identity rules to a batch: one entry per (unit, workbook) — the higher version, else the later one
  * (ties: the one given later) — then, per unit, each project (by normalised 项目名称) counted once, in the later entry.
@@ -150,18 +157,14 @@ export function resolveEntries<E extends CountedEntry<IdentityView>>(entries: re
     byKey.set(key, kept);
     // A file replaced earlier and now replaced again points at the final winner.
     const earlier = replacedBy.get(dropped);
-    if (earlier && kept !== dropped) {
+    if (earlier) {
       for (const r of earlier) r.by = kept;
       replacedBy.delete(dropped);
-      const list = replacedBy.get(kept);
-      if (list) list.push(...earlier);
-      else replacedBy.set(kept, earlier);
+      appendTo(replacedBy, kept, earlier);
     }
     const r: Replaced<E> = { entry: dropped, by: kept, identical: false };
     replaced.push(r);
-    const list = replacedBy.get(kept);
-    if (list) list.push(r);
-    else replacedBy.set(kept, [r]);
+    appendTo(replacedBy, kept, [r]);
   }
   for (const r of replaced) r.identical = sameContent(r.entry.submission, r.by.submission);
   const winners = [...byKey.values()];
@@ -225,11 +228,7 @@ export function entryRows<E extends CountedEntry>(resolution: Resolution<E>, all
   for (const r of resolution.replaced) if (!replacedOf.has(r.entry)) replacedOf.set(r.entry, r);
   const group = (key: (d: DuplicateProject<E>) => E) => {
     const m = new Map<E, Array<DuplicateProject<E>>>();
-    for (const d of resolution.duplicates) {
-      const list = m.get(key(d));
-      if (list) list.push(d);
-      else m.set(key(d), [d]);
-    }
+    for (const d of resolution.duplicates) appendTo(m, key(d), [d]);
     return m;
   };
   const lostBy = group((d) => d.entry);
