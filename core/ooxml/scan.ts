@@ -80,7 +80,7 @@ function fail(what: string): never {
   throw new XmlSyntaxError(what);
 }
 
-// What a run of text or an attribute value holds that needs more than copying (flags of `Scanner.check`).
+// What a run of text or an attribute value holds that needs more than copying (flags of `checkRun`).
 const HAS_REF = 1;
 const HAS_CR = 2;
 const HAS_TAB_LF = 4;
@@ -316,10 +316,6 @@ class Scanner {
     if (!this.rootSeen || this.stack.length > 0) fail('unclosed');
   }
 
-  private check(start: number, end: number, inText: boolean): number {
-    return checkRun(this.b, start, end, inText);
-  }
-
   private chars(start: number, end: number): void {
     const b = this.b;
     if (this.stack.length === 0) {
@@ -327,7 +323,7 @@ class Scanner {
       for (let i = start; i < end; i++) if (!isSpace(b[i])) fail('text outside the root');
       return;
     }
-    const marks = this.check(start, end, true);
+    const marks = checkRun(b, start, end, true);
     const { text, skipText } = this.handlers;
     if (!text || skipText?.()) return;
     const value = textValue(decodeBytes(b, start, end), marks);
@@ -407,7 +403,7 @@ class Scanner {
       let close = k + 1;
       while (close < b.length && b[close] !== quote) close++;
       if (close >= b.length) fail('attribute');
-      attrs.add(key, k + 1, close, this.check(k + 1, close, false));
+      attrs.add(key, k + 1, close, checkRun(b, k + 1, close, false));
       i = close + 1;
     }
     const empty = b[i] === SLASH;
