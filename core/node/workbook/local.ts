@@ -3,9 +3,9 @@
  * the guard's format check and the worker's own job (inspection and reader), without starting a worker, for a file
  * small enough to be harmless; anything else goes to a worker like every upload.
  */
-import { unzipSync } from 'fflate';
 import { withLimits } from '../../limits';
 import { rejected, type ParseResult } from '../../workbook/result';
+import { zipDirectory } from '../../ooxml/zip';
 import { detectFormat, parseUntrusted, type UntrustedOptions } from './guard';
 import { handle } from './parse-worker';
 
@@ -17,22 +17,15 @@ export const LOCAL_BYTES = 8 * 1024 * 1024;
 
 /**
  * What a zip's directory declares its entries inflate to, in all; undefined when it is not a readable zip. Only the
- * central directory is read (fflate calls the filter with each entry's declared size and inflates nothing); the
- * guard then checks every entry properly, with yauzl, wherever the file is read.
+ * central directory is read (core/ooxml/zip.ts, nothing inflated); the guard then checks every entry properly, with
+ * yauzl, wherever the file is read.
  */
 function declaredBytes(data: Uint8Array): number | undefined {
-  let total = 0;
   try {
-    unzipSync(data, {
-      filter: (f) => {
-        total += f.originalSize;
-        return false;
-      },
-    });
+    return zipDirectory(data).reduce((n, e) => n + e.size, 0);
   } catch {
     return undefined;
   }
-  return total;
 }
 
 /**
