@@ -102,11 +102,15 @@ test('roster shows the unit that has not submitted; an import from the dashboard
   await page.click('[data-tab="roster"]');
   await page.waitForSelector('#roster-summary tbody tr');
   expect(await page.locator('.roster-district', { hasText: '东河区' }).locator('tr', { hasText: '东河城建' }).innerText()).toMatch(/东河城建\s+周\s+0472-4123456\s+名单\s+未报送/);
+  const summaryRow = () => page.locator('#roster-summary tbody tr', { hasText: '东河区' }).innerText();
+  const before = await summaryRow();
   await page.click('#roster-import summary');
   await page.setInputFiles('#roster-file', { name: '报送名单.csv', mimeType: 'text/csv', buffer: Buffer.from('单位名称,旗县区,联系人,电话\n包头市第一建筑工程有限公司,东河区,李红,13912345678\n东河城建,东河区,周,0472-4123456\n东河路桥,东河区,吴,13912345670\n青山建工,青山区,赵,13912345671\n') });
   await page.click('#roster-form button[type=submit]');
   await page.waitForFunction(() => document.querySelector('#roster-result')?.textContent?.includes('已导入 4 个单位'));
-  const rosterRow = await page.locator('#roster-summary tbody tr', { hasText: '东河区' }).innerText();
+  // The message comes first, then the roster is fetched again: wait for the table to be redrawn (a busy machine is slow).
+  await page.waitForFunction((old) => [...document.querySelectorAll<HTMLElement>('#roster-summary tbody tr')].find((tr) => tr.innerText.includes('东河区'))?.innerText !== old, before);
+  const rosterRow = await summaryRow();
   const [, expected, submitted] = /东河区\s+(\d+)\s+(\d+)/.exec(rosterRow)!;
   expect([expected, submitted]).toEqual(['3', '1']);
   await page.screenshot({ path: screenshotPath('secretariat-roster'), fullPage: true });
