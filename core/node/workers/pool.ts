@@ -10,6 +10,10 @@
  * process gives all of it back. A spare worker is started (its handlers loaded) after one is replaced, so the next
  * job does not wait for a cold start.
  *
+ * A server keeps its workers warm (`warmWorkers`, `warm()`): they start with the server, run a sample job a few dozen
+ * times so V8 has compiled the handler's hot code before the first upload, and do not leave when idle. A cold worker
+ * costs its first jobs about twice the CPU, and a burst of uploads after a quiet spell met two cold workers at once.
+ *
  * Jobs name a handler module (compiled JavaScript exporting `handle(payload)`); one worker can run any handler.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -40,6 +44,18 @@ export interface PoolOptions {
   queueBytesTotal: number;
   /** Handler modules a new worker loads before its first job. */
   preload?: string[];
+  /** Workers kept running while idle, started and warmed by `warm()` (default none: workers start with a job). */
+  warmWorkers?: number;
+}
+
+/** What a warm worker runs before its first real job (the answers are dropped). */
+export interface WarmUp {
+  handler: string;
+  payload: unknown;
+  /** How many times: V8 optimizes a function once it has run often enough (a few dozen files, measured). */
+  times: number;
+  /** Time limit of each run, ms. */
+  timeMs: number;
 }
 
 export interface Job {
@@ -112,6 +128,7 @@ export class WorkerPool {
    */
   private clock = 0;
   private closed = false;
+  private warmup: WarmUp | undefined;
   private readonly entry = compiledScript(__filename, 'entry.js');
 
   constructor(readonly options: PoolOptions) {}
@@ -215,10 +232,67 @@ export class WorkerPool {
     return slot;
   }
 
+  /** Workers kept while idle: `warmWorkers` once `warm()` was called, never more than the pool's size. */
+  private get warmCount(): number {
+    return this.warmup ? Math.min(this.options.warmWorkers ?? 0, Math.max(1, this.options.size)) : 0;
+  }
+
+  /**
+   * Starts the warm workers (up to `warmWorkers`), each running `job` `times` times before it takes a real job; a
+   * warm worker that is replaced later (memory, job count, crash) is warmed the same way.
+   */
+  warm(job: WarmUp): void {
+    if (this.closed) return;
+    this.warmup = job;
+    this.fillWarm();
+  }
+
+  private fillWarm(): void {
+    while (!this.closed && this.slots.length < this.warmCount) this.prime(this.spawn());
+  }
+
+  /** Runs the warm-up on a new worker; it stays busy (no real job is sent to it) until the runs are done. */
+  private prime(slot: Slot): void {
+    const job = this.warmup;
+    if (!job || job.times <= 0) return;
+    const { worker } = slot;
+    slot.busy = true;
+    clearTimeout(slot.idle);
+    let left = job.times;
+    let timer: NodeJS.Timeout | undefined;
+    const done = () => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('exit', done);
+      if (slot.exited || this.closed || !this.slots.includes(slot)) return;
+      slot.busy = false;
+      this.armIdle(slot);
+      this.pump();
+    };
+    // A worker whose warm-up overruns or cannot be sent to is not kept: a cold one starts when a job needs it (not at
+    // once, so a warm-up that always fails cannot start workers for ever).
+    const drop = () => {
+      this.retire(slot);
+      done();
+      this.pump();
+    };
+    const send = () => {
+      clearTimeout(timer);
+      timer = setTimeout(drop, job.timeMs);
+      worker.send({ handler: job.handler, payload: job.payload }, (err) => {
+        if (err) drop();
+      });
+    };
+    const onMessage = () => (--left > 0 && !this.closed ? send() : done());
+    worker.on('message', onMessage);
+    worker.on('exit', done);
+    send();
+  }
+
   private armIdle(slot: Slot): void {
     clearTimeout(slot.idle);
     slot.idle = setTimeout(() => {
-      if (!slot.busy) this.retire(slot);
+      if (!slot.busy && this.slots.length > this.warmCount) this.retire(slot);
     }, this.options.idleMs);
     slot.idle.unref();
   }
@@ -233,8 +307,9 @@ export class WorkerPool {
     if (!slot.exited) slot.worker.kill('SIGKILL');
   }
 
-  /** After a worker was replaced, one idle worker is kept ready (it leaves again when idle). */
+  /** After a worker was replaced, one idle worker is kept ready (it leaves again when idle, unless it is a warm one). */
   private keepWarm(): void {
+    if (this.slots.length < this.warmCount) return this.fillWarm();
     if (this.closed || this.slots.some((s) => !s.busy) || this.slots.length >= Math.max(1, this.options.size)) return;
     this.spawn();
   }

@@ -23,6 +23,8 @@ const exit = handler('exit', 'process.exit(3);');
 const thrower = handler('thrower', "throw new TypeError('boom');");
 const grow = handler('grow', 'globalThis.keep = Array.from({ length: 40 }, () => new Array(1e5).fill(Math.random())); return process.pid;');
 const pid = handler('pid', 'return process.pid;');
+// Counts its runs in the worker: a job sent after a warm-up learns how many runs came before it, and in which process.
+const runs = handler('runs', 'globalThis.runs = (globalThis.runs || 0) + 1; if (p && p.grow) globalThis.keep = Array.from({ length: 40 }, () => new Array(1e5).fill(Math.random())); return { pid: process.pid, runs: globalThis.runs };');
 
 const options = (o: Partial<PoolOptions> = {}): PoolOptions => ({
   size: 2, heapMb: 64, idleMs: 60_000, recycleMb: 256, maxJobsPerWorker: 1000,
@@ -161,6 +163,43 @@ test('a worker whose memory grew is replaced after its job (a spare is ready); i
   const a = await light.run<number>({ handler: pid, payload: null, timeMs: 30_000 });
   const b = await light.run<number>({ handler: pid, payload: null, timeMs: 30_000 });
   expect(a).toEqual(b); // a worker that stayed small serves the next job
+});
+
+test('warm workers start before any job, run the warm-up first, and stay when idle', async () => {
+  const p = pool({ size: 2, warmWorkers: 2, idleMs: 50, recycleMb: 4096 });
+  expect(p.stats().workers).toBe(0); // nothing starts before warm()
+  p.warm({ handler: runs, payload: null, times: 5, timeMs: 60_000 });
+  expect(p.stats()).toMatchObject({ workers: 2, busy: 2 });
+  // A job sent during the warm-up waits for it (no third, cold worker), then runs in a warm worker.
+  const first = await p.run<{ pid: number; runs: number }>({ handler: runs, payload: null, timeMs: 60_000 });
+  expect(first.ok && first.value.runs).toBe(6);
+  await until(() => p.stats().busy === 0);
+  const both = await Promise.all([0, 1].map(() => p.run<{ pid: number; runs: number }>({ handler: runs, payload: null, timeMs: 60_000 })));
+  for (const job of both) expect(job.ok && job.value.runs).toBeGreaterThanOrEqual(6);
+  expect(p.stats().workers).toBe(2);
+  // Far past the idle time both are still there (a pool's other idle workers leave: the test above).
+  await new Promise((r) => setTimeout(r, 500));
+  expect(p.stats().workers).toBe(2);
+});
+
+test('a warm worker that is replaced is warmed again before its next job', async () => {
+  const p = pool({ size: 1, warmWorkers: 1, maxJobsPerWorker: 1, recycleMb: 4096 });
+  p.warm({ handler: runs, payload: null, times: 3, timeMs: 60_000 });
+  const a = await p.run<{ pid: number; runs: number }>({ handler: runs, payload: null, timeMs: 60_000 });
+  const b = await p.run<{ pid: number; runs: number }>({ handler: runs, payload: null, timeMs: 60_000 });
+  expect(a.ok && b.ok && a.value.pid !== b.value.pid).toBe(true);
+  expect([a.ok && a.value.runs, b.ok && b.value.runs]).toEqual([4, 4]);
+});
+
+test('warm() starts no worker in a pool without warm workers, and never more than the pool size', async () => {
+  const cold = pool({ size: 1 });
+  cold.warm({ handler: runs, payload: null, times: 3, timeMs: 60_000 });
+  expect(cold.stats().workers).toBe(0);
+  const capped = pool({ size: 1, warmWorkers: 4 });
+  capped.warm({ handler: runs, payload: null, times: 3, timeMs: 60_000 });
+  expect(capped.stats().workers).toBe(1);
+  const job = await capped.run<{ pid: number; runs: number }>({ handler: runs, payload: null, timeMs: 60_000 });
+  expect(job.ok && job.value.runs).toBe(4);
 });
 
 test('closing answers waiting jobs and refuses new ones', async () => {
