@@ -18,6 +18,7 @@ import { EvidenceService } from './evidence';
 import { deadlineOf, DEFAULT_DEADLINE, type Context } from './context';
 import { withLimits, type Limits } from '../core/limits';
 import { ParsePool } from '../core/node/workbook/pool';
+import { cachedTemplate } from '../core/node/workbook/build';
 import { projectRoot } from './paths';
 import { officeJsSource, type OfficeJsSource } from './addin-pages';
 import fs from 'node:fs';
@@ -32,6 +33,12 @@ export interface ServerOptions {
   logLevel?: string;
   /** Office.js for the task pane: 'cdn' (default) or 'local'; REDSITE_OFFICE_JS when not given. */
   officeJs?: OfficeJsSource;
+  /**
+   * Keep the parse workers running and warm (`redsite serve` does): they start with the server and read the blank
+   * template a few dozen times, so the first uploads (and a burst after a quiet spell) do not meet cold workers.
+   * Off by default, so a test's server starts no workers it does not use.
+   */
+  warmWorkers?: boolean;
 }
 
 export interface RunningServer {
@@ -64,7 +71,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     secretariatToken = first.token;
   }
   const limits = withLimits(opts.limits);
-  const pool = new ParsePool(limits);
+  const pool = new ParsePool(limits, { warmWorkers: opts.warmWorkers ? limits.parseWorkers : 0 });
   const fallbackDeadline = opts.deadline ?? DEFAULT_DEADLINE;
   const ctx: Context = {
     db, limits, pool, log: logger,
@@ -86,6 +93,13 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     server.once('error', reject);
     server.listen(opts.port ?? 3000, opts.host ?? '127.0.0.1', () => resolve());
   });
+  if (opts.warmWorkers) {
+    // The sample is the blank template as GET /template.xlsx hands it out (built once, and cached for those downloads).
+    cachedTemplate().then(
+      (sample) => pool.warmUp(sample),
+      (err: unknown) => logger.warn({ err }, '无法生成预热用的模板：解析进程将在第一次上传时启动'),
+    );
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${opts.https ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;

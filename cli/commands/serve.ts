@@ -65,7 +65,7 @@ export function registerServe(program: Command): void {
         ...(env.REDSITE_UNIT_MB ? { unitStoredBytes: Number(env.REDSITE_UNIT_MB) * 1024 * 1024 } : {}),
         ...(env.REDSITE_VERSIONS_KEPT ? { versionsKept: Number(env.REDSITE_VERSIONS_KEPT) } : {}),
       };
-      const server = await startServer({ host: opts.host, port: Number(opts.port), dataDir: opts.data, https: tls, deadline: opts.deadline, logLevel: opts.log, limits });
+      const server = await startServer({ host: opts.host, port: Number(opts.port), dataDir: opts.data, https: tls, deadline: opts.deadline, logLevel: opts.log, limits, warmWorkers: true });
       console.log(`redsite 服务已启动：${server.url}/`);
       console.log(`  看板：${server.url}/   加载项：${server.url}/addin/taskpane.html   接口说明：${server.url}/api/v1/openapi.json`);
       console.log(`  数据目录：${server.dataDir}`);

@@ -1,4 +1,4 @@
-/** The README's start command: `npm start` (= redsite serve) on a fresh data folder serves health, dashboard and API. */
+/** The README's start command: `npm start` (= redsite serve) on a fresh data folder serves health, dashboard and API, with its parse workers running. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,5 +15,10 @@ test('redsite serve: first start prints the one-time token and the URL; SIGTERM 
   expect(await (await fetch(`${url}/`)).text()).toContain('“红色工地”创建申报看板');
   expect((await (await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).json())).toMatchObject({ role: 'secretariat' });
   expect(fs.existsSync(path.join(data, 'redsite.sqlite'))).toBe(true);
+  // The parse workers start with it (kept warm for the first uploads): two child processes before any upload.
+  const children = `/proc/${server.child.pid}/task/${server.child.pid}/children`;
+  const stop = Date.now() + 300_000;
+  while (fs.readFileSync(children, 'utf8').trim().split(/\s+/).filter(Boolean).length < 2 && Date.now() < stop) await new Promise((r) => setTimeout(r, 50));
+  expect(fs.readFileSync(children, 'utf8').trim().split(/\s+/)).toHaveLength(2);
   expect(await server.stop()).toBe(0);
 });
