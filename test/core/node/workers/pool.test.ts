@@ -24,7 +24,7 @@ const thrower = handler('thrower', "throw new TypeError('boom');");
 const grow = handler('grow', 'globalThis.keep = Array.from({ length: 40 }, () => new Array(1e5).fill(Math.random())); return process.pid;');
 const pid = handler('pid', 'return process.pid;');
 // Counts its runs in the worker: a job sent after a warm-up learns how many runs came before it, and in which process.
-const runs = handler('runs', 'globalThis.runs = (globalThis.runs || 0) + 1; if (p && p.grow) globalThis.keep = Array.from({ length: 40 }, () => new Array(1e5).fill(Math.random())); return { pid: process.pid, runs: globalThis.runs };');
+const runs = handler('runs', 'globalThis.runs = (globalThis.runs || 0) + 1; return { pid: process.pid, runs: globalThis.runs };');
 
 const options = (o: Partial<PoolOptions> = {}): PoolOptions => ({
   size: 2, heapMb: 64, idleMs: 60_000, recycleMb: 256, maxJobsPerWorker: 1000,
