@@ -7,16 +7,9 @@ import { eastRiverAccounts, perTestServers } from '../helpers/server';
 import { buildTemplate } from '../../core/node/workbook/build';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { randomAnswers, seeded } from '../helpers/fixtures';
+import { until } from '../helpers/until';
 
 const start = perTestServers();
-
-async function until(ok: () => boolean): Promise<void> {
-  const stop = Date.now() + 300_000; // a hang, not slowness: a busy machine may take long
-  while (!ok()) {
-    if (Date.now() > stop) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('warm workers: running and idle before the first upload, still there after the idle time, and the upload runs on them', async () => {
   const s = await start({ warmWorkers: true, limits: { workerIdleMs: 100 } });

@@ -1,11 +1,12 @@
 /**
  * The worker runner with real worker processes and real handler modules (written to a temp folder as plain CommonJS):
- * heap cap, time limit, crashes, fairness across accounts, bounded queue, abort, recycling and idle exit.
+ * heap cap, time limit, crashes, fairness across accounts, bounded queue, abort, recycling, idle exit and warm workers.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WorkerPool, type Outcome, type PoolOptions } from '../../../../core/node/workers/pool';
+import { until } from '../../../helpers/until';
 
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-pool-'));
@@ -41,14 +42,6 @@ afterAll(async () => {
   await Promise.all(pools.map((p) => p.close()));
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function until(ok: () => boolean): Promise<void> {
-  const stop = Date.now() + 300_000; // a hang, not slowness: a busy machine may take long
-  while (!ok()) {
-    if (Date.now() > stop) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('a job answers with its value; any handler runs in any worker', async () => {
   const p = pool();
