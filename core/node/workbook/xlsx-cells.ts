@@ -229,11 +229,17 @@ function readSheet(xml: Uint8Array, strings: SharedStrings, bounds: SheetBounds)
   // Phonetic guides (ruby) of an inline string are reading aids, not part of the text.
   let inPhonetic = false;
   parseXml(xml, {
-    open(name, attrs) {
+    open(name, attrs, empty) {
       if (name === 'c') {
+        type = attrs.get('t') ?? 'n';
+        // <c r="…" s="…"/>, a number cell with no value (a styled blank; half the cells of a unit workbook): nothing to
+        // keep, so its reference is not even read.
+        if (empty && type === 'n') {
+          position = 0;
+          return;
+        }
         ref = attrs.get('r') ?? '';
         position = positionWithin(ref, bounds);
-        type = attrs.get('t') ?? 'n';
         value = '';
         inline = '';
         hasFormula = false;

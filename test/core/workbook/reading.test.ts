@@ -60,6 +60,19 @@ describe('cell values as other programs write them', () => {
     expect(r.submission!.projects[0]!.answers).toEqual({});
   });
 
+  test('self-closing cells: a blank styled cell reads blank, a typed one is still read (a boolean FALSE is no option)', async () => {
+    const file = edit((p) => {
+      const part = sheetPart(p, '细则自评');
+      setCell(p, part, 'E4', '<c r="E4" s="13"/>');
+      setCell(p, part, 'E5', '<c r="E5" s="13" t="b"/>');
+      setCell(p, part, 'E6', '<c r="E6" s="13" t="str"/>');
+    });
+    const r = await parseWorkbook(file);
+    expect(r.issues.filter((i) => i.severity === 'error')).toEqual([
+      expect.objectContaining({ sheet: '细则自评', cell: 'E5', message: expect.stringContaining('“FALSE”不是有效选项') as unknown }),
+    ]);
+  });
+
   test('malformed XML in a sheet is a refusal, not an exception', async () => {
     const r = await parseWorkbook(edit((p) => put(p, sheetPart(p, '细则自评'), text(p, sheetPart(p, '细则自评')).replace('</sheetData>', '</row></sheetData>'))));
     expect(r.kind).toBe('rejected');
