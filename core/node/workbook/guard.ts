@@ -210,15 +210,15 @@ function declaresDoctype(xml: Buffer): boolean {
   return false;
 }
 
-/** A sane dimension and row count, for anything with rows (`label` names the sheet, or the part). */
-function rowsProblem(xml: Buffer, limits: Limits, label: string): string | undefined {
+/** A sane dimension and row count, for anything with rows (`label` names the sheet, or the part, in the refusal). */
+function rowsProblem(xml: Buffer, limits: Limits, label: () => string): string | undefined {
   const dim = DIMENSION.exec(xml.toString('latin1', 0, Math.min(xml.length, 4096)));
   if (dim) {
     const cols = dim[3] ? colNumber(dim[3]) : dim[1] ? colNumber(dim[1]) : 1;
     const lastRow = Number(dim[4] ?? dim[2] ?? 1);
-    if (lastRow > limits.sheetRows || cols > limits.sheetCols) return GUARD_MSG.dimension(label, lastRow, cols);
+    if (lastRow > limits.sheetRows || cols > limits.sheetCols) return GUARD_MSG.dimension(label(), lastRow, cols);
   }
-  return countRowTags(xml, limits.sheetRows) > limits.sheetRows ? GUARD_MSG.rows(label, limits.sheetRows) : undefined;
+  return countRowTags(xml, limits.sheetRows) > limits.sheetRows ? GUARD_MSG.rows(label(), limits.sheetRows) : undefined;
 }
 
 const isWordByte = (b: number | undefined) => b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f);
@@ -315,9 +315,10 @@ export async function inspectPackage(data: Uint8Array, limits: Limits = withLimi
       xml.set(partKey(entry.fileName), bytes);
       names.set(partKey(entry.fileName), entry.fileName);
     }
-    const sheets = locateSheets(xml);
+    // The sheets' names (package → workbook → sheets) only name the sheet in a refusal: they are looked up then.
+    let sheets: Map<string, string> | undefined;
     for (const [key, bytes] of xml) {
-      const problem = rowsProblem(bytes, limits, sheetLabel(names.get(key)!, sheets.get(key)));
+      const problem = rowsProblem(bytes, limits, () => sheetLabel(names.get(key)!, (sheets ??= locateSheets(xml)).get(key)));
       if (problem) return problem;
     }
     return xml;

@@ -1,10 +1,10 @@
 /** Hostile inputs, generated here (never committed): each is refused with a Chinese reason and the process lives on. */
-import { strToU8, zipSync } from 'fflate';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { hostileFiles, HOSTILE_NAMES, type HostileCase } from '../../../helpers/hostile';
 import { buildTemplate } from '../../../../core/node/workbook/build';
 import { parseUntrusted, detectFormat, inspectZip, inspectPackage, countRowTags, GUARD_MSG } from '../../../../core/node/workbook/guard';
 import { parseLocal, LOCAL_BYTES } from '../../../../core/node/workbook/local';
-import { parseWorkbook } from '../../../../core/node/workbook/parse';
+import { parseWorkbook, PARSE_MSG } from '../../../../core/node/workbook/parse';
 import { rawEntries, rawZip } from '../../../../bench/hostile-files';
 import { ParsePool, POOL_MSG } from '../../../../core/node/workbook/pool';
 import { withLimits } from '../../../../core/limits';
@@ -113,6 +113,14 @@ test('stored entries must hold what they declare; unknown compression methods ar
   expect(await inspectZip(rawZip(fine))).toBeUndefined();
   const truncated = entries.map((e) => (e.name === 'xl/workbook.xml' ? { ...e, stored: e.stored.subarray(0, 10) } : e));
   expect(await inspectZip(rawZip(truncated))).toBe(GUARD_MSG.corrupt);
+});
+
+test.each(['_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/workbook.xml'])('%s not well-formed: refused as unreadable, through the guard and the reader', async (part) => {
+  const parts = unzipSync(good);
+  parts[part] = strToU8(`${strFromU8(parts[part]!)}</extra>`);
+  const r = await parseUntrusted(zipSync(parts), { pool });
+  expect(r.kind).toBe('rejected');
+  expect(r.issues.map((i) => i.message)).toEqual([PARSE_MSG.unreadable]);
 });
 
 describe('parseLocal (one file, one command): small files are read in this process, the same way', () => {
