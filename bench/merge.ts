@@ -2,7 +2,8 @@
  * `npm run bench`: what users run, as whole processes, on the workbooks units send (bench/realistic.ts) — the
  * `redsite merge` command over 1,000 files next to the fflate floor and a plain exceljs load-only loop over the same
  * folder, a single `redsite score`, and the peak RSS of a 10,000-project master. Each step is timed from process start
- * to exit, several runs, medians; ratios are against the floor measured in the same run. Writes bench/results.md.
+ * to exit, several runs taking turns (floor, exceljs, merge; floor, …), medians; ratios are against the floor measured
+ * in the same rounds. Writes bench/results.md.
  * Not a test: no assertion, just figures.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -43,21 +44,36 @@ function childrenCpuMs(): number {
   }
 }
 
-/** Runs a whole process `runs` times; wall-clock milliseconds from spawn to exit, and its CPU time. */
-function timeProcess(args: string[], runs = RUNS): Timing {
-  const ms: number[] = [];
-  const cpu: number[] = [];
+/** Runs a whole process once: wall-clock milliseconds from spawn to exit, and its CPU time. */
+function runOnce(args: string[]): { ms: number; cpu: number } {
+  const c = childrenCpuMs();
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.toString().slice(0, 2000)}`);
+  return { ms, cpu: childrenCpuMs() - c };
+}
+
+/**
+ * Runs each command `runs` times, taking turns (one run of each, then the next round): this machine's speed drifts
+ * over minutes, and a ratio of two commands timed a minute apart measured the drift as much as the code.
+ */
+function timeInTurns<K extends string>(commands: Record<K, string[]>, runs = RUNS): Record<K, Timing> {
+  const keys = Object.keys(commands) as K[];
+  const got = new Map(keys.map((k) => [k, { ms: [] as number[], cpu: [] as number[] }]));
   for (let i = 0; i < runs; i++) {
-    const c = childrenCpuMs();
-    const t = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-    ms.push(Number(process.hrtime.bigint() - t) / 1e6);
-    cpu.push(childrenCpuMs() - c);
-    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.toString().slice(0, 2000)}`);
+    for (const k of keys) {
+      const { ms, cpu } = runOnce(commands[k]);
+      got.get(k)!.ms.push(ms);
+      got.get(k)!.cpu.push(cpu);
+    }
   }
-  ms.sort((a, b) => a - b);
-  cpu.sort((a, b) => a - b);
-  return { median: ms[Math.floor(ms.length / 2)]!, min: ms[0]!, max: ms[ms.length - 1]!, cpu: cpu[Math.floor(cpu.length / 2)]! };
+  const timing = ({ ms, cpu }: { ms: number[]; cpu: number[] }): Timing => {
+    ms.sort((a, b) => a - b);
+    cpu.sort((a, b) => a - b);
+    return { median: ms[Math.floor(ms.length / 2)]!, min: ms[0]!, max: ms[ms.length - 1]!, cpu: cpu[Math.floor(cpu.length / 2)]! };
+  };
+  return Object.fromEntries(keys.map((k) => [k, timing(got.get(k)!)])) as Record<K, Timing>;
 }
 
 /** Child mode: writes a 10,000-project master from parsed workbooks and reports its own time and peak RSS. */
@@ -93,13 +109,14 @@ async function main(): Promise<void> {
   const load0 = os.loadavg()[0]!;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-bench-'));
   try {
-    const floor = timeProcess([path.join(__dirname, 'floor.js'), corpus.dir]);
-    const exceljs = timeProcess([path.join(__dirname, 'exceljs-load.js'), corpus.dir]);
-    const merge = timeProcess([bin, 'merge', corpus.dir, '--out', path.join(work, 'master.xlsx')]);
+    const { floor, exceljs, merge } = timeInTurns({
+      floor: [path.join(__dirname, 'floor.js'), corpus.dir],
+      exceljs: [path.join(__dirname, 'exceljs-load.js'), corpus.dir],
+      merge: [bin, 'merge', corpus.dir, '--out', path.join(work, 'master.xlsx')],
+    });
     const one = corpus.files[1]!;
-    const score = timeProcess([bin, 'score', one, '--json'], Math.max(RUNS, 10));
-    // What starting node alone costs on this machine: the part of the score figure no code of ours can remove.
-    const nodeStart = timeProcess(['-e', '0'], Math.max(RUNS, 10));
+    // Starting node alone: the part of the score figure no code of ours can remove.
+    const { score, nodeStart } = timeInTurns({ score: [bin, 'score', one, '--json'], nodeStart: ['-e', '0'] }, Math.max(RUNS, 10));
     const big = JSON.parse(execFileSync(process.execPath, [__filename, '--big-master', one], { encoding: 'utf8' })) as { ms: number; cpuMs: number; projects: number; maxRssMb: number };
 
     const ratio = merge.median / floor.median;
