@@ -238,8 +238,9 @@ export class WorkerPool {
   }
 
   /**
-   * Starts the warm workers (up to `warmWorkers`), each running `job` `times` times before it takes a real job; a
-   * warm worker that is replaced later (memory, job count, crash) is warmed the same way.
+   * Starts the warm workers (up to `warmWorkers`), each running `job` `times` times before it takes a real job. A warm
+   * worker replaced later (memory, job count, crash) is warmed the same way when no job is waiting; when one is, the
+   * replacement takes that job at once, cold. A worker that fails its warm-up is not replaced until a job needs one.
    */
   warm(job: WarmUp): void {
     if (this.closed) return;
@@ -260,21 +261,24 @@ export class WorkerPool {
     clearTimeout(slot.idle);
     let left = job.times;
     let timer: NodeJS.Timeout | undefined;
+    // Whether the warm-up ended, the worker died during it (crash, heap cap) or was dropped, the queue moves on: a job
+    // that waited for this worker starts on another, or on a new cold one (never a new warm-up, so a warm-up that
+    // always fails cannot start workers for ever).
     const done = () => {
       clearTimeout(timer);
       worker.off('message', onMessage);
       worker.off('exit', done);
-      if (slot.exited || this.closed || !this.slots.includes(slot)) return;
-      slot.busy = false;
-      this.armIdle(slot);
+      if (this.closed) return;
+      if (!slot.exited && this.slots.includes(slot)) {
+        slot.busy = false;
+        this.armIdle(slot);
+      }
       this.pump();
     };
-    // A worker whose warm-up overruns or cannot be sent to is not kept: a cold one starts when a job needs it (not at
-    // once, so a warm-up that always fails cannot start workers for ever).
+    // A worker whose warm-up overruns or cannot be sent to is not kept.
     const drop = () => {
       this.retire(slot);
       done();
-      this.pump();
     };
     const send = () => {
       clearTimeout(timer);

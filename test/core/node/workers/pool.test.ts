@@ -163,7 +163,7 @@ test('warm workers start before any job, run the warm-up first, and stay when id
   expect(p.stats().workers).toBe(0); // nothing starts before warm()
   p.warm({ handler: runs, payload: null, times: 5, timeMs: 60_000 });
   expect(p.stats()).toMatchObject({ workers: 2, busy: 2 });
-  // A job sent during the warm-up waits for it (no third, cold worker), then runs in a warm worker.
+  // A job sent during the warm-up waits for it, then runs in a warm worker (6 runs: 5 of the warm-up, then its own).
   const first = await p.run<{ pid: number; runs: number }>({ handler: runs, payload: null, timeMs: 60_000 });
   expect(first.ok && first.value.runs).toBe(6);
   await until(() => p.stats().busy === 0);
@@ -182,6 +182,23 @@ test('a warm worker that is replaced is warmed again before its next job', async
   const b = await p.run<{ pid: number; runs: number }>({ handler: runs, payload: null, timeMs: 60_000 });
   expect(a.ok && b.ok && a.value.pid !== b.value.pid).toBe(true);
   expect([a.ok && a.value.runs, b.ok && b.value.runs]).toEqual([4, 4]);
+});
+
+test('a warm-up that crashes, overruns or is cut short by close() never strands a waiting job', async () => {
+  // The worker dies during its warm-up: the job waiting for it starts on a new (cold) worker.
+  const crashing = pool({ size: 1, warmWorkers: 1 });
+  crashing.warm({ handler: exit, payload: null, times: 3, timeMs: 60_000 });
+  expect(await crashing.run({ handler: echo, payload: 'after a crash', timeMs: 60_000 })).toEqual({ ok: true, value: 'after a crash' });
+  // The warm-up overruns its time limit: the worker is dropped, and the job runs on another.
+  const slow = pool({ size: 1, warmWorkers: 1 });
+  slow.warm({ handler: spin, payload: null, times: 1, timeMs: 200 });
+  expect(await slow.run({ handler: echo, payload: 'after a timeout', timeMs: 60_000 })).toEqual({ ok: true, value: 'after a timeout' });
+  // Closed during the warm-up: the waiting job is answered.
+  const closing = pool({ size: 1, warmWorkers: 1 });
+  closing.warm({ handler: spin, payload: null, times: 1, timeMs: 60_000 });
+  const waiting = closing.run({ handler: echo, payload: 1, timeMs: 60_000 });
+  await closing.close();
+  expect(await waiting).toEqual({ ok: false, reason: 'closed' });
 });
 
 test('warm() starts no worker in a pool without warm workers, and never more than the pool size', async () => {
