@@ -95,10 +95,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   });
   if (opts.warmWorkers) {
     // The sample is the blank template as GET /template.xlsx hands it out (built once, and cached for those downloads).
-    cachedTemplate().then(
-      (sample) => pool.warmUp(sample),
-      (err: unknown) => logger.warn({ err }, '无法生成预热用的模板：解析进程将在第一次上传时启动'),
-    );
+    cachedTemplate()
+      .then((sample) => pool.warmUp(sample))
+      .catch((err: unknown) => logger.warn({ err }, '无法预热解析进程：它们将在第一次上传时启动'));
   }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

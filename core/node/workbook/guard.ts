@@ -315,8 +315,10 @@ export async function inspectPackage(data: Uint8Array, limits: Limits = withLimi
       xml.set(partKey(entry.fileName), bytes);
       names.set(partKey(entry.fileName), entry.fileName);
     }
-    // The sheets' names (package → workbook → sheets) only name the sheet in a refusal: they are looked up then.
-    let sheets: Map<string, string> | undefined;
+    // The sheets' names (package → workbook → sheets) only name a sheet in a refusal. For a workbook they are looked up
+    // then: its reader parses the same parts, as strictly. A Word 回执 has them checked here (its reader, mammoth, is
+    // more lenient), as before.
+    let sheets = kind === 'xlsx' ? undefined : locateSheets(xml);
     for (const [key, bytes] of xml) {
       const problem = rowsProblem(bytes, limits, () => sheetLabel(names.get(key)!, (sheets ??= locateSheets(xml)).get(key)));
       if (problem) return problem;

@@ -9,6 +9,7 @@ import { rawEntries, rawZip } from '../../../../bench/hostile-files';
 import { ParsePool, POOL_MSG } from '../../../../core/node/workbook/pool';
 import { withLimits } from '../../../../core/limits';
 import { fillWorkbook, projectFields, REPORTER } from '../../../helpers/workbook';
+import { docx } from '../../../helpers/evidence';
 
 
 let good: Buffer;
@@ -121,6 +122,13 @@ test.each(['_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/workbook.xml'])('%s 
   const r = await parseUntrusted(zipSync(parts), { pool });
   expect(r.kind).toBe('rejected');
   expect(r.issues.map((i) => i.message)).toEqual([PARSE_MSG.unreadable]);
+});
+
+test('a Word 回执 whose document.xml is not well-formed is refused by the guard, before mammoth reads it', async () => {
+  const parts = unzipSync(await docx('附件2 回执'));
+  expect(await inspectZip(zipSync(parts), withLimits(), 'docx')).toBeUndefined();
+  parts['word/document.xml'] = strToU8(`${strFromU8(parts['word/document.xml']!)}</extra>`);
+  expect(await inspectZip(zipSync(parts), withLimits(), 'docx')).toBe(GUARD_MSG.corrupt);
 });
 
 describe('parseLocal (one file, one command): small files are read in this process, the same way', () => {
