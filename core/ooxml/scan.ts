@@ -201,7 +201,8 @@ interface Name {
   readonly bytes: Uint8Array;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
+/** Whether bytes [start, end) of `b` are exactly `a`. */
+export function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
   if (a.length !== end - start) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
   return true;

@@ -9,7 +9,7 @@
 import type * as Fflate from 'fflate';
 import type { RawCell } from '../../workbook/cells';
 import { REL_TYPE, partKey, relIdOf, relationshipOf, relsPartOf } from '../../ooxml/opc';
-import { scanXml, textOf, type ScanHandlers } from '../../ooxml/scan';
+import { sameBytes, scanXml, textOf, type ScanHandlers } from '../../ooxml/scan';
 
 /** fflate, loaded only when a workbook comes without the guard's inflated parts (the guard's path never needs it). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -87,11 +87,8 @@ const PLAIN_ITEM = bytesOf('<si><t>');
 const PRESERVED_ITEM = bytesOf('<si><t xml:space="preserve">');
 const ITEM_END = bytesOf('</t></si>');
 
-function startsWith(b: Uint8Array, at: number, pattern: Uint8Array): boolean {
-  if (at + pattern.length > b.length) return false;
-  for (let k = 0; k < pattern.length; k++) if (b[at + k] !== pattern[k]) return false;
-  return true;
-}
+/** Whether `pattern` stands in `b` at `at`. */
+const bytesAt = (b: Uint8Array, at: number, pattern: Uint8Array) => sameBytes(pattern, b, at, at + pattern.length);
 
 /**
  * The shared strings, each decoded when a cell that is read first asks for it. A workbook holds every text of every
@@ -148,8 +145,8 @@ class SharedStrings {
     const start = this.starts[i]!;
     const end = this.ends[i]!;
     // Most items are one plain run, <si><t>…</t></si>: its text is checked and decoded as the tokenizer would.
-    const open = startsWith(xml, start, PLAIN_ITEM) ? PLAIN_ITEM.length : startsWith(xml, start, PRESERVED_ITEM) ? PRESERVED_ITEM.length : 0;
-    const plain = open > 0 && end - start >= open + ITEM_END.length && startsWith(xml, end - ITEM_END.length, ITEM_END) && xml.indexOf(0x3c, start + open) === end - ITEM_END.length;
+    const open = bytesAt(xml, start, PLAIN_ITEM) ? PLAIN_ITEM.length : bytesAt(xml, start, PRESERVED_ITEM) ? PRESERVED_ITEM.length : 0;
+    const plain = open > 0 && end - start >= open + ITEM_END.length && bytesAt(xml, end - ITEM_END.length, ITEM_END) && xml.indexOf(0x3c, start + open) === end - ITEM_END.length;
     const text = plain ? textOf(xml, start + open, end - ITEM_END.length) : stringItem(xml.subarray(start, end));
     this.texts[i] = text;
     return text;
