@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serve } from '../helpers/cli';
+import { until } from '../helpers/until';
 
 
 test('redsite serve: first start prints the one-time token and the URL; SIGTERM stops it cleanly', async () => {
@@ -16,9 +17,8 @@ test('redsite serve: first start prints the one-time token and the URL; SIGTERM 
   expect((await (await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).json())).toMatchObject({ role: 'secretariat' });
   expect(fs.existsSync(path.join(data, 'redsite.sqlite'))).toBe(true);
   // The parse workers start with it (kept warm for the first uploads): two child processes before any upload.
-  const children = `/proc/${server.child.pid}/task/${server.child.pid}/children`;
-  const stop = Date.now() + 300_000;
-  while (fs.readFileSync(children, 'utf8').trim().split(/\s+/).filter(Boolean).length < 2 && Date.now() < stop) await new Promise((r) => setTimeout(r, 50));
-  expect(fs.readFileSync(children, 'utf8').trim().split(/\s+/)).toHaveLength(2);
+  const children = () => fs.readFileSync(`/proc/${server.child.pid}/task/${server.child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  await until(() => children().length >= 2);
+  expect(children()).toHaveLength(2);
   expect(await server.stop()).toBe(0);
 });

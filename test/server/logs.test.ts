@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { validSubmission } from '../helpers/fixtures';
 import { serve } from '../helpers/cli';
+import { until } from '../helpers/until';
 
 
 test('request logs at level info never contain tokens or cookies', async () => {
@@ -27,7 +28,7 @@ test('request logs at level info never contain tokens or cookies', async () => {
     ];
     for (const [method, p, headers, body] of calls) await (await fetch(`${url}${p}`, { method, headers, body })).arrayBuffer();
     // Every request has been logged once its response finished; wait for the last line to be written.
-    await waitFor(() => (out().slice(banner.length).match(/"req":/g) ?? []).length >= calls.length + 1);
+    await until(() => (out().slice(banner.length).match(/"req":/g) ?? []).length >= calls.length + 1);
     const lines = out().slice(banner.length).split('\n').filter((l) => l.startsWith('{'));
     const requestLines = lines.filter((l) => l.includes('"req":'));
     expect(requestLines.length).toBeGreaterThanOrEqual(calls.length + 1);
@@ -41,11 +42,3 @@ test('request logs at level info never contain tokens or cookies', async () => {
     await server.stop();
   }
 });
-
-async function waitFor(ok: () => boolean): Promise<void> {
-  const until = Date.now() + 300_000; // a hang, not slowness: a busy machine may take long
-  while (!ok()) {
-    if (Date.now() > until) throw new Error('timed out waiting for log lines');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
