@@ -4,9 +4,11 @@
 // light libraries every command needs; the heavy or native ones (exceljs, better-sqlite3, sharp, express…) stay
 // outside and load from node_modules when a command needs them, as before.
 //
-// Worker processes still start from the files tsc writes to dist/ (core/node/workers/entry.js and the handlers):
-// code in the bundle that locates a file from its own __filename or __dirname is given the path its compiled copy
-// has in dist/, so compiledScript() and projectRoot() find the same files as when run from dist/.
+// Worker processes start from the files tsc writes to dist/ (core/node/workers/entry.js), which runs the parse
+// handler from its own bundle, dist/core/node/workbook/parse-worker.bundle.js, with its own code cache (the other
+// handlers load as separate modules). Code in a bundle that locates a file from its own __filename or __dirname is
+// given the path its compiled copy has in dist/, so compiledScript() and projectRoot() find the same files as when
+// run from dist/.
 //
 // Then the bundle is run once on a workbook made by `redsite template` so that bin/redsite.js writes the code cache
 // (dist/cli/redsite.js.cache) of the functions `redsite score` runs; without it the first run writes it instead.
@@ -17,6 +19,8 @@ const { execFileSync } = require('node:child_process');
 
 const root = path.join(__dirname, '..');
 const outfile = path.join(root, 'dist', 'cli', 'redsite.js');
+/** The parse workers' handler, bundled the same way: core/node/workers/entry.ts runs it with its own code cache. */
+const workerBundle = path.join(root, 'dist', 'core', 'node', 'workbook', 'parse-worker.bundle.js');
 const pkg = require(path.join(root, 'package.json'));
 
 /**
@@ -39,7 +43,7 @@ function checkExternals() {
 }
 
 /** `__filename` / `__dirname` of a project source file → the path of its compiled copy under dist/, at run time. */
-const distPaths = {
+const distPaths = (outfile) => ({
   name: 'dist-paths',
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, (args) => {
@@ -53,7 +57,7 @@ const distPaths = {
       return { contents, loader: 'ts' };
     });
   },
-};
+});
 
 /**
  * A library required with require() resolves as if imported, so that a package with both an ES-module and a CommonJS
@@ -90,12 +94,12 @@ const fflateSync = {
   },
 };
 
-async function bundle() {
-  checkExternals();
-  await require('esbuild').build({
-    entryPoints: [path.join(root, 'cli', 'index.ts')],
+/** One bundle: `entry` (a .ts source) into `file`, with the libraries of BUNDLED inside. */
+function bundleOne(entry, file) {
+  return require('esbuild').build({
+    entryPoints: [entry],
     bundle: true,
-    outfile,
+    outfile: file,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
@@ -105,13 +109,22 @@ async function bundle() {
     minifySyntax: true,
     legalComments: 'none',
     external,
-    plugins: [distPaths, fflateSync, oneCopy, iconvTables],
+    plugins: [distPaths(file), fflateSync, oneCopy, iconvTables],
     banner: { js: '"use strict";const __redsiteDist=(p)=>require("node:path").join(__dirname,p);' },
     logLevel: 'warning',
   });
 }
 
-/** One `redsite score` on a template workbook: bin/redsite.js writes the code cache when it has none. */
+async function bundle() {
+  checkExternals();
+  await bundleOne(path.join(root, 'cli', 'index.ts'), outfile);
+  await bundleOne(path.join(root, 'core', 'node', 'workbook', 'parse-worker.ts'), workerBundle);
+}
+
+/**
+ * One `redsite score` on a template workbook: bin/redsite.js writes the code cache when it has none. Then one
+ * `redsite merge` of it: its parse worker writes the worker bundle's cache (for the flags workers start with).
+ */
 function warmCodeCache() {
   const bin = path.join(root, 'bin', 'redsite.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-build-'));
@@ -121,6 +134,10 @@ function warmCodeCache() {
     // Whatever cache `template` left (of its own functions) goes: `score` writes the one short commands use.
     fs.rmSync(`${outfile}.cache`, { force: true });
     execFileSync(process.execPath, [bin, 'score', '--json', workbook], { stdio: 'ignore' });
+    for (const stale of fs.readdirSync(path.dirname(workerBundle)).filter((f) => f.startsWith(`${path.basename(workerBundle)}.`) && f.endsWith('.cache'))) {
+      fs.rmSync(path.join(path.dirname(workerBundle), stale), { force: true });
+    }
+    execFileSync(process.execPath, [bin, 'merge', workbook, '-o', path.join(dir, 'merged.xlsx')], { stdio: 'ignore' });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
