@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { SingleBar, Presets } from 'cli-progress';
-import { parseUntrusted, closeDefaultPool } from '../../core/node/workbook/guard';
+import { parseUntrusted, closeDefaultPool, defaultPool } from '../../core/node/workbook/guard';
 import { withLimits } from '../../core/limits';
 import type * as Master from '../../core/node/workbook/merge';
 import { intake, type IntakeInput, type IntakeRow } from '../../core/node/workbook/intake';
@@ -63,6 +63,8 @@ export async function readAll(files: InputFile[], opts: { district?: string; pro
 
 /** Reads a folder (or files) and decides every file's outcome. */
 async function readInbox(inputs: string[], district: string | undefined, progress: boolean) {
+  // The parse workers start first: they load while the folder is listed (1,000 files: ~30 ms).
+  defaultPool().start();
   const { files, ignored, missing } = expandInputs(inputs);
   const outcomes = await readAll(files, { district, progress });
   await closeDefaultPool();

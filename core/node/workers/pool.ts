@@ -232,6 +232,14 @@ export class WorkerPool {
     return slot;
   }
 
+  /**
+   * Starts workers up to the pool's size now, before any job: a command that is about to read many files (merge,
+   * import) has them load their handlers while it is still listing the files. They leave when idle, as usual.
+   */
+  start(): void {
+    while (!this.closed && this.slots.length < Math.max(1, this.options.size)) this.spawn();
+  }
+
   /** Workers kept while idle: `warmWorkers` once `warm()` was called, never more than the pool's size. */
   private get warmCount(): number {
     return this.warmup ? Math.min(this.options.warmWorkers ?? 0, Math.max(1, this.options.size)) : 0;

@@ -49,6 +49,17 @@ test('a job answers with its value; any handler runs in any worker', async () =>
   expect(await p.run({ handler: echo, payload: 'x', timeMs: 60_000 })).toEqual({ ok: true, value: 'x' });
 });
 
+test('start() starts workers up to the size before any job; jobs then run in them', async () => {
+  const p = pool({ size: 2 });
+  p.start();
+  expect(p.stats()).toEqual({ workers: 2, busy: 0, waiting: 0 });
+  p.start();
+  expect(p.stats().workers).toBe(2);
+  const pids = await Promise.all([1, 2, 3].map(() => p.run({ handler: pid, payload: null, timeMs: 60_000 })));
+  expect(pids.every((o) => o.ok)).toBe(true);
+  expect(p.stats().workers).toBe(2);
+});
+
 test('heap cap, time limit, exit and exceptions are outcomes, and the pool carries on', async () => {
   const p = pool({ size: 1 });
   expect(await p.run({ handler: hog, payload: null, timeMs: 30_000 })).toMatchObject({ ok: false, reason: 'memory' });
