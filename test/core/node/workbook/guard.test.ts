@@ -89,6 +89,26 @@ test('row elements are counted in the bytes as the pattern <(prefix:)?row[\\s>] 
   expect(countRowTags(Buffer.from('<row>'.repeat(100)), 10)).toBe(11);
 });
 
+test('a DOCTYPE or ENTITY declaration is refused wherever it stands in any part, in any case; other “!” are not', async () => {
+  const withPart = (name: string, xml: string) => {
+    const parts = unzipSync(good);
+    parts[name] = strToU8(xml);
+    return zipSync(parts);
+  };
+  const refused = ['<!DOCTYPE x>', '<!doctype x>', '<!Entity y "z">', '<!ENTITY'];
+  for (const decl of refused) {
+    // At the very start, after the root element, at the very end (nothing after it).
+    for (const xml of [`${decl}<worksheet/>`, `<worksheet><sheetData/></worksheet>${decl}`, `<worksheet>${decl}</worksheet>`]) {
+      expect([xml, await inspectPackage(withPart('xl/worksheets/sheet2.xml', xml))]).toEqual([xml, GUARD_MSG.doctype('xl/worksheets/sheet2.xml')]);
+    }
+  }
+  expect(await inspectPackage(withPart('docProps/custom.xml', '<!DOCTYPE'))).toBe(GUARD_MSG.doctype('docProps/custom.xml'));
+  // “!” in formulas ('申报表'!B7), text, comments and CDATA, and “<!” before other words: not declarations.
+  for (const xml of ["<worksheet><f>'申报表'!B7&amp;\"!\"</f><t>好!</t><!-- ! --><![CDATA[<!x]]></worksheet>", '!<worksheet/>!', '<!DOCTYP<worksheet/>', '<worksheet><t>!DOCTYPE !ENTITY</t></worksheet>']) {
+    expect(typeof (await inspectPackage(withPart('xl/worksheets/sheet6.xml', xml)))).toBe('object');
+  }
+});
+
 test('a genuine workbook passes the zip inspection', async () => {
   expect(await inspectZip(good)).toBeUndefined();
 });
