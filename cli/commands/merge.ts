@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { SingleBar, Presets } from 'cli-progress';
-import { parseUntrusted, closeDefaultPool, defaultPool } from '../../core/node/workbook/guard';
+import { parseUntrustedFile, closeDefaultPool, defaultPool } from '../../core/node/workbook/guard';
 import { withLimits } from '../../core/limits';
 import type * as Master from '../../core/node/workbook/merge';
 import { intake, type IntakeInput, type IntakeRow } from '../../core/node/workbook/intake';
@@ -46,7 +46,8 @@ export async function readAll(files: InputFile[], opts: { district?: string; pro
       const file = files[i]!;
       let result: ParseResult;
       try {
-        result = await parseUntrusted(fs.readFileSync(file.path), { fileName: path.basename(file.path), district: opts.district });
+        // The worker reads the file itself: its bytes do not pass through this process.
+        result = await parseUntrustedFile(file.path, { fileName: path.basename(file.path), district: opts.district });
       } catch (e) {
         result = { kind: 'rejected', scores: [], projects: [], issues: [{ severity: 'error', field: 'file', message: `无法读取文件：${(e as Error).message}` }] };
       }

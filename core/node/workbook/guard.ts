@@ -4,6 +4,7 @@
  * library sees it, then parse in a pooled worker thread with a heap cap and a time limit. Never throws for bad input
  * and never lets a hostile file crash or stall the calling process.
  */
+import fs from 'node:fs';
 import yauzl from 'yauzl';
 import { inflateRawSync } from 'node:zlib';
 import { excerpt } from '../../text';
@@ -367,6 +368,32 @@ export interface UntrustedOptions extends JobOptions {
 }
 
 /**
+ * The bytes of a file on this machine, at most `limits.uploadBytes` (a larger file is refused before it is read), or
+ * why they cannot be read (无法读取文件：…, with the system's reason). Read by the parse worker for `parseUntrustedFile`.
+ */
+export function readUntrustedFile(file: string, limits: Limits = withLimits()): Buffer | string {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    return `无法读取文件：${(e as Error).message}`;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size > limits.uploadBytes) return GUARD_MSG.tooLarge(size, limits.uploadBytes);
+    // The size the file had when opened: what grows meanwhile is not read (a cut-off zip is then refused as corrupt).
+    const data = Buffer.allocUnsafe(size);
+    let read = 0;
+    for (let n = 1; read < size && n > 0; read += n) n = fs.readSync(fd, data, read, size - read, read);
+    return data.subarray(0, read);
+  } catch (e) {
+    return `无法读取文件：${(e as Error).message}`;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
  * Parses a file from outside (upload, e-mail attachment): refusal messages instead of exceptions. The format is
  * recognised here; the zip inspection (inspectZip) and the parse run in a pooled worker.
  */
@@ -376,4 +403,13 @@ export async function parseUntrusted(data: Uint8Array, opts: UntrustedOptions = 
   if (detected.format === 'rejected') return rejected(detected.message);
   const pool = opts.pool ?? defaultPool(limits);
   return pool.parse({ format: detected.format, data, fileName: opts.fileName, district: opts.district }, { account: opts.account, signal: opts.signal });
+}
+
+/**
+ * parseUntrusted for a file on this machine (`redsite merge`, `import`): the worker reads it (readUntrustedFile) and
+ * recognises its format, so its bytes never pass through this process. The same answers, refusals included.
+ */
+export async function parseUntrustedFile(file: string, opts: UntrustedOptions = {}): Promise<ParseResult> {
+  const pool = opts.pool ?? defaultPool(withLimits(opts.limits));
+  return pool.parseFile({ path: file, fileName: opts.fileName, district: opts.district }, { account: opts.account, signal: opts.signal });
 }

@@ -7,10 +7,10 @@ import { parseWorkbook } from './parse';
 import { parsePlainCsv } from './plain';
 import type * as Docx from './docx';
 import type * as Ods from './ods';
-import { inspectPackage, type InflatedParts } from './guard';
+import { detectFormat, inspectPackage, readUntrustedFile, type InflatedParts } from './guard';
 import { rejected, type ParseResult } from '../../workbook/result';
 import { capIssues } from '../../issues';
-import type { ParseJob } from './pool';
+import type { ParseFileTask, ParseJob, ParseTask } from './pool';
 
 const NOT_PLAIN = '没有找到附件2《申报表回执》的表头（序号、企业名称、项目情况、负责人、联系电话、开竣工日期）：请检查表格的列名';
 
@@ -21,7 +21,18 @@ const docx = () => require('./docx') as typeof Docx;
 const ods = () => require('./ods') as typeof Ods;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-export async function handle(task: ParseJob): Promise<ParseResult> {
+/** A job naming a file: its bytes (at most the upload limit) and format, or the refusal. */
+function fromFile(job: ParseJob & ParseFileTask): (ParseTask & { limits: ParseJob['limits'] }) | ParseResult {
+  const data = readUntrustedFile(job.path, job.limits);
+  if (typeof data === 'string') return rejected(data);
+  const detected = detectFormat(data, job.fileName ?? '', job.limits);
+  if (detected.format === 'rejected') return rejected(detected.message);
+  return { format: detected.format, data, fileName: job.fileName, district: job.district, limits: job.limits };
+}
+
+export async function handle(job: ParseJob): Promise<ParseResult> {
+  const task = 'path' in job ? fromFile(job) : job;
+  if ('kind' in task) return task;
   let parts: InflatedParts | undefined;
   if (task.format !== 'csv') {
     // One pass over the zip: the guard inflates every part once and hands the XML parts to the reader.

@@ -17,8 +17,18 @@ export interface ParseTask {
   district?: string;
 }
 
+/**
+ * A file on this machine, read by the worker itself (`redsite merge` and `import`): the bytes do not pass through the
+ * command's process and the pipe to the worker. The worker reads at most the upload limit and recognises the format.
+ */
+export interface ParseFileTask {
+  path: string;
+  fileName?: string;
+  district?: string;
+}
+
 /** What the parse worker receives: the task and the limits it checks against. */
-export type ParseJob = ParseTask & { limits: Limits };
+export type ParseJob = (ParseTask | ParseFileTask) & { limits: Limits };
 
 export const POOL_MSG = {
   timeout: '文件处理超时：文件内容过多或结构异常，请精简后重新上传',
@@ -84,8 +94,16 @@ export class ParsePool extends WorkerPool {
   }
 
   async parse(task: ParseTask, opts: JobOptions = {}): Promise<ParseResult> {
-    const job: ParseJob = { ...task, limits: this.limits };
-    const out = await this.run<ParseResult>({ handler: workerScript(), payload: job, timeMs: this.limits.parseMs, bytes: task.data.byteLength, ...opts });
+    return this.job({ ...task, limits: this.limits }, task.data.byteLength, opts);
+  }
+
+  /** A file read by the worker (it holds no bytes here while it waits: nothing counts against the queue's bytes). */
+  async parseFile(task: ParseFileTask, opts: JobOptions = {}): Promise<ParseResult> {
+    return this.job({ ...task, limits: this.limits }, 0, opts);
+  }
+
+  private async job(job: ParseJob, bytes: number, opts: JobOptions): Promise<ParseResult> {
+    const out = await this.run<ParseResult>({ handler: workerScript(), payload: job, timeMs: this.limits.parseMs, bytes, ...opts });
     if (out.ok) return out.value;
     const { message, field } = failureMessage(out.reason);
     return rejected(message, field);

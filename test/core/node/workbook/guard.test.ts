@@ -2,7 +2,10 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { hostileFiles, HOSTILE_NAMES, type HostileCase } from '../../../helpers/hostile';
 import { buildTemplate } from '../../../../core/node/workbook/build';
-import { parseUntrusted, detectFormat, inspectZip, inspectPackage, countRowTags, GUARD_MSG } from '../../../../core/node/workbook/guard';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseUntrusted, parseUntrustedFile, detectFormat, inspectZip, inspectPackage, countRowTags, GUARD_MSG } from '../../../../core/node/workbook/guard';
 import { parseLocal, LOCAL_BYTES } from '../../../../core/node/workbook/local';
 import { parseWorkbook, PARSE_MSG } from '../../../../core/node/workbook/parse';
 import { rawEntries, rawZip } from '../../../../bench/hostile-files';
@@ -61,6 +64,36 @@ describe('worker limits', () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => parseUntrusted(good, { pool })));
     expect(results.every((r) => r.submission?.projects.length === 1)).toBe(true);
   });
+});
+
+test('a file named to the worker (merge, import) answers as its bytes do; unreadable, too large, empty and other files are refused the same way', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-guard-file-'));
+  const small = new ParsePool(withLimits({ uploadBytes: 1000 }));
+  try {
+    const write = (name: string, data: Uint8Array | string) => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, data);
+      return file;
+    };
+    const csv = Buffer.from(`序号,企业名称,项目情况,负责人,联系电话,开竣工日期,旗县区\n1,${REPORTER.unit},北梁棚户区改造安置房1号楼,李红,13912345678,2024.03-2025.10,东河区\n`);
+    const cases: Array<[string, Uint8Array | string]> = [['申报.xlsx', good], ['回执.csv', csv], ['回执.pdf', '%PDF-1.4 x'], ['空.xlsx', ''], ['申报.zip', good], ['回执.docx', await docx('序号 企业名称')]];
+    for (const [name, data] of cases) {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      const expected = await parseUntrusted(bytes, { pool, fileName: name });
+      expect([name, await parseUntrustedFile(write(name, data), { pool, fileName: name })]).toEqual([name, expected]);
+    }
+    expect((await parseUntrustedFile(path.join(dir, '申报.xlsx'), { pool, fileName: '申报.xlsx' })).submission?.projects).toHaveLength(1);
+    expect((await parseUntrustedFile(path.join(dir, '回执.pdf'), { pool })).issues[0]!.message).toBe(GUARD_MSG.pdf);
+    // Larger than the upload limit: refused before it is read, with the same words as an upload.
+    expect((await parseUntrustedFile(path.join(dir, '申报.xlsx'), { pool: small })).issues[0]!.message).toBe(GUARD_MSG.tooLarge(good.byteLength, 1000));
+    // Gone, or a folder: the system's reason, and nothing else breaks.
+    const gone = await parseUntrustedFile(path.join(dir, '不存在.xlsx'), { pool });
+    expect(gone).toMatchObject({ kind: 'rejected', issues: [{ severity: 'error', field: 'file', message: expect.stringMatching(/^无法读取文件：.*ENOENT/) }] });
+    expect((await parseUntrustedFile(dir, { pool })).issues[0]!.message).toMatch(/^无法读取文件：.*EISDIR/);
+  } finally {
+    await small.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('format detection: CSV by name and content; xlsx by magic', () => {
