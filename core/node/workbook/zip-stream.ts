@@ -1,6 +1,6 @@
 /**
  * A zip container written as a stream: each entry's text is deflated by Node's zlib (on the thread pool, so
- * compression runs beside the code that renders the next rows) and written out as it comes, with the sizes and CRC in
+ * compression runs beside the code that renders the next rows, and the next entry's) and written out as it comes, with the sizes and CRC in
  * a data descriptor after the data; the central directory goes last. Memory stays bounded by the chunks in flight,
  * and the output's backpressure is respected. No zip64: an export past 4 GB is refused rather than written broken.
  */
@@ -64,31 +64,52 @@ export class ZipStream {
     });
   }
 
-  /** Adds one entry from its text, given in chunks (strings are written as UTF-8). */
+  /** The last entry added: resolves when it is written out, its data descriptor included (rejects if that failed). */
+  private tail: Promise<void> = Promise.resolve();
+
+  /**
+   * Adds one entry from its text, given in chunks (strings are written as UTF-8). Resolves once the text is handed to
+   * zlib and the entry before this one is written out: the caller renders the next entry while zlib finishes this one
+   * (a master workbook has a dozen sheets, and waiting for the last megabyte of each left the process idle), and this
+   * entry's bytes follow the one before in order. At most two entries are in flight; finish() waits for the last.
+   */
   async add(name: string, chunks: Iterable<string | Buffer>): Promise<void> {
     const fileName = Buffer.from(name, 'utf8');
-    const start = this.offset;
-    const head = Buffer.alloc(30);
-    head.writeUInt32LE(0x04034b50, 0);
-    head.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-    head.writeUInt16LE(0x0808, 6); // sizes in a data descriptor; names in UTF-8
-    head.writeUInt16LE(8, 8); // deflate
-    head.writeUInt16LE(this.stamp.time, 10);
-    head.writeUInt16LE(this.stamp.date, 12);
-    head.writeUInt16LE(fileName.length, 26);
-    await this.put(Buffer.concat([head, fileName]));
-
+    const previous = this.tail;
     const deflate = zlib.createDeflateRaw({ level: this.level, chunkSize: 64 * 1024 });
-    let compressed = 0;
-    // Compressed data goes out as zlib hands it over; when the output is full, zlib waits.
-    const pumped = (async () => {
+    let crc = 0;
+    let size = 0;
+    // Written out once the entry before is: header, compressed data as zlib hands it over (when the output is full,
+    // zlib waits), then the data descriptor with the sizes and CRC.
+    const written = (async () => {
+      await previous;
+      const start = this.offset;
+      const head = Buffer.alloc(30);
+      head.writeUInt32LE(0x04034b50, 0);
+      head.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
+      head.writeUInt16LE(0x0808, 6); // sizes in a data descriptor; names in UTF-8
+      head.writeUInt16LE(8, 8); // deflate
+      head.writeUInt16LE(this.stamp.time, 10);
+      head.writeUInt16LE(this.stamp.date, 12);
+      head.writeUInt16LE(fileName.length, 26);
+      await this.put(Buffer.concat([head, fileName]));
+      let compressed = 0;
       for await (const c of deflate as AsyncIterable<Buffer>) {
         compressed += c.length;
         await this.put(c);
       }
+      if (this.offset > LIMIT) throw new Error('导出文件过大（超过 4 GB），无法写出');
+      const descriptor = Buffer.alloc(16);
+      descriptor.writeUInt32LE(0x08074b50, 0);
+      descriptor.writeUInt32LE(crc >>> 0, 4);
+      descriptor.writeUInt32LE(compressed, 8);
+      descriptor.writeUInt32LE(size, 12);
+      await this.put(descriptor);
+      this.entries.push({ name: fileName, crc: crc >>> 0, compressed, size, offset: start });
     })();
-    let crc = 0;
-    let size = 0;
+    this.tail = written;
+    // A failure is reported by this call, the next add() or finish(), whichever comes first; never left unhandled.
+    written.catch(() => undefined);
     try {
       for (const chunk of chunks) {
         const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
@@ -96,27 +117,20 @@ export class ZipStream {
         size += b.length;
         if (size > LIMIT) throw new Error(`导出文件过大（${name} 超过 4 GB），无法写出`);
         // Up to a megabyte may wait for zlib, so rendering goes on while the thread pool compresses.
-        if (!deflate.write(b) && deflate.writableLength > QUEUE) await Promise.race([once(deflate, 'drain'), pumped]);
+        if (!deflate.write(b) && deflate.writableLength > QUEUE) await Promise.race([once(deflate, 'drain'), written]);
       }
       deflate.end();
     } catch (e) {
       deflate.destroy();
-      await pumped.catch(() => undefined);
+      await written.catch(() => undefined);
       throw e;
     }
-    await pumped;
-    if (this.offset > LIMIT) throw new Error('导出文件过大（超过 4 GB），无法写出');
-    const descriptor = Buffer.alloc(16);
-    descriptor.writeUInt32LE(0x08074b50, 0);
-    descriptor.writeUInt32LE(crc >>> 0, 4);
-    descriptor.writeUInt32LE(compressed, 8);
-    descriptor.writeUInt32LE(size, 12);
-    await this.put(descriptor);
-    this.entries.push({ name: fileName, crc: crc >>> 0, compressed, size, offset: start });
+    await previous;
   }
 
   /** Writes the central directory and ends the output; resolves once everything is handed to it. */
   async finish(): Promise<void> {
+    await this.tail;
     const dirStart = this.offset;
     const records = this.entries.map((e) => {
       const h = Buffer.alloc(46);

@@ -3,8 +3,9 @@
  * text of every width (ASCII, Chinese, characters outside the BMP) across thousands of rows, so buffer boundaries
  * fall everywhere, and a single cell larger than a buffer, all read back intact by exceljs and by a plain XML reader.
  */
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { unzipSync } from 'fflate';
 import { XlsxStream, type StreamRow } from '../../../../core/node/workbook/xlsx-stream';
 import { sheetValues } from '../../../helpers/xlsx-xml';
 
@@ -44,4 +45,48 @@ test('thousands of rows of mixed-width text and one cell larger than a buffer co
   expect(ws.getCell('A4001').value).toBe(rows[3999]!.values[0]);
   expect([ws.getRow(3).height, ws.getRow(4).height]).toEqual([undefined, 22]);
   expect(wb.getWorksheet('乙')!.getCell('A2').value).toBe(huge);
+});
+
+test('a dozen sheets come back whole and in order, each rendered while zlib still compresses the one before', async () => {
+  const names = Array.from({ length: 12 }, (_, k) => `第${k + 1}表`);
+  const sheets = names.map((name, k) => ({ name, rows: Array.from({ length: 2500 }, (_, i): StreamRow => ({ values: [`${name}行${i}${'包头'.repeat(k % 5)}`, i * (k + 1), `备注${k}-${i}`] })) }));
+  // (sheetValues reads each sheet's XML as written: every row of every sheet is checked where it matters most, at the ends.)
+  const file = await write(sheets);
+  for (const [k, s] of sheets.entries()) {
+    const values = sheetValues(file, s.name);
+    for (const i of [0, 1249, 2499]) expect([s.name, values.get(`A${i + 2}`), values.get(`B${i + 2}`)]).toEqual([s.name, s.rows[i]!.values[0], i * (k + 1)]);
+  }
+  // The entries stand in the order added: sheet1 … sheet12, then the package parts.
+  const order = Object.keys(unzipSync(file, { filter: (f) => f.name.startsWith('xl/worksheets/') }));
+  expect(order).toEqual(names.map((_, k) => `xl/worksheets/sheet${k + 1}.xml`));
+});
+
+test('an output that fails part-way: the writer rejects with its error and stops, nothing left unhandled', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: unknown) => unhandled.push(e);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    // The whole output is ~720 KB: it fails in the first entry's header, in the first sheet, and sheets later.
+    for (const failAt of [10, 50_000, 400_000]) {
+      let taken = 0;
+      const out = new Writable({
+        write(chunk: Buffer, _enc, done) {
+          taken += chunk.length;
+          done(taken > failAt ? new Error(`磁盘已满（${failAt}）`) : undefined);
+        },
+      });
+      out.on('error', () => undefined);
+      const xlsx = new XlsxStream(out, '测试');
+      const rows = Array.from({ length: 6000 }, (_, i): StreamRow => ({ values: [`行${i}`, i, '包头'.repeat(20)] }));
+      const run = async () => {
+        for (let k = 0; k < 6; k++) await xlsx.sheet({ name: `表${k}`, columns: [{ header: '文本', width: 20 }, { header: '数', width: 8 }, { header: '备注', width: 30 }] }, rows);
+        await xlsx.finish();
+      };
+      await expect(run()).rejects.toThrow(`磁盘已满（${failAt}）`);
+    }
+    await new Promise((r) => setImmediate(r));
+    expect(unhandled).toEqual([]);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
 });
