@@ -1,6 +1,6 @@
 /**
  * A pooled worker process (see pool.ts): runs one job at a time by loading its handler module and calling
- * `handle(payload)`, then answers with the result and its peak memory, so the pool can replace a worker that grew.
+ * `handle(payload)`, then answers with the result and its memory size, so the pool can replace a worker that grew.
  * Handler modules named on the command line are loaded at start, before the first job arrives.
  *
  * A handler built as a bundle too (`parse-worker.js` → `parse-worker.bundle.js`, scripts/build-cli.js) is run from
@@ -36,11 +36,7 @@ function handlerOf(file: string): Handler {
   return handler;
 }
 
-/**
- * The worker's peak resident memory, bytes (getrusage: one system call; reading the current size from /proc cost
- * 10–100 µs per job). The pool replaces a worker whose peak passed its limit: one that grew once is replaced too.
- */
-const rss = () => process.resourceUsage().maxRSS * 1024;
+const rss = () => process.memoryUsage.rss();
 
 for (const handler of process.argv.slice(2)) handlerOf(handler);
 

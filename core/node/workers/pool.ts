@@ -27,7 +27,7 @@ export interface PoolOptions {
   heapMb: number;
   /** An idle worker leaves after this long, ms. */
   idleMs: number;
-  /** A worker whose memory (peak resident set) went above this is replaced after its job, MB. */
+  /** A worker whose memory (resident set) is above this after a job is replaced, MB. */
   recycleMb: number;
   /** A worker is replaced after this many jobs. */
   maxJobsPerWorker: number;
@@ -80,7 +80,7 @@ interface Reply {
   value?: unknown;
   message?: string;
   name?: string;
-  /** The worker's peak resident memory so far, bytes. */
+  /** The worker's resident memory after the job, bytes. */
   rss: number;
 }
 
