@@ -86,7 +86,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   workerIdleMs: 10_000,
   workerRecycleMb: 200,
   // A replaced worker loads its modules and warms up again (measured: recycling every 100 jobs cost a third of a
-  // 1,000-file merge's CPU); memory growth is caught by workerRecycleMb (the worker's peak) after every job.
+  // 1,000-file merge's CPU); memory growth is caught by workerRecycleMb after every job.
   workerMaxJobs: 1000,
   queuePerAccount: 50,
   queueBytesPerAccount: 60 * 1024 * 1024,
