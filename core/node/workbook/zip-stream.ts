@@ -1,8 +1,9 @@
 /**
  * A zip container written as a stream: each entry's text is deflated by Node's zlib (on the thread pool, so
- * compression runs beside the code that renders the next rows, and the next entry's) and written out as it comes, with the sizes and CRC in
- * a data descriptor after the data; the central directory goes last. Memory stays bounded by the chunks in flight,
- * and the output's backpressure is respected. No zip64: an export past 4 GB is refused rather than written broken.
+ * compression runs beside the code that renders the next rows, and the next entry's) and written out as it comes,
+ * with the sizes and CRC in a data descriptor after the data; the central directory goes last. Memory stays bounded
+ * by the chunks in flight, and the output's backpressure is respected. No zip64: an export past 4 GB is refused
+ * rather than written broken.
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
