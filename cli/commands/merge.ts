@@ -11,11 +11,11 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { SingleBar, Presets } from 'cli-progress';
-import { parseUntrustedFile, closeDefaultPool, defaultPool } from '../../core/node/workbook/guard';
+import { parseUntrustedFile, closeDefaultPool, defaultPool, GUARD_MSG } from '../../core/node/workbook/guard';
 import { withLimits } from '../../core/limits';
 import type * as Master from '../../core/node/workbook/merge';
 import { intake, type IntakeInput, type IntakeRow } from '../../core/node/workbook/intake';
-import type { ParseResult } from '../../core/workbook/result';
+import { rejected, type ParseResult } from '../../core/workbook/result';
 import { expandInputs, EXIT, DISTRICT_OPTION, checkDistrict, type InputFile } from '../files';
 import { uploadFile, type UploadOutcome } from '../upload';
 
@@ -49,7 +49,7 @@ export async function readAll(files: InputFile[], opts: { district?: string; pro
         // The worker reads the file itself: its bytes do not pass through this process.
         result = await parseUntrustedFile(file.path, { fileName: path.basename(file.path), district: opts.district });
       } catch (e) {
-        result = { kind: 'rejected', scores: [], projects: [], issues: [{ severity: 'error', field: 'file', message: `无法读取文件：${(e as Error).message}` }] };
+        result = rejected(GUARD_MSG.cannotRead((e as Error).message));
       }
       out[i] = { file, result };
       done++;

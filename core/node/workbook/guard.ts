@@ -18,6 +18,8 @@ import { ParsePool, type JobOptions } from './pool';
 
 /** What the guard says of a file: the format refusals here, the package limits from core/ooxml (shared with the package reader). */
 export const GUARD_MSG = {
+  /** A file on this machine that cannot be opened or read (`reason`: the system's words). */
+  cannotRead: (reason: string) => `无法读取文件：${reason}`,
   empty: '文件是空的：请重新选择要上传的申报工作簿',
   encrypted: '文件设置了打开密码（已加密），系统无法读取：请在 Excel 中取消“用密码进行加密”（文件 → 信息 → 保护工作簿）后另存再上传',
   xls: '这是旧版 Excel 97-2003 工作簿（.xls）：请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再上传',
@@ -369,14 +371,14 @@ export interface UntrustedOptions extends JobOptions {
 
 /**
  * The bytes of a file on this machine, at most `limits.uploadBytes` (a larger file is refused before it is read), or
- * why they cannot be read (无法读取文件：…, with the system's reason). Read by the parse worker for `parseUntrustedFile`.
+ * why they cannot be read (GUARD_MSG.cannotRead, with the system's reason). Read by the parse worker for `parseUntrustedFile`.
  */
 export function readUntrustedFile(file: string, limits: Limits = withLimits()): Buffer | string {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
   } catch (e) {
-    return `无法读取文件：${(e as Error).message}`;
+    return GUARD_MSG.cannotRead((e as Error).message);
   }
   try {
     const size = fs.fstatSync(fd).size;
@@ -387,7 +389,7 @@ export function readUntrustedFile(file: string, limits: Limits = withLimits()): 
     for (let n = 1; read < size && n > 0; read += n) n = fs.readSync(fd, data, read, size - read, read);
     return data.subarray(0, read);
   } catch (e) {
-    return `无法读取文件：${(e as Error).message}`;
+    return GUARD_MSG.cannotRead((e as Error).message);
   } finally {
     fs.closeSync(fd);
   }
