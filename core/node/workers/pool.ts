@@ -133,9 +133,14 @@ export class WorkerPool {
 
   constructor(readonly options: PoolOptions) {}
 
+  /** Workers at most (at least one, whatever the options say). */
+  private get capacity(): number {
+    return Math.max(1, this.options.size);
+  }
+
   /** Jobs running at most per account: all workers but one, so another account always finds one free (or all of them for a sole account). */
   get perAccount(): number {
-    return this.options.soleAccount ? Math.max(1, this.options.size) : Math.max(1, this.options.size - 1);
+    return this.options.soleAccount ? this.capacity : Math.max(1, this.options.size - 1);
   }
 
   stats(): { workers: number; busy: number; waiting: number } {
@@ -199,7 +204,7 @@ export class WorkerPool {
       const waiting = this.next();
       if (!waiting) return;
       let slot = this.slots.find((s) => !s.busy);
-      if (!slot && this.slots.length < Math.max(1, this.options.size)) slot = this.spawn();
+      if (!slot && this.slots.length < this.capacity) slot = this.spawn();
       if (!slot) return;
       this.queue = this.queue.filter((w) => w !== waiting);
       waiting.detach();
@@ -237,12 +242,12 @@ export class WorkerPool {
    * import) has them load their handlers while it is still listing the files. They leave when idle, as usual.
    */
   start(): void {
-    while (!this.closed && this.slots.length < Math.max(1, this.options.size)) this.spawn();
+    while (!this.closed && this.slots.length < this.capacity) this.spawn();
   }
 
   /** Workers kept while idle: `warmWorkers` once `warm()` was called, never more than the pool's size. */
   private get warmCount(): number {
-    return this.warmup ? Math.min(this.options.warmWorkers ?? 0, Math.max(1, this.options.size)) : 0;
+    return this.warmup ? Math.min(this.options.warmWorkers ?? 0, this.capacity) : 0;
   }
 
   /**
@@ -322,7 +327,7 @@ export class WorkerPool {
   /** After a worker was replaced, one idle worker is kept ready (it leaves again when idle, unless it is a warm one). */
   private keepWarm(): void {
     if (this.slots.length < this.warmCount) return this.fillWarm();
-    if (this.closed || this.slots.some((s) => !s.busy) || this.slots.length >= Math.max(1, this.options.size)) return;
+    if (this.closed || this.slots.some((s) => !s.busy) || this.slots.length >= this.capacity) return;
     this.spawn();
   }
 
