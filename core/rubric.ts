@@ -11,74 +11,88 @@ import rubric2024 from '../templates/rubric/2024.json';
 export const ANSWER_OPTIONS = ['达到', '部分达到', '未达到', '不适用'] as const;
 export type AnswerOption = (typeof ANSWER_OPTIONS)[number];
 
-const nonEmpty = (what: string) => z.string({ error: `${what}必须是文字` }).trim().min(1, { error: `${what}不能为空` });
+/**
+ * The schema of a rubric file, built when a file is first validated (loadRubric, the rubric's own test): the shipped
+ * edition is not run through it at start (currentRubric), so a command such as `redsite score` does not build it.
+ */
+function buildRubricFileSchema() {
+  const nonEmpty = (what: string) => z.string({ error: `${what}必须是文字` }).trim().min(1, { error: `${what}不能为空` });
 
-const CriterionSchema = z.object({
-  id: z.string().regex(/^[A-Z]\d{2}-\d+$/, { error: '细则编号须形如 A01-1' }),
-  text: nonEmpty('细则内容'),
-});
+  const CriterionSchema = z.object({
+    id: z.string().regex(/^[A-Z]\d{2}-\d+$/, { error: '细则编号须形如 A01-1' }),
+    text: nonEmpty('细则内容'),
+  });
 
-const GroupSchema = z.object({
-  id: z.string().regex(/^[A-Z]\d{2}$/, { error: '分组编号须形如 A01' }),
-  name: nonEmpty('分组名称'),
-  criteria: z.array(CriterionSchema).min(1, { error: '每个分组至少有一条细则' }),
-});
+  const GroupSchema = z.object({
+    id: z.string().regex(/^[A-Z]\d{2}$/, { error: '分组编号须形如 A01' }),
+    name: nonEmpty('分组名称'),
+    criteria: z.array(CriterionSchema).min(1, { error: '每个分组至少有一条细则' }),
+  });
 
-const SectionSchema = z.object({
-  id: z.string().regex(/^[A-Z]$/, { error: '版块编号须为一个大写字母' }),
-  name: nonEmpty('版块名称'),
-  /** all: every applicable item 达到; any: at least one item 达到. */
-  rule: z.enum(['all', 'any'], { error: '版块达标规则只能是 all（全部适用项达到）或 any（至少一项达到）' }),
-  groups: z.array(GroupSchema).min(1, { error: '每个版块至少有一个分组' }),
-});
+  const SectionSchema = z.object({
+    id: z.string().regex(/^[A-Z]$/, { error: '版块编号须为一个大写字母' }),
+    name: nonEmpty('版块名称'),
+    /** all: every applicable item 达到; any: at least one item 达到. */
+    rule: z.enum(['all', 'any'], { error: '版块达标规则只能是 all（全部适用项达到）或 any（至少一项达到）' }),
+    groups: z.array(GroupSchema).min(1, { error: '每个版块至少有一个分组' }),
+  });
 
-const OptionSchema = z.object({
-  label: z.enum(ANSWER_OPTIONS, { error: `选项只能是：${ANSWER_OPTIONS.join('、')}` }),
-  value: z.number().min(0).max(1).nullable(),
-});
+  const OptionSchema = z.object({
+    label: z.enum(ANSWER_OPTIONS, { error: `选项只能是：${ANSWER_OPTIONS.join('、')}` }),
+    value: z.number().min(0).max(1).nullable(),
+  });
 
-export const RubricFileSchema = z
-  .object({
-    edition: z.string().regex(/^\d{4}[A-Za-z0-9.-]*$/, { error: '版本号须以四位年份开头，如 2024' }),
-    title: nonEmpty('细则标题'),
-    source: z.object({
-      issuer: nonEmpty('发文单位'),
-      notice: nonEmpty('通知标题'),
-      date: z.iso.date({ error: '发文日期须为 YYYY-MM-DD' }),
-      deadline: z.iso.date({ error: '报送截止日期须为 YYYY-MM-DD' }),
-      email: z.string(),
-      contacts: z.array(z.object({ name: z.string(), phone: z.string() })),
-    }),
-    options: z.array(OptionSchema).length(ANSWER_OPTIONS.length, { error: '须恰好列出四个选项' }),
-    sections: z.array(SectionSchema).min(1, { error: '至少需要一个版块' }),
-  })
-  .superRefine((file, ctx) => {
-    const labels = new Set(file.options.map((o) => o.label));
-    if (labels.size !== ANSWER_OPTIONS.length) ctx.addIssue({ code: 'custom', path: ['options'], message: '选项重复' });
-    const na = file.options.find((o) => o.label === '不适用');
-    if (na && na.value !== null) ctx.addIssue({ code: 'custom', path: ['options'], message: '“不适用”的分值必须为 null（不计入满分）' });
-    for (const o of file.options) {
-      if (o.label !== '不适用' && o.value === null) ctx.addIssue({ code: 'custom', path: ['options'], message: `“${o.label}”必须有分值` });
-    }
-    const seen = new Set<string>();
-    file.sections.forEach((section, si) => {
-      if (seen.has(section.id)) ctx.addIssue({ code: 'custom', path: ['sections', si, 'id'], message: `版块编号重复：${section.id}` });
-      seen.add(section.id);
-      section.groups.forEach((group, gi) => {
-        const gPath = ['sections', si, 'groups', gi];
-        const expectGroup = `${section.id}${String(gi + 1).padStart(2, '0')}`;
-        if (group.id !== expectGroup) ctx.addIssue({ code: 'custom', path: [...gPath, 'id'], message: `分组编号应为 ${expectGroup}，实际为 ${group.id}` });
-        group.criteria.forEach((c, ci) => {
-          const expect = `${group.id}-${ci + 1}`;
-          if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [...gPath, 'criteria', ci, 'id'], message: `细则编号重复：${c.id}` });
-          else if (c.id !== expect) ctx.addIssue({ code: 'custom', path: [...gPath, 'criteria', ci, 'id'], message: `细则编号应为 ${expect}，实际为 ${c.id}` });
-          seen.add(c.id);
+  return z
+    .object({
+      edition: z.string().regex(/^\d{4}[A-Za-z0-9.-]*$/, { error: '版本号须以四位年份开头，如 2024' }),
+      title: nonEmpty('细则标题'),
+      source: z.object({
+        issuer: nonEmpty('发文单位'),
+        notice: nonEmpty('通知标题'),
+        date: z.iso.date({ error: '发文日期须为 YYYY-MM-DD' }),
+        deadline: z.iso.date({ error: '报送截止日期须为 YYYY-MM-DD' }),
+        email: z.string(),
+        contacts: z.array(z.object({ name: z.string(), phone: z.string() })),
+      }),
+      options: z.array(OptionSchema).length(ANSWER_OPTIONS.length, { error: '须恰好列出四个选项' }),
+      sections: z.array(SectionSchema).min(1, { error: '至少需要一个版块' }),
+    })
+    .superRefine((file, ctx) => {
+      const labels = new Set(file.options.map((o) => o.label));
+      if (labels.size !== ANSWER_OPTIONS.length) ctx.addIssue({ code: 'custom', path: ['options'], message: '选项重复' });
+      const na = file.options.find((o) => o.label === '不适用');
+      if (na && na.value !== null) ctx.addIssue({ code: 'custom', path: ['options'], message: '“不适用”的分值必须为 null（不计入满分）' });
+      for (const o of file.options) {
+        if (o.label !== '不适用' && o.value === null) ctx.addIssue({ code: 'custom', path: ['options'], message: `“${o.label}”必须有分值` });
+      }
+      const seen = new Set<string>();
+      file.sections.forEach((section, si) => {
+        if (seen.has(section.id)) ctx.addIssue({ code: 'custom', path: ['sections', si, 'id'], message: `版块编号重复：${section.id}` });
+        seen.add(section.id);
+        section.groups.forEach((group, gi) => {
+          const gPath = ['sections', si, 'groups', gi];
+          const expectGroup = `${section.id}${String(gi + 1).padStart(2, '0')}`;
+          if (group.id !== expectGroup) ctx.addIssue({ code: 'custom', path: [...gPath, 'id'], message: `分组编号应为 ${expectGroup}，实际为 ${group.id}` });
+          group.criteria.forEach((c, ci) => {
+            const expect = `${group.id}-${ci + 1}`;
+            if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [...gPath, 'criteria', ci, 'id'], message: `细则编号重复：${c.id}` });
+            else if (c.id !== expect) ctx.addIssue({ code: 'custom', path: [...gPath, 'criteria', ci, 'id'], message: `细则编号应为 ${expect}，实际为 ${c.id}` });
+            seen.add(c.id);
+          });
         });
       });
     });
-  });
+}
 
-export type RubricFile = z.infer<typeof RubricFileSchema>;
+let fileSchema: ReturnType<typeof buildRubricFileSchema> | undefined;
+
+/** The schema of a rubric file (zod): every entry's rules and the messages naming a bad one. */
+export function rubricFileSchema(): ReturnType<typeof buildRubricFileSchema> {
+  fileSchema ??= buildRubricFileSchema();
+  return fileSchema;
+}
+
+export type RubricFile = z.infer<ReturnType<typeof buildRubricFileSchema>>;
 export type Rule = RubricFile['sections'][number]['rule'];
 
 export interface CriterionRef {
@@ -155,7 +169,7 @@ export function rubricHash(file: RubricFile): string {
 
 /** Validates and flattens a rubric file; throws RubricError naming every bad entry. */
 export function loadRubric(raw: unknown, sourceName = '评分细则文件'): Rubric {
-  const parsed = RubricFileSchema.safeParse(raw);
+  const parsed = rubricFileSchema().safeParse(raw);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => `${describePath(raw, i.path)}：${i.message}`);
     throw new RubricError(`${sourceName}有误：\n${details.join('\n')}`, details);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { currentRubric, loadRubric, RubricError, rubricHash, RubricFileSchema, shippedRubric } from '../../core/rubric';
+import { currentRubric, loadRubric, RubricError, rubricHash, rubricFileSchema, shippedRubric } from '../../core/rubric';
 
 const notice = fs.readFileSync(path.join(__dirname, '../../templates/notice-2024-05-17.txt'), 'utf8');
 const flatNotice = notice.replace(/\s+/g, '');
@@ -69,7 +69,7 @@ describe('rubric 2024', () => {
     }
     expect(rubric).toEqual(checked);
     // The file as imported is the file zod accepts, unchanged (nothing trimmed, no unknown key dropped).
-    expect(RubricFileSchema.parse(shippedRubric.raw)).toEqual(shippedRubric.raw);
+    expect(rubricFileSchema().parse(shippedRubric.raw)).toEqual(shippedRubric.raw);
     expect(rubricHash(rawFile)).toBe(shippedRubric.hash);
   });
 

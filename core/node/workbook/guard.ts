@@ -14,7 +14,8 @@ import { colNumber } from '../../ooxml/address';
 import { scanXml } from '../../ooxml/scan';
 import { withLimits, type Limits } from '../../limits';
 import { rejected, type ParseResult } from '../../workbook/result';
-import { ParsePool, type JobOptions } from './pool';
+import type * as Pool from './pool';
+import type { ParsePool, JobOptions } from './pool';
 
 /** What the guard says of a file: the format refusals here, the package limits from core/ooxml (shared with the package reader). */
 export const GUARD_MSG = {
@@ -347,12 +348,17 @@ export async function inspectZip(data: Uint8Array, limits: Limits = withLimits()
 
 let sharedPool: ParsePool | undefined;
 
+// The pool's modules load when a first file goes to a worker: a worker itself, or `redsite score` reading one small
+// file in its own process (local.ts), never needs them.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const poolModule = () => require('./pool') as typeof Pool;
+
 /**
  * The process-wide pool of a command (created on first use): one person's files are its only jobs, so they may use
  * every worker (`redsite merge` used one of two before). The server makes its own, shared fairly among accounts.
  */
 export function defaultPool(limits: Limits = withLimits()): ParsePool {
-  sharedPool ??= new ParsePool(limits, { soleAccount: true });
+  sharedPool ??= new (poolModule().ParsePool)(limits, { soleAccount: true });
   return sharedPool;
 }
 

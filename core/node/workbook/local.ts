@@ -5,7 +5,7 @@
  */
 import { withLimits } from '../../limits';
 import { rejected, type ParseResult } from '../../workbook/result';
-import { zipDirectory } from '../../ooxml/zip';
+import { zipDirectory } from '../../ooxml/zip-directory';
 import { detectFormat, parseUntrusted, type UntrustedOptions } from './guard';
 import { handle } from './parse-worker';
 
@@ -17,7 +17,7 @@ export const LOCAL_BYTES = 8 * 1024 * 1024;
 
 /**
  * What a zip's directory declares its entries inflate to, in all; undefined when it is not a readable zip. Only the
- * central directory is read (core/ooxml/zip.ts, nothing inflated); the guard then checks every entry properly, with
+ * central directory is read (core/ooxml/zip-directory.ts, nothing inflated); the guard then checks every entry properly, with
  * yauzl, wherever the file is read.
  */
 function declaredBytes(data: Uint8Array): number | undefined {

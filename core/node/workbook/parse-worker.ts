@@ -4,7 +4,7 @@
  * never the server.
  */
 import { parseWorkbook } from './parse';
-import { parsePlainCsv } from './plain';
+import type * as Csv from './csv';
 import type * as Docx from './docx';
 import type * as Ods from './ods';
 import { detectFormat, inspectPackage, readUntrustedFile, type InflatedParts } from './guard';
@@ -14,9 +14,10 @@ import type { ParseFileTask, ParseJob, ParseTask } from './pool';
 
 const NOT_PLAIN = '没有找到附件2《申报表回执》的表头（序号、企业名称、项目情况、负责人、联系电话、开竣工日期）：请检查表格的列名';
 
-// The readers of Word 回执 and OpenDocument tables (mammoth and its dependencies) load on their first file: a worker
-// reading workbooks starts without them.
+// The readers of CSV tables (csv-parse, iconv-lite), Word 回执 and OpenDocument tables (mammoth and its dependencies)
+// load on their first file: a worker reading workbooks, or `redsite score` reading one, starts without them.
 /* eslint-disable @typescript-eslint/no-require-imports */
+const csv = () => require('./csv') as typeof Csv;
 const docx = () => require('./docx') as typeof Docx;
 const ods = () => require('./ods') as typeof Ods;
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -43,7 +44,7 @@ export async function handle(job: ParseJob): Promise<ParseResult> {
   const opts = { fileName: task.fileName, district: task.district };
   const result =
     task.format === 'csv'
-      ? (parsePlainCsv(task.data, opts) ?? rejected(NOT_PLAIN))
+      ? (csv().parsePlainCsv(task.data, opts) ?? rejected(NOT_PLAIN))
       : task.format === 'docx'
         ? await docx().parseDocx(task.data, opts)
         : task.format === 'ods'

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { parseWorkbook } from '../../../../core/node/workbook/parse';
-import { parsePlainCsv, splitPeriod, splitSituation } from '../../../../core/node/workbook/plain';
+import { parsePlainCsv } from '../../../../core/node/workbook/csv';
+import { splitPeriod, splitSituation } from '../../../../core/node/workbook/plain';
 
 async function xlsx(build: (ws: ExcelJS.Worksheet) => void, sheetName = 'Sheet1'): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
