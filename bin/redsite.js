@@ -17,10 +17,14 @@ function fail(err) {
   process.exit(1);
 }
 
+/** Whether the code cache was missing or refused: it is written when the command ends. */
+let cacheStale = false;
+
 /** Runs the bundle as a CommonJS module with its code cache; answers its exports. */
 function loadBundle() {
   const { loadBundle: load, cacheFileFor } = require(path.join(dist, '..', 'core', 'node', 'code-cache.js'));
   const loaded = load(bundle, cacheFileFor(bundle), module);
+  cacheStale = loaded.stale;
   if (loaded.stale) process.once('exit', () => loaded.save());
   return loaded.exports;
 }
@@ -32,4 +36,8 @@ else {
   console.error('redsite 尚未编译：请在项目目录运行 npm ci（或 npm run build）后再试。');
   process.exit(2);
 }
+// A one-shot command (`score`: one file read, printed, done) runs without V8's optimizing compiler, whose work would
+// be ready only after the command (cli/commands/index.ts, oneShot). Not while the code cache is to be written: V8
+// accepts a cache only under the flags it was made with, and the next run starts with the default ones.
+if (!cacheStale && cli.oneShot(process.argv)) require('node:v8').setFlagsFromString('--no-opt');
 cli.main(process.argv).catch(fail);

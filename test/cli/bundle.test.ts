@@ -93,9 +93,9 @@ test('score --json from the bundle equals the in-process reader: a filled templa
   expect((await redsite(['--version'])).stdout.trim()).toBe(pkg.version);
 });
 
-test('the code cache is written when missing, used only for its own bundle, and rewritten when it does not match', async () => {
-  // A copy of the installation (bin, bundle, package.json, node_modules) whose cache this test may change.
-  const inst = path.join(dir, 'inst');
+/** A copy of the installation (bin, bundle, package.json, node_modules) whose code cache a test may change; its bin. */
+function installCopy(name: string): string {
+  const inst = path.join(dir, name);
   fs.mkdirSync(path.join(inst, 'bin'), { recursive: true });
   fs.mkdirSync(path.join(inst, 'dist/cli'), { recursive: true });
   fs.mkdirSync(path.join(inst, 'dist/core/node'), { recursive: true });
@@ -104,7 +104,12 @@ test('the code cache is written when missing, used only for its own bundle, and 
   fs.copyFileSync(BUNDLE, path.join(inst, 'dist/cli/redsite.js'));
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(inst, 'package.json'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(inst, 'node_modules'));
-  const bin = path.join(inst, 'bin/redsite.js');
+  return path.join(inst, 'bin/redsite.js');
+}
+
+test('the code cache is written when missing, used only for its own bundle, and rewritten when it does not match', async () => {
+  const bin = installCopy('inst');
+  const inst = path.dirname(path.dirname(bin));
   const cache = path.join(inst, 'dist/cli/redsite.js.cache');
   // The header bin/redsite.js (core/node/code-cache.ts) puts before V8's data: 'RSC1', the bundle's byte length and CRC-32.
   const bytes = fs.readFileSync(BUNDLE);
@@ -145,4 +150,33 @@ test('the code cache is written when missing, used only for its own bundle, and 
   fs.writeFileSync(cache, Buffer.concat([other, written.subarray(12)]));
   expect(await run()).toBe(expected);
   expect(fs.readFileSync(cache).subarray(0, 12).equals(header)).toBe(true);
+}, 120_000);
+
+test('score, a one-shot command, runs without the optimizing compiler once its code cache is in use, and the cache stays valid', () => {
+  const bin = installCopy('one-shot');
+  // --trace-opt makes V8 print every function it optimizes (to stdout, with the command's own output).
+  const run = (args: string[]) => execFileSync(process.execPath, ['--trace-opt', bin, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const optimized = (out: string) => out.split('compiling method').length - 1;
+  const caches = () => fs.readdirSync(path.join(path.dirname(bin), '../dist/cli')).filter((f) => f.endsWith('.cache'));
+
+  // No cache yet for these flags: this run keeps the compiler (the cache it writes must be made under the default
+  // flags), and V8 optimizes the tokenizer as it reads the file.
+  expect(caches()).toEqual([]);
+  const first = run(['score', '--json', workbook]);
+  expect(first).toContain('"kind": "unit"');
+  expect(optimized(first)).toBeGreaterThan(0);
+  expect(caches()).toHaveLength(1);
+  const cacheFile = path.join(path.dirname(bin), '../dist/cli', caches()[0]!);
+  fs.utimesSync(cacheFile, new Date(2000, 0, 1), new Date(2000, 0, 1));
+  const written = fs.statSync(cacheFile).mtimeMs;
+
+  // With the cache accepted: nothing is optimized, the answer is the same, and the cache is neither refused nor rewritten.
+  const second = run(['score', '--json', workbook]);
+  expect(second).toContain('"kind": "unit"');
+  expect(optimized(second)).toBe(0);
+  expect(JSON.parse(second.slice(second.indexOf('{\n'), second.lastIndexOf('}') + 1))).toEqual(JSON.parse(first.slice(first.indexOf('{\n'), first.lastIndexOf('}') + 1)));
+  expect(fs.statSync(cacheFile).mtimeMs).toBe(written);
+
+  // A command that is not one-shot keeps the compiler.
+  expect(optimized(run(['template', '-o', path.join(dir, 'one-shot', 'template.xlsx')]))).toBeGreaterThan(0);
 }, 120_000);
