@@ -121,6 +121,14 @@ async function bundle() {
   await bundleOne(path.join(root, 'core', 'node', 'workbook', 'parse-worker.ts'), workerBundle);
 }
 
+/** Every code cache of `bundle` (`<bundle>.cache`, and `<bundle>.<flags>.cache` for other V8 flags). */
+function removeCaches(bundle) {
+  const name = path.basename(bundle);
+  for (const file of fs.readdirSync(path.dirname(bundle)).filter((f) => f.startsWith(`${name}.`) && f.endsWith('.cache'))) {
+    fs.rmSync(path.join(path.dirname(bundle), file), { force: true });
+  }
+}
+
 /**
  * One `redsite score` on a template workbook: bin/redsite.js writes the code cache when it has none. Then one
  * `redsite merge` of it: its parse worker writes the worker bundle's cache (for the flags workers start with).
@@ -131,12 +139,11 @@ function warmCodeCache() {
   try {
     const workbook = path.join(dir, 'template.xlsx');
     execFileSync(process.execPath, [bin, 'template', '-o', workbook], { stdio: 'ignore' });
-    // Whatever cache `template` left (of its own functions) goes: `score` writes the one short commands use.
-    fs.rmSync(`${outfile}.cache`, { force: true });
+    // Whatever cache `template` left (of its own functions) goes, and those of the previous bundle (made under other
+    // flags): `score` writes the one short commands use.
+    removeCaches(outfile);
     execFileSync(process.execPath, [bin, 'score', '--json', workbook], { stdio: 'ignore' });
-    for (const stale of fs.readdirSync(path.dirname(workerBundle)).filter((f) => f.startsWith(`${path.basename(workerBundle)}.`) && f.endsWith('.cache'))) {
-      fs.rmSync(path.join(path.dirname(workerBundle), stale), { force: true });
-    }
+    removeCaches(workerBundle);
     execFileSync(process.execPath, [bin, 'merge', workbook, '-o', path.join(dir, 'merged.xlsx')], { stdio: 'ignore' });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
