@@ -5,9 +5,9 @@
  */
 import { Command } from 'commander';
 import { commandsFor } from './commands';
+import { version } from './version';
 
 export { oneShot } from './commands';
-import { version } from './version';
 
 const TITLES: Record<string, string> = { 'Usage:': '用法：', 'Options:': '选项：', 'Commands:': '命令：', 'Arguments:': '参数：' };
 

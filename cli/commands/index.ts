@@ -48,7 +48,7 @@ const named = (argv: readonly string[]) => COMMAND_MODULES.find((m) => argv[2] !
 
 /**
  * Whether the command line names a one-shot command (`redsite score x.xlsx`). For such a run, bin/redsite.js turns
- * V8's optimizing compiler off: TurboFan spent ~150 ms of CPU per `score` on the XML tokenizer's functions, on the
+ * V8's optimizing compiler off: TurboFan spent ~100 ms of CPU per `score` on the XML tokenizer's functions, on the
  * other core, for code ready only when the file had been read, and the process waited for it at exit (10–25 ms).
  */
 export function oneShot(argv: readonly string[]): boolean {

@@ -17,8 +17,8 @@ export const LOCAL_BYTES = 8 * 1024 * 1024;
 
 /**
  * What a zip's directory declares its entries inflate to, in all; undefined when it is not a readable zip. Only the
- * central directory is read (core/ooxml/zip-directory.ts, nothing inflated); the guard then checks every entry properly, with
- * yauzl, wherever the file is read.
+ * central directory is read (core/ooxml/zip-directory.ts, nothing inflated); the guard then checks every entry
+ * properly, with yauzl, wherever the file is read.
  */
 function declaredBytes(data: Uint8Array): number | undefined {
   try {
