@@ -1,10 +1,9 @@
 /**
  * Plain 附件2 tables: the 回执 retyped into Excel, saved as CSV (core/node/workbook/csv.ts: UTF-8 with or without BOM,
  * GBK/GB18030, UTF-16) or filled in Word (core/node/workbook/docx.ts gives its tables as grids), with only the 附件2
- * headers. Finds every header
- * row on every sheet (several tables per sheet allowed), tolerates white space, full/half-width punctuation, merged
- * header cells and line breaks in cells, and returns the projects without self-assessment (完成度 0, marked 未自评).
- * The unit is the 填报单位 written above the table, else the first 企业名称.
+ * headers. Finds every header row on every sheet (several tables per sheet allowed), tolerates white space,
+ * full/half-width punctuation, merged header cells and line breaks in cells, and returns the projects without
+ * self-assessment (完成度 0, marked 未自评). The unit is the 填报单位 written above the table, else the first 企业名称.
  */
 import type ExcelJS from 'exceljs';
 import { currentRubric } from '../../rubric';
