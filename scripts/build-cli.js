@@ -1,5 +1,5 @@
 // Bundles the `redsite` command into one file, dist/cli/redsite.js, which bin/redsite.js runs (with a V8 code cache,
-// see bin/redsite.js). Starting node on a small machine takes ~100 ms; resolving and compiling ~170 separate modules
+// see core/node/code-cache.ts). Starting node on a small machine takes ~100 ms; resolving and compiling ~170 separate modules
 // (zod alone is 95 files) took as long again before `redsite score` read a byte. The bundle holds our code and the
 // light libraries every command needs; the heavy or native ones (exceljs, better-sqlite3, sharp, express…) stay
 // outside and load from node_modules when a command needs them, as before.
@@ -11,7 +11,8 @@
 // run from dist/.
 //
 // Then the bundle is run once on a workbook made by `redsite template` so that bin/redsite.js writes the code cache
-// (dist/cli/redsite.js.cache) of the functions `redsite score` runs; without it the first run writes it instead.
+// (dist/cli/redsite.js.cache) of the functions `redsite score` runs, and `redsite merge` of it has a parse worker write
+// the worker bundle's cache; without them the first run writes each instead.
 const path = require('node:path');
 const fs = require('node:fs');
 const os = require('node:os');
