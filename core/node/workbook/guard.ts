@@ -15,7 +15,7 @@ import { scanXml } from '../../ooxml/scan';
 import { withLimits, type Limits } from '../../limits';
 import { rejected, type ParseResult } from '../../workbook/result';
 import type * as Pool from './pool';
-import type { ParsePool, JobOptions } from './pool';
+import type { ParsePool, ParseTask, JobOptions } from './pool';
 
 /** What the guard says of a file: the format refusals here, the package limits from core/ooxml (shared with the package reader). */
 export const GUARD_MSG = {
@@ -402,15 +402,25 @@ export function readUntrustedFile(file: string, limits: Limits = withLimits()): 
 }
 
 /**
+ * The parse task for a file's bytes, its format recognised from them (detectFormat), or the refusal: the first step of
+ * every reader of an untrusted file (here, `redsite score` in local.ts, a worker reading a file itself).
+ */
+export function parseTaskFor(data: Uint8Array, file: { fileName?: string; district?: string }, limits: Limits): ParseTask | ParseResult {
+  const detected = detectFormat(data, file.fileName ?? '', limits);
+  if (detected.format === 'rejected') return rejected(detected.message);
+  return { format: detected.format, data, fileName: file.fileName, district: file.district };
+}
+
+/**
  * Parses a file from outside (upload, e-mail attachment): refusal messages instead of exceptions. The format is
  * recognised here; the zip inspection (inspectZip) and the parse run in a pooled worker.
  */
 export async function parseUntrusted(data: Uint8Array, opts: UntrustedOptions = {}): Promise<ParseResult> {
   const limits = withLimits(opts.limits);
-  const detected = detectFormat(data, opts.fileName ?? '', limits);
-  if (detected.format === 'rejected') return rejected(detected.message);
+  const task = parseTaskFor(data, opts, limits);
+  if ('kind' in task) return task;
   const pool = opts.pool ?? defaultPool(limits);
-  return pool.parse({ format: detected.format, data, fileName: opts.fileName, district: opts.district }, { account: opts.account, signal: opts.signal });
+  return pool.parse(task, { account: opts.account, signal: opts.signal });
 }
 
 /**

@@ -4,9 +4,9 @@
  * small enough to be harmless; anything else goes to a worker like every upload.
  */
 import { withLimits } from '../../limits';
-import { rejected, type ParseResult } from '../../workbook/result';
+import type { ParseResult } from '../../workbook/result';
 import { zipDirectory } from '../../ooxml/zip-directory';
-import { detectFormat, parseUntrusted, type UntrustedOptions } from './guard';
+import { parseTaskFor, parseUntrusted, type UntrustedOptions } from './guard';
 import { handle } from './parse-worker';
 
 /**
@@ -35,9 +35,9 @@ function declaredBytes(data: Uint8Array): number | undefined {
  */
 export async function parseLocal(data: Uint8Array, opts: UntrustedOptions = {}): Promise<ParseResult> {
   const limits = withLimits(opts.limits);
-  const detected = detectFormat(data, opts.fileName ?? '', limits);
-  if (detected.format === 'rejected') return rejected(detected.message);
-  const size = detected.format === 'csv' ? data.byteLength : declaredBytes(data);
+  const task = parseTaskFor(data, opts, limits);
+  if ('kind' in task) return task;
+  const size = task.format === 'csv' ? data.byteLength : declaredBytes(data);
   if (size === undefined || size > LOCAL_BYTES) return parseUntrusted(data, opts);
-  return handle({ format: detected.format, data, fileName: opts.fileName, district: opts.district, limits });
+  return handle({ ...task, limits });
 }

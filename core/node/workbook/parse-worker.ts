@@ -7,7 +7,7 @@ import { parseWorkbook } from './parse';
 import type * as Csv from './csv';
 import type * as Docx from './docx';
 import type * as Ods from './ods';
-import { detectFormat, inspectPackage, readUntrustedFile, type InflatedParts } from './guard';
+import { inspectPackage, parseTaskFor, readUntrustedFile, type InflatedParts } from './guard';
 import { rejected, type ParseResult } from '../../workbook/result';
 import { capIssues } from '../../issues';
 import type { ParseFileTask, ParseJob, ParseTask } from './pool';
@@ -26,9 +26,8 @@ const ods = () => require('./ods') as typeof Ods;
 function fromFile(job: ParseJob & ParseFileTask): (ParseTask & { limits: ParseJob['limits'] }) | ParseResult {
   const data = readUntrustedFile(job.path, job.limits);
   if (typeof data === 'string') return rejected(data);
-  const detected = detectFormat(data, job.fileName ?? '', job.limits);
-  if (detected.format === 'rejected') return rejected(detected.message);
-  return { format: detected.format, data, fileName: job.fileName, district: job.district, limits: job.limits };
+  const task = parseTaskFor(data, job, job.limits);
+  return 'kind' in task ? task : { ...task, limits: job.limits };
 }
 
 export async function handle(job: ParseJob): Promise<ParseResult> {
