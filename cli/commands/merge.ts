@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { SingleBar, Presets } from 'cli-progress';
-import { parseUntrustedFile, closeDefaultPool, defaultPool, GUARD_MSG } from '../../core/node/workbook/guard';
+import { parseUntrustedFiles, closeDefaultPool, defaultPool, GUARD_MSG } from '../../core/node/workbook/guard';
 import { withLimits } from '../../core/limits';
 import type * as Master from '../../core/node/workbook/merge';
 import { intake, type IntakeInput, type IntakeRow } from '../../core/node/workbook/intake';
@@ -30,34 +30,42 @@ export interface ReadOutcome {
 
 export { DISTRICT_OPTION, checkDistrict };
 
+/** Files one worker job reads at most (readAll). */
+export const FILES_PER_JOB = 10;
+
 /**
- * Reads files, reporting progress. Twice as many files are in flight as the parser pool has workers: each worker finds
- * its next file already read and queued when it finishes one, instead of idling while this process reads it.
+ * Reads files, reporting progress. A worker reads a few files per job (ParsePool.parseFiles), and twice as many jobs
+ * are in flight as the pool has workers: a worker finds its next files already named when it finishes, instead of
+ * idling while this process answers. Jobs get smaller toward the end, so the workers run out of files together.
  */
 export async function readAll(files: InputFile[], opts: { district?: string; progress?: boolean } = {}): Promise<ReadOutcome[]> {
   const bar = opts.progress && process.stderr.isTTY ? new SingleBar({ format: '读取 {bar} {value}/{total} {file}', hideCursor: true }, Presets.shades_classic) : undefined;
   bar?.start(files.length, 0, { file: '' });
   const out: ReadOutcome[] = new Array(files.length);
+  const inFlight = 2 * withLimits().parseWorkers;
   let next = 0;
   let done = 0;
   const worker = async () => {
     while (next < files.length) {
-      const i = next++;
-      const file = files[i]!;
-      let result: ParseResult;
+      const start = next;
+      next += Math.max(1, Math.min(FILES_PER_JOB, Math.floor((files.length - start) / inFlight)));
+      const batch = files.slice(start, next);
+      let results: ParseResult[];
       try {
-        // The worker reads the file itself: its bytes do not pass through this process.
-        result = await parseUntrustedFile(file.path, { fileName: path.basename(file.path), district: opts.district });
+        // The worker reads the files itself: their bytes do not pass through this process.
+        results = await parseUntrustedFiles(batch.map((f) => ({ path: f.path, fileName: path.basename(f.path) })), { district: opts.district });
       } catch (e) {
-        result = rejected(GUARD_MSG.cannotRead((e as Error).message));
+        results = batch.map(() => rejected(GUARD_MSG.cannotRead((e as Error).message)));
       }
-      out[i] = { file, result };
-      done++;
-      bar?.update(done, { file: file.name });
-      if (!bar && opts.progress) process.stderr.write(`读取 ${done}/${files.length} ${file.name}\n`);
+      batch.forEach((file, k) => {
+        out[start + k] = { file, result: results[k]! };
+        done++;
+        if (!bar && opts.progress) process.stderr.write(`读取 ${done}/${files.length} ${file.name}\n`);
+      });
+      bar?.update(done, { file: batch.at(-1)!.name });
     }
   };
-  await Promise.all(Array.from({ length: 2 * withLimits().parseWorkers }, () => worker()));
+  await Promise.all(Array.from({ length: inFlight }, () => worker()));
   bar?.stop();
   return out;
 }

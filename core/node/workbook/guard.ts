@@ -431,3 +431,12 @@ export async function parseUntrustedFile(file: string, opts: UntrustedOptions = 
   const pool = opts.pool ?? defaultPool(withLimits(opts.limits));
   return pool.parseFile({ path: file, fileName: opts.fileName, district: opts.district }, { account: opts.account, signal: opts.signal });
 }
+
+/**
+ * parseUntrustedFile for several files, read by one worker in turn (ParsePool.parseFiles): the same answers, in order.
+ * `opts.fileName` does not apply: each file has its own.
+ */
+export async function parseUntrustedFiles(files: ReadonlyArray<{ path: string; fileName?: string }>, opts: UntrustedOptions = {}): Promise<ParseResult[]> {
+  const pool = opts.pool ?? defaultPool(withLimits(opts.limits));
+  return pool.parseFiles(files.map((f) => ({ path: f.path, fileName: f.fileName, district: opts.district })), { account: opts.account, signal: opts.signal });
+}

@@ -10,7 +10,7 @@ import type * as Ods from './ods';
 import { inspectPackage, parseTaskFor, readUntrustedFile, type InflatedParts } from './guard';
 import { rejected, type ParseResult } from '../../workbook/result';
 import { capIssues } from '../../issues';
-import type { ParseFileTask, ParseJob, ParseTask } from './pool';
+import type { ParseFileTask, ParseFilesJob, ParseJob, ParseTask } from './pool';
 
 const NOT_PLAIN = '没有找到附件2《申报表回执》的表头（序号、企业名称、项目情况、负责人、联系电话、开竣工日期）：请检查表格的列名';
 
@@ -30,7 +30,22 @@ function fromFile(job: ParseJob & ParseFileTask): (ParseTask & { limits: ParseJo
   return 'kind' in task ? task : { ...task, limits: job.limits };
 }
 
-export async function handle(job: ParseJob): Promise<ParseResult> {
+/**
+ * One file's job, or several files' (ParseFilesJob: read in turn, answers in order). An exception fails the whole job,
+ * as it fails a one-file job: the pool then reads each file of it on its own.
+ */
+export async function handle(job: ParseJob): Promise<ParseResult>;
+export async function handle(job: ParseFilesJob): Promise<ParseResult[]>;
+export async function handle(job: ParseJob | ParseFilesJob): Promise<ParseResult | ParseResult[]> {
+  if ('files' in job) {
+    const results: ParseResult[] = [];
+    for (const file of job.files) results.push(await handleOne({ ...file, limits: job.limits }));
+    return results;
+  }
+  return handleOne(job);
+}
+
+async function handleOne(job: ParseJob): Promise<ParseResult> {
   const task = 'path' in job ? fromFile(job) : job;
   if ('kind' in task) return task;
   let parts: InflatedParts | undefined;

@@ -2,10 +2,11 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { hostileFiles, HOSTILE_NAMES, type HostileCase } from '../../../helpers/hostile';
 import { buildTemplate } from '../../../../core/node/workbook/build';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseUntrusted, parseUntrustedFile, detectFormat, inspectZip, inspectPackage, countRowTags, GUARD_MSG } from '../../../../core/node/workbook/guard';
+import { parseUntrusted, parseUntrustedFile, parseUntrustedFiles, detectFormat, inspectZip, inspectPackage, countRowTags, GUARD_MSG } from '../../../../core/node/workbook/guard';
 import { parseLocal, LOCAL_BYTES } from '../../../../core/node/workbook/local';
 import { parseWorkbook, PARSE_MSG } from '../../../../core/node/workbook/parse';
 import { rawEntries, rawZip } from '../../../../bench/hostile-files';
@@ -60,6 +61,25 @@ describe('worker limits', () => {
     await tiny.close();
   });
 
+  test('a file that stops the worker in a job of several files is told so; the other files of the job are read', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-guard-files-'));
+    // Opening a named pipe nobody writes to never returns: the job runs out of time, whatever the machine's speed.
+    const stuck = new ParsePool(withLimits({ parseMs: 4000 }));
+    try {
+      fs.writeFileSync(path.join(dir, '1.xlsx'), good);
+      execFileSync('mkfifo', [path.join(dir, '2.xlsx')]);
+      fs.writeFileSync(path.join(dir, '3.xlsx'), good);
+      const files = ['1.xlsx', '2.xlsx', '3.xlsx'].map((name) => ({ path: path.join(dir, name), fileName: name }));
+      const [first, second, third] = await parseUntrustedFiles(files, { pool: stuck });
+      expect(first!.submission?.projects).toHaveLength(1);
+      expect(second).toMatchObject({ kind: 'rejected', issues: [{ message: POOL_MSG.timeout }] });
+      expect(third!.submission?.projects).toHaveLength(1);
+    } finally {
+      await stuck.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   test('many files in parallel through two workers all come back', async () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => parseUntrusted(good, { pool })));
     expect(results.every((r) => r.submission?.projects.length === 1)).toBe(true);
@@ -90,6 +110,15 @@ test('a file named to the worker (merge, import) answers as its bytes do; unread
     const gone = await parseUntrustedFile(path.join(dir, '不存在.xlsx'), { pool });
     expect(gone).toMatchObject({ kind: 'rejected', issues: [{ severity: 'error', field: 'file', message: expect.stringMatching(/^无法读取文件：.*ENOENT/) }] });
     expect((await parseUntrustedFile(dir, { pool })).issues[0]!.message).toMatch(/^无法读取文件：.*EISDIR/);
+
+    // Several files in one worker job (merge, import read so): each answer as that file's own job gives it, in order.
+    const files: Array<{ path: string; fileName?: string }> = [
+      ...cases.map(([name]) => ({ path: path.join(dir, name), fileName: name })), { path: path.join(dir, '不存在.xlsx') }, { path: dir }, { path: path.join(dir, '申报.xlsx') },
+    ];
+    const alone: unknown[] = [];
+    for (const f of files) alone.push(await parseUntrustedFile(f.path, { pool, fileName: f.fileName }));
+    expect(await parseUntrustedFiles(files, { pool })).toEqual(alone);
+    expect(await parseUntrustedFiles(files.slice(0, 1), { pool })).toEqual(alone.slice(0, 1));
   } finally {
     await small.close();
     fs.rmSync(dir, { recursive: true, force: true });
