@@ -111,7 +111,7 @@ export class ParsePool extends WorkerPool {
   /**
    * Files read by the worker, several in one job (`redsite merge`, `import`): a worker goes on to its next file without
    * waiting for this process to hand it over, and this process answers one message per job, not per file (a 1,000-file
-   * merge: ~4 % faster, measured). Each answer is what parseFile gives for that file, in order. A job that fails as a
+   * merge: −8 % wall, measured). Each answer is what parseFile gives for that file, in order. A job that fails as a
    * whole (a file stopped the worker: over the heap cap, the time limit — which counts for the whole job — or a
    * crash) is done again file by file, so the failure is told of the file that caused it and the others are read.
    */
