@@ -34,9 +34,9 @@ export { DISTRICT_OPTION, checkDistrict };
 export const FILES_PER_JOB = 10;
 
 /**
- * Reads files, reporting progress. A worker reads a few files per job (ParsePool.parseFiles), and twice as many jobs
- * are in flight as the pool has workers: a worker finds its next files already named when it finishes, instead of
- * idling while this process answers. Jobs get smaller toward the end, so the workers run out of files together.
+ * Reads files, reporting progress. A worker reads up to FILES_PER_JOB files per job (ParsePool.parseFiles), one after
+ * another without waiting for this process; twice as many jobs are in flight as the pool has workers, so a worker
+ * finds its next job already queued. Jobs get smaller toward the end, so the workers run out of files together.
  */
 export async function readAll(files: InputFile[], opts: { district?: string; progress?: boolean } = {}): Promise<ReadOutcome[]> {
   const bar = opts.progress && process.stderr.isTTY ? new SingleBar({ format: '读取 {bar} {value}/{total} {file}', hideCursor: true }, Presets.shades_classic) : undefined;
