@@ -424,17 +424,18 @@ export async function parseUntrusted(data: Uint8Array, opts: UntrustedOptions = 
 }
 
 /**
- * parseUntrusted for a file on this machine (`redsite merge`, `import`): the worker reads it (readUntrustedFile) and
- * recognises its format, so its bytes never pass through this process. The same answers, refusals included.
+ * parseUntrusted for a file on this machine (`merge` and `import` name several: parseUntrustedFiles): the worker reads
+ * it (readUntrustedFile) and recognises its format, so its bytes never pass through this process. The same answers,
+ * refusals included.
  */
 export async function parseUntrustedFile(file: string, opts: UntrustedOptions = {}): Promise<ParseResult> {
-  const pool = opts.pool ?? defaultPool(withLimits(opts.limits));
-  return pool.parseFile({ path: file, fileName: opts.fileName, district: opts.district }, { account: opts.account, signal: opts.signal });
+  const [result] = await parseUntrustedFiles([{ path: file, fileName: opts.fileName }], opts);
+  return result!;
 }
 
 /**
- * parseUntrustedFile for several files, read by one worker in turn (ParsePool.parseFiles): the same answers, in order.
- * `opts.fileName` does not apply: each file has its own.
+ * parseUntrustedFile for several files, read by one worker in turn (ParsePool.parseFiles; one file is its own job):
+ * the same answers, in order. `opts.fileName` does not apply: each file has its own.
  */
 export async function parseUntrustedFiles(files: ReadonlyArray<{ path: string; fileName?: string }>, opts: UntrustedOptions = {}): Promise<ParseResult[]> {
   const pool = opts.pool ?? defaultPool(withLimits(opts.limits));
