@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkerPool, type Outcome, type PoolOptions } from '../../../../core/node/workers/pool';
+import { WorkerPool, workerEnv, type Outcome, type PoolOptions } from '../../../../core/node/workers/pool';
 import { until } from '../../../helpers/until';
 
 
@@ -232,4 +232,25 @@ test('closing answers waiting jobs and refuses new ones', async () => {
   expect(await second).toEqual({ ok: false, reason: 'closed' });
   expect(await first).toEqual({ ok: false, reason: 'closed' });
   expect(await p.run({ handler: echo, payload: 1, timeMs: 1000 })).toEqual({ ok: false, reason: 'closed' });
+});
+
+test("a worker starts with the caller's environment but for NODE_EXTRA_CA_CERTS, which only costs it start-up time", async () => {
+  const env = handler('env', 'return { certs: process.env.NODE_EXTRA_CA_CERTS ?? null, mark: process.env.REDSITE_POOL_MARK ?? null, arenas: process.env.MALLOC_ARENA_MAX ?? null };');
+  const saved = { certs: process.env.NODE_EXTRA_CA_CERTS, mark: process.env.REDSITE_POOL_MARK, arenas: process.env.MALLOC_ARENA_MAX };
+  const certs = path.join(dir, 'proxy-ca.pem');
+  fs.writeFileSync(certs, '');
+  process.env.NODE_EXTRA_CA_CERTS = certs;
+  process.env.REDSITE_POOL_MARK = 'kept';
+  delete process.env.MALLOC_ARENA_MAX;
+  try {
+    const p = pool({ size: 1 });
+    expect(await p.run({ handler: env, payload: null, timeMs: 60_000 })).toEqual({ ok: true, value: { certs: null, mark: 'kept', arenas: '2' } });
+  } finally {
+    for (const [name, value] of [['NODE_EXTRA_CA_CERTS', saved.certs], ['REDSITE_POOL_MARK', saved.mark], ['MALLOC_ARENA_MAX', saved.arenas]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+  // A MALLOC_ARENA_MAX the caller set is kept; nothing else is dropped.
+  expect(workerEnv({ NODE_EXTRA_CA_CERTS: certs, MALLOC_ARENA_MAX: '4', A: 'b' })).toEqual({ MALLOC_ARENA_MAX: '4', A: 'b' });
 });
