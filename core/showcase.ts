@@ -8,6 +8,9 @@ import { chineseCount } from './text';
 import type { Project, Reporter } from './schema';
 import { scoreProject, formatRate, type ProjectScore } from './score';
 
+/** localeCompare(…, 'zh-CN') with the collator made once, not per comparison (same order). */
+const byEnterprise = new Intl.Collator('zh-CN').compare;
+
 export interface ShowcaseCandidate {
   submissionId: string;
   reporter: Reporter;
@@ -69,7 +72,7 @@ export function buildShowcase(candidates: readonly ShowcaseCandidate[], rubric: 
       b.score.rate - a.score.rate ||
       b.metSections - a.metSections ||
       a.project.startDate.localeCompare(b.project.startDate) ||
-      a.project.enterprise.localeCompare(b.project.enterprise, 'zh-CN') ||
+      byEnterprise(a.project.enterprise, b.project.enterprise) ||
       a.project.seq - b.project.seq,
   );
 
