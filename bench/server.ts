@@ -26,13 +26,33 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
  */
 const ACCOUNTS = process.env.BENCH_ACCOUNTS === 'one' ? 'one' : process.env.BENCH_ACCOUNTS === 'districts' ? 'districts' : 'units';
 
-/** CPU seconds (user + system) the server process has used so far, from /proc on Linux (else undefined). */
-function serverCpuSeconds(pid: number | undefined): number | undefined {
+/** utime, stime, cutime and cstime of a process, seconds, from /proc on Linux (clock ticks of 1/100 s). */
+function procTimes(pid: number): [number, number, number, number] {
+  // Fields after the command name (which may hold spaces): utime, stime, cutime, cstime are the 12th to 15th.
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return [Number(f[11]) / 100, Number(f[12]) / 100, Number(f[13]) / 100, Number(f[14]) / 100];
+}
+
+/**
+ * CPU seconds (user + system) used so far by the server process (its main thread, V8's helper threads and libuv's
+ * threads) and by its workers (the parse workers alive now, and those that have exited); undefined without /proc.
+ */
+function serverCpuSeconds(pid: number | undefined): { server: number; workers: number } | undefined {
+  if (pid === undefined) return undefined;
   try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
+    const [user, system, reapedUser, reapedSystem] = procTimes(pid);
+    let workers = reapedUser + reapedSystem;
+    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+      for (const child of fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) {
+        try {
+          workers += procTimes(Number(child)).reduce((a, b) => a + b, 0);
+        } catch {
+          // It exited meanwhile: its time is in the server's cutime at the next reading.
+        }
+      }
+    }
+    return { server: user + system, workers };
   } catch {
     return undefined;
   }
@@ -68,7 +88,8 @@ interface Scenario {
   masterBytes: number;
   stored: number;
   listed: number;
-  cpu: number | undefined;
+  /** CPU seconds over the uploads: the server process, and its workers. */
+  cpu: { server: number; workers: number } | undefined;
   /** CPU seconds of this bench process (the 50 clients) over the same span. */
   clientCpu: number;
 }
@@ -150,7 +171,7 @@ async function scenario(files: readonly string[], exportMeanwhile: boolean): Pro
   const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
   // What the uploads (and the exports meanwhile) cost the server's own thread, not the accounts made before the clock.
   const cpu1 = serverCpuSeconds(child.pid);
-  const cpu = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
+  const cpu = cpu0 === undefined || cpu1 === undefined ? undefined : { server: cpu1.server - cpu0.server, workers: cpu1.workers - cpu0.workers };
   await exporter;
   const tFinal = performance.now();
   const master = await fetch(`${url}/api/v1/master.xlsx`, { headers: auth });
@@ -189,8 +210,14 @@ async function main(): Promise<void> {
     row('upload latency p99', (r) => `${pct(sorted[runs.indexOf(r)]!, 99).toFixed(0)} ms`),
     row('master export during uploads (median)', (r) => (r.exports.length ? `${median(r.exports).toFixed(0)} ms (${r.exports.length} exports)` : '—')),
     row('master export after uploads', (r) => `${r.finalExport.toFixed(0)} ms (${r.stored} submissions, ${(r.masterBytes / 1024).toFixed(0)} KB)`),
-    row('server process CPU during the uploads (main thread and its libuv threads, not the workers)', (r) => (r.cpu === undefined ? '—' : `${r.cpu.toFixed(1)} s, ${((r.cpu * 1000) / UPLOADS).toFixed(1)} ms per upload`)),
+    row('server process CPU during the uploads (main thread and its libuv threads, not the workers)', (r) => (r.cpu === undefined ? '—' : `${r.cpu.server.toFixed(1)} s, ${((r.cpu.server * 1000) / UPLOADS).toFixed(1)} ms per upload`)),
+    row('parse workers CPU over the same span', (r) => (r.cpu === undefined ? '—' : `${r.cpu.workers.toFixed(1)} s, ${((r.cpu.workers * 1000) / UPLOADS).toFixed(1)} ms per upload`)),
     row('bench clients CPU over the same span (they share the two cores)', (r) => `${r.clientCpu.toFixed(1)} s, ${((r.clientCpu * 1000) / UPLOADS).toFixed(1)} ms per upload`),
+    row(`all of it, per upload: the most ${os.cpus().length} cores could carry`, (r) => {
+      if (r.cpu === undefined) return '—';
+      const perUpload = ((r.cpu.server + r.cpu.workers + r.clientCpu) * 1000) / UPLOADS;
+      return `${perUpload.toFixed(1)} ms → ≤ ${((os.cpus().length * 1000) / perUpload).toFixed(0)} uploads/s`;
+    }),
     row('responses', (r) => [...r.statuses].map(([s, n]) => `${s}×${n}`).join(', ')),
     row('stored submissions', (r) => `${r.stored} of ${UPLOADS} (lost ${UPLOADS - r.stored}, duplicated ${r.listed - r.stored})`),
   ];
