@@ -150,10 +150,10 @@ function attributeValue(raw: string, marks: number): string {
 }
 
 /**
- * Checks bytes [start, end) of text (`inText`) or of an attribute value: characters XML forbids, “<” in a value,
- * “]]>” in text, every reference. Returns what the run holds (HAS_* flags).
+ * Checks bytes [start, end) of text (no “<” in them): characters XML forbids, “]]>”, every reference. Returns what
+ * the run holds (HAS_* flags). Attribute values are checked the same way by openTag, while it looks for their quote.
  */
-function checkRun(b: Uint8Array, start: number, end: number, inText: boolean): number {
+function checkRun(b: Uint8Array, start: number, end: number): number {
   let marks = 0;
   for (let i = start; i < end; i++) {
     const c = b[i]!;
@@ -161,10 +161,8 @@ function checkRun(b: Uint8Array, start: number, end: number, inText: boolean): n
       if (c === AMP) {
         i = referenceEnd(b, i, end) - 1;
         marks |= HAS_REF;
-      } else if (c === LT) {
-        if (!inText) fail('< in attribute');
       } else if (c === GT) {
-        if (inText && i - start >= 2 && b[i - 1] === 0x5d && b[i - 2] === 0x5d) fail(']]>');
+        if (i - start >= 2 && b[i - 1] === 0x5d && b[i - 2] === 0x5d) fail(']]>');
       } else if (c < 0x20) {
         if (c === 0x0d) marks |= HAS_CR;
         else if (c === 0x09 || c === 0x0a) marks |= HAS_TAB_LF;
@@ -191,7 +189,7 @@ function referenceEnd(b: Uint8Array, amp: number, limit: number): number {
  */
 export function textOf(b: Uint8Array, start: number, end: number): string {
   for (let i = start; i < end; i++) if (b[i] === LT) fail('markup in text');
-  return textValue(decodeBytes(b, start, end), checkRun(b, start, end, true));
+  return textValue(decodeBytes(b, start, end), checkRun(b, start, end));
 }
 
 /** A name as written and its local part. */
@@ -324,7 +322,7 @@ class Scanner {
       for (let i = start; i < end; i++) if (!isSpace(b[i])) fail('text outside the root');
       return;
     }
-    const marks = checkRun(b, start, end, true);
+    const marks = checkRun(b, start, end);
     const { text, skipText } = this.handlers;
     if (!text || skipText?.()) return;
     const value = textValue(decodeBytes(b, start, end), marks);
@@ -401,10 +399,30 @@ class Scanner {
       k = this.skipSpace(k + 1);
       const quote = b[k];
       if (quote !== DQUOTE && quote !== SQUOTE) fail('attribute');
+      // The closing quote, with the value checked on the way (checkRun's checks for a value, in the same pass). A
+      // reference is checked up to its “;”: one that crosses the quote holds a quote, and no reference does.
       let close = k + 1;
-      while (close < b.length && b[close] !== quote) close++;
-      if (close >= b.length) fail('attribute');
-      attrs.add(key, k + 1, close, checkRun(b, k + 1, close, false));
+      let marks = 0;
+      for (;;) {
+        const c = b[close];
+        if (c === undefined) fail('attribute');
+        if (c === quote) break;
+        if (c < 0x3f) {
+          if (c === AMP) {
+            close = referenceEnd(b, close, b.length);
+            marks |= HAS_REF;
+            continue;
+          }
+          if (c === LT) fail('< in attribute');
+          if (c < 0x20) {
+            if (c === 0x0d) marks |= HAS_CR;
+            else if (c === 0x09 || c === 0x0a) marks |= HAS_TAB_LF;
+            else fail('character');
+          }
+        } else if (c === 0xef && b[close + 1] === 0xbf && (b[close + 2] === 0xbe || b[close + 2] === 0xbf)) fail('character'); // U+FFFE, U+FFFF
+        close++;
+      }
+      attrs.add(key, k + 1, close, marks);
       i = close + 1;
     }
     const empty = b[i] === SLASH;
@@ -421,11 +439,14 @@ class Scanner {
   }
 
   private closeTag(pos: number): number {
-    this.asciiName = true;
-    const end = this.nameEnd(pos + 2);
-    const gt = this.skipSpace(end);
+    // The end tag must repeat the open element's name byte for byte, then only white space before “>”: compared
+    // with that name directly (it was checked when it opened), not read as a name again.
     const name = this.stack.pop();
-    if (this.b[gt] !== GT || !name || !sameBytes(name.bytes, this.b, pos + 2, end)) fail('end tag');
+    if (!name) fail('end tag');
+    const end = pos + 2 + name.bytes.length;
+    if (!sameBytes(name.bytes, this.b, pos + 2, end)) fail('end tag');
+    const gt = this.skipSpace(end);
+    if (this.b[gt] !== GT) fail('end tag');
     this.handlers.close?.(this.localNames ? name.local : name.q);
     return gt + 1;
   }

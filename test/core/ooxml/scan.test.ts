@@ -63,6 +63,10 @@ test('elements, attributes, references, CDATA, comments and line ends come out a
   expect(byScanner(xml, { localNames: true }).map((e) => (e[0] === 'text' ? e[0] : `${e[0]}:${e[1]}`))).toEqual(['open:root', 'text', 'open:empty', 'close:empty', 'close:root']);
 });
 
+test('an end tag may carry white space after its name', () => {
+  expect(byScanner('<名称 a="1"><b></b\n></名称 \t>')).toEqual([['open', '名称', { a: '1' }], ['open', 'b', {}], ['close', 'b'], ['close', '名称']]);
+});
+
 test('skipped text is still checked but never handed over; a handler stops early by throwing', () => {
   const seen: string[] = [];
   const handlers: ScanHandlers = { skipText: () => true, text: (t) => seen.push(t) };
@@ -129,6 +133,11 @@ test.each([
   ['unterminated CDATA', '<a><![CDATA[x</a>'],
   ['unterminated instruction', '<a><?pi x</a>'],
   ['cut in a tag', '<a><b c="1"'],
+  ['reference cut by the closing quote', '<a b="&amp" c=";"/>'],
+  ['end tag longer than the name', '<a></ab>'],
+  ['end tag shorter than the name', '<ab></a>'],
+  ['end tag with more than the name', '<a></a b>'],
+  ['end tag with another non-ASCII name', '<名称></名字>'],
 ])('refuses %s', (_label, xml) => {
   expect(() => byScanner(xml)).toThrow(XmlSyntaxError);
 });
