@@ -116,6 +116,8 @@ describe('shared strings in every form other programs write them (items are deco
     ['prefixed elements', (p) => withItems(p, (t) => `<x:si><x:t>${t}</x:t></x:si>`, (body) => `<x:sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${body}</x:sst>`)],
     ['every character of every item as a character reference', (p) => withItems(p, (t) => `<si><t>${t.replace(/[^\p{ASCII}]/gu, (c) => `&#x${c.codePointAt(0)!.toString(16)};`)}</t></si>`)],
     ['phonetic guides and attributes on <si>', (p) => withItems(p, (t) => `<si  ><t xml:space="preserve">${t}</t><rPh sb="0" eb="1"><t>ㄉㄚ</t></rPh><phoneticPr fontId="1"/></si >`)],
+    ['end tags with white space before “>”, and elements whose names start with si between items', (p) => withItems(p, (t) => `<sis a="si"/><si\t><t>${t}</t></si\n><siX/>`)],
+    ['phonetic guides holding “:si” and “<?xml” as text (read whole)', (p) => withItems(p, (t) => `<si><t>${t}</t><rPh sb="0" eb="1"><t>x:si &lt;?xml</t></rPh></si>`)],
     ['processing instructions inside items holding an item\'s end tag (read whole)', (p) => withItems(p, (t) => `<si><?note </si><si> ?><t>${t}</t></si>`)],
     ['comments between items and CDATA text (read whole)', (p) => withItems(p, (t, i) => `<!-- ${i} --><si><t><![CDATA[${t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&')}]]></t></si>`)],
   ];
