@@ -8,8 +8,9 @@ import { chineseCount } from './text';
 import type { Project, Reporter } from './schema';
 import { scoreProject, formatRate, type ProjectScore } from './score';
 
-/** localeCompare(…, 'zh-CN') with the collator made once, not per comparison (same order). */
-const byEnterprise = new Intl.Collator('zh-CN').compare;
+let collator: Intl.Collator | undefined;
+/** localeCompare(…, 'zh-CN') with one collator, made on first use (making it loads ICU's zh-CN tables, ~13 ms). */
+const byEnterprise = (a: string, b: string): number => (collator ??= new Intl.Collator('zh-CN')).compare(a, b);
 
 export interface ShowcaseCandidate {
   submissionId: string;
