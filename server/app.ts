@@ -10,7 +10,7 @@ import { rateLimit } from 'express-rate-limit';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from './context';
-import { authenticate, bearer, requireAuth } from './auth';
+import { requestToken, requireAuth } from './auth';
 import { AppError, errorHandler } from './errors';
 import { submissionsRouter } from './routes/submissions';
 import { usersRouter } from './routes/users';
@@ -82,8 +82,8 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
     rateLimit({
       windowMs: 15 * 60_000, limit: ctx.limits.signInAttempts, standardHeaders: false, legacyHeaders: false,
       skip: (req) => {
-        const token = bearer(req.headers.authorization);
-        return !token || Boolean(authenticate(ctx.db, token));
+        const { check } = requestToken(ctx.db, req);
+        return !check || 'actor' in check;
       },
       message: { error: '登录失败次数过多，请 15 分钟后再试', code: 'RATE_LIMITED' },
     }),

@@ -3,7 +3,7 @@
  * found hash is compared again in constant time.
  */
 import crypto from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { DB } from './db';
 import { stmt } from './db';
 import { AppError } from './errors';
@@ -107,10 +107,18 @@ export function checkToken(db: DB, token: string): TokenCheck {
   return { actor: toActor(row) };
 }
 
-/** Resolves the token to an actor, or undefined. */
-export function authenticate(db: DB, token: string): Actor | undefined {
-  const r = checkToken(db, token);
-  return 'actor' in r ? r.actor : undefined;
+/** What checkToken said of a request's bearer token: asked by the sign-in rate limit, then by requireAuth. */
+const checkedTokens = new WeakMap<Request, { token: string; check: TokenCheck }>();
+
+/** checkToken for the request's bearer token, once per request (a hash and a database lookup each time). */
+export function requestToken(db: DB, req: Request): { token?: string; check?: TokenCheck } {
+  const token = bearer(req.headers.authorization);
+  if (!token) return {};
+  const known = checkedTokens.get(req);
+  if (known && known.token === token) return known;
+  const checked = { token, check: checkToken(db, token) };
+  checkedTokens.set(req, checked);
+  return checked;
 }
 
 function refusalMessage(r: Exclude<TokenCheck, { actor: Actor }>): string {
@@ -133,9 +141,8 @@ export function bearer(header: string | undefined): string | undefined {
 /** Requires a valid token; 401 in Chinese otherwise. */
 export function requireAuth(db: DB): RequestHandler {
   return (req, _res, next) => {
-    const token = bearer(req.headers.authorization);
-    if (!token) return next(new AppError('UNAUTHORIZED', AUTH_MSG.missing));
-    const checked = checkToken(db, token);
+    const { check: checked } = requestToken(db, req);
+    if (!checked) return next(new AppError('UNAUTHORIZED', AUTH_MSG.missing));
     if (!('actor' in checked)) return next(new AppError('UNAUTHORIZED', refusalMessage(checked)));
     req.actor = checked.actor;
     next();

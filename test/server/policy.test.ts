@@ -1,6 +1,9 @@
 /** Authorization matrix: every endpoint × every role, own and foreign district/unit; expired and revoked tokens. */
 import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
+import type { Request } from 'express';
+import { requestToken } from '../../server/auth';
+import { stmt } from '../../server/db/statements';
 
 
 let s: TestServer;
@@ -143,5 +146,30 @@ test('guessing tokens is throttled; many concurrent valid requests are not', asy
     expect((await limited.call('GET', '/api/v1/me', { token: limited.admin })).status).toBe(200);
   } finally {
     await limited.close();
+  }
+});
+
+test("a request's token is looked up once, though the sign-in limit and requireAuth both ask", () => {
+  const lookup = stmt(s.db, 'SELECT * FROM users WHERE token_hash = ?');
+  const get = lookup.get;
+  let lookups = 0;
+  lookup.get = ((...args: unknown[]) => {
+    lookups++;
+    return get.apply(lookup, args);
+  }) as typeof lookup.get;
+  try {
+    const req = { headers: { authorization: `Bearer ${tokens.unit}` } } as Request;
+    const first = requestToken(s.db, req);
+    expect(first.check && 'actor' in first.check && first.check.actor.unit).toBe('包头市第一建筑工程有限公司');
+    expect(requestToken(s.db, req)).toBe(first);
+    expect(lookups).toBe(1);
+    // Another request, or another token on the same request, is looked up anew.
+    requestToken(s.db, { headers: { authorization: `Bearer ${tokens.unit}` } } as Request);
+    req.headers.authorization = `Bearer ${tokens.district}`;
+    expect(requestToken(s.db, req).check).toMatchObject({ actor: { role: 'district' } });
+    expect(lookups).toBe(3);
+    expect(requestToken(s.db, { headers: {} } as Request)).toEqual({});
+  } finally {
+    lookup.get = get;
   }
 });
