@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseUntrusted, parseUntrustedFile, parseUntrustedFiles, detectFormat, inspectZip, inspectPackage, countRowTags, GUARD_MSG } from '../../../../core/node/workbook/guard';
+import { parseUntrusted, parseUntrustedFile, parseUntrustedFiles, detectFormat, inspectZip, inspectPackage, countRowTags, mayHoldRows, ROW_TAG_BYTES, GUARD_MSG } from '../../../../core/node/workbook/guard';
 import { parseLocal, LOCAL_BYTES } from '../../../../core/node/workbook/local';
 import { parseWorkbook, PARSE_MSG } from '../../../../core/node/workbook/parse';
 import { rawEntries, rawZip } from '../../../../bench/hostile-files';
@@ -149,6 +149,23 @@ test('row elements are counted in the bytes as the pattern <(prefix:)?row[\\s>] 
   for (const b of samples) expect([b.toString('latin1'), countRowTags(b, 1e9)]).toEqual([b.toString('latin1'), byPattern(b)]);
   // It stops once past the limit.
   expect(countRowTags(Buffer.from('<row>'.repeat(100)), 10)).toBe(11);
+  // A part too small to hold more rows than the limit is not searched: no part holds more rows than that bound allows.
+  for (const b of samples) expect(mayHoldRows(b.length, countRowTags(b, 1e9))).toBe(true);
+  expect([mayHoldRows(ROW_TAG_BYTES * 11, 11), mayHoldRows(ROW_TAG_BYTES * 11 - 1, 11)]).toEqual([true, false]);
+});
+
+test('a sheet with one row more than the limit, in as few bytes as rows can take, is refused; one row fewer is not', async () => {
+  const limits = withLimits({ sheetRows: 2000 });
+  const parts = unzipSync(good);
+  const sheet = Object.keys(parts).find((k) => /^xl\/worksheets\/sheet\d+\.xml$/.test(k) && strFromU8(parts[k]!).includes('<row'))!;
+  const own = countRowTags(parts[sheet]!, 1e9);
+  /** The sheet with rows added until it holds `n`: each added one is “<row>” (nested, so the part stays well-formed). */
+  const withRows = (n: number) => {
+    const added = n - own;
+    return zipSync({ ...parts, [sheet]: strToU8(strFromU8(parts[sheet]!).replace('<sheetData>', `<sheetData>${'<row>'.repeat(added)}${'</row>'.repeat(added)}`)) });
+  };
+  expect(typeof (await inspectPackage(withRows(2000), limits))).not.toBe('string');
+  expect(await inspectPackage(withRows(2001), limits)).toMatch(/^工作表《.+》的行数超过 2000 行/);
 });
 
 test('a DOCTYPE or ENTITY declaration is refused wherever it stands in any part, in any case; other “!” are not', async () => {
