@@ -99,14 +99,15 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
 
   const slots = answers.right - answers.left + 1;
   const projects: Array<Record<string, unknown>> = [];
-  const exactAnswers: Array<Record<string, string>> = [];
+  const exactAnswers: Array<Partial<Record<string, AnswerOption>>> = [];
   const usedSlots: number[] = [];
   for (let slot = 0; slot < slots; slot++) {
     const row = form.top + slot;
     const fields: Record<string, string> = {};
     for (const [i, c] of FORM_COLUMNS.entries()) fields[c.field] = read(form.grid, `${colLetter(form.left + i)}${row}`, kindOf(c.field), c.sub ?? c.header);
     const answerMap: Record<string, string> = {};
-    const exact: Record<string, string> = {};
+    // The cells holding an option's exact text: what the workbook's formulas count, and so what is scored.
+    const exact: Partial<Record<string, AnswerOption>> = {};
     const noteMap: Record<string, string> = {};
     const col = colLetter(answers.left + slot);
     // A column with no cell at all (an unused project slot) gives no answers, notes or issues: not read cell by cell.
@@ -126,9 +127,10 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
       if (a) answerMap[id] = a;
       // The workbook's COUNTIF formulas count only the exact option text; so does the score here. Padding
       // (“达到 ”, “\u3000不适用”) would make the workbook and the server disagree: it is an error to fix.
-      if (a && raw !== a && (ANSWER_OPTIONS as readonly string[]).includes(a)) {
+      const option = a !== '' && (ANSWER_OPTIONS as readonly string[]).includes(a);
+      if (option && raw !== a) {
         cellIssues.push({ severity: 'error', sheet: answers.grid.name, cell: address, field: 'cell', message: READ_MSG.padded(id, a) });
-      } else if (a) exact[id] = a;
+      } else if (option) exact[id] = a as AnswerOption;
       readNote(id, i);
     });
     const hasContent = FORM_COLUMNS.some((c) => c.field !== 'seq' && cleanText(fields[c.field])) || Object.keys(answerMap).length > 0;
@@ -159,13 +161,8 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
   });
   issues.push(...blankAnswerIssues(projects.map((p) => ({ seq: cleanText(p.seq as string) || '?', answers: p.answers as Record<string, unknown> })), rubric, locate));
   // Scored exactly as the workbook's formulas count: only cells holding an option's exact text.
-  const scores = exactAnswers.map((a) => scoreProject(validAnswers(a), rubric));
+  const scores = exactAnswers.map((a) => scoreProject(a, rubric));
   const hasError = issues.some((i) => i.severity === 'error');
   return { kind: 'unit', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues: capIssues(issues), projects: summarize(projects) };
 }
 
-function validAnswers(answers: Record<string, string>): Partial<Record<string, AnswerOption>> {
-  const out: Partial<Record<string, AnswerOption>> = {};
-  for (const [id, a] of Object.entries(answers)) if ((ANSWER_OPTIONS as readonly string[]).includes(a)) out[id] = a as AnswerOption;
-  return out;
-}
