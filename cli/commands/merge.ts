@@ -16,7 +16,8 @@ import { withLimits } from '../../core/limits';
 import type * as Master from '../../core/node/workbook/merge';
 import { intake, type IntakeInput, type IntakeRow } from '../../core/node/workbook/intake';
 import { rejected, type ParseResult } from '../../core/workbook/result';
-import { expandInputs, byFileName, EXIT, DISTRICT_OPTION, checkDistrict, type InputFile } from '../files';
+import { compareZh } from '../../core/text';
+import { expandInputs, EXIT, DISTRICT_OPTION, checkDistrict, type InputFile } from '../files';
 import { uploadFile, type UploadOutcome } from '../upload';
 
 /** The master writer, loaded when the files are already being read: `import` never loads it. */
@@ -79,7 +80,7 @@ async function readInbox(inputs: string[], district: string | undefined, progres
   // The workers are done: they end while the outcomes are decided (ending two of them took ~20 ms).
   const closing = closeDefaultPool();
   const byFile = new Map(outcomes.map((o) => [o.file, o]));
-  const all = [...files, ...ignored].sort((a, b) => byFileName(a.name, b.name));
+  const all = [...files, ...ignored].sort((a, b) => compareZh(a.name, b.name));
   const inputsList: IntakeInput[] = all.map((f) => {
     const ign = ignored.find((x) => x === f);
     if (ign) return { file: f.name, ignored: ign.reason };

@@ -14,6 +14,7 @@ import { meanRate, round4, scoreTotals, type ScoreTotals } from '../../score';
 import { FORM_HEADERS } from '../../workbook/contract';
 import { attachment2Row } from '../../workbook/attachment2';
 import { beijingTime } from '../../time';
+import { compareZh } from '../../text';
 import { rowHeight, wrappedLines } from '../../workbook/layout';
 import { entryRows, resolveEntries, type FileRow } from '../../identity';
 import type { NumFmt } from '../../ooxml/sheet-stream';
@@ -92,17 +93,14 @@ function masterRow(r: Row, seq: number): Array<string | number> {
 
 const CREATOR = '包头企业党建联盟 redsite';
 
-/** localeCompare(…, 'zh-CN') with the collator made once, not per comparison (same order). */
-const byUnitName = new Intl.Collator('zh-CN').compare;
-
 /**
  * Rows by 旗县区 (DISTRICTS order), unit name (zh-CN collation) and 序号, stable. Each distinct unit name is collated
  * once (names that collate equal share a rank), so the sort itself compares numbers.
  */
 function sortRows(rows: Row[]): Row[] {
-  const names = [...new Set(rows.map((r) => r.entry.submission.reporter.unit))].sort(byUnitName);
+  const names = [...new Set(rows.map((r) => r.entry.submission.reporter.unit))].sort(compareZh);
   const rank = new Map<string, number>();
-  names.forEach((name, i) => rank.set(name, i > 0 && byUnitName(names[i - 1]!, name) === 0 ? rank.get(names[i - 1]!)! : i));
+  names.forEach((name, i) => rank.set(name, i > 0 && compareZh(names[i - 1]!, name) === 0 ? rank.get(names[i - 1]!)! : i));
   const keyed = rows.map((r) => ({ r, district: districtOrder(r.project.district), unit: rank.get(r.entry.submission.reporter.unit)! }));
   keyed.sort((a, b) => a.district - b.district || a.unit - b.unit || a.r.project.seq - b.r.project.seq);
   return keyed.map((k) => k.r);
