@@ -127,7 +127,7 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
       if (a) answerMap[id] = a;
       // The workbook's COUNTIF formulas count only the exact option text; so does the score here. Padding
       // (“达到 ”, “\u3000不适用”) would make the workbook and the server disagree: it is an error to fix.
-      const option = a !== '' && (ANSWER_OPTIONS as readonly string[]).includes(a);
+      const option = (ANSWER_OPTIONS as readonly string[]).includes(a);
       if (option && raw !== a) {
         cellIssues.push({ severity: 'error', sheet: answers.grid.name, cell: address, field: 'cell', message: READ_MSG.padded(id, a) });
       } else if (option) exact[id] = a as AnswerOption;
