@@ -126,7 +126,8 @@ export class ParsePool extends WorkerPool {
   }
 
   private async job(job: ParseJob, bytes: number, opts: JobOptions): Promise<ParseResult> {
-    const out = await this.run<ParseResult>({ handler: workerScript(), payload: job, timeMs: this.limits.parseMs, bytes, ...opts });
+    // One file: a short job, which may wait in a busy worker for its job to end (WorkerPool, Job.short).
+    const out = await this.run<ParseResult>({ handler: workerScript(), payload: job, timeMs: this.limits.parseMs, bytes, short: true, ...opts });
     if (out.ok) return out.value;
     const { message, field } = failureMessage(out.reason);
     return rejected(message, field);

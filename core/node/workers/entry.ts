@@ -1,6 +1,7 @@
 /**
- * A pooled worker process (see pool.ts): runs one job at a time by loading its handler module and calling
- * `handle(payload)`, then answers with the result and its memory size, so the pool can replace a worker that grew.
+ * A pooled worker process (see pool.ts): runs one job at a time, in order, by loading its handler module and calling
+ * `handle(payload)`, then answers with the job's id, the result and its memory size, so the pool can replace a worker
+ * that grew.
  * Handler modules named on the command line are loaded at start, before the first job arrives.
  *
  * A handler built as a bundle too (`parse-worker.js` → `parse-worker.bundle.js`, scripts/build-cli.js) is run from
@@ -40,13 +41,27 @@ const rss = () => process.memoryUsage.rss();
 
 for (const handler of process.argv.slice(2)) handlerOf(handler);
 
-process.on('message', async (msg: { handler: string; payload: unknown }) => {
+/** A job as the pool sends it: `id` comes back with the answer (a warm-up run has none). */
+interface JobMessage {
+  id?: number;
+  handler: string;
+  payload: unknown;
+}
+
+/**
+ * Jobs run one at a time, in the order they came: the pool may send the next job before this one is answered
+ * (pipelining, see pool.ts), and answers must come back in order. `{ cancel: id }` takes back a job that has not started.
+ */
+const waiting: JobMessage[] = [];
+let working = false;
+
+async function runOne(msg: JobMessage): Promise<void> {
   let reply: Record<string, unknown>;
   try {
-    reply = { ok: true, value: await handlerOf(msg.handler).handle(msg.payload), rss: rss() };
+    reply = { id: msg.id, ok: true, value: await handlerOf(msg.handler).handle(msg.payload), rss: rss() };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    reply = { ok: false, message: err.message, name: err.name, rss: rss() };
+    reply = { id: msg.id, ok: false, message: err.message, name: err.name, rss: rss() };
   }
   const bundle = unsaved.get(msg.handler);
   if (bundle) {
@@ -54,6 +69,28 @@ process.on('message', async (msg: { handler: string; payload: unknown }) => {
     bundle.save();
   }
   process.send?.(reply);
+}
+
+/** Two turns of the event loop: messages that came while a job ran (a cancel, say) are read before the next job starts. */
+const turn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+
+async function work(): Promise<void> {
+  working = true;
+  for (let msg = waiting.shift(); msg; msg = waiting.shift()) {
+    await runOne(msg);
+    if (waiting.length) await turn();
+  }
+  working = false;
+}
+
+process.on('message', (msg: JobMessage | { cancel: number }) => {
+  if ('cancel' in msg) {
+    const at = waiting.findIndex((m) => m.id === msg.cancel);
+    if (at >= 0) waiting.splice(at, 1);
+    return;
+  }
+  waiting.push(msg);
+  if (!working) void work();
 });
 
 // The pool went away (server stopped or crashed): nothing left to work for.

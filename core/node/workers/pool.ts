@@ -14,7 +14,9 @@
  * times so V8 has compiled the handler's hot code before the first upload, and do not leave when idle. A cold worker
  * costs its first jobs about twice the CPU, and a burst of uploads after a quiet spell met two cold workers at once.
  *
- * Jobs name a handler module (compiled JavaScript exporting `handle(payload)`); one worker can run any handler.
+ * Jobs name a handler module (compiled JavaScript exporting `handle(payload)`); one worker can run any handler. A
+ * worker runs its jobs one at a time, in the order sent; a short job (an upload's parse) may be sent to a busy worker
+ * to start the moment its running job ends (Job.short, pipelining).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -60,6 +62,8 @@ export interface PoolOptions {
   preload?: string[];
   /** Workers kept running while idle, started and warmed by `warm()` (default none: workers start with a job). */
   warmWorkers?: number;
+  /** Short jobs waiting in a worker are taken back once its running job has run this long, ms (default STALL_MS). */
+  stallMs?: number;
 }
 
 /** What a warm worker runs before its first real job (the answers are dropped). */
@@ -84,12 +88,23 @@ export interface Job {
   bytes?: number;
   /** Aborting drops a waiting job, or stops the worker running it (the client went away). */
   signal?: AbortSignal;
+  /**
+   * A short job (one upload's parse): when every worker is busy, it may be sent to a worker whose one running job is
+   * short too, to start the moment that one ends (pipelining). Otherwise a worker that answered sat idle until this
+   * process — busy with other requests on the same cores — read the answer and sent the next job: a median 5.5 ms per
+   * job under `npm run bench:server`. A short job still waiting behind one that has run `stallMs` (STALL_MS) is taken
+   * back and goes to the next free worker, so a file that takes a worker to its time limit holds up no other upload
+   * for longer than that.
+   */
+  short?: boolean;
 }
 
 export type Failure = 'timeout' | 'memory' | 'crashed' | 'failed' | 'busy' | 'aborted' | 'closed';
 export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: Failure; message?: string; name?: string };
 
 interface Reply {
+  /** The job's id (dispatch); a warm-up run has none. */
+  id?: number;
   ok: boolean;
   value?: unknown;
   message?: string;
@@ -100,9 +115,16 @@ interface Reply {
 
 interface Slot {
   worker: ChildProcess;
-  busy: boolean;
+  /** Running its warm-up (prime): no job is sent to it meanwhile. */
+  warming: boolean;
+  /** Jobs sent to the worker, in order: the first is running, the others wait in the worker for it (pipelined). */
+  sent: Waiting[];
   jobs: number;
   idle?: NodeJS.Timeout;
+  /** When the running job started (performance.now()). */
+  since: number;
+  /** Takes back the pipelined jobs when the running one has run stallMs. */
+  stall?: NodeJS.Timeout;
   exited: boolean;
 }
 
@@ -111,9 +133,23 @@ interface Waiting {
   account: string;
   bytes: number;
   seq: number;
+  /** Set when sent to a worker: the id its answer comes back with. */
+  id: number;
+  state: 'queued' | 'sent' | 'done';
+  slot?: Slot;
+  /** The time limit, armed when the job is the one its worker runs. */
+  timer?: NodeJS.Timeout;
   resolve: (o: Outcome<unknown>) => void;
   detach: () => void;
 }
+
+/**
+ * A running short job that has not answered after this long (ms) gives back the jobs waiting behind it. An upload's
+ * parse takes 5–20 ms; a file that runs for a second is an unusual one, likely to run to the time limit.
+ */
+export const STALL_MS = 1000;
+
+const isBusy = (slot: Slot) => slot.warming || slot.sent.length > 0;
 
 /**
  * Worker scripts run compiled JavaScript. From dist/ the script sits beside its caller; when the caller runs from the
@@ -141,6 +177,7 @@ export class WorkerPool {
    * account that was served once (the secretariat's exports, a 旗县区 uploading again) waiting behind them for ever.
    */
   private clock = 0;
+  private ids = 0;
   private closed = false;
   private warmup: WarmUp | undefined;
   private readonly entry = compiledScript(__filename, 'entry.js');
@@ -152,13 +189,17 @@ export class WorkerPool {
     return Math.max(1, this.options.size);
   }
 
+  private get stallMs(): number {
+    return this.options.stallMs ?? STALL_MS;
+  }
+
   /** Jobs running at most per account: all workers but one, so another account always finds one free (or all of them for a sole account). */
   get perAccount(): number {
     return this.options.soleAccount ? this.capacity : Math.max(1, this.options.size - 1);
   }
 
   stats(): { workers: number; busy: number; waiting: number } {
-    return { workers: this.slots.length, busy: this.slots.filter((s) => s.busy).length, waiting: this.queue.length };
+    return { workers: this.slots.length, busy: this.slots.filter(isBusy).length, waiting: this.queue.length };
   }
 
   run<T>(job: Job): Promise<Outcome<T>> {
@@ -176,19 +217,64 @@ export class WorkerPool {
       (this.queue.length > 0 && sum(this.queue) + bytes > this.options.queueBytesTotal)
     ) return Promise.resolve({ ok: false, reason: 'busy' });
     return new Promise((resolve) => {
-      const waiting: Waiting = { job, account, bytes, seq: ++this.clock, resolve: resolve as (o: Outcome<unknown>) => void, detach: () => undefined };
+      const waiting: Waiting = { job, account, bytes, seq: ++this.clock, id: 0, state: 'queued', resolve: resolve as (o: Outcome<unknown>) => void, detach: () => undefined };
       if (job.signal) {
-        const onAbort = () => {
-          if (!this.queue.includes(waiting)) return;
-          this.queue = this.queue.filter((w) => w !== waiting);
-          resolve({ ok: false, reason: 'aborted' });
-        };
+        const onAbort = () => this.abort(waiting);
         job.signal.addEventListener('abort', onAbort, { once: true });
         waiting.detach = () => job.signal!.removeEventListener('abort', onAbort);
       }
       this.queue.push(waiting);
       this.pump();
     });
+  }
+
+  /** The client went away: a waiting job is dropped, a running one stops its worker, a pipelined one is taken back. */
+  private abort(w: Waiting): void {
+    if (w.state === 'queued') {
+      this.queue = this.queue.filter((x) => x !== w);
+      this.settle(w, { ok: false, reason: 'aborted' });
+    } else if (w.state === 'sent') {
+      const slot = w.slot!;
+      if (slot.sent[0] === w) return this.lose(slot, { ok: false, reason: 'aborted' });
+      this.cancel(slot, w);
+      this.settle(w, { ok: false, reason: 'aborted' });
+    }
+  }
+
+  /** A job's answer: told once; its account's running count and listeners are let go. */
+  private settle(w: Waiting, outcome: Outcome<unknown>): void {
+    if (w.state === 'done') return;
+    if (w.state === 'sent') this.release(w);
+    w.state = 'done';
+    w.detach();
+    w.resolve(outcome);
+  }
+
+  /** A sent job leaves its worker (answered, failed, or taken back). */
+  private release(w: Waiting): void {
+    clearTimeout(w.timer);
+    const slot = w.slot;
+    if (!slot) return;
+    slot.sent = slot.sent.filter((x) => x !== w);
+    w.slot = undefined;
+    const n = (this.running.get(w.account) ?? 1) - 1;
+    if (n > 0) this.running.set(w.account, n);
+    else this.running.delete(w.account);
+  }
+
+  /** Pipelined jobs go back to the queue (with their place by arrival) and the worker is told not to start them. */
+  private takeBack(slot: Slot, jobs: Waiting[]): void {
+    for (const w of jobs) {
+      this.cancel(slot, w);
+      w.state = 'queued';
+      this.queue.push(w);
+    }
+  }
+
+  /** A pipelined job leaves its worker, which is told not to start it (an answer it sends anyway is not taken). */
+  private cancel(slot: Slot, w: Waiting): void {
+    this.release(w);
+    if (!slot.exited && slot.worker.connected) slot.worker.send({ cancel: w.id }, () => undefined);
   }
 
   /**
@@ -217,11 +303,12 @@ export class WorkerPool {
     while (!this.closed) {
       const waiting = this.next();
       if (!waiting) return;
-      let slot = this.slots.find((s) => !s.busy);
+      let slot = this.slots.find((s) => !isBusy(s));
       if (!slot && this.slots.length < this.capacity) slot = this.spawn();
+      // Every worker busy: a short job waits in a worker whose one job is short and has not stalled.
+      if (!slot && waiting.job.short) slot = this.slots.find((s) => !s.warming && !s.exited && s.sent.length === 1 && s.sent[0]!.job.short && performance.now() - s.since < this.stallMs);
       if (!slot) return;
       this.queue = this.queue.filter((w) => w !== waiting);
-      waiting.detach();
       this.dispatch(slot, waiting);
     }
   }
@@ -238,12 +325,15 @@ export class WorkerPool {
     });
     worker.unref();
     worker.channel?.unref();
-    const slot: Slot = { worker, busy: false, jobs: 0, exited: false };
-    // An idle worker that dies is simply forgotten; a busy one is handled by its job's listeners.
+    const slot: Slot = { worker, warming: false, sent: [], jobs: 0, since: 0, exited: false };
     worker.on('error', () => undefined);
-    worker.on('exit', () => {
+    worker.on('message', (reply: Reply) => this.answered(slot, reply));
+    // An idle worker that dies is simply forgotten. V8 aborts the process when the heap cap is reached (SIGABRT); any
+    // other end of a process running a job is a crash.
+    worker.on('exit', (_code: number | null, signal: NodeJS.Signals | null) => {
       slot.exited = true;
-      this.forget(slot);
+      if (slot.sent.length) this.lose(slot, { ok: false, reason: this.closed ? 'closed' : signal === 'SIGABRT' ? 'memory' : 'crashed' });
+      else this.forget(slot);
     });
     this.slots.push(slot);
     this.armIdle(slot);
@@ -283,7 +373,7 @@ export class WorkerPool {
     const job = this.warmup;
     if (!job || job.times <= 0) return;
     const { worker } = slot;
-    slot.busy = true;
+    slot.warming = true;
     clearTimeout(slot.idle);
     let left = job.times;
     let timer: NodeJS.Timeout | undefined;
@@ -296,7 +386,7 @@ export class WorkerPool {
       worker.off('exit', done);
       if (this.closed) return;
       if (!slot.exited && this.slots.includes(slot)) {
-        slot.busy = false;
+        slot.warming = false;
         this.armIdle(slot);
       }
       this.pump();
@@ -322,13 +412,14 @@ export class WorkerPool {
   private armIdle(slot: Slot): void {
     clearTimeout(slot.idle);
     slot.idle = setTimeout(() => {
-      if (!slot.busy && this.slots.length > this.warmCount) this.retire(slot);
+      if (!isBusy(slot) && this.slots.length > this.warmCount) this.retire(slot);
     }, this.options.idleMs);
     slot.idle.unref();
   }
 
   private forget(slot: Slot): void {
     clearTimeout(slot.idle);
+    clearTimeout(slot.stall);
     this.slots = this.slots.filter((s) => s !== slot);
   }
 
@@ -340,67 +431,92 @@ export class WorkerPool {
   /** After a worker was replaced, one idle worker is kept ready (it leaves again when idle, unless it is a warm one). */
   private keepWarm(): void {
     if (this.slots.length < this.warmCount) return this.fillWarm();
-    if (this.closed || this.slots.some((s) => !s.busy) || this.slots.length >= this.capacity) return;
+    if (this.closed || this.slots.some((s) => !isBusy(s)) || this.slots.length >= this.capacity) return;
     this.spawn();
   }
 
   private dispatch(slot: Slot, waiting: Waiting): void {
     const { job, account } = waiting;
-    slot.busy = true;
+    waiting.state = 'sent';
+    waiting.slot = slot;
+    waiting.id = ++this.ids;
+    slot.sent.push(waiting);
     clearTimeout(slot.idle);
     this.running.set(account, (this.running.get(account) ?? 0) + 1);
     this.lastServed.set(account, ++this.clock);
-    const { worker } = slot;
-    let settled = false;
-    const finish = (outcome: Outcome<unknown>, reusable: boolean) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      worker.off('message', onMessage);
-      worker.off('exit', onExit);
-      job.signal?.removeEventListener('abort', onAbort);
-      const n = (this.running.get(account) ?? 1) - 1;
-      if (n > 0) this.running.set(account, n);
-      else this.running.delete(account);
-      if (reusable && !this.closed && !slot.exited) {
-        slot.busy = false;
-        this.armIdle(slot);
-      } else this.retire(slot);
-      waiting.resolve(outcome);
-      this.pump();
-      if (!reusable) this.keepWarm();
-    };
-    const onMessage = (reply: Reply) => {
-      slot.jobs++;
-      const heavy = reply.rss > this.options.recycleMb * 1024 * 1024 || slot.jobs >= this.options.maxJobsPerWorker;
-      finish(reply.ok ? { ok: true, value: reply.value } : { ok: false, reason: 'failed', message: reply.message, name: reply.name }, !heavy);
-    };
-    // V8 aborts the process when the heap cap is reached (SIGABRT); any other end of the process is a crash.
-    const onExit = (_code: number | null, signal: NodeJS.Signals | null) => finish({ ok: false, reason: this.closed ? 'closed' : signal === 'SIGABRT' ? 'memory' : 'crashed' }, false);
-    const onAbort = () => finish({ ok: false, reason: 'aborted' }, false);
-    const timer = setTimeout(() => finish({ ok: false, reason: 'timeout' }, false), job.timeMs);
-    worker.on('message', onMessage);
-    worker.on('exit', onExit);
-    job.signal?.addEventListener('abort', onAbort, { once: true });
-    if (slot.exited || !worker.connected) {
-      finish({ ok: false, reason: 'crashed' }, false);
-      return;
-    }
-    worker.send({ handler: job.handler, payload: job.payload }, (err) => {
-      if (err) finish({ ok: false, reason: 'crashed', message: err.message }, false);
+    if (slot.sent.length === 1) this.started(slot);
+    else this.watchStall(slot);
+    if (slot.exited || !slot.worker.connected) return this.lose(slot, { ok: false, reason: 'crashed' });
+    slot.worker.send({ id: waiting.id, handler: job.handler, payload: job.payload }, (err) => {
+      if (err && waiting.state === 'sent' && waiting.slot === slot) this.lose(slot, { ok: false, reason: 'crashed', message: err.message });
     });
+  }
+
+  /** The worker's first sent job is the one it runs now: its time limit starts. */
+  private started(slot: Slot): void {
+    const head = slot.sent[0];
+    if (!head) return;
+    clearTimeout(head.timer);
+    head.timer = setTimeout(() => this.lose(slot, { ok: false, reason: 'timeout' }), head.job.timeMs);
+    slot.since = performance.now();
+  }
+
+  /** Jobs wait behind the running one: they are taken back if it has not answered stallMs after it started. */
+  private watchStall(slot: Slot): void {
+    clearTimeout(slot.stall);
+    slot.stall = setTimeout(() => this.stalled(slot), Math.max(0, this.stallMs - (performance.now() - slot.since)));
+  }
+
+  /** The running job has not answered after stallMs: the jobs waiting behind it go to the next free worker. */
+  private stalled(slot: Slot): void {
+    slot.stall = undefined;
+    if (slot.sent.length < 2) return;
+    this.takeBack(slot, slot.sent.slice(1));
+    this.pump();
+  }
+
+  /** A worker answered its running job. */
+  private answered(slot: Slot, reply: Reply): void {
+    const head = slot.sent[0];
+    // A warm-up's answer (no id), or one of a job taken back that the worker had already started: not ours to tell.
+    if (!head || reply.id !== head.id) return;
+    clearTimeout(slot.stall);
+    slot.stall = undefined;
+    slot.jobs++;
+    const heavy = reply.rss > this.options.recycleMb * 1024 * 1024 || slot.jobs >= this.options.maxJobsPerWorker;
+    this.settle(head, reply.ok ? { ok: true, value: reply.value } : { ok: false, reason: 'failed', message: reply.message, name: reply.name });
+    if (heavy || this.closed) return this.lose(slot);
+    if (slot.sent.length) {
+      this.started(slot);
+      if (slot.sent.length > 1) this.watchStall(slot);
+    } else this.armIdle(slot);
+    this.pump();
+  }
+
+  /**
+   * A worker is given up (its job failed it: time limit, heap cap, crash, abort; or it grew too big): the job it was
+   * running gets `outcome`, the jobs waiting behind it go back to the queue (the worker never started them), and the
+   * worker is stopped. A spare is started when none is free.
+   */
+  private lose(slot: Slot, outcome?: Outcome<unknown>): void {
+    const [head, ...behind] = slot.sent;
+    if (behind.length) this.takeBack(slot, behind);
+    if (head && outcome) this.settle(head, outcome);
+    else if (head) this.release(head);
+    this.retire(slot);
+    if (this.closed) return;
+    this.pump();
+    this.keepWarm();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const queued = this.queue;
-    this.queue = [];
-    for (const w of queued) {
-      w.detach();
-      w.resolve({ ok: false, reason: 'closed' });
-    }
     const slots = this.slots;
     this.slots = [];
+    for (const s of slots) for (const w of [...s.sent]) this.settle(w, { ok: false, reason: 'closed' });
+    const queued = this.queue;
+    this.queue = [];
+    for (const w of queued) this.settle(w, { ok: false, reason: 'closed' });
     await Promise.all(
       slots.map((s) => {
         clearTimeout(s.idle);

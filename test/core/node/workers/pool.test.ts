@@ -1,6 +1,7 @@
 /**
  * The worker runner with real worker processes and real handler modules (written to a temp folder as plain CommonJS):
- * heap cap, time limit, crashes, fairness across accounts, bounded queue, abort, recycling, idle exit and warm workers.
+ * heap cap, time limit, crashes, fairness across accounts, bounded queue, abort, recycling, idle exit, warm workers and
+ * short jobs waiting in a busy worker (pipelining).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,10 @@ const grow = handler('grow', 'globalThis.keep = Array.from({ length: 40 }, () =>
 const pid = handler('pid', 'return process.pid;');
 // Counts its runs in the worker: a job sent after a warm-up learns how many runs came before it, and in which process.
 const runs = handler('runs', 'globalThis.runs = (globalThis.runs || 0) + 1; return { pid: process.pid, runs: globalThis.runs };');
+// As hold, answering with its worker's pid too.
+const holdPid = handler('holdPid', "const fs = require('node:fs'); while (!fs.existsSync(p.until)) await new Promise((r) => setTimeout(r, 10)); return { id: p.id, pid: process.pid };");
+// Leaves a mark that it ran.
+const touch = handler('touch', "require('node:fs').writeFileSync(p.mark, ''); return process.pid;");
 
 const options = (o: Partial<PoolOptions> = {}): PoolOptions => ({
   size: 2, heapMb: 64, idleMs: 60_000, recycleMb: 256, maxJobsPerWorker: 1000,
@@ -232,6 +237,84 @@ test('closing answers waiting jobs and refuses new ones', async () => {
   expect(await second).toEqual({ ok: false, reason: 'closed' });
   expect(await first).toEqual({ ok: false, reason: 'closed' });
   expect(await p.run({ handler: echo, payload: 1, timeMs: 1000 })).toEqual({ ok: false, reason: 'closed' });
+});
+
+test('a short job of another account waits in a busy worker whose job is short (pipelining); other jobs, and a third short one, wait in the queue', async () => {
+  const p = pool({ size: 1, stallMs: 600_000 });
+  const marker = path.join(dir, 'release-pipeline');
+  const order: string[] = [];
+  const go = <T>(label: string, job: Promise<Outcome<T>>) => job.then((o) => (order.push(label), o));
+  const a = go('A', p.run<{ id: string; pid: number }>({ handler: holdPid, payload: { until: marker, id: 'A' }, account: 'a', timeMs: 60_000, short: true }));
+  await until(() => p.stats().busy === 1);
+  const b = go('B', p.run<number>({ handler: pid, payload: null, account: 'b', timeMs: 60_000, short: true }));
+  expect(p.stats()).toEqual({ workers: 1, busy: 1, waiting: 0 }); // B was sent to the worker
+  const c = go('C', p.run<number>({ handler: pid, payload: null, account: 'c', timeMs: 60_000 }));
+  const d = go('D', p.run<number>({ handler: pid, payload: null, account: 'd', timeMs: 60_000, short: true }));
+  expect(p.stats()).toEqual({ workers: 1, busy: 1, waiting: 2 }); // C is not short; D: one job waits per worker
+  fs.writeFileSync(marker, '');
+  const [oa, ob, oc, od] = await Promise.all([a, b, c, d]);
+  expect(oa.ok && ob.ok && oc.ok && od.ok).toBe(true);
+  expect(ob.ok && oa.ok && ob.value).toBe(oa.ok && oa.value.pid); // B ran in A's worker, after it
+  expect(order).toEqual(['A', 'B', 'C', 'D']);
+});
+
+test('a short job waiting behind one that runs long is taken back and runs on the next free worker', async () => {
+  const p = pool({ size: 2, stallMs: 300 });
+  const slow = path.join(dir, 'release-stall-slow');
+  const other = path.join(dir, 'release-stall-other');
+  const done: string[] = [];
+  const go = <T>(label: string, job: Promise<Outcome<T>>) => job.then((o) => (done.push(label), o));
+  const a = go('A', p.run({ handler: hold, payload: { until: slow, id: 'A' }, account: 'a', timeMs: 60_000, short: true }));
+  const c = go('C', p.run({ handler: hold, payload: { until: other, id: 'C' }, account: 'c', timeMs: 60_000, short: true }));
+  await until(() => p.stats().busy === 2);
+  const b = go('B', p.run({ handler: echo, payload: 'b', account: 'b', timeMs: 60_000, short: true }));
+  expect(p.stats().waiting).toBe(0); // sent to a busy worker…
+  await until(() => p.stats().waiting === 1); // …and taken back once the jobs there ran 300 ms
+  fs.writeFileSync(other, '');
+  expect(await b).toEqual({ ok: true, value: 'b' });
+  expect(done).toEqual(['C', 'B']); // A still runs
+  fs.writeFileSync(slow, '');
+  expect(await a).toEqual({ ok: true, value: 'A' });
+  expect(await c).toEqual({ ok: true, value: 'C' });
+});
+
+test('a short job waiting behind one that fails its worker (time limit, crash, heap cap) runs on the next worker', async () => {
+  const p = pool({ size: 1, stallMs: 600_000 });
+  for (const [failing, reason] of [[spin, 'timeout'], [exit, 'crashed'], [hog, 'memory']] as const) {
+    const first = p.run({ handler: failing, payload: null, account: 'a', timeMs: failing === spin ? 300 : 60_000, short: true });
+    const behind = p.run({ handler: echo, payload: reason, account: 'b', timeMs: 60_000, short: true });
+    expect(p.stats().waiting).toBe(0);
+    expect(await first).toMatchObject({ ok: false, reason });
+    expect(await behind).toEqual({ ok: true, value: reason });
+  }
+});
+
+test('aborting a short job waiting in a worker takes it back unstarted; the worker goes on', async () => {
+  const p = pool({ size: 1, stallMs: 600_000 });
+  const marker = path.join(dir, 'release-abort-pipelined');
+  const mark = path.join(dir, 'pipelined-ran');
+  const ctl = new AbortController();
+  const a = p.run<{ id: string; pid: number }>({ handler: holdPid, payload: { until: marker, id: 'A' }, account: 'a', timeMs: 60_000, short: true });
+  await until(() => p.stats().busy === 1);
+  const b = p.run({ handler: touch, payload: { mark }, account: 'b', timeMs: 60_000, short: true, signal: ctl.signal });
+  expect(p.stats().waiting).toBe(0);
+  ctl.abort();
+  expect(await b).toEqual({ ok: false, reason: 'aborted' });
+  fs.writeFileSync(marker, '');
+  const oa = await a;
+  const next = await p.run<number>({ handler: pid, payload: null, timeMs: 60_000, short: true });
+  expect(oa.ok && next.ok && next.value).toBe(oa.ok && oa.value.pid); // the same worker
+  expect(fs.existsSync(mark)).toBe(false); // the worker never started the aborted job
+});
+
+test('closing answers the jobs waiting in workers too', async () => {
+  const p = pool({ size: 1, stallMs: 600_000 });
+  const first = p.run({ handler: spin, payload: null, account: 'a', timeMs: 60_000, short: true });
+  const second = p.run({ handler: echo, payload: 1, account: 'b', timeMs: 60_000, short: true });
+  expect(p.stats()).toMatchObject({ busy: 1, waiting: 0 });
+  await p.close();
+  expect(await first).toEqual({ ok: false, reason: 'closed' });
+  expect(await second).toEqual({ ok: false, reason: 'closed' });
 });
 
 test("a worker starts with the caller's environment but for NODE_EXTRA_CA_CERTS, which only costs it start-up time", async () => {
