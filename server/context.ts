@@ -7,11 +7,14 @@ import type { ParsePool } from '../core/node/workbook/pool';
 import type { StorageWatch } from './storage';
 import type { EvidenceService } from './evidence';
 import type { OfficeJsSource } from './addin-pages';
+import type { GroupCommit } from './db/group-commit';
 
 export const DEFAULT_DEADLINE = '2024-05-24T23:59:00+08:00';
 
 export interface Context {
   db: DB;
+  /** Uploads' commits share their fsync: an upload is answered once `commits.durable()` resolved (db/group-commit.ts). */
+  commits: GroupCommit;
   limits: Limits;
   exporter: Exporter;
   pool: ParsePool;

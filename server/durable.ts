@@ -46,7 +46,7 @@ export function renameDurableSync(tmp: string, file: string): void {
 const call = <T>(fn: (cb: (err: NodeJS.ErrnoException | null, value: T) => void) => void) =>
   new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
 
-async function fsyncPath(p: string, flags: string): Promise<void> {
+export async function fsyncPath(p: string, flags: string): Promise<void> {
   const fd = await call<number>((cb) => fs.open(p, flags, cb));
   try {
     await call<void>((cb) => fs.fsync(fd, (e) => cb(e, undefined)));

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import type { Express } from 'express';
 import { openDatabase, type DB } from './db';
+import { GroupCommit } from './db/group-commit';
 import { createUser } from './auth';
 import { audit } from './audit';
 import { createApp } from './app';
@@ -75,6 +76,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const fallbackDeadline = opts.deadline ?? DEFAULT_DEADLINE;
   const ctx: Context = {
     db, limits, pool, log: logger,
+    commits: new GroupCommit(db),
     officeJs: opts.officeJs ?? officeJsSource(process.env.REDSITE_OFFICE_JS),
     exporter: new Exporter(path.join(dataDir, 'exports'), pool, limits),
     storage: new StorageWatch(db, dataDir, limits.uploadBytes),

@@ -207,9 +207,10 @@ function storeIn(db: DB, p: Prepared): StoreResult {
 }
 
 /**
- * Stores one submission in its own IMMEDIATE transaction (committed, hence durable, when this returns). Hashing,
- * scoring and JSON are done before it (prepareStore). Several uploads per COMMIT (group commit) was measured and not
- * adopted: under `npm run bench:server` every batch held one upload (bench/results-server.md).
+ * Stores one submission in its own IMMEDIATE transaction (committed, and durable when this returns unless the caller
+ * defers the sync: the upload route runs it in GroupCommit.write and answers after GroupCommit.durable()). Hashing,
+ * scoring and JSON are done before it (prepareStore). Several uploads in one transaction was measured and not adopted:
+ * under `npm run bench:server` every batch held one upload (bench/results-server.md); uploads share fsyncs instead.
  */
 export function storeSubmission(db: DB, input: StoreInput): StoreResult {
   const p = prepareStore(input);

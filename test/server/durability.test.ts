@@ -1,6 +1,7 @@
 /**
  * The power-loss promise, as far as a test can reach it: every SQLite connection the product opens commits with
- * synchronous = FULL (the WAL is synced before COMMIT returns, so before the 201 leaves), and a backup taken by the
+ * synchronous = FULL (the WAL is synced before COMMIT returns; an upload commits without it and is answered after the
+ * WAL's fsync, shared with the uploads committed meanwhile: group-commit.test.ts), and a backup taken by the
  * real `redsite backup` command while uploads keep arriving restores to a database that passes integrity_check and
  * holds every submission acknowledged before the backup began.
  */
