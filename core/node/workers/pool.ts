@@ -13,6 +13,8 @@
  * A server keeps its workers warm (`warmWorkers`, `warm()`): they start with the server, run a sample job a few dozen
  * times so V8 has compiled the handler's hot code before the first upload, and do not leave when idle. A cold worker
  * costs its first jobs about twice the CPU, and a burst of uploads after a quiet spell met two cold workers at once.
+ * A warm worker that grew since its warm-up (warmGrowthMb) is replaced by a fresh warm one when it goes idle, so the
+ * memory a hostile file left it holding returns.
  *
  * Jobs name a handler module (compiled JavaScript exporting `handle(payload)`); one worker can run any handler. A
  * worker runs its jobs one at a time, in the order sent; a short job (an upload's parse) may be sent to a busy worker
@@ -64,6 +66,12 @@ export interface PoolOptions {
   warmWorkers?: number;
   /** Short jobs waiting in a worker are taken back once its running job has run this long, ms (default STALL_MS). */
   stallMs?: number;
+  /**
+   * A warm worker that has grown by more than this since its warm-up (MB, default WARM_GROWTH_MB) is replaced by a
+   * fresh warm one when it goes idle: warm workers never leave, so memory a hostile file made one keep would
+   * otherwise stay taken.
+   */
+  warmGrowthMb?: number;
 }
 
 /** What a warm worker runs before its first real job (the answers are dropped). */
@@ -123,6 +131,9 @@ interface Slot {
   idle?: NodeJS.Timeout;
   /** When the running job started (performance.now()). */
   since: number;
+  /** Resident memory the worker reported with its last answer, and after its warm-up (a warm worker), bytes. */
+  rss: number;
+  warmRss?: number;
   /** Takes back the pipelined jobs when the running one has run stallMs. */
   stall?: NodeJS.Timeout;
   exited: boolean;
@@ -142,6 +153,9 @@ interface Waiting {
   resolve: (o: Outcome<unknown>) => void;
   detach: () => void;
 }
+
+/** See PoolOptions.warmGrowthMb. */
+export const WARM_GROWTH_MB = 32;
 
 /**
  * A running short job that has not answered after this long (ms) gives back the jobs waiting behind it. An upload's
@@ -325,7 +339,7 @@ export class WorkerPool {
     });
     worker.unref();
     worker.channel?.unref();
-    const slot: Slot = { worker, warming: false, sent: [], jobs: 0, since: 0, exited: false };
+    const slot: Slot = { worker, warming: false, sent: [], jobs: 0, since: 0, rss: 0, exited: false };
     worker.on('error', () => undefined);
     worker.on('message', (reply: Reply) => this.answered(slot, reply));
     // An idle worker that dies is simply forgotten. V8 aborts the process when the heap cap is reached (SIGABRT); any
@@ -403,7 +417,11 @@ export class WorkerPool {
         if (err) drop();
       });
     };
-    const onMessage = () => (--left > 0 && !this.closed ? send() : done());
+    const onMessage = (reply: Reply) => {
+      slot.rss = slot.warmRss = reply.rss;
+      if (--left > 0 && !this.closed) send();
+      else done();
+    };
     worker.on('message', onMessage);
     worker.on('exit', done);
     send();
@@ -412,7 +430,14 @@ export class WorkerPool {
   private armIdle(slot: Slot): void {
     clearTimeout(slot.idle);
     slot.idle = setTimeout(() => {
-      if (!isBusy(slot) && this.slots.length > this.warmCount) this.retire(slot);
+      if (isBusy(slot)) return;
+      if (this.slots.length > this.warmCount) return this.retire(slot);
+      // A warm worker stays, unless it grew (a hostile file, say): a fresh one, warmed again, takes its place.
+      const growth = (this.options.warmGrowthMb ?? WARM_GROWTH_MB) * 1024 * 1024;
+      if (slot.warmRss !== undefined && slot.rss > slot.warmRss + growth) {
+        this.retire(slot);
+        this.fillWarm();
+      }
     }, this.options.idleMs);
     slot.idle.unref();
   }
@@ -483,6 +508,7 @@ export class WorkerPool {
     clearTimeout(slot.stall);
     slot.stall = undefined;
     slot.jobs++;
+    slot.rss = reply.rss;
     const heavy = reply.rss > this.options.recycleMb * 1024 * 1024 || slot.jobs >= this.options.maxJobsPerWorker;
     this.settle(head, reply.ok ? { ok: true, value: reply.value } : { ok: false, reason: 'failed', message: reply.message, name: reply.name });
     if (heavy || this.closed) return this.lose(slot);

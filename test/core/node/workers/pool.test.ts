@@ -200,6 +200,23 @@ test('a warm worker that is replaced is warmed again before its next job', async
   expect([a.ok && a.value.runs, b.ok && b.value.runs]).toEqual([4, 4]);
 });
 
+test('a warm worker that grew is replaced by a fresh warm one once idle; one that did not grow stays', async () => {
+  const p = pool({ size: 1, warmWorkers: 1, idleMs: 200, recycleMb: 4096, warmGrowthMb: 8 });
+  p.warm({ handler: runs, payload: null, times: 2, timeMs: 60_000 });
+  const small = await p.run<{ pid: number; runs: number }>({ handler: runs, payload: null, timeMs: 60_000 });
+  expect(small.ok && small.value.runs).toBe(3);
+  await new Promise((r) => setTimeout(r, 600)); // idle three times over: it did not grow, it stays
+  const same = await p.run<{ pid: number; runs: number }>({ handler: runs, payload: null, timeMs: 60_000 });
+  expect(same.ok && small.ok && same.value.pid).toBe(small.ok && small.value.pid);
+  const grown = await p.run<number>({ handler: grow, payload: null, timeMs: 60_000 }); // keeps ~32 MB
+  expect(grown.ok).toBe(true);
+  // The pool's own list of workers (private): the replacement is there, warmed, before the next job is sent.
+  const workerPids = () => (p as unknown as { slots: Array<{ worker: { pid: number } }> }).slots.map((w) => w.worker.pid);
+  await until(() => p.stats().busy === 0 && workerPids().length === 1 && workerPids()[0] !== (grown.ok && grown.value));
+  const fresh = await p.run<{ pid: number; runs: number }>({ handler: runs, payload: null, timeMs: 60_000 });
+  expect(fresh.ok && fresh.value.runs).toBe(3); // warmed again (2 runs), then this job
+});
+
 test('a warm-up that crashes, overruns or is cut short by close() never strands a waiting job', async () => {
   // The worker dies during its warm-up: the job waiting for it starts on a new (cold) worker.
   const crashing = pool({ size: 1, warmWorkers: 1 });
