@@ -53,6 +53,21 @@ const store = (db: DB, commits: GroupCommit) =>
 let watch: ReturnType<typeof watchSyncs> | undefined;
 afterEach(() => watch?.restore());
 
+/** A database whose WAL fsyncs are held until the test releases them, with one upload committed through GroupCommit. */
+function heldDatabase(name: string) {
+  const db = openDatabase(tmpdir(name));
+  const commits = new GroupCommit(db);
+  watch = watchSyncs((p) => p.endsWith('-wal'));
+  store(db, commits);
+  return { db, commits };
+}
+
+/** The next WAL fsync, once it has been asked for. */
+async function nextHeld(): Promise<Held> {
+  await until(() => watch!.held.length === 1);
+  return watch!.held.shift()!;
+}
+
 (linux ? test : test.skip)('a commit through GroupCommit does not sync; durable() then syncs the WAL, and the connection is FULL again', async () => {
   const db = openDatabase(tmpdir('gc-one'));
   const commits = new GroupCommit(db);
@@ -68,41 +83,33 @@ afterEach(() => watch?.restore());
 });
 
 (linux ? test : test.skip)('commits made while an fsync runs wait for the next one, which they share', async () => {
-  const db = openDatabase(tmpdir('gc-share'));
-  const commits = new GroupCommit(db);
-  watch = watchSyncs((p) => p.endsWith('-wal'));
-  store(db, commits);
+  const { db, commits } = heldDatabase('gc-share');
   let firstDone = false;
   const first = commits.durable().then(() => (firstDone = true));
-  await until(() => watch!.held.length === 1);
+  const firstSync = await nextHeld();
   // Four more uploads commit while the first fsync is under way: it may have started before their commits.
   const later: boolean[] = [false, false, false, false];
   const waits = later.map((_, i) => (store(db, commits), commits.durable().then(() => (later[i] = true))));
-  watch.held.shift()!.release();
+  firstSync.release();
   await first;
   expect(firstDone).toBe(true);
-  await until(() => watch!.held.length === 1); // the second fsync, for all four
+  const secondSync = await nextHeld(); // the second fsync, for all four
   expect(later).toEqual([false, false, false, false]);
-  watch.held.shift()!.release();
+  secondSync.release();
   await Promise.all(waits);
-  expect(watch.synced).toEqual([`${db.name}-wal`, `${db.name}-wal`]); // five commits, two fsyncs
+  expect(watch!.synced).toEqual([`${db.name}-wal`, `${db.name}-wal`]); // five commits, two fsyncs
   db.close();
 });
 
 (linux ? test : test.skip)('a failed fsync fails the wait; the next wait syncs again', async () => {
-  const db = openDatabase(tmpdir('gc-fail'));
-  const commits = new GroupCommit(db);
-  watch = watchSyncs((p) => p.endsWith('-wal'));
-  store(db, commits);
+  const { db, commits } = heldDatabase('gc-fail');
   const failed = commits.durable();
-  await until(() => watch!.held.length === 1);
-  watch.held.shift()!.release(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+  (await nextHeld()).release(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
   await expect(failed).rejects.toThrow('EIO');
   const again = commits.durable();
-  await until(() => watch!.held.length === 1);
-  watch.held.shift()!.release();
+  (await nextHeld()).release();
   await again;
-  expect(watch.synced).toEqual([`${db.name}-wal`]);
+  expect(watch!.synced).toEqual([`${db.name}-wal`]);
   db.close();
 });
 
@@ -113,12 +120,12 @@ afterEach(() => watch?.restore());
     const sub = validSubmission();
     let answered = false;
     const upload = s.call('POST', '/api/v1/submissions', { token: s.admin, json: sub }).then((r) => ((answered = true), r));
-    await until(() => watch!.held.length === 1);
+    const sync = await nextHeld();
     // Committed (readable by others), not yet acknowledged.
     expect(s.db.prepare('SELECT COUNT(*) AS n FROM submissions').get()).toEqual({ n: 1 });
     await new Promise((r) => setTimeout(r, 200));
     expect(answered).toBe(false);
-    watch.held.shift()!.release();
+    sync.release();
     expect((await upload).status).toBe(201);
   } finally {
     watch?.restore();
