@@ -142,8 +142,10 @@ test('报送名单 and 概览 give the same 应报 and 已报; the district work
   expect(roster).toMatch(/东河区\s+3\s+1\s+0\s+1\s+2\s+0/);
   expect(await page.textContent('.roster-district')).toContain('东河路桥');
   await page.screenshot({ path: screenshotPath('district-roster'), fullPage: true });
+  // 概览 was drawn at sign-in (its first tab), before the roster and the upload: wait for the table drawn anew.
+  await page.evaluate(() => document.querySelector('#districts table')?.setAttribute('data-stale', ''));
   await page.click('[data-tab="overview"]');
-  await page.waitForSelector('#districts tbody tr');
+  await page.waitForSelector('#districts table:not([data-stale]) tbody tr');
   expect(await page.locator('#districts tbody tr').innerText()).toMatch(/东河区\s+3\s+1\s+0\s+1\s+0\s+1/);
   await page.click('[data-tab="downloads"]');
   expect(await page.isHidden('#dl-master')).toBe(true);
