@@ -50,7 +50,8 @@ interface JobMessage {
 
 /**
  * Jobs run one at a time, in the order they came: the pool may send the next job before this one is answered
- * (pipelining, see pool.ts), and answers must come back in order. `{ cancel: id }` takes back a job that has not started.
+ * (pipelining, see pool.ts), and answers must come back in order. `{ cancel: id }` takes back a job that has not
+ * started; every job sent gets exactly one message back: its answer, or `{ id, cancelled: true }`.
  */
 const waiting: JobMessage[] = [];
 let working = false;
@@ -85,8 +86,12 @@ async function work(): Promise<void> {
 
 process.on('message', (msg: JobMessage | { cancel: number }) => {
   if ('cancel' in msg) {
+    // Not started: dropped, and the pool told so. Started already: its answer comes when it ends (the pool ignores it).
     const at = waiting.findIndex((m) => m.id === msg.cancel);
-    if (at >= 0) waiting.splice(at, 1);
+    if (at >= 0) {
+      waiting.splice(at, 1);
+      process.send?.({ id: msg.cancel, cancelled: true });
+    }
     return;
   }
   waiting.push(msg);

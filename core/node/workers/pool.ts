@@ -113,6 +113,8 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: Failure; 
 interface Reply {
   /** The job's id (dispatch); a warm-up run has none. */
   id?: number;
+  /** The answer to `{ cancel: id }` for a job the worker had not started: dropped, never run. */
+  cancelled?: boolean;
   ok: boolean;
   value?: unknown;
   message?: string;
@@ -136,6 +138,14 @@ interface Slot {
   warmRss?: number;
   /** Takes back the pipelined jobs when the running one has run stallMs. */
   stall?: NodeJS.Timeout;
+  /**
+   * Jobs taken back from this worker (or aborted) whose fate it has not told yet, with their time limits: it answers
+   * each either “cancelled” (never started) or with the job's answer (it had started it before the cancel came, and
+   * ran it; the answer is not taken). Until then the worker counts as busy, so no job waits behind one running there.
+   */
+  ghosts: Map<number, number>;
+  /** The time limit of a ghost the worker may be running now. */
+  ghostTimer?: NodeJS.Timeout;
   exited: boolean;
 }
 
@@ -150,6 +160,8 @@ interface Waiting {
   slot?: Slot;
   /** The time limit, armed when the job is the one its worker runs. */
   timer?: NodeJS.Timeout;
+  /** When dispatch counted it as its account's last start, and the account's last start before that. */
+  served?: { at: number; before: number | undefined };
   resolve: (o: Outcome<unknown>) => void;
   detach: () => void;
 }
@@ -163,7 +175,7 @@ export const WARM_GROWTH_MB = 32;
  */
 export const STALL_MS = 1000;
 
-const isBusy = (slot: Slot) => slot.warming || slot.sent.length > 0;
+const isBusy = (slot: Slot) => slot.warming || slot.sent.length > 0 || slot.ghosts.size > 0;
 
 /**
  * Worker scripts run compiled JavaScript. From dist/ the script sits beside its caller; when the caller runs from the
@@ -248,10 +260,12 @@ export class WorkerPool {
       this.queue = this.queue.filter((x) => x !== w);
       this.settle(w, { ok: false, reason: 'aborted' });
     } else if (w.state === 'sent') {
-      const slot = w.slot!;
-      if (slot.sent[0] === w) return this.lose(slot, { ok: false, reason: 'aborted' });
-      this.cancel(slot, w);
+      const slot = w.slot;
+      if (slot && slot.sent[0] === w) return this.lose(slot, { ok: false, reason: 'aborted' });
+      if (slot) this.cancel(slot, w);
       this.settle(w, { ok: false, reason: 'aborted' });
+      // Its account runs one job fewer: a job of its that waited for its share may start.
+      this.pump();
     }
   }
 
@@ -280,6 +294,15 @@ export class WorkerPool {
   private takeBack(slot: Slot, jobs: Waiting[]): void {
     for (const w of jobs) {
       this.cancel(slot, w);
+      // It never started: its account's last start is the one before, so it keeps its place among the accounts.
+      if (w.served && this.lastServed.get(w.account) === w.served.at) {
+        if (w.served.before === undefined) this.lastServed.delete(w.account);
+        else this.lastServed.set(w.account, w.served.before);
+      }
+      if (this.closed) {
+        this.settle(w, { ok: false, reason: 'closed' });
+        continue;
+      }
       w.state = 'queued';
       this.queue.push(w);
     }
@@ -288,7 +311,9 @@ export class WorkerPool {
   /** A pipelined job leaves its worker, which is told not to start it (an answer it sends anyway is not taken). */
   private cancel(slot: Slot, w: Waiting): void {
     this.release(w);
-    if (!slot.exited && slot.worker.connected) slot.worker.send({ cancel: w.id }, () => undefined);
+    if (slot.exited || !slot.worker.connected) return;
+    slot.ghosts.set(w.id, w.job.timeMs);
+    slot.worker.send({ cancel: w.id }, () => undefined);
   }
 
   /**
@@ -320,7 +345,7 @@ export class WorkerPool {
       let slot = this.slots.find((s) => !isBusy(s));
       if (!slot && this.slots.length < this.capacity) slot = this.spawn();
       // Every worker busy: a short job waits in a worker whose one job is short and has not stalled.
-      if (!slot && waiting.job.short) slot = this.slots.find((s) => !s.warming && !s.exited && s.sent.length === 1 && s.sent[0]!.job.short && performance.now() - s.since < this.stallMs);
+      if (!slot && waiting.job.short) slot = this.slots.find((s) => !s.warming && !s.exited && s.sent.length === 1 && s.ghosts.size === 0 && s.sent[0]!.job.short && performance.now() - s.since < this.stallMs);
       if (!slot) return;
       this.queue = this.queue.filter((w) => w !== waiting);
       this.dispatch(slot, waiting);
@@ -339,7 +364,7 @@ export class WorkerPool {
     });
     worker.unref();
     worker.channel?.unref();
-    const slot: Slot = { worker, warming: false, sent: [], jobs: 0, since: 0, rss: 0, exited: false };
+    const slot: Slot = { worker, warming: false, sent: [], jobs: 0, since: 0, rss: 0, ghosts: new Map(), exited: false };
     worker.on('error', () => undefined);
     worker.on('message', (reply: Reply) => this.answered(slot, reply));
     // An idle worker that dies is simply forgotten. V8 aborts the process when the heap cap is reached (SIGABRT); any
@@ -445,6 +470,7 @@ export class WorkerPool {
   private forget(slot: Slot): void {
     clearTimeout(slot.idle);
     clearTimeout(slot.stall);
+    clearTimeout(slot.ghostTimer);
     this.slots = this.slots.filter((s) => s !== slot);
   }
 
@@ -468,7 +494,8 @@ export class WorkerPool {
     slot.sent.push(waiting);
     clearTimeout(slot.idle);
     this.running.set(account, (this.running.get(account) ?? 0) + 1);
-    this.lastServed.set(account, ++this.clock);
+    waiting.served = { at: ++this.clock, before: this.lastServed.get(account) };
+    this.lastServed.set(account, waiting.served.at);
     if (slot.sent.length === 1) this.started(slot);
     else this.watchStall(slot);
     if (slot.exited || !slot.worker.connected) return this.lose(slot, { ok: false, reason: 'crashed' });
@@ -502,33 +529,62 @@ export class WorkerPool {
 
   /** A worker answered its running job. */
   private answered(slot: Slot, reply: Reply): void {
+    if (reply.id !== undefined && slot.ghosts.has(reply.id)) return this.laid(slot, reply);
     const head = slot.sent[0];
-    // A warm-up's answer (no id), or one of a job taken back that the worker had already started: not ours to tell.
+    // A warm-up's answer (no id): not ours to tell.
     if (!head || reply.id !== head.id) return;
     clearTimeout(slot.stall);
     slot.stall = undefined;
-    slot.jobs++;
-    slot.rss = reply.rss;
-    const heavy = reply.rss > this.options.recycleMb * 1024 * 1024 || slot.jobs >= this.options.maxJobsPerWorker;
     this.settle(head, reply.ok ? { ok: true, value: reply.value } : { ok: false, reason: 'failed', message: reply.message, name: reply.name });
-    if (heavy || this.closed) return this.lose(slot);
+    if (this.ran(slot, reply)) return;
     if (slot.sent.length) {
       this.started(slot);
       if (slot.sent.length > 1) this.watchStall(slot);
-    } else this.armIdle(slot);
+    } else if (slot.ghosts.size) this.watchGhosts(slot);
+    else this.armIdle(slot);
     this.pump();
   }
 
+  /** The worker ran a job: whether it grew too big or ran enough jobs, and was given up for it. */
+  private ran(slot: Slot, reply: Reply): boolean {
+    slot.jobs++;
+    slot.rss = reply.rss;
+    // A worker warmed by its first job (a stand-in that took a job at once) grows from there.
+    slot.warmRss ??= reply.rss;
+    const heavy = reply.rss > this.options.recycleMb * 1024 * 1024 || slot.jobs >= this.options.maxJobsPerWorker;
+    if (heavy || this.closed) this.lose(slot);
+    return heavy || this.closed;
+  }
+
+  /** The worker told the fate of a job taken back: dropped unstarted, or run to its end (its answer is not taken). */
+  private laid(slot: Slot, reply: Reply): void {
+    slot.ghosts.delete(reply.id!);
+    if (!reply.cancelled && this.ran(slot, reply)) return;
+    if (slot.ghosts.size) return;
+    clearTimeout(slot.ghostTimer);
+    if (isBusy(slot)) return;
+    this.armIdle(slot);
+    this.pump();
+  }
+
+  /** The worker answered its last job, and may now be running one taken back: that one has its time limit. */
+  private watchGhosts(slot: Slot): void {
+    clearTimeout(slot.ghostTimer);
+    slot.ghostTimer = setTimeout(() => this.lose(slot), Math.max(...slot.ghosts.values()));
+  }
+
   /**
-   * A worker is given up (its job failed it: time limit, heap cap, crash, abort; or it grew too big): the job it was
-   * running gets `outcome`, the jobs waiting behind it go back to the queue (the worker never started them), and the
-   * worker is stopped. A spare is started when none is free.
+   * A worker is given up. When its running job failed it (time limit, heap cap, crash, abort), that job gets `outcome`
+   * and the jobs waiting behind it go back to the queue; when it grew too big, ran enough jobs or overran with a job
+   * taken back (no `outcome`), every job still sent to it goes back. The worker is stopped; a spare is started when
+   * none is free.
    */
   private lose(slot: Slot, outcome?: Outcome<unknown>): void {
     const [head, ...behind] = slot.sent;
-    if (behind.length) this.takeBack(slot, behind);
-    if (head && outcome) this.settle(head, outcome);
-    else if (head) this.release(head);
+    if (head && outcome) {
+      if (behind.length) this.takeBack(slot, behind);
+      this.settle(head, outcome);
+    } else if (slot.sent.length) this.takeBack(slot, [...slot.sent]); // none of its jobs failed it: all go back
     this.retire(slot);
     if (this.closed) return;
     this.pump();

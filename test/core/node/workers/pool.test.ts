@@ -31,6 +31,8 @@ const runs = handler('runs', 'globalThis.runs = (globalThis.runs || 0) + 1; retu
 const holdPid = handler('holdPid', "const fs = require('node:fs'); while (!fs.existsSync(p.until)) await new Promise((r) => setTimeout(r, 10)); return { id: p.id, pid: process.pid };");
 // Leaves a mark that it ran.
 const touch = handler('touch', "require('node:fs').writeFileSync(p.mark, ''); return process.pid;");
+// Leaves a mark that it started, then holds until a marker file appears.
+const startHold = handler('startHold', "const fs = require('node:fs'); fs.writeFileSync(p.started, ''); while (!fs.existsSync(p.until)) await new Promise((r) => setTimeout(r, 10)); return process.pid;");
 
 const options = (o: Partial<PoolOptions> = {}): PoolOptions => ({
   size: 2, heapMb: 64, idleMs: 60_000, recycleMb: 256, maxJobsPerWorker: 1000,
@@ -322,6 +324,62 @@ test('aborting a short job waiting in a worker takes it back unstarted; the work
   const next = await p.run<number>({ handler: pid, payload: null, timeMs: 60_000, short: true });
   expect(oa.ok && next.ok && next.value).toBe(oa.ok && oa.value.pid); // the same worker
   expect(fs.existsSync(mark)).toBe(false); // the worker never started the aborted job
+});
+
+test('a worker replaced after its job (job count, memory) hands the job waiting behind it back; it runs on the next worker', async () => {
+  const p = pool({ size: 1, maxJobsPerWorker: 1, stallMs: 600_000 });
+  const marker = path.join(dir, 'release-recycle-pipelined');
+  const a = p.run<{ id: string; pid: number }>({ handler: holdPid, payload: { until: marker, id: 'A' }, account: 'a', timeMs: 60_000, short: true });
+  await until(() => p.stats().busy === 1);
+  const b = p.run<number>({ handler: pid, payload: null, account: 'b', timeMs: 60_000, short: true, signal: new AbortController().signal });
+  expect(p.stats().waiting).toBe(0);
+  fs.writeFileSync(marker, '');
+  const [oa, ob] = await Promise.all([a, b]);
+  expect(oa.ok && ob.ok && ob.value !== oa.value.pid).toBe(true);
+});
+
+test('aborting a job waiting in a worker lets a job of the same account start at once', async () => {
+  const p = pool({ size: 2, stallMs: 600_000 });
+  const slow = path.join(dir, 'release-abort-share-slow');
+  const other = path.join(dir, 'release-abort-share-other');
+  const a = p.run({ handler: hold, payload: { until: slow, id: 'A' }, account: 'y', timeMs: 60_000, short: true });
+  const d = p.run({ handler: hold, payload: { until: other, id: 'D' }, account: 'z', timeMs: 60_000, short: true });
+  await until(() => p.stats().busy === 2);
+  const ctl = new AbortController();
+  const b = p.run({ handler: echo, payload: 'b', account: 'x', timeMs: 60_000, short: true, signal: ctl.signal });
+  const c = p.run({ handler: echo, payload: 'c', account: 'x', timeMs: 60_000, short: true });
+  expect(p.stats().waiting).toBe(1); // B waits in a worker; C waits for x's share (one job at a time here)
+  fs.writeFileSync(other, '');
+  expect(await d).toEqual({ ok: true, value: 'D' });
+  ctl.abort();
+  expect(await b).toEqual({ ok: false, reason: 'aborted' });
+  expect(await c).toEqual({ ok: true, value: 'c' }); // while A still runs
+  fs.writeFileSync(slow, '');
+  expect(await a).toEqual({ ok: true, value: 'A' });
+});
+
+test('a job taken back after its worker had started it keeps that worker busy until it ends, never a job behind it', async () => {
+  const p = pool({ size: 1, stallMs: 600_000 });
+  const started = path.join(dir, 'ghost-started');
+  const marker = path.join(dir, 'release-ghost');
+  const first = p.run({ handler: echo, payload: 'first', account: 'a', timeMs: 60_000, short: true });
+  await until(() => p.stats().busy === 1);
+  const ctl = new AbortController();
+  const second = p.run({ handler: startHold, payload: { started, until: marker }, account: 'b', timeMs: 60_000, short: true, signal: ctl.signal });
+  expect(p.stats().waiting).toBe(0);
+  // This process does not read the worker's answers meanwhile: the worker ends the first job and starts the second.
+  const deadline = Date.now() + 120_000;
+  while (!fs.existsSync(started) && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+  expect(fs.existsSync(started)).toBe(true);
+  ctl.abort(); // too late to cancel: the worker runs it
+  expect(await second).toEqual({ ok: false, reason: 'aborted' });
+  expect(await first).toEqual({ ok: true, value: 'first' });
+  const third = p.run<number>({ handler: pid, payload: null, account: 'c', timeMs: 500, short: true });
+  await new Promise((r) => setTimeout(r, 100));
+  expect(p.stats()).toEqual({ workers: 1, busy: 1, waiting: 1 }); // not sent to the worker still running the second
+  fs.writeFileSync(marker, '');
+  const out = await third;
+  expect(out.ok).toBe(true); // its 500 ms limit did not include the second job's run
 });
 
 test('closing answers the jobs waiting in workers too', async () => {
