@@ -290,11 +290,11 @@ export class WorkerPool {
     else this.running.delete(w.account);
   }
 
-  /** Pipelined jobs go back to the queue (with their place by arrival) and the worker is told not to start them. */
+  /** Jobs sent to a worker go back to the queue (with their place by arrival); the worker is told not to start them. */
   private takeBack(slot: Slot, jobs: Waiting[]): void {
     for (const w of jobs) {
       this.cancel(slot, w);
-      // It never started: its account's last start is the one before, so it keeps its place among the accounts.
+      // Its start there does not count: its account's last start is the one before, so it keeps its place in line.
       if (w.served && this.lastServed.get(w.account) === w.served.at) {
         if (w.served.before === undefined) this.lastServed.delete(w.account);
         else this.lastServed.set(w.account, w.served.before);
