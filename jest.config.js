@@ -48,6 +48,9 @@ const common = {
 };
 
 module.exports = {
+  // One temporary folder per run, removed at its end (test/helpers/temp-root.js).
+  globalSetup: '<rootDir>/test/helpers/temp-root.js',
+  globalTeardown: '<rootDir>/test/helpers/temp-root-teardown.js',
   projects: KINDS.map(([kind]) => ({ ...common, displayName: kind, rootDir: __dirname, testMatch: byKind[kind].length ? byKind[kind] : ['<rootDir>/test/__none__'] })),
   maxWorkers: 2,
 };
