@@ -5,7 +5,7 @@
  * worst-case files are in flight. RSS counts the server process and its worker processes. Writes
  * bench/results-hostile.md. Loopback only; stops by itself. Figures, not assertions (the tests assert).
  */
-import { serveBench } from './serve';
+import { serveBench, childrenOf } from './serve';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -35,15 +35,6 @@ function ownRss(pid: number): number {
     return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
   } catch {
     return 0; // exited meanwhile
-  }
-}
-
-/** The server's worker processes. */
-function childrenOf(pid: number): number[] {
-  try {
-    return fs.readdirSync(`/proc/${pid}/task`).flatMap((t) => fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
-  } catch {
-    return [];
   }
 }
 

@@ -3,6 +3,7 @@
  * it prints its address (and, on a first start, the 秘书处 token). One copy for every bench.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const REDSITE_BIN = path.join(__dirname, '..', '..', 'bin', 'redsite.js');
@@ -50,5 +51,22 @@ export function serveBench(data: string, opts: ServeOptions = {}): Promise<Bench
         resolve({ child, url, token: token ?? '', log: () => out });
       }
     });
+  });
+}
+
+/** The server's worker processes (their pids), from /proc on Linux; none elsewhere. A thread that ended meanwhile is skipped. */
+export function childrenOf(pid: number): number[] {
+  let tasks: string[];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  return tasks.flatMap((t) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
   });
 }

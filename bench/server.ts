@@ -8,7 +8,7 @@
  * (they share the same cores: each client's multipart body is encoded and its connection opened before the clock
  * starts, so the clock times the server, not the load generator warming up). Loopback only; stops by itself.
  */
-import { serveBench } from './serve';
+import { serveBench, childrenOf } from './serve';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -43,13 +43,11 @@ function serverCpuSeconds(pid: number | undefined): { server: number; workers: n
   try {
     const [user, system, reapedUser, reapedSystem] = procTimes(pid);
     let workers = reapedUser + reapedSystem;
-    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
-      for (const child of fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) {
-        try {
-          workers += procTimes(Number(child)).reduce((a, b) => a + b, 0);
-        } catch {
-          // It exited meanwhile: its time is in the server's cutime at the next reading.
-        }
+    for (const child of childrenOf(pid)) {
+      try {
+        workers += procTimes(child).reduce((a, b) => a + b, 0);
+      } catch {
+        // It exited meanwhile: its time is in the server's cutime at the next reading.
       }
     }
     return { server: user + system, workers };
