@@ -56,6 +56,14 @@ export const SettingsSchema = z.object({
   deadline: z.iso.datetime({ offset: true, error: '截止时间格式须为 2024-05-24T23:59:00+08:00' }).optional(),
 });
 
+/** The `target` field of an upload made on one 申报's page: that 申报's 提交编号. */
+export const UploadTargetSchema = z
+  .string({ error: 'target 须为提交编号（文本）' })
+  .trim()
+  .min(1, { error: 'target 须为提交编号' })
+  .max(100, { error: 'target 须为提交编号（不超过 100 个字符）' })
+  .optional();
+
 /** A page of a list (`?limit=&offset=`): at most `max` items, `dflt` when not given. */
 export const listPageSchema = (dflt: number, max: number) =>
   z.object({

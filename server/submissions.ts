@@ -33,6 +33,12 @@ export const QUOTA_MSG = {
     `申报 ${id} 的第 ${version} 版只保留了记录（时间、提交人、得分），内容已按保留规则清除：每份申报保留最近 ${kept} 个版本的内容`,
 } as const;
 
+export const STORE_MSG = {
+  /** A file uploaded on one 申报's page (after a 退回) that belongs to another 申报, or is a new one. */
+  otherWorkbook:
+    `这个文件不是这份申报的工作簿，本次未保存：它是另一份工作簿（例如重新下载的空白申报工作簿）。请在本页点“下载标注问题的工作簿”，在下载的工作簿中修改、保存后再上传；如果它本来就是另一份申报，请回到首页上传（单位在“我的申报”，旗县区在“代为上传”）`,
+} as const;
+
 /** Canonical JSON (sorted keys) of what was submitted, without its channel: the same content from Excel or the add-in is the same. */
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -64,6 +70,11 @@ export interface StoreInput {
   deadline: string;
   /** Versions kept in full and bytes stored per unit (default: core/limits.ts). */
   limits?: Pick<Limits, 'versionsKept' | 'unitStoredBytes'>;
+  /**
+   * The submission the file was uploaded for (the upload on a returned 申报's page): a file that would be stored as
+   * another submission, or as a new one, is refused and nothing is stored.
+   */
+  target?: string;
 }
 
 export interface StoreResult {
@@ -75,6 +86,8 @@ export interface StoreResult {
   onBehalf: boolean;
   version: number;
   unchanged: boolean;
+  /** This new version replaced one that had been approved (已审核): the 申报 is to be reviewed again. */
+  reopened: boolean;
   state: State;
   late: boolean;
   unit: string;
@@ -155,8 +168,10 @@ function storeIn(db: DB, p: Prepared): StoreResult {
   const workbookId = submission.submissionId;
   const behalf = owner.onBehalf ? { onBehalfOf: owner.unit } : {};
   const existing = stmt(db, 'SELECT * FROM submissions WHERE unit_key = ? AND workbook_id = ?').get(owner.key, workbookId) as SubmissionRow | undefined;
+  // The message names nothing of the target: the caller may not be allowed to read it.
+  if (input.target !== undefined && existing?.id !== input.target) throw new AppError('CONFLICT', STORE_MSG.otherWorkbook);
   const result = (row: SubmissionRow, version: number, unchanged: boolean): StoreResult => ({
-    id: row.id, workbookId, onBehalf: owner.onBehalf, version, unchanged, state: row.state, late: row.late === 1, unit: row.unit, district: row.district, scores,
+    id: row.id, workbookId, onBehalf: owner.onBehalf, version, unchanged, reopened: !unchanged && existing?.state === '已审核', state: row.state, late: row.late === 1, unit: row.unit, district: row.district, scores,
     issues: [...input.issues, ...duplicateIssues(db, row.id)],
   });
   if (existing) {
@@ -197,7 +212,7 @@ function storeIn(db: DB, p: Prepared): StoreResult {
   const pruned = pruneVersions(db, id, version, limits.versionsKept, now);
   const stored = unitStoredBytes(db, owner.key);
   if (stored > limits.unitStoredBytes) throw new AppError('QUOTA_EXCEEDED', QUOTA_MSG.unitBytes(stored, limits.unitStoredBytes));
-  const action = owner.onBehalf ? '代为上传' : version === 1 ? '提交申报' : existing?.state === '退回修改' ? '退回后重新提交' : '提交新版本';
+  const action = owner.onBehalf ? '代为上传' : version === 1 ? '提交申报' : existing?.state === '退回修改' ? '退回后重新提交' : existing?.state === '已审核' ? '审核通过后提交新版本' : '提交新版本';
   audit(db, actor, action, id, {
     version, projects: submission.projects.length, source: submission.source, file: input.file?.name, late, contentHash: hash, ...behalf,
     ...(id !== workbookId ? { workbookId } : {}), ...(pruned.length ? { prunedVersions: pruned } : {}),

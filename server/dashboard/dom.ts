@@ -42,6 +42,16 @@ export function table(headers: readonly string[], rows: readonly Cell[][], opts:
 }
 
 /** The message bar under the header: errors in red, confirmations in green. */
+/**
+ * Puts the page's place (a tab, or one 申报) in the address, so Back, Forward and reload keep the user where they
+ * were. `replace` for the first place after signing in (no extra history entry).
+ */
+export function navigate(hash: string, replace = false): void {
+  if (location.hash === hash) return;
+  if (replace) history.replaceState(null, '', hash);
+  else history.pushState(null, '', hash);
+}
+
 export function message(text: string, ok = false): void {
   const m = $('#message');
   m.textContent = text;
@@ -90,19 +100,22 @@ export function pickButton(input: HTMLInputElement): HTMLButtonElement {
   } }, '选择文件…');
 }
 
+let dropsGuarded = false;
+
 /**
- * Makes `zone` a drop target and a keyboard/click stand-in for `input` (a hidden file input): files chosen either
- * way go to `onFiles`.
+ * Makes `zone` a drop target and a click stand-in for `input` (a hidden file input): files chosen either way go to
+ * `onFiles`. The zone is a labelled group, not a control: its 选择文件 button is the one keyboard stop. A file
+ * dropped beside a zone is ignored — by default the browser would open it and leave the page.
  */
 export function dropZone(zone: HTMLElement, input: HTMLInputElement, onFiles: (files: FileList | null | undefined) => void): void {
+  if (!dropsGuarded) {
+    dropsGuarded = true;
+    window.addEventListener('dragover', (ev) => ev.preventDefault());
+    window.addEventListener('drop', (ev) => ev.preventDefault());
+  }
+  zone.setAttribute('role', 'group');
   input.addEventListener('change', () => onFiles(input.files));
   zone.addEventListener('click', () => input.click());
-  zone.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Enter' || ev.key === ' ') {
-      ev.preventDefault();
-      input.click();
-    }
-  });
   zone.addEventListener('dragover', (ev) => {
     ev.preventDefault();
     zone.classList.add('over');

@@ -84,7 +84,7 @@ function uploader(): HTMLElement {
   const criterion = el('select', { id: 'ev-criterion', 'aria-label': '细则' }, ...rubric.groups.map((g) => el('optgroup', { label: `${g.sectionName} · ${g.name}` }, ...g.criteria.map((c) => el('option', { value: c.id }, `${c.id} ${shortText(c.id)}`)))));
   const input = el('input', { type: 'file', multiple: true, accept: ACCEPT, class: 'file-input', 'aria-label': '选择佐证文件' });
   const files = el('ul', { class: 'ev-progress', id: 'ev-progress', 'aria-live': 'polite' });
-  const zone = el('div', { class: 'dropzone ev-drop', tabindex: 0, role: 'button', 'aria-label': '把照片或文件拖到这里，或点击选择' },
+  const zone = el('div', { class: 'dropzone ev-drop', 'aria-label': '把照片或文件拖到这里，或点击选择' },
     el('strong', {}, '拍照或选择照片、文件'), el('span', { class: 'muted' }, '可多选，也可拖到这里'),
     pickButton(input),
     el('span', { class: 'muted small' }, '照片（JPEG、PNG）、PDF、Word／Excel／PowerPoint；苹果手机的 HEIC 照片请选“兼容性最佳”格式'));
@@ -176,7 +176,7 @@ function chooseTarget(project: number, criterion: string): void {
   ($('#ev-project') as HTMLSelectElement).value = String(project);
   ($('#ev-criterion') as HTMLSelectElement).value = criterion;
   $('#ev-upload').scrollIntoView({ block: 'center' });
-  ($('#ev-upload .dropzone') as HTMLElement).focus();
+  ($('#ev-upload .dropzone button') as HTMLElement).focus();
 }
 
 function markReturn(project: number, criterion: string): void {

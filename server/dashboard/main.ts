@@ -8,9 +8,9 @@ import { DISTRICTS } from '../../core/districts';
 import { DEFAULT_LIMITS } from '../../core/limits';
 import { DEFAULT_PROJECTS, projectCountOf } from '../../core/workbook/contract';
 import { api, session, download, whenUnauthorized } from './api';
-import { $, $$, el, message, filePicker } from './dom';
+import { $, $$, el, message, navigate, filePicker } from './dom';
 import { state, me, type Me } from './state';
-import { fillStateFilter, filterQuery, loadList, wireDetail } from './submissions';
+import { fillStateFilter, filterQuery, loadList, openDetail, wireDetail } from './submissions';
 import { uploadZone } from './upload';
 import { loadOverview } from './overview';
 import { loadAccounts, setupAccountForm, wireAccounts } from './accounts';
@@ -31,7 +31,12 @@ const TABS: Record<string, Tab> = {
   admin: { label: () => '设置与日志', show: (m) => can(m, 'settings'), load: () => loadSettings() },
 };
 
-function showTab(name: string): void {
+/** The tab shown last: where 返回 from a 申报 opened by its address goes. */
+let currentTab = '';
+
+function showTab(name: string, replace = false): void {
+  currentTab = name;
+  navigate(`#${name}`, replace);
   $$('.tabs button').forEach((b) => b.setAttribute('aria-selected', String(b.dataset.tab === name)));
   $$('[data-panel]').forEach((p) => (p.hidden = p.dataset.panel !== name));
   $('#detail').hidden = true;
@@ -79,7 +84,20 @@ async function signIn(token: string, remember: boolean): Promise<void> {
     if (!b.hidden && !first) first = b.dataset.tab!;
   }
   setupForRole(who);
-  showTab(first);
+  go(first, true);
+}
+
+/** Shows the place the address names (#accounts, #submission/<提交编号>) when this account may see it, else `first`. */
+function go(first: string, replace = false): void {
+  const place = decodeURIComponent(location.hash.slice(1));
+  const tab = $$('.tabs button').find((b) => b.dataset.tab === place && !b.hidden)?.dataset.tab;
+  if (place.startsWith('submission/')) {
+    if (!currentTab) showTab(first, true);
+    const tabBefore = currentTab;
+    void openDetail(place.slice('submission/'.length), () => showTab(tabBefore));
+    return;
+  }
+  showTab(tab ?? first, replace);
 }
 
 function setupForRole(who: Me): void {
@@ -118,7 +136,19 @@ document.addEventListener('DOMContentLoaded', () => {
     void signIn($<HTMLInputElement>('#token').value, $<HTMLInputElement>('#remember').checked);
   });
   $('#sign-out').addEventListener('click', () => signOut('已退出登录；在此电脑上记住的令牌也已清除'));
-  $$('.tabs button').forEach((b) => b.addEventListener('click', () => showTab(b.dataset.tab!)));
+  for (const b of $$('.tabs button')) {
+    const name = b.dataset.tab!;
+    const panel = $(`[data-panel="${name}"]`);
+    Object.assign(b, { id: `tab-${name}` });
+    b.setAttribute('aria-controls', (panel.id = `panel-${name}`));
+    panel.setAttribute('role', 'tabpanel');
+    panel.setAttribute('aria-labelledby', b.id);
+    b.addEventListener('click', () => showTab(name));
+  }
+  // Back and Forward: the place in the address, drawn again.
+  window.addEventListener('popstate', () => {
+    if (state.me) go(currentTab || 'home');
+  });
   $('#filters').addEventListener('submit', (e) => {
     e.preventDefault();
     void loadList($('#submissions'), filterQuery(), () => showTab('list')).catch((err: Error) => message(err.message));

@@ -10,7 +10,7 @@ import type { Issue } from '../../core/issues';
 import { periodText } from '../../core/workbook/attachment2';
 import { ReturnSchema, STATES } from '../model';
 import { api, download } from './api';
-import { $, $$, el, table, message, stateTag } from './dom';
+import { $, $$, el, table, message, navigate, stateTag } from './dom';
 import { issueTable, uploadZone } from './upload';
 import { me } from './state';
 import { pendingReturns, showEvidence } from './evidence';
@@ -90,6 +90,7 @@ export function filterQuery(): URLSearchParams {
 
 export async function openDetail(id: string, onBack: () => void): Promise<void> {
   message('');
+  $('#d-notice').replaceChildren();
   let d: Detail;
   try {
     d = await api<Detail>(`/api/v1/submissions/${encodeURIComponent(id)}`);
@@ -99,6 +100,7 @@ export async function openDetail(id: string, onBack: () => void): Promise<void> 
   }
   current = d;
   back = onBack;
+  navigate(`#submission/${encodeURIComponent(d.id)}`);
   $$('[data-panel]').forEach((p) => (p.hidden = true));
   const who = me();
   const canReview = can(who, 'review', { district: d.district, unit: d.unit });
@@ -118,7 +120,11 @@ export async function openDetail(id: string, onBack: () => void): Promise<void> 
   fix.replaceChildren(...(fix.hidden ? [] : [
     el('h3', {}, '上传修改后的工作簿'),
     el('p', { class: 'muted' }, '先点上面的“下载标注问题的工作簿”：问题单元格标成浅红色并附批注，最前面的《问题清单》逐条列出。改好后保存，在这里上传，会成为第 ' + (d.version + 1) + ' 版。'),
-    uploadZone(me, { hint: '仍是同一个工作簿（提交编号不变）', after: () => void openDetail(d.id, back) }),
+    // The receipt stays in view: the detail is drawn again (now 已提交, new version) with it on top.
+    uploadZone(me, { target: d.id, hint: '须是这份申报的工作簿（提交编号不变）', after: (_stored, view) => void openDetail(d.id, back).then(() => {
+      $('#d-notice').replaceChildren(view);
+      view.focus();
+    }) }),
   ]));
   $('#d-projects').replaceChildren(table(['序号', '企业名称', '项目名称', '地址', '规模', '负责人', '电话', '开竣工日期', '旗县区', '得分', '得分率', '七有一好八规范'], d.submission.projects.map((p, i) => {
     const s = d.scores[i]!;
@@ -134,6 +140,8 @@ export async function openDetail(id: string, onBack: () => void): Promise<void> 
   $('#d-diff').replaceChildren();
   $('#d-audit').replaceChildren(table(['时间（北京时间）', '操作人', '操作', '说明'], d.audit.map((a) => [beijingTime(a.at), a.actor, a.action, a.detail?.reason ?? (a.detail?.version ? `第 ${a.detail.version} 版` : '')])));
   $('#detail').scrollIntoView({ block: 'start' });
+  // The button that opened it is hidden now: keyboard and screen-reader users continue from the title.
+  if (!$('#detail').contains(document.activeElement)) $('#d-title').focus({ preventScroll: true });
 }
 
 function renderAnswers(d: Detail): void {

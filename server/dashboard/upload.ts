@@ -12,7 +12,7 @@ import { api, upload, ApiError } from './api';
 import { dropZone, pickButton, el, table, message } from './dom';
 import type { Me } from './state';
 
-interface StoreResult { id: string; version: number; unchanged: boolean; state: string; late: boolean; unit: string; district: string; scores: ProjectScore[]; issues: Issue[] }
+interface StoreResult { id: string; version: number; unchanged: boolean; reopened?: boolean; state: string; late: boolean; unit: string; district: string; scores: ProjectScore[]; issues: Issue[] }
 interface Detail { id: string; unit: string; district: string; version: number; submission: { projects: Array<{ seq: number; projectName: string; enterprise: string }> }; scores: ProjectScore[]; versions: Array<{ version: number; createdAt: string }> }
 
 
@@ -42,9 +42,15 @@ function receipt(stored: StoreResult, detail: Detail, me: Me): HTMLElement {
     })),
   );
   const print = el('button', { type: 'button', class: 'no-print', onclick: () => printReceipt() }, '打印回执');
-  return el('div', { class: 'result ok' },
+  // 提醒 do not stop a submission, but the unit should see them now, not only when a district returns it.
+  const warnings = stored.issues.filter((i) => i.severity !== 'error');
+  return el('div', { class: 'result ok', tabindex: -1 },
     el('p', { class: 'result-title' }, onBehalf ? `已为“${stored.unit}”（${stored.district}）保存为第 ${stored.version} 版` : stored.unchanged ? `服务器上已是这份内容（第 ${stored.version} 版）` : `提交成功：第 ${stored.version} 版`),
-    box, print);
+    stored.reopened ? el('p', { class: 'reopened' }, '这份申报原已审核通过；新上传的版本改为“已提交”，需要旗县区重新审核。') : null,
+    box, print,
+    warnings.length ? el('div', { class: 'no-print' },
+      el('p', { class: 'muted' }, `另有 ${warnings.length} 条提醒（不影响这次提交，建议按“位置”改好后再上传一次）：`),
+      issueTable(warnings)) : null);
 }
 
 function printReceipt(): void {
@@ -61,29 +67,39 @@ function failureView(e: ApiError): HTMLElement {
   const errors = e.issues.filter((i) => i.severity === 'error').length;
   return el('div', { class: 'result bad' },
     el('p', { class: 'result-title' }, e.message),
-    e.issues.length ? el('p', { class: 'muted' }, `共 ${e.issues.length} 条（须修改 ${errors} 条）：请在工作簿中按“位置”找到单元格，改好后保存，再上传一次。`) : null,
+    // The advice names cells only when the issues have places (a PDF or an empty file has none).
+    e.issues.length ? el('p', { class: 'muted' }, `共 ${e.issues.length} 条（须修改 ${errors} 条）${e.issues.some((i) => issuePlace(i)) ? '：请在工作簿中按“位置”找到单元格，改好后保存，再上传一次。' : '。'}`) : null,
     e.issues.length ? issueTable(e.issues) : null);
 }
 
 /**
  * An upload area: a drop zone with a file button, a progress bar and the result below it. `after` runs after a
- * successful upload (e.g. to refresh a list).
+ * successful upload (e.g. to refresh a list) with the result shown (the receipt), which it may move elsewhere.
+ * `target` is the 申报 the file is uploaded for (a returned 申报's page): the server refuses any other workbook.
+ * One file at a time: a file chosen or dropped while one is being sent is not sent.
  */
-export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: StoreResult) => void; id?: string }): HTMLElement {
+export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: StoreResult, view: HTMLElement) => void; id?: string; target?: string }): HTMLElement {
   // Which formats are read is the server's decision (its refusal says why, in Chinese): no second list here.
   const input = el('input', { type: 'file', class: 'file-input', 'aria-label': '选择申报工作簿' });
   const bar = el('progress', { max: 100, value: 0, hidden: true });
   const progressText = el('span', { class: 'muted small' });
   const result = el('div', { class: 'upload-result', 'aria-live': 'polite' });
-  const zone = el('div', { class: 'dropzone', tabindex: 0, role: 'button', 'aria-label': '把工作簿拖到这里，或点击选择文件' },
+  const zone = el('div', { class: 'dropzone', 'aria-label': '把工作簿拖到这里，或点击选择文件' },
     el('strong', {}, '把填好的工作簿拖到这里'), el('span', { class: 'muted' }, '或'),
     pickButton(input),
     el('span', { class: 'muted small' }, opts.hint));
 
+  let busy = false;
   const send = async (file: File) => {
+    if (busy) {
+      message(`正在上传并检查上一个文件，请等它完成后再上传“${file.name}”`);
+      return;
+    }
+    busy = true;
     message('');
     result.replaceChildren();
     zone.classList.add('busy');
+    zone.setAttribute('aria-busy', 'true');
     bar.hidden = false;
     bar.value = 0;
     progressText.textContent = `正在上传 ${file.name}（${formatBytes(file.size)}）…`;
@@ -91,17 +107,21 @@ export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: 
       const stored = await upload<StoreResult>('/api/v1/submissions', file, (sent, total) => {
         bar.value = total ? Math.round((sent / total) * 100) : 0;
         progressText.textContent = sent >= total ? `已上传 ${formatBytes(total)}，正在检查工作簿…` : `正在上传 ${file.name}：${formatBytes(sent)} / ${formatBytes(total)}`;
-      });
+      }, opts.target ? { fields: { target: opts.target } } : {});
       const detail = await api<Detail>(`/api/v1/submissions/${encodeURIComponent(stored.id)}`);
       progressText.textContent = '';
-      result.replaceChildren(receipt(stored, detail, me()));
-      opts.after?.(stored);
+      const view = receipt(stored, detail, me());
+      result.replaceChildren(view);
+      view.focus();
+      opts.after?.(stored, view);
     } catch (e) {
       progressText.textContent = '';
       result.replaceChildren(e instanceof ApiError ? failureView(e) : el('div', { class: 'result bad' }, el('p', {}, (e as Error).message)));
     } finally {
+      busy = false;
       bar.hidden = true;
       zone.classList.remove('busy');
+      zone.removeAttribute('aria-busy');
       input.value = '';
     }
   };

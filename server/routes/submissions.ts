@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Context } from '../context';
 import { AppError, fail, parseOrFail } from '../errors';
 import { authorize, visibleAudit } from '../policy';
-import { ReturnSchema, STATES, listPageSchema } from '../model';
+import { ReturnSchema, STATES, UploadTargetSchema, listPageSchema } from '../model';
 import { storeSubmission, submissionDetail, listSubmissions, review, originalFile } from '../submissions';
 import { diffVersions } from '../diff';
 import { parseUntrusted } from '../../core/node/workbook/guard';
@@ -41,6 +41,8 @@ export function submissionsRouter(ctx: Context): Router {
 
   r.post('/', (req, res, next) => (req.is('multipart/form-data') ? upload.single('file')(req, res, next) : next()), async (req, res) => {
     const actor = req.actor!;
+    // Uploaded on one 申报's page (after a 退回): the file must be that 申报's workbook.
+    const target = parseOrFail(UploadTargetSchema, req.body?.target ?? undefined);
     let submission: Submission | undefined;
     let issues: Issue[] = [];
     let file: { bytes: Uint8Array; name: string } | undefined;
@@ -78,7 +80,7 @@ export function submissionsRouter(ctx: Context): Router {
     // A unit account sends its own workbooks; a 旗县区 may upload for a unit of its own 旗县区 (代为上传), the unit
     // being the 填报单位 in the file. The answer names the unit it was stored for.
     authorize(actor, 'write', { district: sub.reporter.district, unit: sub.reporter.unit });
-    const stored = ctx.commits.write(() => storeSubmission(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline(), limits: ctx.limits }));
+    const stored = ctx.commits.write(() => storeSubmission(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline(), limits: ctx.limits, ...(target ? { target } : {}) }));
     // Answered once the WAL holding it is on disk; the uploads committed meanwhile share that fsync (group commit).
     await ctx.commits.durable();
     res.status(stored.unchanged ? 200 : 201).json(stored);

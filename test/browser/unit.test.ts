@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { fillWorkbook, projectFields } from '../helpers/workbook';
+import { buildTemplate } from '../../core/node/workbook/build';
 import { DEFAULT_PROJECTS, REPORTER_CELLS, SHEETS } from '../../core/workbook/contract';
 import { DEFAULT_LIMITS } from '../../core/limits';
 
@@ -122,6 +123,9 @@ test('upload the fixed workbook by drag and drop: a receipt with 提交编号, �
   expect(receipt).toContain(`${at}（北京时间）`);
   expect(receipt).toContain('北梁棚户区改造安置房1号楼');
   expect(receipt).toContain('1.5/55');
+  // The 提醒 (here: criteria left blank) are shown with the receipt, not only to the district later.
+  expect(await page.textContent('#unit-upload .result.ok')).toMatch(/另有 \d+ 条提醒/);
+  expect(await page.textContent('#unit-upload .result.ok .issue-table')).toContain('条细则未填');
   await page.screenshot({ path: screenshotPath('unit-receipt'), fullPage: true });
   // Print view: only the receipt.
   await page.evaluate(() => document.body.classList.add('print-receipt'));
@@ -152,10 +156,22 @@ test('returned: the reason, the annotated workbook, the fixed upload as version 
   expect(marked.worksheets[0]!.name).toBe('问题清单');
   await page.screenshot({ path: screenshotPath('unit-returned'), fullPage: true });
 
+  // A blank workbook downloaded again and filled in is another workbook: refused on this page, nothing stored.
+  const other = await fillWorkbook(await buildTemplate({ projects: 3 }), { ...reporter, unit: UNIT, district: '东河区' }, [{ fields: projectFields(1), answers: { 'A01-1': '达到', 'A01-3': '达到' } }]);
+  await page.setInputFiles('#d-fix input[type=file]', { name: '重新下载的工作簿.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: other });
+  await page.waitForSelector('#d-fix .result.bad');
+  expect(await page.textContent('#d-fix .result-title')).toMatch(/^这个文件不是这份申报的工作簿，本次未保存/);
+  expect((await s.call<{ total: number }>('GET', '/api/v1/submissions', { token: unitToken })).body.total).toBe(1);
+  expect(await page.textContent('#d-meta')).toContain('第 1 版');
+
   const fixed = await fillWorkbook(template, reporter, [{ fields: projectFields(1), answers: { 'A01-1': '达到', 'A01-2': '部分达到', 'A01-3': '达到' }, notes: { 'A01-3': '制度汇编第 3 页' } }]);
   await page.setInputFiles('#d-fix input[type=file]', { name: '申报-修改后.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: fixed });
   await page.waitForFunction(() => document.querySelectorAll('#d-versions tbody tr').length === 2);
   expect(await page.textContent('#d-meta')).toContain('第 2 版');
+  // The receipt of the new version stays on the page, above the 申报, with its 提醒.
+  await page.waitForSelector('#d-notice #receipt');
+  expect(await page.textContent('#d-notice .result-title')).toBe('提交成功：第 2 版');
+  expect(await page.textContent('#d-notice')).toMatch(/另有 \d+ 条提醒/);
   expect(await page.isHidden('#d-reason')).toBe(true);
   await page.click('#d-versions button:has-text("与第 1 版比较")');
   await page.waitForSelector('#d-diff table');
@@ -163,6 +179,62 @@ test('returned: the reason, the annotated workbook, the fixed upload as version 
   expect(diff).toContain('A01-3');
   expect(diff).toContain('未填');
   expect((await s.call<{ state: string; version: number }>('GET', `/api/v1/submissions/${id}`, { token: s.admin })).body).toMatchObject({ state: '已提交', version: 2 });
+});
+
+test('Back, Forward and reload keep the place; focus follows the opened 申报; a file dropped beside the zone is ignored', async () => {
+  const id = (await s.call<{ items: Array<{ id: string }> }>('GET', '/api/v1/submissions', { token: unitToken })).body.items[0]!.id;
+  expect(new URL(page.url()).hash).toBe(`#submission/${id}`);
+  await page.click('#d-close');
+  await page.click('#my-list tbody tr button');
+  await page.waitForSelector('#detail:not([hidden])');
+  expect(new URL(page.url()).hash).toBe(`#submission/${id}`);
+  // The 查看 button that had the focus is hidden now: the focus is on the 申报's title.
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('d-title');
+  await page.goBack();
+  await page.waitForSelector('#my-list tbody tr');
+  expect(await page.isHidden('#detail')).toBe(true);
+  expect(new URL(page.url()).hash).toBe('#home');
+  await page.goForward();
+  await page.waitForSelector('#detail:not([hidden])');
+  expect(await page.textContent('#d-meta')).toContain(id);
+  await page.reload();
+  await page.waitForSelector('#detail:not([hidden])');
+  expect(await page.textContent('#d-meta')).toContain(id);
+  await page.click('#d-close');
+  await page.waitForSelector('[data-panel="home"]:not([hidden])');
+  // The tabs name their panels.
+  expect(await page.getAttribute('#tab-home', 'aria-controls')).toBe('panel-home');
+  expect(await page.getAttribute('#panel-home', 'role')).toBe('tabpanel');
+  // A drop that misses the zone would make the browser open the file and leave the page: it is cancelled.
+  expect(await page.evaluate(() => {
+    const ev = new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: new DataTransfer() });
+    document.body.dispatchEvent(ev);
+    return ev.defaultPrevented;
+  })).toBe(true);
+});
+
+test('one upload at a time: a second file chosen while the first is being checked is not sent', async () => {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let posts = 0;
+  await page.route('**/api/v1/submissions', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    posts++;
+    await held;
+    await route.continue();
+  });
+  const again = await fillWorkbook(template, reporter, [{ fields: projectFields(1), answers: { 'A01-1': '达到', 'A01-2': '部分达到', 'A01-3': '达到' }, notes: { 'A01-3': '制度汇编第 3 页' } }]);
+  const file = (name: string) => ({ name, mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: again });
+  await page.setInputFiles('#unit-upload input[type=file]', file('第一个.xlsx'));
+  await page.waitForFunction(() => document.querySelector('#unit-upload .dropzone')?.getAttribute('aria-busy') === 'true');
+  await page.setInputFiles('#unit-upload input[type=file]', file('第二个.xlsx'));
+  await page.waitForSelector('#message:not([hidden])');
+  expect(await page.textContent('#message')).toBe('正在上传并检查上一个文件，请等它完成后再上传“第二个.xlsx”');
+  release();
+  await page.waitForSelector('#unit-upload #receipt');
+  await page.unroute('**/api/v1/submissions');
+  expect(posts).toBe(1);
+  expect(await page.textContent('#unit-upload .result-title')).toBe('服务器上已是这份内容（第 2 版）');
 });
 
 test('usable at 390 px: no horizontal scrolling, the list is readable and 查看 is on screen', async () => {

@@ -1,0 +1,89 @@
+/**
+ * Uploading on one 申报's page (after a 退回: `target`) over real HTTP: the same workbook becomes its next version;
+ * another workbook (a blank template downloaded again) is refused with 409 and nothing is stored or changed; a new
+ * version of an approved 申报 says it reopened it; warnings come back with the stored answer.
+ */
+import { testServer, type TestServer } from '../helpers/server';
+import { buildTemplate } from '../../core/node/workbook/build';
+import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
+import { randomAnswers, seeded } from '../helpers/fixtures';
+import { STORE_MSG } from '../../server/submissions';
+
+const UNIT = '包头市第三建筑工程有限公司';
+type Stored = { id: string; version: number; unchanged: boolean; reopened: boolean; state: string; issues: Array<{ severity: string; field: string; message: string }> };
+type Detail = { state: string; version: number; audit: Array<{ action: string }> };
+
+let s: TestServer;
+let unit: string;
+let otherUnit: string;
+let district: string;
+
+const fill = (template: Uint8Array, project: string, seed = 1) =>
+  fillWorkbook(template, { ...REPORTER, unit: UNIT }, [{ fields: projectFields(1, { enterprise: UNIT, projectName: project }), answers: randomAnswers(seeded(seed)) }]);
+const upload = (token: string, bytes: Uint8Array, target?: string) =>
+  s.call<Stored & { error?: string; code?: string }>('POST', '/api/v1/submissions', { token, file: { bytes, name: '申报.xlsx', ...(target ? { extra: { target } } : {}) } });
+
+beforeAll(async () => {
+  s = await testServer();
+  unit = await s.user({ name: '三建填报员', role: 'unit', district: '东河区', unit: UNIT });
+  otherUnit = await s.user({ name: '四建填报员', role: 'unit', district: '东河区', unit: '包头市第四建筑工程有限公司' });
+  district = await s.user({ name: '东河区委组织部', role: 'district', district: '东河区' });
+});
+afterAll(() => s.close());
+
+test('a returned 申报: only its own workbook becomes its next version; another workbook is refused and changes nothing', async () => {
+  const template = await buildTemplate({ projects: 2 });
+  const first = await upload(unit, await fill(template, '一号楼'));
+  expect(first.status).toBe(201);
+  const id = first.body.id;
+  expect((await s.call('POST', `/api/v1/submissions/${id}/return`, { token: district, json: { reason: '联系电话有误，请核对' } })).status).toBe(200);
+  const before = (await s.call<Detail>('GET', `/api/v1/submissions/${id}`, { token: unit })).body;
+  expect(before.state).toBe('退回修改');
+
+  // The unit downloaded a fresh blank workbook, filled it again and uploaded it on the returned 申报's page.
+  const fresh = await fill(await buildTemplate({ projects: 2 }), '一号楼', 2);
+  const refused = await upload(unit, fresh, id);
+  expect(refused.status).toBe(409);
+  expect(refused.body.error).toBe(STORE_MSG.otherWorkbook);
+  expect(refused.body.error).toMatch(/本次未保存/);
+  // Nothing stored: still one 申报, still 退回修改 at 第 1 版, no new audit entry.
+  const list = (await s.call<{ total: number }>('GET', '/api/v1/submissions', { token: unit })).body;
+  expect(list.total).toBe(1);
+  const after = (await s.call<Detail>('GET', `/api/v1/submissions/${id}`, { token: unit })).body;
+  expect(after).toMatchObject({ state: '退回修改', version: 1 });
+  expect(after.audit).toEqual(before.audit);
+
+  // Another unit's file aimed at this 申报 is refused too, and the answer names nothing of it.
+  const stranger = await upload(otherUnit, await fillWorkbook(template, { ...REPORTER, unit: '包头市第四建筑工程有限公司' }, [{ fields: projectFields(1, { enterprise: '包头市第四建筑工程有限公司', projectName: '二号楼' }), answers: randomAnswers(seeded(3)) }]), id);
+  expect(stranger.status).toBe(409);
+  expect(JSON.stringify(stranger.body)).not.toContain(UNIT);
+
+  // The same workbook, fixed, becomes 第 2 版 of the same 申报.
+  const fixed = await upload(unit, await fill(template, '一号楼（改）'), id);
+  expect(fixed.status).toBe(201);
+  expect(fixed.body).toMatchObject({ id, version: 2, state: '已提交', reopened: false });
+  const audit = (await s.call<Detail>('GET', `/api/v1/submissions/${id}`, { token: unit })).body.audit.map((a) => a.action);
+  expect(audit).toContain('退回后重新提交');
+});
+
+test('a new version of an approved 申报 reopens it, and the answer says so', async () => {
+  const template = await buildTemplate({ projects: 1 });
+  const first = await upload(unit, await fill(template, '三号楼', 4));
+  const id = first.body.id;
+  expect((await s.call('POST', `/api/v1/submissions/${id}/approve`, { token: district, json: {} })).status).toBe(200);
+  const again = await upload(unit, await fill(template, '三号楼（扩建）', 4));
+  expect(again.status).toBe(201);
+  expect(again.body).toMatchObject({ id, version: 2, state: '已提交', reopened: true });
+  const detail = (await s.call<Detail>('GET', `/api/v1/submissions/${id}`, { token: district })).body;
+  expect(detail.state).toBe('已提交');
+  expect(detail.audit.map((a) => a.action)).toContain('审核通过后提交新版本');
+  // The same content once more: unchanged, not reopened again.
+  const same = await upload(unit, await fill(template, '三号楼（扩建）', 4));
+  expect(same.body).toMatchObject({ unchanged: true, reopened: false });
+});
+
+test('a target that is not a 提交编号 is refused in Chinese', async () => {
+  const r = await upload(unit, await fill(await buildTemplate({ projects: 1 }), '四号楼', 5), 'x'.repeat(101));
+  expect(r.status).toBe(422);
+  expect(r.body.error).toMatch(/提交编号/);
+});
