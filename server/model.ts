@@ -43,7 +43,17 @@ export const CriterionReturnSchema = z.object({
 });
 export type CriterionReturn = z.infer<typeof CriterionReturnSchema>;
 
+const VERSION_MSG = '版本号（version）须为正整数，即申报详情中显示的“第 N 版”';
+/**
+ * The version the reviewer looked at (optional, for older clients): a review of a version that is no longer the
+ * latest is refused (409) and changes nothing.
+ */
+const reviewedVersion = z.number({ error: VERSION_MSG }).int({ error: VERSION_MSG }).min(1, { error: VERSION_MSG }).optional();
+
+export const ApproveSchema = z.object({ version: reviewedVersion });
+
 export const ReturnSchema = z.object({
+  version: reviewedVersion,
   reason: z
     .string({ error: '请填写退回原因' })
     .trim()
