@@ -53,13 +53,13 @@ const reviewedVersion = z.number({ error: VERSION_MSG }).int({ error: VERSION_MS
 export const ApproveSchema = z.object({ version: reviewedVersion });
 
 export const ReturnSchema = z.object({
-  version: reviewedVersion,
   reason: z
     .string({ error: '请填写退回原因' })
     .trim()
     .max(1000, { error: '退回原因不能超过 1000 个字' })
     .refine((r) => visibleLength(r) >= 2, { error: RETURN_REASON_MSG }),
   criteria: z.array(CriterionReturnSchema).max(500, { error: '一次最多退回 500 条细则' }).optional(),
+  version: reviewedVersion,
 });
 
 export const SettingsSchema = z.object({
