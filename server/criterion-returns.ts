@@ -1,13 +1,14 @@
 /**
  * Returning a submission with reasons on single criteria ("A01-1 佐证不足"): stored with the version returned,
  * shown to the unit while the submission is 退回修改, and marked on those answer cells in the annotated workbook.
- * A new return of the same version replaces the earlier marks (the audit log keeps both).
+ * A new return of the same version with another reason or other criteria replaces the earlier reason and marks (the
+ * audit log keeps both); the same return again changes nothing (see returnWithCriteria).
  */
 import type { DB } from './db';
 import { audit } from './audit';
 import { AppError } from './errors';
 import type { Actor, CriterionReturn } from './model';
-import { review } from './submissions';
+import { checkReviewedVersion, findSubmissionRow, review } from './submissions';
 import { latestBody } from './evidence';
 import { currentRubric } from '../core/rubric';
 import type { AnswerMark } from '../core/node/workbook/answer-cells';
@@ -35,24 +36,42 @@ export function returnMarks(db: DB, id: string): AnswerMark[] {
   }));
 }
 
-/** review(…, 'return') plus the per-criterion reasons, in one transaction. */
-export function returnWithCriteria(db: DB, id: string, actor: Actor, ip: string | undefined, reason: string, criteria: CriterionReturn[] = []) {
+/**
+ * review(…, 'return') plus the per-criterion reasons, in one transaction. `version` (optional) is the version the
+ * reviewer looked at: if a newer one was uploaded meanwhile the return is refused (409) and nothing changes.
+ *
+ * One return per version: the same return again (a double click on “确认退回”, a retry after a lost answer) — same
+ * version, same reason, same criteria — changes nothing and records nothing (`unchanged: true`). A return of the same
+ * version with another reason or other criteria replaces the reason and the marks, and is recorded like any return.
+ */
+export function returnWithCriteria(db: DB, id: string, actor: Actor, ip: string | undefined, reason: string, criteria: CriterionReturn[] = [], version?: number) {
   const rubric = currentRubric();
-  if (criteria.length) {
-    const seqs = new Set(latestBody(db, id).projects.map((p) => p.seq));
-    for (const c of criteria) {
-      if (!rubric.byId.has(c.criterion)) throw new AppError('INVALID', `细则编号 ${c.criterion} 不在评分细则中`);
-      if (!seqs.has(c.project)) throw new AppError('INVALID', `该申报的最新版本中没有序号为 ${c.project} 的项目`);
-    }
-  }
   return db.transaction(() => {
-    const result = review(db, id, 'return', actor, ip, reason);
-    const version = (db.prepare('SELECT latest_version FROM submissions WHERE id = ?').get(id) as { latest_version: number }).latest_version;
-    db.prepare('DELETE FROM criterion_returns WHERE submission_id = ? AND version = ?').run(id, version);
+    const row = findSubmissionRow(db, id);
+    checkReviewedVersion(row, version, 'return');
+    if (criteria.length) {
+      const seqs = new Set(latestBody(db, id).projects.map((p) => p.seq));
+      for (const c of criteria) {
+        if (!rubric.byId.has(c.criterion)) throw new AppError('INVALID', `细则编号 ${c.criterion} 不在评分细则中`);
+        if (!seqs.has(c.project)) throw new AppError('INVALID', `该申报的最新版本中没有序号为 ${c.project} 的项目`);
+      }
+    }
+    if (row.state === '退回修改' && row.return_reason === reason && sameMarks(currentReturns(db, id), criteria)) {
+      return { id, state: row.state, returnReason: reason, ...(criteria.length ? { criteria: currentReturns(db, id) } : {}), unchanged: true };
+    }
+    const result = review(db, id, 'return', actor, ip, { reason });
+    db.prepare('DELETE FROM criterion_returns WHERE submission_id = ? AND version = ?').run(id, row.latest_version);
     const insert = db.prepare('INSERT OR REPLACE INTO criterion_returns (submission_id, version, project_seq, criterion, reason, created_by_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const now = new Date().toISOString();
-    for (const c of criteria) insert.run(id, version, c.project, c.criterion, c.reason, actor.name, now);
-    if (criteria.length) audit(db, actor, '退回细则', id, { version, criteria }, ip);
+    for (const c of criteria) insert.run(id, row.latest_version, c.project, c.criterion, c.reason, actor.name, now);
+    if (criteria.length) audit(db, actor, '退回细则', id, { version: row.latest_version, criteria }, ip);
     return { ...result, ...(criteria.length ? { criteria: currentReturns(db, id) } : {}) };
   }).immediate();
+}
+
+/** The stored marks are exactly `criteria` (a criterion named twice keeps its last reason, as stored). */
+function sameMarks(stored: readonly CriterionReturn[], criteria: readonly CriterionReturn[]): boolean {
+  const key = (c: CriterionReturn) => `${c.project}\u0000${c.criterion}`;
+  const wanted = new Map(criteria.map((c) => [key(c), c.reason]));
+  return stored.length === wanted.size && stored.every((c) => wanted.get(key(c)) === c.reason);
 }

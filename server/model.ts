@@ -43,6 +43,15 @@ export const CriterionReturnSchema = z.object({
 });
 export type CriterionReturn = z.infer<typeof CriterionReturnSchema>;
 
+const VERSION_MSG = '版本号（version）须为正整数，即申报详情中显示的“第 N 版”';
+/**
+ * The version the reviewer looked at (optional, for older clients): a review of a version that is no longer the
+ * latest is refused (409) and changes nothing.
+ */
+const reviewedVersion = z.number({ error: VERSION_MSG }).int({ error: VERSION_MSG }).min(1, { error: VERSION_MSG }).optional();
+
+export const ApproveSchema = z.object({ version: reviewedVersion });
+
 export const ReturnSchema = z.object({
   reason: z
     .string({ error: '请填写退回原因' })
@@ -50,6 +59,7 @@ export const ReturnSchema = z.object({
     .max(1000, { error: '退回原因不能超过 1000 个字' })
     .refine((r) => visibleLength(r) >= 2, { error: RETURN_REASON_MSG }),
   criteria: z.array(CriterionReturnSchema).max(500, { error: '一次最多退回 500 条细则' }).optional(),
+  version: reviewedVersion,
 });
 
 export const SettingsSchema = z.object({

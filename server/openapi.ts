@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { submissionSchema } from '../core/schema';
 import { IssueSchema } from '../core/issues';
 import { currentRubric } from '../core/rubric';
-import { ReturnSchema, SettingsSchema, UserCreateSchema, STATES } from './model';
+import { ApproveSchema, ReturnSchema, SettingsSchema, UserCreateSchema, STATES } from './model';
 import { MAX_PROJECTS } from '../core/schema';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -41,6 +41,7 @@ export function openApiDocument(version: string) {
         Error: json(Error),
         Stored: json(Stored),
         Return: json(ReturnSchema),
+        Approve: json(ApproveSchema),
         UserCreate: json(UserCreateSchema),
         Settings: json(SettingsSchema),
         State: { type: 'string', enum: [...STATES] },
@@ -93,8 +94,8 @@ export function openApiDocument(version: string) {
       '/api/v1/evidence/{eid}': { delete: { summary: '删除佐证（当前版本起不再显示，之前的版本仍保留；没有任何版本使用的文件才从磁盘删除）', parameters: [{ name: 'eid', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '200': ok('id、removedVersion'), '404': ok('不存在或无权查看', ref('Error')), '409': ok('已审核', ref('Error')), ...errors } } },
       '/api/v1/showcase/pack.zip': { get: { summary: '观摩资料包（秘书处）：观摩名单和每个入选项目一个文件夹（旗县区-单位-项目），含项目概况.xlsx 和按细则命名的佐证（照片不含定位信息）；边生成边下载', parameters: [...['perDistrict', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 } })), { name: 'district', in: 'query', required: false, schema: { type: 'string' } }], responses: { '200': ok('zip'), '400': ok('参数有误', ref('Error')), '413': ok('超过 4 GB，请按旗县区分批下载', ref('Error')), ...errors } } },
       '/api/v1/showcase/pack-ticket': { post: { summary: '观摩资料包的一次性下载链接（秘书处；2 分钟内有效、只能用一次，浏览器可直接保存到磁盘）；请求体可含 perDistrict、limit、district', responses: { '200': ok('url'), ...errors } } },
-      '/api/v1/submissions/{id}/return': { post: { summary: '退回修改（须填写原因；criteria 可逐条细则说明原因，如“佐证不足”，标注在工作簿的自评单元格上）', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], requestBody: body('Return'), responses: { '200': ok('已退回；annotated 为标注问题的工作簿的下载地址'), '422': ok('缺少原因', ref('Error')), ...errors } } },
-      '/api/v1/submissions/{id}/approve': { post: { summary: '审核通过', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('已审核'), '409': ok('状态不允许', ref('Error')), ...errors } } },
+      '/api/v1/submissions/{id}/return': { post: { summary: '退回修改（须填写原因；criteria 可逐条细则说明原因，如“佐证不足”，标注在工作簿的自评单元格上）', description: 'version 为审核人查看的版本（建议总是传）：期间上传了新版本时回答 409，不做任何改动。同一版本再次以相同的原因和细则退回（如重复点击）不做改动、不记审计（unchanged 为 true）；原因或细则不同则替换原退回原因和细则。已审核的申报也可以退回。', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], requestBody: body('Return'), responses: { '200': ok('已退回（或与上次退回相同，unchanged 为 true）；annotated 为标注问题的工作簿的下载地址'), '409': ok('期间上传了新版本（version 不是最新版本），未做改动', ref('Error')), '422': ok('缺少原因', ref('Error')), ...errors } } },
+      '/api/v1/submissions/{id}/approve': { post: { summary: '审核通过', description: 'version 为审核人查看的版本（建议总是传）：期间上传了新版本时回答 409，不做任何改动。已审核的再次审核通过不做改动（unchanged 为 true）。', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], requestBody: { required: false, content: { 'application/json': { schema: ref('Approve') } } }, responses: { '200': ok('已审核'), '409': ok('状态不允许（已退回修改），或期间上传了新版本；未做改动', ref('Error')), '422': ok('版本号格式不对', ref('Error')), ...errors } } },
       '/api/v1/districts': { get: { summary: '各旗县区统计', responses: { '200': ok('统计'), ...errors } } },
       '/api/v1/roster': { get: { summary: '报送名单：各旗县区应报（名单上的单位和有填报单位账号的单位）、已报、退回、已审核，每个单位的状态，名单外已报的单位', responses: { '200': ok('名单'), ...errors } }, post: { summary: '导入报送名单（xlsx/CSV：单位名称、旗县区、联系人、电话），替换原名单（旗县区只替换本区）', responses: { '200': ok('已导入'), '422': ok('名单有误，issues 为问题清单', ref('Error')), ...errors } } },
       '/api/v1/districts/{district}/workbook.xlsx': { get: { summary: '旗县区汇总工作簿', parameters: [{ name: 'district', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('xlsx'), '304': ok('未变化'), ...errors } } },

@@ -380,17 +380,36 @@ export function listSubmissions(db: DB, f: ListFilters, page: { limit: number; o
   return { items, total };
 }
 
-export function review(db: DB, id: string, action: 'return' | 'approve', actor: Actor, ip: string | undefined, reason?: string) {
+/**
+ * Refuses (409, nothing changed) a review of a version other than the latest: a newer version was uploaded while the
+ * reviewer looked at `seen`, and approving or returning now would act on a version nobody reviewed. Without `seen`
+ * (clients older than this check) the latest version is reviewed.
+ */
+export function checkReviewedVersion(row: SubmissionRow, seen: number | undefined, action: 'approve' | 'return'): void {
+  if (seen === undefined || seen === row.latest_version) return;
+  const latest = row.latest_version;
+  const notDone = action === 'approve' ? '本次未审核通过' : '本次未退回';
+  if (seen > latest) throw new AppError('CONFLICT', `该申报最新为第 ${latest} 版，没有第 ${seen} 版，${notDone}：请刷新后查看第 ${latest} 版再审核`);
+  throw new AppError('CONFLICT', `您查看的是第 ${seen} 版，在此期间已上传了新的第 ${latest} 版，${notDone}（没有任何改动）：请先查看第 ${latest} 版再审核`);
+}
+
+/**
+ * 审核通过 or 退回修改 of the latest version (`version`, when given, must be it). Approving an approved submission
+ * changes nothing; a returned one cannot be approved until the unit submits again. The rule for repeated returns is
+ * in returnWithCriteria.
+ */
+export function review(db: DB, id: string, action: 'return' | 'approve', actor: Actor, ip: string | undefined, opts: { reason?: string; version?: number } = {}) {
   return db.transaction(() => {
     const row = findSubmissionRow(db, id);
+    checkReviewedVersion(row, opts.version, action);
     if (action === 'approve') {
       if (row.state === '退回修改') throw new AppError('CONFLICT', '该申报已退回修改，需等待填报单位重新提交后才能审核通过');
-      if (row.state === '已审核') return { id, state: row.state as State };
+      if (row.state === '已审核') return { id, state: row.state as State, unchanged: true };
       stmt(db, "UPDATE submissions SET state = '已审核', return_reason = NULL, updated_at = ? WHERE id = ?").run(new Date().toISOString(), id);
       audit(db, actor, '审核通过', id, { version: row.latest_version }, ip);
     } else {
-      stmt(db, "UPDATE submissions SET state = '退回修改', return_reason = ?, updated_at = ? WHERE id = ?").run(reason, new Date().toISOString(), id);
-      audit(db, actor, '退回修改', id, { version: row.latest_version, reason }, ip);
+      stmt(db, "UPDATE submissions SET state = '退回修改', return_reason = ?, updated_at = ? WHERE id = ?").run(opts.reason, new Date().toISOString(), id);
+      audit(db, actor, '退回修改', id, { version: row.latest_version, reason: opts.reason }, ip);
     }
     bumpDataVersion(db);
     const after = findSubmissionRow(db, id);

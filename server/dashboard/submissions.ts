@@ -9,7 +9,7 @@ import { currentRubric } from '../../core/rubric';
 import type { Issue } from '../../core/issues';
 import { periodText } from '../../core/workbook/attachment2';
 import { ReturnSchema, STATES } from '../model';
-import { api, download } from './api';
+import { api, ApiError, download } from './api';
 import { $, $$, el, table, message, navigate, stateTag } from './dom';
 import { issueTable, uploadZone } from './upload';
 import { me } from './state';
@@ -110,8 +110,10 @@ export async function openDetail(id: string, onBack: () => void): Promise<void> 
   $('#d-meta').replaceChildren(stateTag(d.state), ` 第 ${d.version} 版 · 提交编号 ${d.id} · 联系人 ${d.submission.reporter.contact} ${d.submission.reporter.phone}`, d.late ? el('span', { class: 'late' }, '逾期提交') : '');
   $('#d-reason').hidden = !d.returnReason;
   $('#d-reason').textContent = d.returnReason ? `退回原因：${d.returnReason}` : '';
+  // 审核通过 only while 已提交. 退回 while 已提交 or 已审核 (a problem found after approval); not again once 退回修改:
+  // the return stands until the unit uploads a new version (docs/architecture.md, “Review”).
   $('#d-approve').hidden = !canReview || d.state !== '已提交';
-  $('#d-return').hidden = !canReview;
+  $('#d-return').hidden = !canReview || d.state === '退回修改';
   $('#d-original').hidden = !d.hasFile;
   $('#return-form').hidden = true;
   // After a 退回 the unit (or its district) fixes the workbook and uploads it here; it becomes the next version.
@@ -169,15 +171,30 @@ async function showDiff(id: string, from: number, to: number): Promise<void> {
   }
 }
 
+let reviewing = false;
+
+/**
+ * 审核通过 or 退回 of the version shown (`version`): the server refuses (409) when a newer one was uploaded meanwhile,
+ * and the detail is then reloaded so the reviewer sees it. The buttons are disabled while the request runs.
+ */
 async function review(action: 'approve' | 'return', reason?: string): Promise<void> {
+  if (reviewing) return;
   const d = current!;
   const criteria = pendingReturns();
+  const buttons = [$<HTMLButtonElement>('#d-approve'), $<HTMLButtonElement>('#d-return'), $<HTMLButtonElement>('#return-form button[type=submit]')];
+  reviewing = true;
+  for (const b of buttons) b.disabled = true;
   try {
-    await api(`/api/v1/submissions/${encodeURIComponent(d.id)}/${action}`, { json: action === 'return' ? { reason, ...(criteria.length ? { criteria } : {}) } : {} });
+    await api(`/api/v1/submissions/${encodeURIComponent(d.id)}/${action}`, { json: action === 'return' ? { version: d.version, reason, ...(criteria.length ? { criteria } : {}) } : { version: d.version } });
     await openDetail(d.id, back);
     message(action === 'return' ? '已退回修改：填报单位登录后会看到退回原因，并可下载标注问题的工作簿' : '已审核通过', true);
   } catch (e) {
+    // 409: the submission changed meanwhile (a newer version, or another reviewer's decision): show it as it is now.
+    if (e instanceof ApiError && e.status === 409) await openDetail(d.id, back);
     message((e as Error).message);
+  } finally {
+    reviewing = false;
+    for (const b of buttons) b.disabled = false;
   }
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Context } from '../context';
 import { AppError, fail, parseOrFail } from '../errors';
 import { authorize, visibleAudit } from '../policy';
-import { ReturnSchema, STATES, UploadTargetSchema, listPageSchema } from '../model';
+import { ApproveSchema, ReturnSchema, STATES, UploadTargetSchema, listPageSchema } from '../model';
 import { storeSubmission, submissionDetail, listSubmissions, review, originalFile } from '../submissions';
 import { diffVersions } from '../diff';
 import { parseUntrusted } from '../../core/node/workbook/guard';
@@ -135,12 +135,13 @@ export function submissionsRouter(ctx: Context): Router {
     scoped(req, 'review');
     const body = parseOrFail(ReturnSchema, req.body ?? {});
     // The unit's workbook with the issues marked and this reason on top is ready to download at once.
-    res.json({ ...returnWithCriteria(ctx.db, String(req.params.id), req.actor!, req.ip, body.reason, body.criteria), annotated: `/api/v1/submissions/${encodeURIComponent(String(req.params.id))}/annotated.xlsx` });
+    res.json({ ...returnWithCriteria(ctx.db, String(req.params.id), req.actor!, req.ip, body.reason, body.criteria, body.version), annotated: `/api/v1/submissions/${encodeURIComponent(String(req.params.id))}/annotated.xlsx` });
   });
 
   r.post('/:id/approve', (req, res) => {
     scoped(req, 'review');
-    res.json(review(ctx.db, String(req.params.id), 'approve', req.actor!, req.ip));
+    const body = parseOrFail(ApproveSchema, req.body ?? {});
+    res.json(review(ctx.db, String(req.params.id), 'approve', req.actor!, req.ip, { version: body.version }));
   });
   return r;
 }

@@ -188,5 +188,5 @@ test('OpenAPI lists the evidence and pack endpoints', async () => {
   const doc = (await s.call<{ paths: Record<string, Record<string, unknown>>; components: { schemas: { Return: { properties: Record<string, unknown> } } } }>('GET', '/api/v1/openapi.json')).body;
   expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/submissions/{id}/evidence', '/api/v1/evidence/{eid}/file', '/api/v1/evidence/{eid}/thumb', '/api/v1/evidence/{eid}', '/api/v1/showcase/pack.zip']));
   expect(Object.keys(doc.paths['/api/v1/submissions/{id}/evidence']!)).toEqual(['get', 'post']);
-  expect(Object.keys(doc.components.schemas.Return.properties)).toEqual(['reason', 'criteria']);
+  expect(Object.keys(doc.components.schemas.Return.properties)).toEqual(['reason', 'criteria', 'version']);
 });
