@@ -16,7 +16,7 @@ import { ApiError, getBase64, getJson, postJson, postSubmissionWithFile, session
 import { onSelection, rememberSubmission, setContext, wireEvidence } from './evidence';
 
 interface Me { name: string; role: 'secretariat' | 'district' | 'unit'; roleLabel: string; district?: string; unit?: string }
-interface StoreResult { id: string; version: number; unchanged: boolean; state: string; late: boolean }
+interface StoreResult { id: string; version: number; unchanged: boolean; reopened?: boolean; state: string; late: boolean }
 interface Detail { id: string; unit: string; district: string; state: string; version: number; returnReason?: string; submission: Submission; scores: ProjectScore[]; updatedAt: string }
 
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector(sel) as T;
@@ -180,6 +180,7 @@ async function sync(): Promise<void> {
     box.replaceChildren(
       el('div', {}, stored.unchanged ? `内容没有变化，仍为第 ${stored.version} 版` : `已同步为第 ${stored.version} 版`),
       el('div', {}, `状态：${detail.state}${stored.late ? '（逾期提交）' : ''}`),
+      ...(stored.reopened ? [el('div', { class: 'reason' }, '这份申报原已审核通过；新同步的版本改为“已提交”，需要旗县区重新审核。')] : []),
       ...(detail.returnReason ? [el('div', { class: 'reason' }, `退回原因：${detail.returnReason}`)] : []),
     );
     status(stored.unchanged ? '服务器上已是最新内容' : '同步成功', 'ok');

@@ -110,6 +110,13 @@ test('sync: sign in once, version 1, edit → version 2, visible on the server',
   await page.click('#sync');
   await page.waitForFunction(() => document.querySelector('#sync-result')?.textContent?.includes('已同步为第 3 版'));
   expect(await page.textContent('#sync-result')).toContain('状态：已提交');
+  expect(await page.textContent('#sync-result')).not.toContain('原已审核通过');
+  // Approved, then changed and synced again: the pane says the 申报 has to be reviewed again.
+  await s.call('POST', `/api/v1/submissions/${id}/approve`, { token: districtToken, json: {} });
+  await type('细则自评', 'E8', '不适用');
+  await page.click('#sync');
+  await page.waitForFunction(() => document.querySelector('#sync-result')?.textContent?.includes('已同步为第 4 版'));
+  expect(await page.textContent('#sync-result')).toContain('这份申报原已审核通过；新同步的版本改为“已提交”，需要旗县区重新审核。');
   await page.screenshot({ path: screenshotPath('taskpane-synced'), fullPage: true });
 });
 
