@@ -73,10 +73,11 @@ export function wireAccounts(): void {
     e.preventDefault();
     const v = (id: string) => $<HTMLInputElement>(id).value.trim();
     const role = v('#a-role') as Role;
-    const unit = v('#a-unit');
-    const input = { role, name: v('#a-name') || (role === 'unit' ? unit : role === 'district' ? `${v('#a-district')}管理员` : ''), ...(role !== 'secretariat' ? { district: v('#a-district') } : {}), ...(role === 'unit' ? { unit } : {}) };
+    // A blank 账号名称 is the schema's to fill (the unit's name, or “…管理员”): its messages are the only ones shown.
+    const input = { role, ...(v('#a-name') ? { name: v('#a-name') } : {}), ...(role !== 'secretariat' ? { district: v('#a-district') } : {}), ...(role === 'unit' ? { unit: v('#a-unit') } : {}) };
     const checked = UserCreateSchema.safeParse(input);
-    if (!checked.success) return message(checked.error.issues.map((i) => i.message).join('；'));
+    if (!checked.success) return message([...new Set(checked.error.issues.map((i) => i.message))].join('；'));
+    message('');
     void (async () => {
       try {
         const r = await api<{ user: User; token: string }>('/api/v1/users', { json: checked.data });
