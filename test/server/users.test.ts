@@ -1,15 +1,16 @@
 /**
  * Creating accounts over real HTTP: one unit, one active account — single creation (POST /users) and bulk creation
  * (POST /users/bulk) apply the same rule, by the unit key of submissions (有限公司 = 有限责任公司); the form's schema
- * says only what is wrong.
+ * says only what is wrong; a bulk unit list checks its phones.
  */
+import ExcelJS from 'exceljs';
 import { perTestServers, type TestServer } from '../helpers/server';
 
 const start = perTestServers();
 
 interface User { id: number; name: string; role: string; district?: string; unit?: string; revokedAt: string | null }
 type Created = { user: User; token: string; error?: string; code?: string };
-type Bulk = { created: Array<{ user: User; unit: string }>; skipped: Array<{ unit: string; reason: string }> };
+type Bulk = { created: Array<{ user: User; unit: string }>; skipped: Array<{ unit: string; reason: string }>; error?: string; issues?: Array<{ sheet: string; cell: string; field: string; message: string }> };
 
 const users = async (s: TestServer) => (await s.call<{ items: User[] }>('GET', '/api/v1/users', { token: s.admin })).body.items;
 const unitAccount = (unit: string, district = '东河区') => ({ role: 'unit', district, unit });
@@ -73,4 +74,27 @@ test('the schema says only what is wrong: a blank unit name once, never “请�
   expect([blank.status, blank.body.error]).toEqual([422, '请填写单位名称：填报单位账号必须指定单位']);
   const officer = await s.call<Created>('POST', '/api/v1/users', { token: s.admin, json: { role: 'district', district: '青山区', name: '' } });
   expect([officer.status, officer.body.user.name]).toEqual([201, '青山区管理员']);
+});
+
+test('a unit list with a phone that is no phone is refused with its place, like its other bad fields; nothing created', async () => {
+  const s = await start();
+  const bad = await s.call<Bulk>('POST', '/api/v1/users/bulk', { token: s.admin, file: csv(['东河城建,东河区,周,0472-4123456', '东河路桥,东河区,吴,12345', '青山建工,青山区,赵,']) });
+  expect([bad.status, bad.body.error]).toEqual([422, '单位名单有 1 处问题，没有创建任何账号']);
+  expect(bad.body.issues).toEqual([expect.objectContaining({ sheet: '单位名单.csv', cell: 'D3', field: 'phone', message: expect.stringMatching(/^电话格式不正确：请填写 11 位手机号.*（“12345”）$/) })]);
+  expect((await users(s)).filter((u) => u.role === 'unit')).toEqual([]);
+
+  // An .xlsx roster: a number that is no phone, on its sheet and cell; the 报送名单 import reads it the same way.
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('名单');
+  ws.addRow(['单位名称', '旗县区', '联系人', '电话']);
+  ws.addRow(['包钢建设', '昆区', '孙', 4725123456]); // a landline that lost its leading 0: restored, accepted
+  ws.addRow(['固阳城投', '固阳县', '钱', 12345]);
+  const file = { bytes: Buffer.from(await wb.xlsx.writeBuffer()), name: '名单.xlsx' };
+  for (const url of ['/api/v1/users/bulk', '/api/v1/roster']) {
+    const r = await s.call<Bulk>('POST', url, { token: s.admin, file });
+    expect([r.status, r.body.issues?.map((i) => `${i.sheet}!${i.cell} ${i.field}`)]).toEqual([422, ['名单!D3 phone']]);
+  }
+  ws.getRow(3).getCell(4).value = '13912345678';
+  const ok = await s.call<Bulk>('POST', '/api/v1/users/bulk', { token: s.admin, file: { bytes: Buffer.from(await wb.xlsx.writeBuffer()), name: '名单.xlsx' } });
+  expect([ok.status, ok.body.created.map((c) => c.unit)]).toEqual([201, ['包钢建设', '固阳城投']]);
 });
