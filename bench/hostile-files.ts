@@ -204,7 +204,8 @@ export function bigGridWorkbook(rows: number, cols: number, header: string[]): U
   for (let r = 2; r <= rows + 1; r++) {
     let row = `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>单位${r}</t></is></c><c r="B${r}" t="inlineStr"><is><t>东河区</t></is></c>`;
     // Filler cells without their optional r attribute (a few MB zipped, like the issue's 5 MB roster).
-    for (let c = 2; c < cols; c++) row += `<c><v>${(r + c) % 10}</v></c>`;
+    // Under a 电话 header a phone (a roster checks its phones), elsewhere one digit.
+    for (let c = 2; c < cols; c++) row += `<c><v>${c === 3 && header[3] === '电话' ? 13912345678 : (r + c) % 10}</v></c>`;
     out.push(`${row}</row>`);
   }
   out.push('</sheetData></worksheet>');

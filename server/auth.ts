@@ -74,9 +74,9 @@ export function reissueToken(db: DB, id: number): { user: ReturnType<typeof publ
   return { user: publicUser(db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow), token };
 }
 
-/** Active 填报单位 accounts of one unit (by district and name). */
-export function activeUnitAccounts(db: DB, district: string, unit: string) {
-  return (db.prepare("SELECT * FROM users WHERE role = 'unit' AND district = ? AND unit = ? AND revoked_at IS NULL ORDER BY id").all(district, unit) as UserRow[]).map(publicUser);
+/** Active 填报单位 accounts, oldest first (server/accounts.ts compares their units by unit key). */
+export function listUnitAccounts(db: DB) {
+  return (db.prepare("SELECT * FROM users WHERE role = 'unit' AND revoked_at IS NULL ORDER BY id").all() as UserRow[]).map(publicUser);
 }
 
 export function findUser(db: DB, id: number) {

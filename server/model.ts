@@ -8,18 +8,30 @@ export { ROLES, ROLE_LABELS, type Role, type Actor } from '../core/policy';
 export const STATES = ['已提交', '退回修改', '已审核'] as const;
 export type State = (typeof STATES)[number];
 
+/** The name an account gets when none is typed (the form's “账号名称（可不填）”). */
+function defaultAccountName(u: { role: (typeof ROLES)[number]; district?: string; unit?: string }): string {
+  if (u.role === 'unit') return u.unit ?? '';
+  if (u.role === 'district') return `${u.district ?? ''}管理员`;
+  return '联盟秘书处';
+}
+
+/**
+ * A new account. The name may be left blank (the unit's name, “东河区管理员” or “联盟秘书处”), so a blank unit name
+ * is reported once, as what it is, and never as a missing account name too.
+ */
 export const UserCreateSchema = z
   .object({
-    name: z.string({ error: '请填写账号名称' }).trim().min(1, { error: '请填写账号名称' }).max(100, { error: '账号名称不能超过 100 个字' }),
+    name: z.string({ error: '账号名称须为文字' }).trim().max(100, { error: '账号名称不能超过 100 个字' }).optional(),
     role: z.enum(ROLES, { error: '角色只能是 secretariat（秘书处）、district（旗县区）或 unit（填报单位）' }),
     district: districtSchema('旗县区').optional(),
-    unit: z.string().trim().min(1, { error: '请填写填报单位名称' }).max(100).optional(),
+    unit: z.string({ error: '单位名称须为文字' }).trim().max(100, { error: '单位名称不能超过 100 个字' }).optional(),
     expiresInDays: z.number().int().min(1, { error: '有效期至少 1 天' }).max(3650, { error: '有效期最多 3650 天' }).optional(),
   })
   .superRefine((u, ctx) => {
     if (u.role !== 'secretariat' && !u.district) ctx.addIssue({ code: 'custom', path: ['district'], message: '旗县区账号和填报单位账号必须指定旗县区' });
-    if (u.role === 'unit' && !u.unit) ctx.addIssue({ code: 'custom', path: ['unit'], message: '填报单位账号必须指定单位名称' });
-  });
+    if (u.role === 'unit' && !u.unit) ctx.addIssue({ code: 'custom', path: ['unit'], message: '请填写单位名称：填报单位账号必须指定单位' });
+  })
+  .transform((u) => ({ ...u, name: u.name || defaultAccountName(u) }));
 export type UserCreate = z.infer<typeof UserCreateSchema>;
 
 /**

@@ -6,7 +6,7 @@ import type { DB } from './db';
 import { bumpDataVersion } from './db';
 import { DISTRICTS, normalizeDistrict } from '../core/districts';
 import { cleanText, excerpt, headerKey } from '../core/text';
-import { normalizePhone } from '../core/schema';
+import { phoneSchema } from '../core/schema';
 import type { Issue } from '../core/issues';
 import { defaultPool, detectFormat } from '../core/node/workbook/guard';
 import { BUSY_FIELD, compiledScript, failureMessage, type JobOptions, type ParsePool } from '../core/node/workbook/pool';
@@ -30,6 +30,8 @@ const COLUMNS: Array<[keyof RosterEntry, RegExp]> = [
   ['phone', /^(电话|联系电话|手机)$/],
 ];
 
+const PHONE_LABEL = '电话';
+
 function fromGrid(name: string, rows: string[][]): { entries: RosterEntry[]; issues: Issue[] } {
   const issues: Issue[] = [];
   const headerIndex = rows.findIndex((r) => r.some((c) => /^(单位名称|企业名称|填报单位)$/.test(headerKey(c))) && r.some((c) => /旗县区|地区/.test(headerKey(c))));
@@ -46,7 +48,10 @@ function fromGrid(name: string, rows: string[][]): { entries: RosterEntry[]; iss
     const district = normalizeDistrict(get('district'));
     if (!get('unit')) return issues.push({ severity: 'error', sheet: name, cell: `${colLetter(col.unit + 1)}${rowNo}`, field: 'unit', message: '请填写单位名称' });
     if (!district) return issues.push({ severity: 'error', sheet: name, cell: `${colLetter(col.district + 1)}${rowNo}`, field: 'district', message: `旗县区“${excerpt(get('district'), 20)}”不在名单中：${DISTRICTS.join('、')}` });
-    entries.push({ unit: get('unit'), district, contact: get('contact'), phone: get('phone') ? normalizePhone(get('phone')) : '' });
+    // A phone may be left blank; one that is given is checked like every other phone of the product (core/schema.ts).
+    const phone = get('phone') ? phoneSchema(PHONE_LABEL).safeParse(get('phone')) : undefined;
+    if (phone && !phone.success) return issues.push({ severity: 'error', sheet: name, cell: `${colLetter(col.phone + 1)}${rowNo}`, field: 'phone', message: `${phone.error.issues[0]!.message}（“${excerpt(get('phone'), 20)}”）` });
+    entries.push({ unit: get('unit'), district, contact: get('contact'), phone: phone?.data ?? '' });
     return undefined;
   });
   return { entries, issues };

@@ -6,7 +6,7 @@ import { formatRate } from '../../core/score';
 import { beijingTime } from '../../core/time';
 import { issuePlace, SEVERITY_LABEL, type Issue } from '../../core/issues';
 import type { ParseResult } from '../../core/workbook/result';
-import { DEFAULT_PROJECTS, FORM_HEADERS, projectCountOf } from '../../core/workbook/contract';
+import { DEFAULT_PROJECTS, FORM_HEADERS, projectCountInput, projectCountMessage } from '../../core/workbook/contract';
 import { DEFAULT_LIMITS } from '../../core/limits';
 import { attachment2Row } from '../../core/workbook/attachment2';
 import type { Submission } from '../../core/schema';
@@ -111,7 +111,10 @@ function scheduleRefresh(): void {
 }
 
 async function create(): Promise<void> {
-  const n = projectCountOf(($('#projects') as HTMLInputElement).value);
+  const field = $('#projects') as HTMLInputElement;
+  const asked = field.validity.badInput ? { error: projectCountMessage() } : projectCountInput(field.value);
+  if ('error' in asked) return status(asked.error, 'error');
+  const n = asked.projects;
   const url = `/api/v1/template.xlsx?projects=${n}`;
   try {
     status('正在生成申报工作簿…');

@@ -5,12 +5,13 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { startServer } from '../../server/index';
 import { openDatabase } from '../../server/db';
-import { createUser, listUsers, revokeUser, findUser, reissueToken } from '../../server/auth';
+import { listUsers, revokeUser, findUser, reissueToken } from '../../server/auth';
 import { audit } from '../../server/audit';
 import { UserCreateSchema, ROLE_LABELS, type Role } from '../../server/model';
 import { EXIT } from '../files';
 import { fsyncDir, writeFileDurable } from '../../server/durable';
-import { zodMessage } from '../../server/errors';
+import { AppError, zodMessage } from '../../server/errors';
+import { createAccount, REISSUE_IN } from '../../server/accounts';
 
 const env = process.env;
 
@@ -108,7 +109,16 @@ export function registerServe(program: Command): void {
         return;
       }
       const db = openDatabase(opts.data);
-      const created = createUser(db, input.data);
+      let created: ReturnType<typeof createAccount>;
+      try {
+        created = createAccount(db, input.data, undefined, REISSUE_IN.cli);
+      } catch (e) {
+        db.close();
+        if (!(e instanceof AppError)) throw e;
+        console.error(`错误：${e.message}`);
+        process.exitCode = EXIT.failed;
+        return;
+      }
       audit(db, undefined, '命令行创建账号', `user:${created.user.id}`, { name: created.user.name, role: created.user.role }, 'cli');
       db.close();
       console.log(`已创建${ROLE_LABELS[created.user.role as Role]}账号 #${created.user.id} ${created.user.name}${created.user.district ? `（${created.user.district}${created.user.unit ? ` · ${created.user.unit}` : ''}）` : ''}`);

@@ -13,8 +13,20 @@ import { DEFAULT_LIMITS } from '../limits';
 export const WORKBOOK_SCHEMA = 'redsite.workbook/1';
 export const DEFAULT_PROJECTS = 10;
 
-/** The number of project columns a person asked for in a form field: the default when blank, within 1 and the cap. */
-export const projectCountOf = (value: unknown): number => Math.min(DEFAULT_LIMITS.projects, Math.max(1, Math.trunc(Number(value)) || DEFAULT_PROJECTS));
+/** Why a project count cannot be used: the server's answer and the forms' are the same words. */
+export const projectCountMessage = (got?: unknown): string =>
+  `项目数须为 1 到 ${DEFAULT_LIMITS.projects} 之间的整数${got === undefined ? '' : `（收到 ${excerpt(String(got), 20)}）`}`;
+
+/**
+ * The number of project columns a person asked for in a form field (dashboard and task pane): the default when blank;
+ * a number outside 1 and the cap, or not a whole number, is said back to them, never changed silently.
+ */
+export function projectCountInput(value: string): { projects: number } | { error: string } {
+  const text = value.trim();
+  if (!text) return { projects: DEFAULT_PROJECTS };
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 1 && n <= DEFAULT_LIMITS.projects ? { projects: n } : { error: projectCountMessage(text) };
+}
 
 export const SHEETS = {
   guide: '填报说明',

@@ -68,34 +68,54 @@ export function setupAccountForm(): void {
   $('#bulk-hint').textContent = who.role === 'district' ? `只能为本旗县区（${who.district}）的单位创建账号。` : '可包含各旗县区的单位。';
 }
 
+/**
+ * Runs a form's request with its submit button disabled, so that a double click sends it once (a second account, a
+ * second token nobody sees); the button comes back when the answer is in, whatever it is.
+ */
+async function whileSending(form: HTMLFormElement, run: () => Promise<void>): Promise<void> {
+  const button = $<HTMLButtonElement>('button[type=submit]', form);
+  button.disabled = true;
+  try {
+    await run();
+  } finally {
+    button.disabled = false;
+  }
+}
+
 export function wireAccounts(): void {
-  $('#account-form').addEventListener('submit', (e) => {
+  const accountForm = $<HTMLFormElement>('#account-form');
+  accountForm.addEventListener('submit', (e) => {
     e.preventDefault();
+    if ($<HTMLButtonElement>('button[type=submit]', accountForm).disabled) return;
     const v = (id: string) => $<HTMLInputElement>(id).value.trim();
     const role = v('#a-role') as Role;
-    const unit = v('#a-unit');
-    const input = { role, name: v('#a-name') || (role === 'unit' ? unit : role === 'district' ? `${v('#a-district')}管理员` : ''), ...(role !== 'secretariat' ? { district: v('#a-district') } : {}), ...(role === 'unit' ? { unit } : {}) };
+    // A blank 账号名称 is the schema's to fill (the unit's name, or “…管理员”): its messages are the only ones shown.
+    const input = { role, ...(v('#a-name') ? { name: v('#a-name') } : {}), ...(role !== 'secretariat' ? { district: v('#a-district') } : {}), ...(role === 'unit' ? { unit: v('#a-unit') } : {}) };
     const checked = UserCreateSchema.safeParse(input);
-    if (!checked.success) return message(checked.error.issues.map((i) => i.message).join('；'));
-    void (async () => {
+    if (!checked.success) return message([...new Set(checked.error.issues.map((i) => i.message))].join('；'));
+    message('');
+    void whileSending(accountForm, async () => {
       try {
         const r = await api<{ user: User; token: string }>('/api/v1/users', { json: checked.data });
         $('#account-result').replaceChildren(tokenBox(`已创建${ROLE_LABELS[r.user.role]}账号 #${r.user.id} ${r.user.name}`, r.token));
-        $<HTMLFormElement>('#account-form').reset();
+        accountForm.reset();
         setupAccountForm();
         await loadAccounts();
       } catch (err) {
         message((err as Error).message);
       }
-    })();
+    });
   });
-  $('#bulk-form').addEventListener('submit', (e) => {
+  const bulkForm = $<HTMLFormElement>('#bulk-form');
+  bulkForm.addEventListener('submit', (e) => {
     e.preventDefault();
+    if ($<HTMLButtonElement>('button[type=submit]', bulkForm).disabled) return;
     const file = $<HTMLInputElement>('#bulk-file').files?.[0];
     if (!file) return message('请先选择单位名单（.xlsx 或 .csv）');
     const form = new FormData();
     form.append('file', file, file.name);
-    void (async () => {
+    message('');
+    void whileSending(bulkForm, async () => {
       const out = $('#account-result');
       try {
         const r = await api<Bulk>('/api/v1/users/bulk', { form });
@@ -107,11 +127,11 @@ export function wireAccounts(): void {
           r.created.length ? table(['单位', '旗县区', '账号'], r.created.map((c) => [c.unit, c.district, `#${c.user.id} ${c.user.name}`])) : null,
           r.skipped.length ? el('h4', {}, '跳过的单位') : null,
           r.skipped.length ? table(['单位', '旗县区', '原因'], r.skipped.map((s) => [s.unit, s.district, s.reason])) : null));
-        $<HTMLFormElement>('#bulk-form').reset();
+        bulkForm.reset();
         await loadAccounts();
       } catch (err) {
         out.replaceChildren(el('div', { class: 'result bad' }, el('p', { class: 'result-title' }, (err as Error).message), err instanceof ApiError && err.issues.length ? issueTable(err.issues) : null));
       }
-    })();
+    });
   });
 }

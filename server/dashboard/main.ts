@@ -6,7 +6,7 @@
 import { can, ROLE_LABELS } from '../../core/policy';
 import { DISTRICTS } from '../../core/districts';
 import { DEFAULT_LIMITS } from '../../core/limits';
-import { DEFAULT_PROJECTS, projectCountOf } from '../../core/workbook/contract';
+import { DEFAULT_PROJECTS, projectCountInput, projectCountMessage } from '../../core/workbook/contract';
 import { api, session, download, whenUnauthorized } from './api';
 import { $, $$, el, message, navigate, filePicker } from './dom';
 import { state, me, type Me } from './state';
@@ -121,9 +121,17 @@ function setupForRole(who: Me): void {
   if (can(who, 'manageUsers', { district: who.district, role: 'unit' })) setupAccountForm();
 }
 
-function templateUrl(input: string): string {
-  const n = projectCountOf($<HTMLInputElement>(input).value);
-  return `/api/v1/me/template.xlsx?projects=${n}`;
+/** The blank workbook with the 项目数 of a form field; a number out of range is said, and nothing downloads. */
+function downloadTemplate(input: string): void {
+  const field = $<HTMLInputElement>(input);
+  // A number field holding text that is no number (“abc”) reads as blank: it is said too, not taken as the default.
+  const asked = field.validity.badInput ? { error: projectCountMessage() } : projectCountInput(field.value);
+  if ('error' in asked) {
+    message(asked.error);
+    field.focus();
+    return;
+  }
+  void download(`/api/v1/me/template.xlsx?projects=${asked.projects}`);
 }
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -153,10 +161,10 @@ document.addEventListener('DOMContentLoaded', () => {
     e.preventDefault();
     void loadList($('#submissions'), filterQuery(), () => showTab('list')).catch((err: Error) => message(err.message));
   });
-  $('#home-template').addEventListener('click', () => void download(templateUrl('#home-projects')));
+  $('#home-template').addEventListener('click', () => downloadTemplate('#home-projects'));
   $('#dl-master').addEventListener('click', () => void download('/api/v1/master.xlsx'));
   $('#dl-district-btn').addEventListener('click', () => void download(`/api/v1/districts/${encodeURIComponent($<HTMLSelectElement>('#dl-district').value)}/workbook.xlsx`));
-  $('#dl-template').addEventListener('click', () => void download(templateUrl('#dl-projects')));
+  $('#dl-template').addEventListener('click', () => downloadTemplate('#dl-projects'));
   filePicker($<HTMLInputElement>('#bulk-file'));
   filePicker($<HTMLInputElement>('#roster-file'));
   wireDetail();

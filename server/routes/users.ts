@@ -9,13 +9,13 @@ import { fail, parseOrFail } from '../errors';
 import { authorize } from '../policy';
 import { can } from '../../core/policy';
 import { UserCreateSchema } from '../model';
-import { createUser, listUsers, revokeUser, findUser, reissueToken } from '../auth';
+import { listUsers, revokeUser, findUser, reissueToken } from '../auth';
 import { audit } from '../audit';
 import { jobOptions } from '../jobs';
 import { excerpt } from '../../core/text';
 import { readRosterFile } from '../roster';
 import { writeAccountSheet } from '../../core/node/workbook/accounts-export';
-import { createUnitAccounts } from '../accounts';
+import { createAccount, createUnitAccounts } from '../accounts';
 
 /** Where people sign in, as this request reached the server (the address a district hands out). */
 export function loginUrl(req: Request): string {
@@ -41,10 +41,11 @@ export function usersRouter(ctx: Context): Router {
     res.json({ items: listUsers(ctx.db).filter((u) => can(actor, 'manageUsers', { district: u.district, role: u.role })) });
   });
 
+  // One account. A unit that already has an active account (by unit key) gets 409 naming it, not a second one.
   r.post('/', (req, res) => {
     const input = parseOrFail(UserCreateSchema, req.body ?? {});
     const actor = authorize(req.actor, 'manageUsers', { district: input.district, role: input.role });
-    const created = createUser(ctx.db, input, actor.id);
+    const created = createAccount(ctx.db, input, actor.id);
     audit(ctx.db, actor, '创建账号', `user:${created.user.id}`, { name: created.user.name, role: created.user.role, district: created.user.district, unit: created.user.unit }, req.ip);
     res.status(201).json(created);
   });

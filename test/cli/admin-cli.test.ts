@@ -20,6 +20,10 @@ test('redsite user add | list | revoke, and the token works against the server',
   const bad = await redsite(['user', 'add', '--name', '某单位', '--role', 'unit', '--data', data]);
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain('必须指定旗县区');
+  // One active account per unit, as on the dashboard: the second is refused, naming the first and how to re-issue.
+  expect((await redsite(['user', 'add', '--name', '一建', '--role', 'unit', '--district', '东河区', '--unit', '包头市第一建筑工程有限公司', '--data', data])).code).toBe(0);
+  const twice = await redsite(['user', 'add', '--name', '一建', '--role', 'unit', '--district', '东河区', '--unit', '包头市第一建筑工程有限责任公司', '--data', data]);
+  expect([twice.code, twice.stderr]).toEqual([1, expect.stringMatching(/已有账号 #2（.*视为同一单位）.*运行 redsite user reissue 2/)]);
   const list = await redsite(['user', 'list', '--data', data]);
   expect(list.stdout).toContain('东河区委组织部');
   expect(list.stdout).toContain('有效');

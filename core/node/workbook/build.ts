@@ -11,7 +11,7 @@ import { MAX_PROJECTS } from '../../schema';
 import { YEARS } from '../../limits';
 import {
   DEFAULT_PROJECTS, FORM, FORM_COLUMNS, GRID, META, NAMES, REPORTER_CELLS, SHEETS, SUMMARY, WORKBOOK_SCHEMA,
-  definedNames, formRow, gridCol, summaryCol, type MetaKey,
+  definedNames, formRow, gridCol, projectCountMessage, summaryCol, type MetaKey,
 } from '../../workbook/contract';
 import { seqOf, slotFormulas, summaryRows } from '../../workbook/formulas';
 import { GUIDE_LINES, SHEET_HINTS } from '../../workbook/texts';
@@ -51,7 +51,7 @@ export class TemplateOptionsError extends Error {}
 export function checkProjectCount(n: unknown): number {
   const projects = n === undefined ? DEFAULT_PROJECTS : Number(n);
   if (!Number.isInteger(projects) || projects < 1 || projects > MAX_PROJECTS) {
-    throw new TemplateOptionsError(`项目数须为 1 到 ${MAX_PROJECTS} 之间的整数（收到 ${String(n)}）`);
+    throw new TemplateOptionsError(projectCountMessage(n));
   }
   return projects;
 }
