@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { realisticCorpus } from './realistic';
 import { parseWorkbook } from '../core/node/workbook/parse';
+import { unitKey } from '../core/identity';
 
 const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 1000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
@@ -115,7 +116,7 @@ async function scenario(files: readonly string[], exportMeanwhile: boolean): Pro
       const reporter = (await parseWorkbook(fs.readFileSync(file))).submission?.reporter;
       if (!reporter?.district || !reporter.unit) throw new Error(`${file}: no 旗县区 or 单位`);
       const { district, unit } = reporter;
-      tokenOf.set(file, ACCOUNTS === 'units' ? await account(`${district}/${unit}`, { name: unit, role: 'unit', district, unit }) : await account(district, { name: `${district}管理员`, role: 'district', district }));
+      tokenOf.set(file, ACCOUNTS === 'units' ? await account(unitKey(unit, district), { name: unit, role: 'unit', district, unit }) : await account(district, { name: `${district}管理员`, role: 'district', district }));
     }
   }
   const accounts = ACCOUNTS === 'one' ? 1 : created.size;
