@@ -50,6 +50,9 @@ async function loadMine(): Promise<void> {
 
 function signOut(why = ''): void {
   state.me = undefined;
+  // The next one to sign in starts on their own first tab, not on the place the last one left.
+  currentTab = '';
+  history.replaceState(null, '', location.pathname + location.search);
   session.clear();
   $('#app').hidden = true;
   $('#who').hidden = true;
