@@ -6,6 +6,7 @@ import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
 import { randomAnswers, seeded } from '../../helpers/fixtures';
 import ExcelJS from 'exceljs';
 import { SHEETS, formCell, gridCell } from '../../../core/workbook/contract';
+import { fieldLabel } from '../../../core/messages';
 
 const rubric = currentRubric();
 
@@ -69,6 +70,10 @@ describe('build → fill as a user would → parse', () => {
     expect(byCell['申报表!G8']).toContain('联系电话格式不正确');
     expect(byCell['申报表!I8']).toBe('项目 2：开工日期不能晚于竣工日期');
     expect(byCell['申报表!F8']).toBe('负责人单元格里是公式，请直接填写内容（系统不读取公式）');
+    // The formula's issue names its field, shown in words (字段) wherever issues are listed.
+    const formula = r.issues.find((i) => i.cell === 'F8')!;
+    expect(formula.field).toBe('projects.0.leader');
+    expect(fieldLabel(formula.field)).toBe('项目 1 · 负责人');
     expect(byCell[`细则自评!${gridCell(0, 1)}`]).toBe('项目 2 · A01-1：“很好”不是有效选项，请从下拉列表选择：达到、部分达到、未达到、不适用');
     expect(r.scores[0]!.total).toBe(1);
   });
@@ -79,6 +84,17 @@ describe('build → fill as a user would → parse', () => {
     expect(r.submission!.reporter.phone).toBe('04727100945');
     expect(r.submission!.projects[0]!.phone).toBe('13912345678');
     expect(r.issues.filter((i) => i.message.includes('存成了数字')).map((i) => i.cell).sort()).toEqual(['G7', 'I3']);
+    expect(r.issues.filter((i) => i.message.includes('存成了数字')).map((i) => [i.cell, i.field, fieldLabel(i.field)]).sort()).toEqual([
+      ['G7', 'projects.0.phone', '项目 1 · 联系电话'],
+      ['I3', 'reporter.phone', '联系电话'],
+    ]);
+  });
+
+  test('an answer padded with spaces is an error on its cell, naming the project and the criterion', async () => {
+    const r = await parseWorkbook(await fillWorkbook(template, REPORTER, [{ fields: projectFields(1), answers: { 'A01-1': '达到 ', 'A01-2': '达到' } }]));
+    const padded = r.issues.filter((i) => i.severity === 'error');
+    expect(padded).toEqual([expect.objectContaining({ sheet: SHEETS.answers, cell: gridCell(0, 0), field: 'projects.0.answers.A01-1' })]);
+    expect(fieldLabel(padded[0]!.field)).toBe('项目 1 · 细则自评 A01-1');
   });
 
   test('text payloads stay text', async () => {
