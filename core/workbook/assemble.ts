@@ -13,7 +13,7 @@ import { cleanText, excerpt } from '../text';
 import { FORM_COLUMNS, GRID, REPORTER_CELLS, SHEETS, makeLocator, type ProjectField, type ReporterField } from './contract';
 import { colLetter } from '../ooxml/address';
 import { interpretCell, type CellKind, type RawCell } from './cells';
-import { rejected, summarize, type ParseResult } from './result';
+import { rejected, summarize, type ParseResult, type ReporterPlace } from './result';
 
 export const READ_MSG = {
   formula: (label: string) => `${label}单元格里是公式，请直接填写内容（系统不读取公式）`,
@@ -83,9 +83,11 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
   };
 
   const reporter: Record<string, string> = {};
+  const places: Partial<Record<ReporterField, ReporterPlace>> = {};
   for (const r of REPORTER_CELLS) {
     const at = layout.reporter[r.field] ?? { grid: form.grid, address: r.cell };
     reporter[r.field] = read(at.grid, at.address, kindOf(r.field), r.label, `reporter.${r.field}`);
+    places[r.field] = { sheet: at.grid.name, cell: at.address };
   }
 
   // Criterion of each answer row, read from the ID column (never assumed from the order).
@@ -174,6 +176,6 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
   // Scored exactly as the workbook's formulas count: only cells holding an option's exact text.
   const scores = exactAnswers.map((a) => scoreProject(a, rubric));
   const hasError = issues.some((i) => i.severity === 'error');
-  return { kind: 'unit', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues: capIssues(issues), projects: summarize(projects) };
+  return { kind: 'unit', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues: capIssues(issues), projects: summarize(projects), places };
 }
 

@@ -17,7 +17,7 @@ import { readDate, readDateSpan } from '../../dates';
 import { uuidFrom, unitKey } from '../../identity';
 import { readCell, type CellKind, type CellRead } from '../../workbook/cells';
 import { colLetter } from '../../ooxml/address';
-import { summarize, type ParseResult } from '../../workbook/result';
+import { summarize, type ParseResult, type ReporterPlace } from '../../workbook/result';
 
 type Col = 'seq' | 'enterprise' | 'situation' | 'projectName' | 'address' | 'scale' | 'leader' | 'phone' | 'period' | 'startDate' | 'endDate' | 'district' | 'remark';
 
@@ -301,7 +301,14 @@ function fromTables(tables: Table[], context: string[], opts: PlainOptions): Par
   projects.forEach((_, i) => issues.push(makeIssue(draft, ['projects', i, 'answers'], '未自评：该表只有附件2申报信息，没有“七有一好八规范”细则自评', 'warning', locate)));
   const scores = projects.map(() => scoreProject({}, rubric));
   const hasError = issues.some((i) => i.severity === 'error');
-  return { kind: 'plain', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues, projects: summarize(projects) };
+  // Where the 填报单位 and the 旗县区 were taken from: the first project's cells (the line above the table names the
+  // unit on its sheet; a 旗县区 from the file name, the title or the account has no cell).
+  const w = where[0]!;
+  const at = (k: Col): ReporterPlace | undefined => (w.cols.has(k) ? { sheet: w.sheet, cell: `${colLetter(w.cols.get(k)!)}${w.row}` } : undefined);
+  const unitPlace = unitFromContext(context) ? { sheet: w.sheet } : at('enterprise');
+  const districtPlace = withRows[0]!.rows[0]!.get('district') ? at('district') : undefined;
+  const places = { ...(unitPlace ? { unit: unitPlace } : {}), ...(districtPlace ? { district: districtPlace } : {}) };
+  return { kind: 'plain', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues, projects: summarize(projects), places };
 }
 
 /** The plain reader over grids from any source (Excel sheets, CSV, Word tables); `context` is text around them. */
