@@ -33,6 +33,9 @@ export const MSG = {
   phone: (label: string) => `${label}格式不正确：请填写 11 位手机号（如 13912345678）或固定电话（如 0472-7100945，分机可写 0472-7100945-801）`,
   phoneNotText: (label: string) => `${label}被存成了数字，已按文字读取；请把该单元格设为“文本”格式以免丢失开头的 0`,
   date: (label: string) => `${label}格式不正确：请按 2024-05-17 的格式填写`,
+  dateMonth: (label: string, text: string, day: string) => `${label}“${excerpt(text, 20)}”只写到了月份：请填写到日，如 ${day}（按 2024-05-17 的格式）`,
+  dateSpan: (label: string, text: string, start: string, end: string) =>
+    `${label}一格只填一个日期，“${excerpt(text, 30)}”是一段时间：请把开工日期、竣工日期分别填在两列，如 ${start}、${end}`,
   year: (label: string, min: number, max: number) => `${label}的年份须在 ${min} 年至 ${max} 年之间`,
   dateOrder: '开工日期不能晚于竣工日期',
   district: (label: string) => `${label}须从下拉列表中选择：${DISTRICTS.join('、')}`,

@@ -1,5 +1,6 @@
 import { buildTemplate, cachedTemplate } from '../../../core/node/workbook/build';
 import { parseWorkbook } from '../../../core/node/workbook/parse';
+import { parsePlainCsv } from '../../../core/node/workbook/csv';
 import { currentRubric, ANSWER_OPTIONS } from '../../../core/rubric';
 import { scoreProject } from '../../../core/score';
 import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
@@ -95,6 +96,27 @@ describe('build → fill as a user would → parse', () => {
     const padded = r.issues.filter((i) => i.severity === 'error');
     expect(padded).toEqual([expect.objectContaining({ sheet: SHEETS.answers, cell: gridCell(0, 0), field: 'projects.0.answers.A01-1' })]);
     expect(fieldLabel(padded[0]!.field)).toBe('项目 1 · 细则自评 A01-1');
+  });
+
+  test('dates: the workbook’s date cells hold a day; a month or a span is refused on its cell with the day a 附件2 table would read', async () => {
+    // Text in a date cell gets past Excel's date validation only when pasted or typed in software that does not apply it.
+    const file = await fillWorkbook(template, REPORTER, [
+      { fields: projectFields(1, { startDate: '2024.3', endDate: '2024.12' }) },
+      { fields: projectFields(2, { startDate: '2024年3月—2025年6月', endDate: '2025-06-30' }) },
+      { fields: projectFields(3, { startDate: '2024/3/1', endDate: '2024年12月31日' }) },
+    ]);
+    const r = await parseWorkbook(file);
+    const dates = r.issues.filter((i) => /Date$/.test(i.field)).map((i) => [`${i.sheet}!${i.cell}`, i.message]);
+    expect(dates).toEqual([
+      ['申报表!H7', '项目 1：开工日期“2024.3”只写到了月份：请填写到日，如 2024-03-01（按 2024-05-17 的格式）'],
+      ['申报表!I7', '项目 1：竣工日期“2024.12”只写到了月份：请填写到日，如 2024-12-31（按 2024-05-17 的格式）'],
+      ['申报表!H8', '项目 2：开工日期一格只填一个日期，“2024年3月—2025年6月”是一段时间：请把开工日期、竣工日期分别填在两列，如 2024-03-01、2025-06-30'],
+    ]);
+    // The same texts in a 附件2 table are read as those days (one reader, core/dates.ts), with a reminder.
+    const csv = `序号,企业名称,项目情况（包括地址、建设规模等）,负责人,联系电话,开竣工日期\n1,甲公司,甲项目；地址：东河区巴彦塔拉大街；规模：1万平方米,王,13912345678,2024.3-2024.12\n2,甲公司,乙项目；地址：东河区巴彦塔拉大街；规模：1万平方米,王,13912345678,2024年3月—2025年6月\n`;
+    const plain = parsePlainCsv(csv, { district: '东河区' })!;
+    expect(plain.submission!.projects.map((p) => [p.startDate, p.endDate])).toEqual([['2024-03-01', '2024-12-31'], ['2024-03-01', '2025-06-30']]);
+    expect(plain.issues.filter((i) => i.message.includes('只写到月份'))).toHaveLength(2);
   });
 
   test('text payloads stay text', async () => {
