@@ -6,8 +6,21 @@
  * The span is matched as a whole (start, separator, end), so a hyphen is a date separator or the span separator by
  * position, and the “20” of the next year is never taken as a day.
  */
-import { normalizeDate } from './schema';
-import { toHalfWidth } from './text';
+import { cleanText, toHalfWidth } from './text';
+
+/**
+ * One date cell's text, the spellings people type (2024-05-17, 2024/5/17, 2024.5.17, 2024年5月17日) → ISO
+ * 'YYYY-MM-DD'; anything else (a month alone, a span, a day that does not exist) → undefined.
+ */
+export function normalizeDate(value: unknown): string | undefined {
+  const text = toHalfWidth(cleanText(value));
+  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
 
 const SEP = String.raw`\s*(?:[-/.]|年)\s*`;
 // year, month, optional day (a day is 1–2 digits not followed by another digit), optional 日/月 marks.

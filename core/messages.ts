@@ -33,6 +33,9 @@ export const MSG = {
   phone: (label: string) => `${label}格式不正确：请填写 11 位手机号（如 13912345678）或固定电话（如 0472-7100945，分机可写 0472-7100945-801）`,
   phoneNotText: (label: string) => `${label}被存成了数字，已按文字读取；请把该单元格设为“文本”格式以免丢失开头的 0`,
   date: (label: string) => `${label}格式不正确：请按 2024-05-17 的格式填写`,
+  dateMonth: (label: string, text: string, day: string) => `${label}“${excerpt(text, 20)}”只写到了月份：请填写到日，如 ${day}（按 2024-05-17 的格式）`,
+  dateSpan: (label: string, text: string, start: string, end: string) =>
+    `${label}一格只填一个日期，“${excerpt(text, 30)}”是一段时间：请把开工日期、竣工日期分别填在两列，如 ${start}、${end}`,
   year: (label: string, min: number, max: number) => `${label}的年份须在 ${min} 年至 ${max} 年之间`,
   dateOrder: '开工日期不能晚于竣工日期',
   district: (label: string) => `${label}须从下拉列表中选择：${DISTRICTS.join('、')}`,
@@ -47,14 +50,50 @@ export const MSG = {
   hash: (edition: string) => `评分细则（${edition} 版）的内容与系统不一致：请重新下载申报工作簿后再填写`,
 } as const;
 
-/** “项目 2 · 联系电话”, “细则自评 A01-2”: the field of an issue (its machine path) in words. */
+/**
+ * Fields an issue can name besides the Submission's own (FIELD_LABELS): places and things of a file, the server and
+ * the other lists. Every field value the code emits has a label here or in FIELD_LABELS (test/core/field-labels.test.ts).
+ */
+export const OTHER_FIELD_LABELS = {
+  '': '申报内容',
+  schema: '数据格式',
+  source: '提交来源',
+  submission: '申报内容',
+  reporter: '填报信息',
+  project: '项目',
+  'rubric.edition': '评分细则版本',
+  'rubric.hash': '评分细则内容',
+  /** A cell of the workbook whose field is not known (issues stored before fields were named). */
+  cell: '单元格',
+  file: '文件',
+  files: '佐证文件',
+  names: '工作簿名称',
+  rs_ids: '细则编号',
+  period: '开竣工日期',
+  situation: '项目情况',
+  roster: '报送名单',
+  'server.busy': '服务器繁忙',
+  'issues.more': '其他问题',
+} as const;
+
+const known = (k: string | undefined): string | undefined =>
+  k === undefined ? undefined : Object.hasOwn(FIELD_LABELS, k) ? FIELD_LABELS[k as FieldName] : Object.hasOwn(OTHER_FIELD_LABELS, k) ? OTHER_FIELD_LABELS[k as keyof typeof OTHER_FIELD_LABELS] : undefined;
+
+/**
+ * “项目 2 · 联系电话”, “细则自评 A01-2”, “文件”: the field of an issue (its machine path) in words. Only a criterion
+ * ID (or an unknown one a JSON submission named) is shown as written; a key without a label reads as “—”, never as
+ * the machine word.
+ */
 export function fieldLabel(field: string): string {
+  const whole = known(field);
+  if (whole !== undefined) return whole;
   const parts = field.split('.');
-  const label = (k: string | undefined) => (k && Object.hasOwn(FIELD_LABELS, k) ? FIELD_LABELS[k as FieldName] : k ?? '');
+  const criterion = (kind: string | undefined, id: string | undefined) => `${known(kind)} ${id ?? ''}`.trim();
   if (parts[0] === 'projects' && /^\d+$/.test(parts[1] ?? '')) {
-    const what = parts[2] === 'answers' || parts[2] === 'notes' ? `${label(parts[2])} ${parts[3] ?? ''}`.trim() : label(parts[2]);
+    const what = parts[2] === 'answers' || parts[2] === 'notes' ? criterion(parts[2], parts[3]) : known(parts[2]) ?? '';
     return `项目 ${Number(parts[1]) + 1}${what ? ` · ${what}` : ''}`;
   }
-  if (parts[0] === 'reporter') return label(parts[1]) || label('unit');
-  return label(parts[0]);
+  if (parts[0] === 'answers' || parts[0] === 'notes') return criterion(parts[0], parts[1]);
+  if (parts[0] === 'reporter') return known(parts[1]) ?? known('reporter')!;
+  return known(parts[0]) ?? '—';
 }

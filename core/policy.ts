@@ -3,6 +3,8 @@
  * refusal into a 403) and the dashboard asks the same table which buttons to show, so no rule is written twice.
  */
 import { normalizeUnit } from './identity';
+import type { Issue } from './issues';
+import { excerpt } from './text';
 
 export const ROLES = ['secretariat', 'district', 'unit'] as const;
 export type Role = (typeof ROLES)[number];
@@ -59,4 +61,34 @@ const REASONS: Record<Action, (a: Actor, s: Scope) => string> = {
 /** The Chinese reason a refusal gives. */
 export function refusal(actor: Actor, action: Action, scope: Scope = {}): string {
   return REASONS[action](actor, scope);
+}
+
+/** Where a submission's 填报单位 and 所属旗县区 are (the workbook's cells), as an issue places them. */
+export type ReporterPlaces = Partial<Record<'unit' | 'district', { sheet: string; cell?: string }>>;
+
+/**
+ * A refused 'write' as issues on the cells to fix: the 填报单位 and／or 所属旗县区 of the file that are not the
+ * account's, so the dashboard's issue table and the add-in say where (申报表!B3) and what to do. Empty when the
+ * refusal does not come from the file's 填报单位 or 旗县区.
+ */
+export function writeRefusalIssues(a: Actor, s: Scope, places: ReporterPlaces = {}): Issue[] {
+  const at = (field: 'unit' | 'district') => {
+    const p = places[field];
+    return p ? { sheet: p.sheet, ...(p.cell ? { cell: p.cell } : {}) } : {};
+  };
+  const unit = excerpt(s.unit ?? '', 40) || '（空）';
+  const district = excerpt(s.district ?? '', 20) || '（空）';
+  const out: Issue[] = [];
+  if (a.role === 'unit') {
+    const otherUnit = '如是其他单位的申报，请由该单位用自己的账号提交，或发给本旗县区代为上传';
+    if (!a.unit || !s.unit || normalizeUnit(a.unit) !== normalizeUnit(s.unit)) {
+      out.push({ severity: 'error', ...at('unit'), field: 'reporter.unit', message: `填报单位是“${unit}”，您的账号属于“${a.unit ?? ''}”：如是本单位的申报，请把填报单位改为“${a.unit ?? ''}”；${otherUnit}` });
+    }
+    if (a.district !== s.district) {
+      out.push({ severity: 'error', ...at('district'), field: 'reporter.district', message: `所属旗县区是“${district}”，您的账号属于${a.district ?? ''}：如是本单位的申报，请改为“${a.district ?? ''}”；${otherUnit}` });
+    }
+  } else if (a.role === 'district' && a.district !== s.district) {
+    out.push({ severity: 'error', ...at('district'), field: 'reporter.district', message: `所属旗县区是“${district}”，您只能代本旗县区（${a.district ?? ''}）的单位上传：请核对所属旗县区；属于其他旗县区的申报，请由该单位或其所属旗县区上传` });
+  }
+  return out;
 }

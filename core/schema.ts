@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { ANSWER_OPTIONS, type Rubric } from './rubric';
 import { normalizeDistrict } from './districts';
 import { cleanText, toHalfWidth } from './text';
+import { normalizeDate, readDate, readDateSpan } from './dates';
 import { FIELD_LABELS as L, MSG } from './messages';
 import { DEFAULT_LIMITS, YEARS } from './limits';
 
@@ -47,18 +48,29 @@ export const phoneSchema = (label: string) =>
     z.string().min(1, { error: MSG.required(label), abort: true }).refine(isValidPhone, { error: MSG.phone(label) }),
   );
 
-/** Parses the date spellings people type (2024-05-17, 2024/5/17, 2024.5.17, 2024年5月17日) → ISO 'YYYY-MM-DD'. */
-export function normalizeDate(value: unknown): string | undefined {
-  const text = toHalfWidth(cleanText(value));
-  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(text);
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
-  return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+/** One date cell's text → ISO 'YYYY-MM-DD' (core/dates.ts; re-exported here, where it always was). */
+export { normalizeDate };
+
+/**
+ * Why a date cell's text is not a date, and how to write it: a month alone (2024.3) or a span (2024.3-2024.12) is
+ * what a 附件2 table accepts (core/dates.ts, the same reader) but not a date cell of the workbook, which holds one day.
+ */
+export function dateMessage(label: string, text: string, opts: DateCell = {}): string {
+  const month = readDate(text, opts.end);
+  if (month.iso && month.monthOnly) return MSG.dateMonth(label, text, month.iso);
+  const span = opts.period ? readDateSpan(text) : undefined;
+  if (span?.start && span.end) return MSG.dateSpan(label, text, span.start, span.end);
+  return MSG.date(label);
 }
 
-export const dateSchema = (label: string) =>
+/** period: a 开工／竣工日期 (a span written in it is pointed to the two columns); end: a month alone is suggested as its last day, as a 附件2 table reads it. */
+export interface DateCell {
+  period?: boolean;
+  end?: boolean;
+}
+
+/** A date cell: one day. */
+export const dateSchema = (label: string, opts: DateCell = {}) =>
   z.preprocess(
     (v) => {
       const text = cleanText(v);
@@ -67,7 +79,7 @@ export const dateSchema = (label: string) =>
     z
       .string()
       .min(1, { error: MSG.required(label), abort: true })
-      .refine((s) => !s.startsWith('\u0000'), { error: MSG.date(label), abort: true })
+      .refine((s) => !s.startsWith('\u0000'), { error: (iss) => dateMessage(label, String(iss.input).slice(1), opts), abort: true })
       .refine(
         (s) => {
           const year = Number(s.slice(0, 4));
@@ -110,8 +122,8 @@ export const ProjectFieldsSchema = z
     scale: requiredText(L.scale, 200),
     leader: requiredText(L.leader, 50),
     phone: phoneSchema(L.phone),
-    startDate: dateSchema(L.startDate),
-    endDate: dateSchema(L.endDate),
+    startDate: dateSchema(L.startDate, { period: true }),
+    endDate: dateSchema(L.endDate, { period: true, end: true }),
     district: districtSchema(L.district),
     remark: optionalText(L.remark).optional(),
   })

@@ -4,13 +4,18 @@
  */
 import { AppError } from './errors';
 import { can, refusal, type Action, type Actor, type Scope } from '../core/policy';
+import type { Issue } from '../core/issues';
 import type { AuditEntry } from './audit';
 
 export { can, type Action, type Scope };
 
-export function authorize(actor: Actor | undefined, action: Action, scope: Scope = {}): Actor {
+/** `issues` (asked only on a refusal) places the refusal on the cells to fix, e.g. the file's 填报单位. */
+export function authorize(actor: Actor | undefined, action: Action, scope: Scope = {}, issues?: (actor: Actor) => Issue[]): Actor {
   if (!actor) throw new AppError('UNAUTHORIZED', '请先登录');
-  if (!can(actor, action, scope)) throw new AppError('FORBIDDEN', refusal(actor, action, scope));
+  if (!can(actor, action, scope)) {
+    const placed = issues?.(actor);
+    throw new AppError('FORBIDDEN', refusal(actor, action, scope), placed?.length ? placed : undefined);
+  }
   return actor;
 }
 

@@ -13,7 +13,7 @@ import { cleanText, excerpt } from '../text';
 import { FORM_COLUMNS, GRID, REPORTER_CELLS, SHEETS, makeLocator, type ProjectField, type ReporterField } from './contract';
 import { colLetter } from '../ooxml/address';
 import { interpretCell, type CellKind, type RawCell } from './cells';
-import { rejected, summarize, type ParseResult } from './result';
+import { rejected, summarize, type ParseResult, type ReporterPlace } from './result';
 
 export const READ_MSG = {
   formula: (label: string) => `${label}单元格里是公式，请直接填写内容（系统不读取公式）`,
@@ -69,17 +69,25 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
   if (meta.rubricHash && meta.rubricHash !== rubric.hash) {
     cellIssues.push({ severity: 'warning', sheet: SHEETS.answers, field: 'rubric.hash', message: READ_MSG.hashDiffers(edition) });
   }
-  const read = (grid: Grid, address: string, kind: CellKind, label: string): string => {
+  // Cells holding a formula: their own issue says so, “请填写…” on the same cell would only confuse.
+  const formulaCells = new Set<string>();
+  /** One cell's value; `field` is the Submission path it fills (projects.2.phone), named in its issues. */
+  const read = (grid: Grid, address: string, kind: CellKind, label: string, field: string): string => {
     const r = interpretCell(grid.cell(address), kind);
-    if (r.formula) cellIssues.push({ severity: 'error', sheet: grid.name, cell: address, field: 'cell', message: READ_MSG.formula(label) });
-    if (r.numericPhone) cellIssues.push({ severity: 'warning', sheet: grid.name, cell: address, field: 'cell', message: MSG.phoneNotText(label) });
+    if (r.formula) {
+      cellIssues.push({ severity: 'error', sheet: grid.name, cell: address, field, message: READ_MSG.formula(label) });
+      formulaCells.add(`${grid.name}!${address}`);
+    }
+    if (r.numericPhone) cellIssues.push({ severity: 'warning', sheet: grid.name, cell: address, field, message: MSG.phoneNotText(label) });
     return r.value;
   };
 
   const reporter: Record<string, string> = {};
+  const places: Partial<Record<ReporterField, ReporterPlace>> = {};
   for (const r of REPORTER_CELLS) {
     const at = layout.reporter[r.field] ?? { grid: form.grid, address: r.cell };
-    reporter[r.field] = read(at.grid, at.address, kindOf(r.field), r.label);
+    reporter[r.field] = read(at.grid, at.address, kindOf(r.field), r.label, `reporter.${r.field}`);
+    places[r.field] = { sheet: at.grid.name, cell: at.address };
   }
 
   // Criterion of each answer row, read from the ID column (never assumed from the order).
@@ -103,8 +111,11 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
   const usedSlots: number[] = [];
   for (let slot = 0; slot < slots; slot++) {
     const row = form.top + slot;
+    // The project this slot becomes if it has content; its cells' issues name its fields (projects.<index>.<field>).
+    const index = projects.length;
+    const slotIssues = cellIssues.length;
     const fields: Record<string, string> = {};
-    for (const [i, c] of FORM_COLUMNS.entries()) fields[c.field] = read(form.grid, `${colLetter(form.left + i)}${row}`, kindOf(c.field), c.sub ?? c.header);
+    for (const [i, c] of FORM_COLUMNS.entries()) fields[c.field] = read(form.grid, `${colLetter(form.left + i)}${row}`, kindOf(c.field), c.sub ?? c.header, `projects.${index}.${c.field}`);
     const answerMap: Record<string, string> = {};
     // The cells holding an option's exact text: what the workbook's formulas count, and so what is scored.
     const exact: Partial<Record<string, AnswerOption>> = {};
@@ -115,26 +126,30 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
     const noNotes = !notes || notes.grid.emptyIn?.(notes.left + slot, notes.top, notes.top + rowIds.length - 1) === true;
     const readNote = (id: string, i: number): void => {
       if (!notes || noNotes) return;
-      const n = cleanText(read(notes.grid, `${colLetter(notes.left + slot)}${notes.top + i}`, 'text', `细则 ${id} 佐证说明`));
+      const n = cleanText(read(notes.grid, `${colLetter(notes.left + slot)}${notes.top + i}`, 'text', `细则 ${id} 佐证说明`, `projects.${index}.notes.${id}`));
       if (n) noteMap[id] = n;
     };
     if (!(noAnswers && noNotes)) rowIds.forEach((id, i) => {
       if (!id) return;
       if (noAnswers) return readNote(id, i);
       const address = `${col}${answers.top + i}`;
-      const raw = read(answers.grid, address, 'text', `细则 ${id} 自评`);
+      const raw = read(answers.grid, address, 'text', `细则 ${id} 自评`, `projects.${index}.answers.${id}`);
       const a = cleanText(raw);
       if (a) answerMap[id] = a;
       // The workbook's COUNTIF formulas count only the exact option text; so does the score here. Padding
       // (“达到 ”, “\u3000不适用”) would make the workbook and the server disagree: it is an error to fix.
       const option = (ANSWER_OPTIONS as readonly string[]).includes(a);
       if (option && raw !== a) {
-        cellIssues.push({ severity: 'error', sheet: answers.grid.name, cell: address, field: 'cell', message: READ_MSG.padded(id, a) });
+        cellIssues.push({ severity: 'error', sheet: answers.grid.name, cell: address, field: `projects.${index}.answers.${id}`, message: READ_MSG.padded(id, a) });
       } else if (option) exact[id] = a as AnswerOption;
       readNote(id, i);
     });
     const hasContent = FORM_COLUMNS.some((c) => c.field !== 'seq' && cleanText(fields[c.field])) || Object.keys(answerMap).length > 0;
-    if (!hasContent) continue;
+    if (!hasContent) {
+      // Not a project (a formula showing nothing in an empty row): its cells' issues name the column, not a project.
+      for (const issue of cellIssues.slice(slotIssues)) issue.field = issue.field.replace(/^projects\.\d+\./, '');
+      continue;
+    }
     const { seq, remark, ...rest } = fields;
     projects.push({ seq: cleanText(seq) === '' ? slot + 1 : seq, ...rest, ...(cleanText(remark) ? { remark } : {}), answers: answerMap, notes: noteMap });
     exactAnswers.push(exact);
@@ -151,8 +166,6 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
   };
   const locate = makeLocator(rubric, usedSlots);
   const validation = validateSubmission(draft, rubric, locate);
-  // A formula cell already has its own issue; “请填写…” on the same cell would only confuse.
-  const formulaCells = new Set(cellIssues.filter((i) => i.field === 'cell' && i.severity === 'error').map((i) => `${i.sheet}!${i.cell}`));
   const issues = [...cellIssues, ...validation.issues.filter((i) => !formulaCells.has(`${i.sheet}!${i.cell}`))];
   projects.forEach((p, i) => {
     if (Object.keys(p.answers as object).length === 0) {
@@ -163,6 +176,6 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
   // Scored exactly as the workbook's formulas count: only cells holding an option's exact text.
   const scores = exactAnswers.map((a) => scoreProject(a, rubric));
   const hasError = issues.some((i) => i.severity === 'error');
-  return { kind: 'unit', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues: capIssues(issues), projects: summarize(projects) };
+  return { kind: 'unit', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues: capIssues(issues), projects: summarize(projects), places };
 }
 

@@ -2,6 +2,7 @@
 import type { Issue } from '../issues';
 import type { ProjectScore } from '../score';
 import type { Submission } from '../schema';
+import type { ReporterField } from './contract';
 
 export interface ParseResult {
   /** unit: a redsite workbook; plain: a bare 附件2 table (no self-assessment); rejected: not readable. */
@@ -13,6 +14,16 @@ export interface ParseResult {
   issues: Issue[];
   /** Who each score belongs to (also when the Submission did not validate). */
   projects: ProjectSummary[];
+  /**
+   * Where the reader found each 填报信息 field (申报表!B3 for 填报单位), when it knows: a refusal that concerns the
+   * file's 填报单位 or 旗县区 (another unit's account) points there. A 附件2 table names what it took them from.
+   */
+  places?: Partial<Record<ReporterField, ReporterPlace>>;
+}
+
+export interface ReporterPlace {
+  sheet: string;
+  cell?: string;
 }
 
 export interface ProjectSummary {

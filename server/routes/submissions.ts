@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { Context } from '../context';
 import { AppError, fail, parseOrFail } from '../errors';
 import { authorize, visibleAudit } from '../policy';
+import { writeRefusalIssues, type ReporterPlaces } from '../../core/policy';
+import { REPORTER_CELLS, SHEETS } from '../../core/workbook/contract';
 import { ApproveSchema, ReturnSchema, STATES, UploadTargetSchema, listPageSchema } from '../model';
 import { storeSubmission, submissionDetail, listSubmissions, review, originalFile } from '../submissions';
 import { diffVersions } from '../diff';
@@ -33,6 +35,10 @@ const invalid = (issues: Issue[]) => {
   return new AppError('INVALID', `申报内容有 ${errors} 处需要修改，请按问题清单逐条修改后重新提交`, issues);
 };
 
+const CONTRACT_PLACES: ReporterPlaces = Object.fromEntries(
+  REPORTER_CELLS.filter((r) => r.field === 'unit' || r.field === 'district').map((r) => [r.field, { sheet: SHEETS.form, cell: r.cell }]),
+);
+
 const bool = (v: unknown) => (v === 'true' ? true : v === 'false' ? false : undefined);
 
 export function submissionsRouter(ctx: Context): Router {
@@ -47,6 +53,9 @@ export function submissionsRouter(ctx: Context): Router {
     let issues: Issue[] = [];
     let file: { bytes: Uint8Array; name: string } | undefined;
     let parsedHere = false;
+    // Where the 填报单位 and 所属旗县区 are: as the reader found them in an uploaded file, else the workbook's cells
+    // (the add-in's JSON comes from a workbook laid out by the contract).
+    let places: ReporterPlaces = CONTRACT_PLACES;
     const rubric = currentRubric();
     if (req.file) {
       file = { bytes: req.file.buffer, name: safeFileName(req.file.originalname) };
@@ -65,6 +74,7 @@ export function submissionsRouter(ctx: Context): Router {
         if (!parsed.submission || hasErrors(parsed.issues)) throw invalid(parsed.issues);
         submission = parsed.submission;
         issues = parsed.issues;
+        places = parsed.places ?? {};
         parsedHere = true;
       }
     } else if (req.is('application/json')) {
@@ -79,7 +89,9 @@ export function submissionsRouter(ctx: Context): Router {
     if (!parsedHere) issues = blankAnswerIssues(sub.projects, rubric);
     // A unit account sends its own workbooks; a 旗县区 may upload for a unit of its own 旗县区 (代为上传), the unit
     // being the 填报单位 in the file. The answer names the unit it was stored for.
-    authorize(actor, 'write', { district: sub.reporter.district, unit: sub.reporter.unit });
+    // A refusal names the cells (填报单位, 所属旗县区) to fix; nothing is stored.
+    const scope = { district: sub.reporter.district, unit: sub.reporter.unit };
+    authorize(actor, 'write', scope, (a) => writeRefusalIssues(a, scope, places));
     const stored = ctx.commits.write(() => storeSubmission(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline(), limits: ctx.limits, ...(target ? { target } : {}) }));
     // Answered once the WAL holding it is on disk; the uploads committed meanwhile share that fsync (group commit).
     await ctx.commits.durable();

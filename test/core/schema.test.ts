@@ -53,6 +53,24 @@ describe('dates', () => {
     expect(r.error!.issues.map((i) => i.message)).toEqual(['开工日期格式不正确：请按 2024-05-17 的格式填写']);
   });
 
+  // What a 附件2 table reads (core/dates.ts) but a date cell of the workbook does not hold: the message says how to write it.
+  test.each([
+    ['startDate', '2024.3', '开工日期“2024.3”只写到了月份：请填写到日，如 2024-03-01（按 2024-05-17 的格式）'],
+    ['endDate', '2024年2月', '竣工日期“2024年2月”只写到了月份：请填写到日，如 2024-02-29（按 2024-05-17 的格式）'],
+    ['startDate', '2024-03', '开工日期“2024-03”只写到了月份：请填写到日，如 2024-03-01（按 2024-05-17 的格式）'],
+    ['startDate', '2024.3-2024.12', '开工日期一格只填一个日期，“2024.3-2024.12”是一段时间：请把开工日期、竣工日期分别填在两列，如 2024-03-01、2024-12-31'],
+    ['endDate', '2024年3月—2025年6月', '竣工日期一格只填一个日期，“2024年3月—2025年6月”是一段时间：请把开工日期、竣工日期分别填在两列，如 2024-03-01、2025-06-30'],
+  ])('%s “%s” is refused with how to write it', (field, input, message) => {
+    const r = ProjectFieldsSchema.safeParse({ ...validProject(), [field]: input });
+    expect(r.error!.issues.map((i) => i.message)).toEqual([message]);
+  });
+
+  test('填报日期 of a month: first day suggested; a span there is only a format error', () => {
+    const at = (date: string) => ReporterSchema.safeParse({ unit: '甲', district: '东河区', contact: '李', phone: '13912345678', date }).error!.issues.map((i) => i.message);
+    expect(at('2024.5')).toEqual(['填报日期“2024.5”只写到了月份：请填写到日，如 2024-05-01（按 2024-05-17 的格式）']);
+    expect(at('2024.5-2024.6')).toEqual(['填报日期格式不正确：请按 2024-05-17 的格式填写']);
+  });
+
   test('开工日期 after 竣工日期', () => {
     const r = ProjectFieldsSchema.safeParse({ ...validProject(), startDate: '2025-01-01', endDate: '2024-12-31' });
     expect(r.error!.issues).toEqual([expect.objectContaining({ path: ['endDate'], message: '开工日期不能晚于竣工日期' })]);

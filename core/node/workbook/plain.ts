@@ -17,7 +17,7 @@ import { readDate, readDateSpan } from '../../dates';
 import { uuidFrom, unitKey } from '../../identity';
 import { readCell, type CellKind, type CellRead } from '../../workbook/cells';
 import { colLetter } from '../../ooxml/address';
-import { summarize, type ParseResult } from '../../workbook/result';
+import { summarize, type ParseResult, type ReporterPlace } from '../../workbook/result';
 
 type Col = 'seq' | 'enterprise' | 'situation' | 'projectName' | 'address' | 'scale' | 'leader' | 'phone' | 'period' | 'startDate' | 'endDate' | 'district' | 'remark';
 
@@ -197,8 +197,8 @@ const DATE_MSG = {
 } as const;
 
 /** 开工／竣工 from one span cell, a span merged over two cells, or two separate columns; warnings say what was assumed. */
-function readPeriod(t: Table, r: Table['rows'][number], cell: (k: Col) => string, warnings: Issue[]): { startDate: string; endDate: string } {
-  const warn = (k: Col, message: string) => warnings.push({ severity: 'warning', sheet: t.sheet, cell: cell(k), field: 'period', message });
+function readPeriod(t: Table, r: Table['rows'][number], cell: (k: Col) => string, field: string, warnings: Issue[]): { startDate: string; endDate: string } {
+  const warn = (k: Col, message: string) => warnings.push({ severity: 'warning', sheet: t.sheet, cell: cell(k), field, message });
   if (t.columns.has('period') && !t.columns.has('startDate')) {
     const text = r.get('period');
     const span = readDateSpan(text);
@@ -233,14 +233,16 @@ function fromTables(tables: Table[], context: string[], opts: PlainOptions): Par
       const place = { sheet: t.sheet, row: r.row, cols: t.columns };
       where.push(place);
       const cell = (k: Col) => `${colLetter(t.columns.get(k) ?? 1)}${r.row}`;
+      // The project's index in the Submission (projects across tables, in order): its issues' fields.
+      const index = where.length - 1;
       let { projectName, address, scale } = { projectName: r.get('projectName'), address: r.get('address'), scale: r.get('scale') };
       if (t.columns.has('situation') && !t.columns.has('projectName')) {
         const s = splitSituation(r.get('situation'));
         ({ projectName, address, scale } = s);
-        if (!s.complete) warnings.push({ severity: 'warning', sheet: t.sheet, cell: cell('situation'), field: 'situation', message: '项目情况未能完整拆分为项目名称、项目地址、建设规模，已按原文填入，请核对' });
+        if (!s.complete) warnings.push({ severity: 'warning', sheet: t.sheet, cell: cell('situation'), field: `projects.${index}.situation`, message: '项目情况未能完整拆分为项目名称、项目地址、建设规模，已按原文填入，请核对' });
       }
-      const { startDate, endDate } = readPeriod(t, r, cell, warnings);
-      if (r.numericPhone) warnings.push({ severity: 'warning', sheet: t.sheet, cell: cell('phone'), field: 'phone', message: MSG.phoneNotText('联系电话') });
+      const { startDate, endDate } = readPeriod(t, r, cell, `projects.${index}.period`, warnings);
+      if (r.numericPhone) warnings.push({ severity: 'warning', sheet: t.sheet, cell: cell('phone'), field: `projects.${index}.phone`, message: MSG.phoneNotText('联系电话') });
       const district = r.get('district') || fallbackDistrict || '';
       return {
         seq: r.get('seq') || String(where.length),
@@ -299,7 +301,14 @@ function fromTables(tables: Table[], context: string[], opts: PlainOptions): Par
   projects.forEach((_, i) => issues.push(makeIssue(draft, ['projects', i, 'answers'], '未自评：该表只有附件2申报信息，没有“七有一好八规范”细则自评', 'warning', locate)));
   const scores = projects.map(() => scoreProject({}, rubric));
   const hasError = issues.some((i) => i.severity === 'error');
-  return { kind: 'plain', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues, projects: summarize(projects) };
+  // Where the 填报单位 and the 旗县区 were taken from: the first project's cells (the line above the table names the
+  // unit on its sheet; a 旗县区 from the file name, the title or the account has no cell).
+  const w = where[0]!;
+  const at = (k: Col): ReporterPlace | undefined => (w.cols.has(k) ? { sheet: w.sheet, cell: `${colLetter(w.cols.get(k)!)}${w.row}` } : undefined);
+  const unitPlace = unitFromContext(context) ? { sheet: w.sheet } : at('enterprise');
+  const districtPlace = withRows[0]!.rows[0]!.get('district') ? at('district') : undefined;
+  const places = { ...(unitPlace ? { unit: unitPlace } : {}), ...(districtPlace ? { district: districtPlace } : {}) };
+  return { kind: 'plain', ...(validation.submission && !hasError ? { submission: validation.submission } : {}), scores, issues, projects: summarize(projects), places };
 }
 
 /** The plain reader over grids from any source (Excel sheets, CSV, Word tables); `context` is text around them. */

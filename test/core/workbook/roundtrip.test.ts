@@ -1,11 +1,13 @@
 import { buildTemplate, cachedTemplate } from '../../../core/node/workbook/build';
 import { parseWorkbook } from '../../../core/node/workbook/parse';
+import { parsePlainCsv } from '../../../core/node/workbook/csv';
 import { currentRubric, ANSWER_OPTIONS } from '../../../core/rubric';
 import { scoreProject } from '../../../core/score';
 import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
 import { randomAnswers, seeded } from '../../helpers/fixtures';
 import ExcelJS from 'exceljs';
 import { SHEETS, formCell, gridCell } from '../../../core/workbook/contract';
+import { fieldLabel } from '../../../core/messages';
 
 const rubric = currentRubric();
 
@@ -69,6 +71,10 @@ describe('build → fill as a user would → parse', () => {
     expect(byCell['申报表!G8']).toContain('联系电话格式不正确');
     expect(byCell['申报表!I8']).toBe('项目 2：开工日期不能晚于竣工日期');
     expect(byCell['申报表!F8']).toBe('负责人单元格里是公式，请直接填写内容（系统不读取公式）');
+    // The formula's issue names its field, shown in words (字段) wherever issues are listed.
+    const formula = r.issues.find((i) => i.cell === 'F8')!;
+    expect(formula.field).toBe('projects.0.leader');
+    expect(fieldLabel(formula.field)).toBe('项目 1 · 负责人');
     expect(byCell[`细则自评!${gridCell(0, 1)}`]).toBe('项目 2 · A01-1：“很好”不是有效选项，请从下拉列表选择：达到、部分达到、未达到、不适用');
     expect(r.scores[0]!.total).toBe(1);
   });
@@ -79,6 +85,38 @@ describe('build → fill as a user would → parse', () => {
     expect(r.submission!.reporter.phone).toBe('04727100945');
     expect(r.submission!.projects[0]!.phone).toBe('13912345678');
     expect(r.issues.filter((i) => i.message.includes('存成了数字')).map((i) => i.cell).sort()).toEqual(['G7', 'I3']);
+    expect(r.issues.filter((i) => i.message.includes('存成了数字')).map((i) => [i.cell, i.field, fieldLabel(i.field)]).sort()).toEqual([
+      ['G7', 'projects.0.phone', '项目 1 · 联系电话'],
+      ['I3', 'reporter.phone', '联系电话'],
+    ]);
+  });
+
+  test('an answer padded with spaces is an error on its cell, naming the project and the criterion', async () => {
+    const r = await parseWorkbook(await fillWorkbook(template, REPORTER, [{ fields: projectFields(1), answers: { 'A01-1': '达到 ', 'A01-2': '达到' } }]));
+    const padded = r.issues.filter((i) => i.severity === 'error');
+    expect(padded).toEqual([expect.objectContaining({ sheet: SHEETS.answers, cell: gridCell(0, 0), field: 'projects.0.answers.A01-1' })]);
+    expect(fieldLabel(padded[0]!.field)).toBe('项目 1 · 细则自评 A01-1');
+  });
+
+  test('dates: the workbook’s date cells hold a day; a month or a span is refused on its cell with the day a 附件2 table would read', async () => {
+    // Text in a date cell gets past Excel's date validation only when pasted or typed in software that does not apply it.
+    const file = await fillWorkbook(template, REPORTER, [
+      { fields: projectFields(1, { startDate: '2024.3', endDate: '2024.12' }) },
+      { fields: projectFields(2, { startDate: '2024年3月—2025年6月', endDate: '2025-06-30' }) },
+      { fields: projectFields(3, { startDate: '2024/3/1', endDate: '2024年12月31日' }) },
+    ]);
+    const r = await parseWorkbook(file);
+    const dates = r.issues.filter((i) => /Date$/.test(i.field)).map((i) => [`${i.sheet}!${i.cell}`, i.message]);
+    expect(dates).toEqual([
+      ['申报表!H7', '项目 1：开工日期“2024.3”只写到了月份：请填写到日，如 2024-03-01（按 2024-05-17 的格式）'],
+      ['申报表!I7', '项目 1：竣工日期“2024.12”只写到了月份：请填写到日，如 2024-12-31（按 2024-05-17 的格式）'],
+      ['申报表!H8', '项目 2：开工日期一格只填一个日期，“2024年3月—2025年6月”是一段时间：请把开工日期、竣工日期分别填在两列，如 2024-03-01、2025-06-30'],
+    ]);
+    // The same texts in a 附件2 table are read as those days (one reader, core/dates.ts), with a reminder.
+    const csv = `序号,企业名称,项目情况（包括地址、建设规模等）,负责人,联系电话,开竣工日期\n1,甲公司,甲项目；地址：东河区巴彦塔拉大街；规模：1万平方米,王,13912345678,2024.3-2024.12\n2,甲公司,乙项目；地址：东河区巴彦塔拉大街；规模：1万平方米,王,13912345678,2024年3月—2025年6月\n`;
+    const plain = parsePlainCsv(csv, { district: '东河区' })!;
+    expect(plain.submission!.projects.map((p) => [p.startDate, p.endDate])).toEqual([['2024-03-01', '2024-12-31'], ['2024-03-01', '2025-06-30']]);
+    expect(plain.issues.filter((i) => i.message.includes('只写到月份'))).toHaveLength(2);
   });
 
   test('text payloads stay text', async () => {

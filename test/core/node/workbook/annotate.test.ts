@@ -179,7 +179,7 @@ test('issue cells are filled and carry the message as a note; 问题清单 lists
   expect(list.get('A3')).toContain('共 7 条（错误 3 条，提醒 4 条）');
   expect(ISSUE_HEADERS.map((_, c) => list.get(`${'ABCDE'[c]}4`))).toEqual([...ISSUE_HEADERS]);
   expect(['A', 'B', 'C', 'D', 'E'].map((c) => list.get(`${c}5`))).toEqual(['申报表', '申报表!E7', '项目 1 · 建设规模', '项目 1：建设规模请写明建筑面积', '错误']);
-  expect(['A', 'B', 'C', 'D', 'E'].map((c) => list.get(`${c}9`) ?? '')).toEqual(['', '', '填报单位', '没有单元格的意见只进问题清单', '提醒']);
+  expect(['A', 'B', 'C', 'D', 'E'].map((c) => list.get(`${c}9`) ?? '')).toEqual(['', '', '填报信息', '没有单元格的意见只进问题清单', '提醒']);
   const links = Array.from(xml(parts, sheetPart(parts, ISSUE_SHEET)).getElementsByTagName('hyperlink')).map((h) => `${h.getAttribute('ref')}→${h.getAttribute('location')}`);
   expect(links).toEqual(["B5→'申报表'!E7", "B6→'细则自评'!E5", "B7→'申报表'!E7", "B8→'申报表'!Z99", "B10→'单位自加'!B2", "B11→'单位自加'!C3"]);
 });
