@@ -6,7 +6,7 @@ import { can, ROLE_LABELS, ROLES, type Role } from '../../core/policy';
 import { DISTRICTS } from '../../core/districts';
 import { beijingTime } from '../../core/time';
 import { UserCreateSchema } from '../model';
-import { api, ApiError } from './api';
+import { api, ApiError, session } from './api';
 import { $, el, table, message, saveBlob, base64Blob, XLSX_TYPE } from './dom';
 import { issueTable } from './upload';
 import { me } from './state';
@@ -39,11 +39,16 @@ export async function loadAccounts(): Promise<void> {
 }
 
 async function act(u: User, action: 'revoke' | 'reissue'): Promise<void> {
-  const question = action === 'revoke' ? `停用“${u.name}”？停用后该令牌立即不能再登录。` : `为“${u.name}”重新签发令牌？旧令牌会立即失效。`;
+  const own = u.id === me().id;
+  const question = action === 'revoke'
+    ? `停用“${u.name}”？停用后该令牌立即不能再登录。`
+    : own ? '为您自己的账号重新签发令牌？旧令牌会立即失效；本页会改用新令牌，保持登录，请把新令牌抄下来保存好。' : `为“${u.name}”重新签发令牌？旧令牌会立即失效。`;
   if (!window.confirm(question)) return;
   try {
     const r = await api<{ user: User; token?: string }>(`/api/v1/users/${u.id}/${action}`, { json: {} });
-    $('#account-result').replaceChildren(r.token ? tokenBox(`已为“${u.name}”重新签发令牌`, r.token) : el('div', { class: 'result ok' }, el('p', { class: 'result-title' }, `已停用“${u.name}”`)));
+    // One's own token re-issued: this page goes on with the new one (the old one no longer signs in).
+    if (own && r.token) session.save(r.token, session.remembered);
+    $('#account-result').replaceChildren(r.token ? tokenBox(own ? '已为您自己的账号重新签发令牌（本页已改用新令牌）' : `已为“${u.name}”重新签发令牌`, r.token) : el('div', { class: 'result ok' }, el('p', { class: 'result-title' }, `已停用“${u.name}”`)));
     await loadAccounts();
   } catch (e) {
     message((e as Error).message);

@@ -110,3 +110,36 @@ test('项目数 out of range is said with the allowed range and nothing download
   // Requests are reported in order: had 100 or 0 been asked for, it would come before this one.
   expect(templates).toEqual(['?projects=3']);
 });
+
+test('the 秘书处 re-issuing its own token stays signed in with the new one and sees it once; the old one no longer works', async () => {
+  const old = await s.user({ name: '联盟秘书处（值班）', role: 'secretariat' });
+  const me = (await s.call<{ id: number }>('GET', '/api/v1/me', { token: old })).body;
+  const p = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })).newPage();
+  p.on('pageerror', (e) => errors.push(e.message));
+  await p.goto(`${s.url}/`);
+  await p.fill('#token', old);
+  await p.click('#sign-in-form button[type=submit]');
+  await p.waitForSelector('#app:not([hidden])');
+  await p.click('[data-tab="accounts"]');
+  const row = p.locator('#accounts tbody tr', { has: p.locator('td:first-child', { hasText: new RegExp(`^${me.id}$`) }) });
+  await row.waitFor();
+  // Its own row offers no 停用; 重新签发 asks, saying what will happen.
+  expect(await row.locator('button', { hasText: '停用' }).count()).toBe(0);
+  p.once('dialog', (d) => {
+    expect(d.message()).toContain('本页会改用新令牌');
+    void d.accept();
+  });
+  await row.locator('button', { hasText: '重新签发' }).click();
+  await p.waitForSelector('#account-result #new-token');
+  const fresh = (await p.textContent('#new-token'))!;
+  expect(fresh).not.toBe(old);
+  expect(await p.textContent('#account-result .result-title')).toBe('已为您自己的账号重新签发令牌（本页已改用新令牌）');
+  // Still signed in: the account list was reloaded with the new token, and the page works on.
+  expect(await p.isVisible('#app')).toBe(true);
+  await p.click('[data-tab="overview"]');
+  await p.waitForSelector('[data-panel="overview"]:not([hidden])');
+  expect(await p.isVisible('#sign-in')).toBe(false);
+  expect((await s.call('GET', '/api/v1/me', { token: old })).status).toBe(401);
+  expect((await s.call('GET', '/api/v1/me', { token: fresh })).status).toBe(200);
+  await p.context().close();
+});
