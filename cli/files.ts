@@ -73,3 +73,26 @@ export function checkDistrict(value: string | undefined): string | undefined | f
   }
   return d;
 }
+
+/**
+ * Whether an output file can be written where it is asked for (Chinese, naming the path), checked before the work
+ * that produces it: the folder must exist, and the name must not be a folder.
+ */
+export function outFileProblem(file: string): string | undefined {
+  const target = path.resolve(file);
+  const folder = path.dirname(target);
+  const at = fs.statSync(folder, { throwIfNoEntry: false });
+  if (!at) return `输出文件的文件夹 ${folder} 不存在：请先创建它，或换一个位置（--out）`;
+  if (!at.isDirectory()) return `${folder} 是一个文件，不是文件夹：请换一个输出位置（--out）`;
+  if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory()) return `${target} 是一个文件夹：请写出输出文件名（--out）`;
+  return undefined;
+}
+
+/** Prints the problem with an output file and sets the exit code: true when there is one. */
+export function refuseOutFile(file: string | undefined): boolean {
+  const problem = file === undefined ? undefined : outFileProblem(file);
+  if (!problem) return false;
+  console.error(`错误：${problem}`);
+  process.exitCode = EXIT.failed;
+  return true;
+}

@@ -18,6 +18,18 @@ export interface UploadOutcome {
   message: string;
 }
 
+/** Why `server` is not a server address (Chinese), or undefined: it must be an http:// or https:// address. */
+export function serverUrlProblem(server: string): string | undefined {
+  let url: URL | undefined;
+  try {
+    url = new URL(server);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname) return undefined;
+  return `服务器地址 --server “${server}” 无效：地址须以 http:// 或 https:// 开头，如 https://redsite.example.cn 或 http://192.168.1.10:3000`;
+}
+
 export async function uploadFile(server: string, token: string, file: string, district?: string): Promise<UploadOutcome> {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(fs.readFileSync(file))]), path.basename(file));

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { districtSchema } from '../core/schema';
 import { ROLES } from '../core/policy';
+import { fromBeijingInput } from '../core/time';
 
 export { ROLES, ROLE_LABELS, type Role, type Actor } from '../core/policy';
 
@@ -25,7 +26,12 @@ export const UserCreateSchema = z
     role: z.enum(ROLES, { error: '角色只能是 secretariat（秘书处）、district（旗县区）或 unit（填报单位）' }),
     district: districtSchema('旗县区').optional(),
     unit: z.string({ error: '单位名称须为文字' }).trim().max(100, { error: '单位名称不能超过 100 个字' }).optional(),
-    expiresInDays: z.number().int().min(1, { error: '有效期至少 1 天' }).max(3650, { error: '有效期最多 3650 天' }).optional(),
+    expiresInDays: z
+      .number({ error: '有效天数须为 1 到 3650 的整数' })
+      .int({ error: '有效天数须为 1 到 3650 的整数' })
+      .min(1, { error: '有效期至少 1 天' })
+      .max(3650, { error: '有效期最多 3650 天' })
+      .optional(),
   })
   .superRefine((u, ctx) => {
     if (u.role !== 'secretariat' && !u.district) ctx.addIssue({ code: 'custom', path: ['district'], message: '旗县区账号和填报单位账号必须指定旗县区' });
@@ -73,6 +79,30 @@ export const ReturnSchema = z.object({
   criteria: z.array(CriterionReturnSchema).max(500, { error: '一次最多退回 500 条细则' }).optional(),
   version: reviewedVersion,
 });
+
+/** How a deadline is typed (the dashboard's form, `serve --deadline`, REDSITE_DEADLINE): Beijing wall-clock time. */
+export const DEADLINE_INPUT_FORMAT = '2024-05-24 23:59';
+export const DEADLINE_INPUT_MSG = `截止时间请按“${DEADLINE_INPUT_FORMAT}”的格式填写（北京时间，须是实际存在的日期和时间）`;
+
+/**
+ * A deadline as a person types it: “2024-05-24 23:59” (or with a T, or seconds) is Beijing time whatever the
+ * server's time zone (core/time.ts fromBeijingInput, the dashboard's conversion); an ISO time with its own offset
+ * (2024-05-24T23:59:00+08:00) is taken as it is. The result is the ISO time with its offset, as SettingsSchema stores it.
+ */
+export const DeadlineInputSchema = z
+  .string({ error: DEADLINE_INPUT_MSG })
+  .transform((v) => fromBeijingInput(v) ?? v.trim())
+  .pipe(z.iso.datetime({ offset: true, error: DEADLINE_INPUT_MSG }));
+
+export const PORT_MSG = '端口须为 0 到 65535 的整数（0 表示随机选一个空闲端口）';
+
+/** A port as typed (`serve --port`, REDSITE_PORT). */
+export const PortInputSchema = z
+  .string({ error: PORT_MSG })
+  .trim()
+  .regex(/^\d{1,5}$/, { error: PORT_MSG })
+  .transform(Number)
+  .pipe(z.number().max(65535, { error: PORT_MSG }));
 
 export const SettingsSchema = z.object({
   deadline: z.iso.datetime({ offset: true, error: '截止时间格式须为 2024-05-24T23:59:00+08:00' }).optional(),

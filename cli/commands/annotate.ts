@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { parseUntrusted, closeDefaultPool } from '../../core/node/workbook/guard';
 import { annotateWorkbook, AnnotateError } from '../../core/node/workbook/annotate';
-import { EXIT } from '../files';
+import { EXIT, refuseOutFile } from '../files';
 
 export function registerAnnotate(program: Command): void {
   program
@@ -15,6 +15,7 @@ export function registerAnnotate(program: Command): void {
     .requiredOption('-o, --out <file>', '标注后的工作簿')
     .option('--reason <文字>', '退回原因（写在问题清单最上方）')
     .action(async (file: string, opts: { out: string; reason?: string }) => {
+      if (refuseOutFile(opts.out)) return;
       if (!fs.existsSync(file)) {
         console.error(`错误：找不到文件 ${file}`);
         process.exitCode = EXIT.unreadable;

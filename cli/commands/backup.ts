@@ -9,6 +9,9 @@ import type { Command } from 'commander';
 import { openDatabase, openSqlite, type DB } from '../../server/db';
 import { copyFileDurable, renameDurableSync, tempNameFor } from '../../server/durable';
 import { EXIT } from '../files';
+import { dataDirProblem } from '../data-dir';
+import { lockDataDir } from '../../server/data-lock';
+import { errorMessage } from '../errors';
 import { addEvidenceToBackup, backupEvidenceCount, EvidenceMoved, extractEvidence } from '../../server/evidence-backup';
 
 const env = process.env;
@@ -16,6 +19,14 @@ const DB_FILE = 'redsite.sqlite';
 
 export async function backup(dataDir: string, file: string): Promise<{ bytes: number; submissions: number; evidence: number }> {
   const target = path.resolve(file);
+  // openDatabase would create an empty database in a wrong folder, and back that up as if all were well.
+  const problem = dataDirProblem(dataDir, true);
+  if (problem) throw new Error(problem);
+  const folder = path.dirname(target);
+  const at = fs.statSync(folder, { throwIfNoEntry: false });
+  if (!at) throw new Error(`备份文件的文件夹 ${folder} 不存在：请先创建它，或换一个位置`);
+  if (!at.isDirectory()) throw new Error(`${folder} 是一个文件，不是文件夹：请换一个备份文件位置`);
+  if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${target} 是一个文件夹：请写出备份文件名，如 ${path.join(target, 'redsite-备份.sqlite')}`);
   // A file the snapshot refers to may be deleted right after the snapshot (evidence removed meanwhile): snapshot again.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -59,6 +70,9 @@ async function backupOnce(dataDir: string, target: string): Promise<{ bytes: num
 
 /** Integrity check and a look at what the backup holds; throws a Chinese message when it is not one of ours. */
 export function check(file: string, shownAs = file): { submissions: number; evidence: number } {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat) throw new Error(`找不到备份文件 ${shownAs}：请检查路径和文件名`);
+  if (stat.isDirectory()) throw new Error(`${shownAs} 是一个文件夹，不是备份文件：请写出备份文件名`);
   // A read-only look at a WAL-mode file leaves empty -wal/-shm files behind: remove the ones this check created.
   const sideFiles = ['-wal', '-shm'].map((s) => `${file}${s}`).filter((f) => !fs.existsSync(f));
   try {
@@ -93,16 +107,23 @@ function inspect(file: string, shownAs: string): { submissions: number; evidence
 export function restore(file: string, dataDir: string, force = false): { submissions: number; evidence: number } {
   const info = check(file);
   const target = path.join(path.resolve(dataDir), DB_FILE);
-  if (fs.existsSync(target) && !force) throw new Error(`数据目录 ${dataDir} 中已有数据库：为避免覆盖，请换一个空目录，或确认后加 --force`);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  for (const suffix of ['-wal', '-shm']) fs.rmSync(`${target}${suffix}`, { force: true });
-  copyFileDurable(file, target);
-  // The evidence files travel inside the backup: write them out, then the database no longer carries them.
-  const db = openSqlite(target, { fileMustExist: true });
+  // A running server keeps its database open: a copy over it would be unlinked from under the server, whose later
+  // writes (answered 201) would then be lost at restart. The folder is locked while a server runs
+  // (server/data-lock.ts); taking that lock also keeps a server from starting while the copy is written.
+  const lock = lockDataDir(dataDir, '请先停止服务再恢复');
   try {
-    extractEvidence(db, path.resolve(dataDir));
+    if (fs.existsSync(target) && !force) throw new Error(`数据目录 ${dataDir} 中已有数据库：为避免覆盖，请换一个空目录，或确认后加 --force`);
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(`${target}${suffix}`, { force: true });
+    copyFileDurable(file, target);
+    // The evidence files travel inside the backup: write them out, then the database no longer carries them.
+    const db = openSqlite(target, { fileMustExist: true });
+    try {
+      extractEvidence(db, path.resolve(dataDir));
+    } finally {
+      db.close();
+    }
   } finally {
-    db.close();
+    lock.release();
   }
   return info;
 }
@@ -118,13 +139,13 @@ export function registerBackup(program: Command): void {
         const r = await backup(opts.data, path.resolve(file));
         console.log(`已备份到 ${path.resolve(file)}（${(r.bytes / 1024).toFixed(0)} KB，${r.submissions} 份申报，${r.evidence} 个佐证文件，完整性检查通过）`);
       } catch (e) {
-        console.error(`错误：${(e as Error).message}`);
+        console.error(`错误：${errorMessage(e)}`);
         process.exitCode = EXIT.failed;
       }
     });
   program
     .command('restore')
-    .description('从备份恢复到数据目录（须为空目录，或加 --force）；恢复前请先停止服务')
+    .description('从备份恢复到数据目录（须为空目录，或加 --force）；服务正在使用这个数据目录时不能恢复，请先停止服务')
     .argument('<file>', '备份文件')
     .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
     .option('--force', '覆盖数据目录中已有的数据库')
@@ -133,7 +154,7 @@ export function registerBackup(program: Command): void {
         const r = restore(path.resolve(file), opts.data, opts.force);
         console.log(`已恢复到 ${path.resolve(opts.data)}（${r.submissions} 份申报，${r.evidence} 个佐证文件）`);
       } catch (e) {
-        console.error(`错误：${(e as Error).message}`);
+        console.error(`错误：${errorMessage(e)}`);
         process.exitCode = EXIT.failed;
       }
     });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { buildManifest, DEFAULT_ORIGIN, ManifestOriginError } from '../../server/manifest';
-import { EXIT } from '../files';
+import { EXIT, refuseOutFile } from '../files';
 
 export function registerManifest(program: Command): void {
   program
@@ -12,6 +12,7 @@ export function registerManifest(program: Command): void {
     .option('--origin <url>', '服务器地址，如 https://redsite.example.cn:3000', DEFAULT_ORIGIN)
     .option('-o, --out <file>', '输出文件（默认输出到屏幕）')
     .action((opts: { origin: string; out?: string }) => {
+      if (refuseOutFile(opts.out)) return;
       let xml: string;
       try {
         xml = buildManifest(opts.origin);

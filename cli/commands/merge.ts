@@ -17,8 +17,8 @@ import type * as Master from '../../core/node/workbook/merge';
 import { intake, type IntakeInput, type IntakeRow } from '../../core/node/workbook/intake';
 import { rejected, type ParseResult } from '../../core/workbook/result';
 import { compareZh } from '../../core/text';
-import { expandInputs, EXIT, DISTRICT_OPTION, checkDistrict, type InputFile } from '../files';
-import { uploadFile, type UploadOutcome } from '../upload';
+import { expandInputs, EXIT, DISTRICT_OPTION, checkDistrict, refuseOutFile, type InputFile } from '../files';
+import { uploadFile, serverUrlProblem, type UploadOutcome } from '../upload';
 
 /** The master writer, loaded when the files are already being read: `import` never loads it. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -102,7 +102,7 @@ export function registerMerge(program: Command): void {
     .option(...DISTRICT_OPTION)
     .action(async (inputs: string[], opts: { out: string; district?: string }) => {
       const district = checkDistrict(opts.district);
-      if (district === false) return;
+      if (district === false || refuseOutFile(opts.out)) return;
       const reading = readInbox(inputs, district, true);
       // The parse workers have started: the writer loads meanwhile, not before them.
       const { writeMaster } = master();
@@ -140,6 +140,12 @@ export function registerMerge(program: Command): void {
         return;
       }
       const token = opts.token ?? process.env.REDSITE_TOKEN;
+      const badServer = opts.server === undefined ? undefined : serverUrlProblem(opts.server);
+      if (badServer) {
+        console.error(`错误：${badServer}`);
+        process.exitCode = EXIT.failed;
+        return;
+      }
       if (opts.server && !token) {
         console.error('错误：代为上传需要令牌：请用 --token 或环境变量 REDSITE_TOKEN 提供旗县区账号的令牌');
         process.exitCode = EXIT.failed;

@@ -3,11 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { startServer } from '../../server/index';
+import { startServer, StartError, type RunningServer } from '../../server/index';
+import { DataDirInUseError } from '../../server/data-lock';
+import { DEFAULT_DEADLINE } from '../../server/context';
+import { beijingTime } from '../../core/time';
 import { openDatabase } from '../../server/db';
 import { listUsers, revokeUser, findUser, reissueToken } from '../../server/auth';
 import { audit } from '../../server/audit';
-import { UserCreateSchema, ROLE_LABELS, type Role } from '../../server/model';
+import { UserCreateSchema, ROLE_LABELS, DeadlineInputSchema, DEADLINE_INPUT_FORMAT, PortInputSchema, type Role } from '../../server/model';
 import { EXIT } from '../files';
 import { fsyncDir, writeFileDurable } from '../../server/durable';
 import { AppError, zodMessage } from '../../server/errors';
@@ -37,17 +40,27 @@ export async function makeCerts(dataDir: string, days = 825): Promise<{ key: str
   return { key, cert };
 }
 
+function refuse(message: string): void {
+  console.error(`错误：${message}`);
+  process.exitCode = EXIT.failed;
+}
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('启动同步服务（API、看板、加载项文件），数据保存在内嵌 SQLite 中')
     .option('--host <host>', '监听地址', env.REDSITE_HOST ?? '127.0.0.1')
-    .option('--port <port>', '端口（0 表示随机）', env.REDSITE_PORT ?? '3000')
+    .option('--port <port>', '端口，0 到 65535，0 表示随机', env.REDSITE_PORT ?? '3000')
     .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
     .option('--https', '使用 HTTPS（先运行 redsite certs 生成证书）', env.REDSITE_HTTPS === '1')
-    .option('--deadline <time>', '报送截止时间', env.REDSITE_DEADLINE)
-    .option('--log <level>', '日志级别（info、warn、error、silent）', env.REDSITE_LOG ?? 'info')
+    .option('--deadline <time>', `报送截止时间，北京时间，格式“${DEADLINE_INPUT_FORMAT}”（也可用环境变量 REDSITE_DEADLINE；不写则为 ${beijingTime(DEFAULT_DEADLINE)}；看板“设置与日志”中改过的以看板为准）`, env.REDSITE_DEADLINE || undefined)
+    .option('--log <level>', '日志级别：info、warn、error、silent', env.REDSITE_LOG ?? 'info')
     .action(async (opts: { host: string; port: string; data: string; https?: boolean; deadline?: string; log: string }) => {
+      // Checked before anything is opened, with the option named: a bad value must not start a server that then fails.
+      const port = PortInputSchema.safeParse(opts.port);
+      if (!port.success) return refuse(`端口 --port（或环境变量 REDSITE_PORT）为“${opts.port}”：${zodMessage(port.error)}`);
+      const deadline = opts.deadline === undefined ? undefined : DeadlineInputSchema.safeParse(opts.deadline);
+      if (deadline && !deadline.success) return refuse(`报送截止时间 --deadline（或环境变量 REDSITE_DEADLINE）为“${opts.deadline}”：${zodMessage(deadline.error)}`);
       let tls: { key: Buffer; cert: Buffer } | undefined;
       if (opts.https) {
         const p = certPaths(opts.data);
@@ -66,20 +79,28 @@ export function registerServe(program: Command): void {
         ...(env.REDSITE_UNIT_MB ? { unitStoredBytes: Number(env.REDSITE_UNIT_MB) * 1024 * 1024 } : {}),
         ...(env.REDSITE_VERSIONS_KEPT ? { versionsKept: Number(env.REDSITE_VERSIONS_KEPT) } : {}),
       };
-      const server = await startServer({ host: opts.host, port: Number(opts.port), dataDir: opts.data, https: tls, deadline: opts.deadline, logLevel: opts.log, limits, warmWorkers: true });
-      console.log(`redsite 服务已启动：${server.url}/`);
-      console.log(`  看板：${server.url}/   加载项：${server.url}/addin/taskpane.html   接口说明：${server.url}/api/v1/openapi.json`);
-      console.log(`  数据目录：${server.dataDir}`);
-      console.log(`  加载项的 Office.js：${(env.REDSITE_OFFICE_JS ?? '') === 'local' ? '本机副本（REDSITE_OFFICE_JS=local）' : '微软 CDN（内网无法访问时设置 REDSITE_OFFICE_JS=local）'}`);
-      if (server.secretariatToken) {
-        console.log(`\n首次启动，已创建联盟秘书处账号。令牌只显示这一次，请妥善保存：\n  ${server.secretariatToken}\n`);
+      let server: RunningServer;
+      try {
+        server = await startServer({ host: opts.host, port: port.data, dataDir: opts.data, https: tls, deadline: deadline?.data, logLevel: opts.log, limits, warmWorkers: true });
+      } catch (e) {
+        if (e instanceof StartError || e instanceof DataDirInUseError) return refuse(e.message);
+        throw e;
       }
+      // Stopping works from the moment the banner says it started.
       const stop = (signal: string) => {
         console.log(`收到 ${signal}，正在等待处理中的请求完成后退出…`);
         void server.close().then(() => process.exit(0));
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
+      console.log(`redsite 服务已启动：${server.url}/`);
+      console.log(`  看板：${server.url}/   加载项：${server.url}/addin/taskpane.html   接口说明：${server.url}/api/v1/openapi.json`);
+      console.log(`  数据目录：${server.dataDir}`);
+      console.log(`  报送截止：${beijingTime(server.deadline())}（北京时间）`);
+      console.log(`  加载项的 Office.js：${(env.REDSITE_OFFICE_JS ?? '') === 'local' ? '本机副本（REDSITE_OFFICE_JS=local）' : '微软 CDN（内网无法访问时设置 REDSITE_OFFICE_JS=local）'}`);
+      if (server.secretariatToken) {
+        console.log(`\n首次启动，已创建联盟秘书处账号。令牌只显示这一次，请妥善保存：\n  ${server.secretariatToken}\n`);
+      }
     });
 
   program

@@ -6,7 +6,7 @@ import { openDatabase } from '../../server/db';
 import { showcaseOf } from '../../server/showcase';
 import { showcaseLine } from '../../core/showcase';
 import { writeShowcase } from '../../core/node/workbook/showcase-export';
-import { EXIT } from '../files';
+import { EXIT, refuseOutFile } from '../files';
 
 export function registerShowcase(program: Command): void {
   program
@@ -17,11 +17,8 @@ export function registerShowcase(program: Command): void {
     .option('--limit <n>', '共取几个')
     .option('-o, --out <file>', '输出 xlsx 文件（不写则打印名单）')
     .action(async (opts: { data: string; perDistrict?: string; limit?: string; out?: string }) => {
-      if (!fs.existsSync(path.join(opts.data, 'redsite.sqlite'))) {
-        console.error(`错误：数据目录 ${opts.data} 中没有数据库`);
-        process.exitCode = EXIT.failed;
-        return;
-      }
+      // The data folder is checked before this runs (cli/index.ts, cli/data-dir.ts).
+      if (refuseOutFile(opts.out)) return;
       const count = (v: string | undefined, label: string) => {
         if (v === undefined) return undefined;
         const n = Number(v);

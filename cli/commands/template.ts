@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { buildTemplate, checkProjectCount, TemplateOptionsError } from '../../core/node/workbook/build';
 import { DEFAULT_PROJECTS } from '../../core/workbook/contract';
 import { MAX_PROJECTS } from '../../core/schema';
-import { EXIT } from '../files';
+import { EXIT, refuseOutFile } from '../files';
 
 export function registerTemplate(program: Command): void {
   program
@@ -14,6 +14,7 @@ export function registerTemplate(program: Command): void {
     .option('-p, --projects <n>', `项目数（1–${MAX_PROJECTS}）`, String(DEFAULT_PROJECTS))
     .option('-o, --out <file>', '输出文件', '红色工地申报工作簿.xlsx')
     .action(async (opts: { projects: string; out: string }) => {
+      if (refuseOutFile(opts.out)) return;
       let projects: number;
       try {
         projects = checkProjectCount(opts.projects);

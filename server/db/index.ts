@@ -212,8 +212,9 @@ export function migrate(db: DB, target = MIGRATIONS.length): number {
  */
 export const DURABILITY = { synchronous: 2 /* FULL */, fullfsync: 1 } as const;
 
-export function openSqlite(file: string, opts: { readonly?: boolean; fileMustExist?: boolean } = {}): DB {
-  const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.fileMustExist ?? false });
+/** `timeout`: how long to wait for another connection's lock, in ms (better-sqlite3's default, 5 s, when not given). */
+export function openSqlite(file: string, opts: { readonly?: boolean; fileMustExist?: boolean; timeout?: number } = {}): DB {
+  const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.fileMustExist ?? false, ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}) });
   db.pragma(`synchronous = ${DURABILITY.synchronous}`);
   db.pragma(`fullfsync = ${DURABILITY.fullfsync}`);
   db.pragma(`checkpoint_fullfsync = ${DURABILITY.fullfsync}`);

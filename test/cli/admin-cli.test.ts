@@ -8,11 +8,19 @@ import { makeCerts } from '../../cli/commands/serve';
 import { testServer } from '../helpers/server';
 import { validSubmission } from '../helpers/fixtures';
 import { redsite } from '../helpers/cli';
+import { openDatabase } from '../../server/db';
+
+/** A data folder as a first `redsite serve` leaves it: the commands that manage it refuse a folder without one. */
+function dataFolder(prefix: string): string {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  openDatabase(data).close();
+  return data;
+}
 
 
 
 test('redsite user add | list | revoke, and the token works against the server', async () => {
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-users-'));
+  const data = dataFolder('redsite-users-');
   const add = await redsite(['user', 'add', '--name', '东河区委组织部', '--role', 'district', '--district', '东河区', '--days', '30', '--data', data]);
   expect(add.code).toBe(0);
   expect(add.stdout).toContain('已创建旗县区账号');
@@ -84,7 +92,7 @@ test('roster import from xlsx', async () => {
 });
 
 test('redsite roster import | list: 应报 = roster ∪ unit accounts, the same figures the server shows', async () => {
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-roster-'));
+  const data = dataFolder('redsite-roster-');
   const csv = path.join(data, '名单.csv');
   fs.writeFileSync(csv, '\ufeff单位名称,旗县区,联系人,电话\n包头市第一建筑工程有限公司,东河区,李红,13912345678\n东河城建,东河区,周,0472-4123456\n青山建工,青山区,赵,13912345678\n');
   const imp = await redsite(['roster', 'import', csv, '--data', data]);

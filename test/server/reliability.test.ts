@@ -126,7 +126,8 @@ test('backup during load is consistent; restore into a fresh folder gives identi
     expect(during.submissions).toBeGreaterThanOrEqual(0);
     const after = await backup(s.dataDir, path.join(dir, 'after.sqlite'));
     expect(after.submissions).toBe(40);
-    expect(() => restore(path.join(dir, 'after.sqlite'), s.dataDir)).toThrow('已有数据库');
+    // The server is running on that folder: refused whatever the flags (data-lock.test.ts).
+    expect(() => restore(path.join(dir, 'after.sqlite'), s.dataDir, true)).toThrow('服务正在使用这个数据目录');
     restore(path.join(dir, 'after.sqlite'), path.join(dir, 'restored'));
     const restored = await testServer({ dataDir: path.join(dir, 'restored') });
     try {

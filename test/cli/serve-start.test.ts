@@ -1,0 +1,108 @@
+/**
+ * Starting the service as the secretariat does, with the real `redsite` command: the data folder is locked while a
+ * server runs (restore and a second server are refused, also after a crash the lock is gone), a failed first start
+ * does not use up the one-time token, and the deadline is checked at start and read as Beijing time.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { redsite, serve } from '../helpers/cli';
+import { until } from '../helpers/until';
+import { validSubmission } from '../helpers/fixtures';
+
+const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+const portOf = (url: string) => new URL(url).port;
+
+test('restore is refused while a server uses the data folder (and a second server too); allowed once it stops, or after it crashed', async () => {
+  const data = tmp('redsite-lock-');
+  const dir = tmp('redsite-lock-backup-');
+  const server = await serve(data);
+  try {
+    const file = path.join(dir, 'b.sqlite');
+    expect((await redsite(['backup', file, '--data', data])).code).toBe(0);
+    const refused = await redsite(['restore', file, '--data', data, '--force']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`服务正在使用这个数据目录（进程 ${server.child.pid}）：请先停止服务再恢复`);
+    // The server's database was not touched: it still answers with its own data.
+    expect((await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${server.token!}` } })).status).toBe(200);
+    const second = await redsite(['serve', '--port', '0', '--data', data, '--log', 'silent']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`服务正在使用这个数据目录（进程 ${server.child.pid}）：请先停止那个服务，或用 --data 指定另一个数据目录`);
+    expect(await server.stop()).toBe(0);
+    const restored = await redsite(['restore', file, '--data', data, '--force']);
+    expect(restored.stderr).toBe('');
+    expect(restored.code).toBe(0);
+
+    // A crash leaves no lasting lock: the operating system drops it with the process.
+    const again = await serve(data);
+    again.child.kill('SIGKILL');
+    await new Promise((r) => again.child.once('exit', r));
+    expect((await redsite(['restore', file, '--data', data, '--force'])).code).toBe(0);
+  } finally {
+    server.child.kill('SIGKILL');
+  }
+});
+
+test('a first start that cannot listen keeps the one-time token for the next start; bad ports are refused in Chinese', async () => {
+  const busy = await serve(tmp('redsite-busy-'));
+  const data = path.join(tmp('redsite-first-'), 'data');
+  try {
+    const port = portOf(busy.url);
+    const failed = await redsite(['serve', '--port', port, '--data', data, '--log', 'silent']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`端口 ${port} 已被占用：请换一个端口（--port）或停止占用它的程序`);
+    expect(failed.stdout + failed.stderr).not.toMatch(/EADDRINUSE|rs_/);
+  } finally {
+    await busy.stop();
+  }
+  // The next start is still a first start: it creates the 秘书处 account and prints its token, which works.
+  const server = await serve(data, { firstStart: true });
+  try {
+    expect(server.out()).toContain('令牌只显示这一次');
+    expect((await (await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${server.token!}` } })).json())).toMatchObject({ role: 'secretariat' });
+  } finally {
+    await server.stop();
+  }
+  for (const port of ['99999', 'abc', '-1']) {
+    const fresh = path.join(tmp('redsite-port-'), 'data');
+    const r = await redsite(['serve', '--port', port, '--data', fresh]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`端口 --port（或环境变量 REDSITE_PORT）为“${port}”：端口须为 0 到 65535 的整数`);
+    expect(fs.existsSync(fresh)).toBe(false);
+  }
+  expect((await redsite(['serve', '--data', path.join(tmp('redsite-port-'), 'data')], { env: { REDSITE_PORT: '3000x' } })).stderr).toContain('REDSITE_PORT）为“3000x”');
+});
+
+test('--deadline: refused at start when invalid (option and format named); “2024-06-01 18:00” is Beijing time in any time zone, and uploads work', async () => {
+  for (const [args, env] of [[['--deadline', 'next friday'], {}], [['--deadline', '2024-02-30 18:00'], {}], [[], { REDSITE_DEADLINE: '2024/06/01' }]] as const) {
+    const data = path.join(tmp('redsite-deadline-'), 'data');
+    const r = await redsite(['serve', '--port', '0', '--data', data, ...args], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^错误：报送截止时间 --deadline（或环境变量 REDSITE_DEADLINE）为“.*”：截止时间请按“2024-05-24 23:59”的格式填写（北京时间/);
+    expect(fs.existsSync(data)).toBe(false);
+  }
+  const help = await redsite(['serve', '--help']);
+  expect(help.stdout).toContain('报送截止时间，北京时间，格式“2024-05-24 23:59”');
+
+  const server = await serve(tmp('redsite-deadline-'), { args: ['--deadline', '2024-06-01 18:00'], env: { TZ: 'America/New_York' } });
+  try {
+    expect(server.out()).toContain('报送截止：2024-06-01 18:00（北京时间）');
+    const auth = { authorization: `Bearer ${server.token!}` };
+    expect(await (await fetch(`${server.url}/api/v1/settings`, { headers: auth })).json()).toEqual({ deadline: '2024-06-01T18:00:00+08:00' });
+    const up = await fetch(`${server.url}/api/v1/submissions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(validSubmission()) });
+    expect(up.status).toBe(201);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a data folder is released at a clean stop: its pid file goes, the lock file stays free', async () => {
+  const data = tmp('redsite-release-');
+  const server = await serve(data);
+  await until(() => fs.existsSync(path.join(data, 'redsite.pid')));
+  expect(fs.readFileSync(path.join(data, 'redsite.pid'), 'utf8').trim()).toBe(String(server.child.pid));
+  expect(await server.stop()).toBe(0);
+  expect(fs.existsSync(path.join(data, 'redsite.pid'))).toBe(false);
+  const next = await serve(data);
+  expect(await next.stop()).toBe(0);
+});

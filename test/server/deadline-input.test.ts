@@ -1,0 +1,15 @@
+/** The deadline as typed (dashboard form, `serve --deadline`, REDSITE_DEADLINE): Beijing time, checked by one schema. */
+import { DeadlineInputSchema, DEADLINE_INPUT_MSG } from '../../server/model';
+import { zodMessage } from '../../server/errors';
+
+test('Beijing wall-clock time in the dashboard format; an ISO time keeps its offset; anything else gets the format', () => {
+  expect(DeadlineInputSchema.parse('2024-06-01 18:00')).toBe('2024-06-01T18:00:00+08:00');
+  expect(DeadlineInputSchema.parse(' 2024-06-01T18:00:30 ')).toBe('2024-06-01T18:00:30+08:00');
+  expect(DeadlineInputSchema.parse('2024-06-01T10:00:00Z')).toBe('2024-06-01T10:00:00Z');
+  expect(DeadlineInputSchema.parse('2024-06-01T18:00:00+08:00')).toBe('2024-06-01T18:00:00+08:00');
+  for (const bad of ['abc', '2024/06/01 18:00', '2024-06-01', '2024-02-30 18:00', '2024-13-01 10:00', '6月1日']) {
+    const r = DeadlineInputSchema.safeParse(bad);
+    expect([bad, r.success]).toEqual([bad, false]);
+    if (!r.success) expect(zodMessage(r.error)).toBe(DEADLINE_INPUT_MSG);
+  }
+});
