@@ -1,8 +1,8 @@
 /** 秘书处 tools: the deadline, the audit log (newest first, page by page) and the 观摩 shortlist. */
-import { beijingTime, fromBeijingInput } from '../../core/time';
+import { beijingTime } from '../../core/time';
 import { ROLE_LABELS } from '../../core/policy';
 import { formatRate } from '../../core/score';
-import { SettingsSchema } from '../model';
+import { DeadlineInputSchema } from '../model';
 import { api, download } from './api';
 import { $, el, table, message } from './dom';
 
@@ -61,12 +61,12 @@ function showcaseQuery(): string {
 export function wireAdmin(): void {
   $('#deadline-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    const iso = fromBeijingInput($<HTMLInputElement>('#deadline-input').value);
-    const checked = SettingsSchema.safeParse({ deadline: iso });
-    if (!iso || !checked.success) return message('截止时间请按“2024-05-24 23:59”的格式填写（北京时间）');
+    // The same reading as `serve --deadline`: Beijing time as typed (server/model.ts DeadlineInputSchema).
+    const checked = DeadlineInputSchema.safeParse($<HTMLInputElement>('#deadline-input').value);
+    if (!checked.success) return message(checked.error.issues[0]!.message);
     void (async () => {
       try {
-        const r = await api<{ deadline: string }>('/api/v1/settings', { method: 'PUT', json: checked.data });
+        const r = await api<{ deadline: string }>('/api/v1/settings', { method: 'PUT', json: { deadline: checked.data } });
         message(`报送截止已改为 ${beijingTime(r.deadline)}（北京时间）；此后提交的标记为逾期`, true);
         await loadSettings();
       } catch (err) {

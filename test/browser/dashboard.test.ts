@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission, randomAnswers, seeded } from '../helpers/fixtures';
+import { DEADLINE_INPUT_MSG } from '../../server/model';
 
 
 let s: TestServer;
@@ -130,6 +131,10 @@ test('a district account from the form; the deadline in Beijing time; the audit 
   expect((await s.call('GET', '/api/v1/me', { token: (await page.textContent('#new-token'))! })).body).toMatchObject({ role: 'district', district: '九原区', name: '九原区管理员' });
   await page.click('[data-tab="admin"]');
   await page.waitForSelector('#audit tbody tr');
+  // A date that does not exist is refused with the message `serve --deadline` gives (one schema for both).
+  await page.fill('#deadline-input', '2024-02-30 18:00');
+  await page.click('#deadline-form button[type=submit]');
+  await page.waitForFunction((m) => document.querySelector('#message')?.textContent === m, DEADLINE_INPUT_MSG);
   await page.fill('#deadline-input', '2024-06-10 18:00');
   await page.click('#deadline-form button[type=submit]');
   await page.waitForFunction(() => document.querySelector('#deadline-now')?.textContent === '当前截止：2024-06-10 18:00（北京时间）');
