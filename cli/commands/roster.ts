@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { openDatabase } from '../../server/db';
-import { readRosterFile, replaceRoster, rosterStatus } from '../../server/roster';
+import { foreignUnits, readRosterFile, replaceRoster, rosterStatus } from '../../server/roster';
 import { audit } from '../../server/audit';
 import { normalizeDistrict, DISTRICTS } from '../../core/districts';
 import { formatIssue } from '../../core/issues';
@@ -46,9 +46,10 @@ export function registerRoster(program: Command): void {
         process.exitCode = EXIT.failed;
         return;
       }
-      const foreign = district ? entries.filter((e) => e.district !== district) : [];
-      if (foreign.length) {
-        console.error(`错误：指定了 --district ${district}，但文件中有 ${foreign.length} 个其他旗县区的单位（如“${foreign[0]!.unit}”，${foreign[0]!.district}）`);
+      const foreign = district ? foreignUnits(entries, district) : undefined;
+      if (foreign) {
+        for (const i of foreign.issues) console.error(formatIssue(i));
+        console.error(`错误：指定了 --district ${district}，但${foreign.message.slice(foreign.message.indexOf('文件中'))}`);
         process.exitCode = EXIT.failed;
         return;
       }

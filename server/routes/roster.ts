@@ -4,7 +4,7 @@ import multer from 'multer';
 import type { Context } from '../context';
 import { fail } from '../errors';
 import { authorize } from '../policy';
-import { rosterStatus, readRosterFile, replaceRoster } from '../roster';
+import { foreignUnits, rosterStatus, readRosterFile, replaceRoster } from '../roster';
 import { audit } from '../audit';
 import { jobOptions } from '../jobs';
 
@@ -24,8 +24,8 @@ export function rosterRouter(ctx: Context): Router {
     if (busy) fail('BUSY', issues[0]!.message);
     if (issues.some((i) => i.severity === 'error')) fail('INVALID', `名单有 ${issues.length} 处问题，未导入`, issues);
     const district = actor.role === 'district' ? actor.district : undefined;
-    const foreign = district ? entries.filter((e) => e.district !== district) : [];
-    if (foreign.length) fail('FORBIDDEN', `只能导入本旗县区（${district}）的名单，文件中有 ${foreign.length} 个其他旗县区的单位`);
+    const foreign = district ? foreignUnits(entries, district) : undefined;
+    if (foreign) fail('FORBIDDEN', foreign.message, foreign.issues);
     const n = replaceRoster(ctx.db, entries, district);
     audit(ctx.db, actor, '导入报送名单', 'roster', { units: n, district: district ?? '全部' }, req.ip);
     res.json({ imported: n, items: rosterStatus(ctx.db, district) });

@@ -93,7 +93,7 @@ test('redsite roster import | list: 应报 = roster ∪ unit accounts, the same 
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain('bad.csv!B2');
   expect(refused.stderr).toContain('赛罕区');
-  expect((await redsite(['roster', 'import', csv, '--district', '东河区', '--data', data])).stderr).toContain('文件中有 1 个其他旗县区的单位（如“青山建工”，青山区）');
+  expect((await redsite(['roster', 'import', csv, '--district', '东河区', '--data', data])).stderr).toContain('文件中有 1 个其他旗县区的单位（如“青山建工”，青山区，名单.csv!B4）');
 
   const added = await redsite(['user', 'add', '--name', '一建', '--role', 'unit', '--district', '东河区', '--unit', '包头市第一建筑工程有限公司', '--data', data]);
   const unit = /令牌（只显示这一次）：(rs_\S+)/.exec(added.stdout)![1]!;

@@ -34,3 +34,15 @@ test('roster import, districts, not-submitted list, filters', async () => {
   expect(await list('', district)).toEqual(['包头市第一建筑工程有限公司', '包头市第一建筑工程有限公司']);
 });
 
+
+test('a district importing a unit of another 旗县区: 403 naming the unit, with one issue per row at its 旗县区 cell; nothing imported', async () => {
+  const s = await start();
+  const { district } = await eastRiverAccounts(s);
+  const csv = '单位名称,旗县区,联系人,电话\n东河城建,东河区,周,0472-4123456\n昆都仑钢构,昆都仑区,孙,13912345678\n';
+  const r = await s.call<{ error: string; issues: Array<{ sheet: string; cell: string; field: string; message: string }> }>('POST', '/api/v1/roster', { token: district, file: { bytes: Buffer.from(csv), name: '东河名单.csv' } });
+  expect(r.status).toBe(403);
+  expect(r.body.error).toContain('（如“昆都仑钢构”，昆都仑区，东河名单.csv!B3）');
+  expect(r.body.issues).toEqual([{ severity: 'error', sheet: '东河名单.csv', cell: 'B3', field: 'district', message: expect.stringContaining('“昆都仑钢构”属于昆都仑区，不是本旗县区（东河区）的单位') }]);
+  const roster = (await s.call<{ items: Array<{ units: unknown[] }> }>('GET', '/api/v1/roster', { token: district })).body.items;
+  expect(roster.flatMap((d) => d.units).map((u) => (u as { unit: string }).unit)).not.toContain('东河城建');
+});
