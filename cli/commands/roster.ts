@@ -88,5 +88,12 @@ export function registerRoster(program: Command): void {
       const units = new Table({ head: ['旗县区', '单位', '联系人', '电话', '依据', '状态'], style: { head: [], border: [] } });
       for (const d of items) for (const u of d.units) units.push([d.district, u.unit, u.contact, u.phone, [u.onRoster ? '名单' : '', u.hasAccount ? '账号' : ''].filter(Boolean).join('、'), u.state]);
       console.log(units.toString());
+      const others = items.flatMap((d) => d.others.map((o) => [d.district, o.unit, o.state]));
+      if (others.length) {
+        console.log('名单外已报（不在报送名单上、也没有填报单位账号，但已提交申报；如应报送，请加入名单）：');
+        const t = new Table({ head: ['旗县区', '单位', '状态'], style: { head: [], border: [] } });
+        for (const o of others) t.push(o);
+        console.log(t.toString());
+      }
     });
 }

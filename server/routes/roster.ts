@@ -7,6 +7,8 @@ import { authorize } from '../policy';
 import { foreignUnits, rosterStatus, readRosterFile, replaceRoster } from '../roster';
 import { audit } from '../audit';
 import { jobOptions } from '../jobs';
+import { districtParam } from './common';
+import { writeMissingSheet } from '../../core/node/workbook/missing-export';
 
 export function rosterRouter(ctx: Context): Router {
   const r = Router();
@@ -15,6 +17,16 @@ export function rosterRouter(ctx: Context): Router {
   r.get('/', (req, res) => {
     const actor = authorize(req.actor, 'roster', { district: req.actor?.district });
     res.json({ deadline: ctx.deadline(), items: rosterStatus(ctx.db, actor.role === 'district' ? actor.district : undefined) });
+  });
+
+  // 未报送名单.xlsx: the units of rosterStatus still 未报送, scoped like the roster (a 旗县区 sees its own;
+  // the 秘书处 all, or one with ?district=).
+  r.get('/missing.xlsx', async (req, res) => {
+    const actor = authorize(req.actor, 'roster', { district: req.actor?.district });
+    const district = actor.role === 'district' ? actor.district : req.query.district ? districtParam(req.query.district) : undefined;
+    const rows = rosterStatus(ctx.db, district).flatMap((d) => d.missing.map((u) => ({ district: d.district, ...u, state: '未报送' })));
+    const bytes = await writeMissingSheet(rows, district ?? '全市');
+    res.attachment(`红色工地未报送名单（${district ?? '全市'}）.xlsx`).send(bytes);
   });
 
   r.post('/', upload.single('file'), async (req, res) => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { makeCerts } from '../../cli/commands/serve';
 import { testServer } from '../helpers/server';
-import { validSubmission } from '../helpers/fixtures';
+import { validProject, validSubmission } from '../helpers/fixtures';
 import { redsite } from '../helpers/cli';
 
 
@@ -112,6 +112,12 @@ test('redsite roster import | list: 应报 = roster ∪ unit accounts, the same 
     const stats = (await s.call<{ items: Array<{ district: string; expected: number; submitted: number }> }>('GET', '/api/v1/districts', { token: admin })).body.items;
     for (const d of json as Array<{ district: string; expected: number; submitted: number }>) expect(stats.find((x) => x.district === d.district)).toMatchObject({ expected: d.expected, submitted: d.submitted });
     expect(json.find((d: { district: string }) => d.district === '九原区')).toMatchObject({ expected: 1, submitted: 0 });
+    // A unit neither on the roster nor with an account that submitted: named in the text output, not only counted.
+    const stray = validSubmission({ reporter: { unit: '石拐鑫达建设', district: '石拐区', contact: '钱', phone: '13912345678' }, projects: [validProject(1, { district: '石拐区' })] });
+    expect((await s.call('POST', '/api/v1/submissions', { token: admin, json: stray })).status).toBe(201);
+    const withStray = (await redsite(['roster', 'list', '--data', data])).stdout;
+    expect(withStray).toContain('名单外已报（不在报送名单上');
+    expect(withStray).toMatch(/石拐区\s*│?\s*石拐鑫达建设\s*│?\s*已提交/);
   } finally {
     await s.close();
   }
