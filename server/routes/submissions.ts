@@ -80,7 +80,7 @@ export function submissionsRouter(ctx: Context): Router {
     // A unit account sends its own workbooks; a 旗县区 may upload for a unit of its own 旗县区 (代为上传), the unit
     // being the 填报单位 in the file. The answer names the unit it was stored for.
     authorize(actor, 'write', { district: sub.reporter.district, unit: sub.reporter.unit });
-    const stored = ctx.commits.write(() => storeSubmission(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline(), limits: ctx.limits, ...(target ? { target } : {}) }));
+    const stored = ctx.commits.write(() => storeSubmission(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline(), limits: ctx.limits, ...(target ? { target } : {}), ...(req.query.restore === '1' ? { restore: true } : {}) }));
     // Answered once the WAL holding it is on disk; the uploads committed meanwhile share that fsync (group commit).
     await ctx.commits.durable();
     res.status(stored.unchanged ? 200 : 201).json(stored);
