@@ -6,17 +6,18 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { unzipSync, strFromU8 } from 'fflate';
-import { writeMaster } from '../../../../core/node/workbook/merge';
+import { writeMaster, type MergeEntry } from '../../../../core/node/workbook/merge';
+import type { Submission } from '../../../../core/schema';
 import { validProject, validSubmission } from '../../../helpers/fixtures';
 
 const TEXTS = ['=HYPERLINK("http://evil","点我")', '+cmd|\' /C calc\'!A0', '@SUM(1+1)', '-2+3', '\t=1+1'];
 
 async function master(district?: string): Promise<Buffer> {
-  const entries = TEXTS.map((text, i) => ({
+  const entries: MergeEntry[] = TEXTS.map((text, i) => ({
     submission: validSubmission({
       reporter: { unit: text, district: '东河区', contact: text, phone: '13912345678' },
       projects: [validProject(1, { enterprise: text, projectName: `${text}${i}`, leader: text })],
-    }),
+    }) as Submission,
     sourceFile: `u${i}.xlsx`,
   }));
   const out = new PassThrough();
