@@ -122,3 +122,12 @@ test('redsite roster import | list: 应报 = roster ∪ unit accounts, the same 
     await s.close();
   }
 });
+
+test('redsite showcase with nothing qualifying says so, after the selection rule', async () => {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-showcase-'));
+  expect((await redsite(['user', 'add', '--name', '秘书处', '--role', 'secretariat', '--data', data])).code).toBe(0);
+  const r = await redsite(['showcase', '--data', data]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^选取规则：.*\n没有符合条件的项目：/);
+  fs.rmSync(data, { recursive: true, force: true });
+});
