@@ -12,6 +12,8 @@ export interface UploadOutcome {
   id?: string;
   version?: number;
   unchanged?: boolean;
+  /** Not uploaded: the server holds this content as an older version of the 申报 (a stale attachment). */
+  older?: boolean;
   unit?: string;
   district?: string;
   /** One line for the table: what happened, in Chinese. */
@@ -42,6 +44,13 @@ export async function uploadFile(server: string, token: string, file: string, di
     return { ok: false, status: 0, message: `无法连接服务器：${cause?.code ?? cause?.message ?? (e as Error).message}` };
   }
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  // An older version's content (the server refuses it so it never replaces the newer or approved one): skipped, not
+  // failed — the folder still holds the attachment the unit replaced since.
+  if (res.status === 409 && body.code === 'OLDER_VERSION') {
+    const error = String(body.error);
+    const m = /第 (\d+) 版内容相同，而服务器上已有更新的第 (\d+) 版（(.+?)）/.exec(error);
+    return { ok: true, older: true, status: res.status, message: m ? `已跳过（旧版本）：与服务器上的第 ${m[1]} 版相同，现已是第 ${m[2]} 版（${m[3]}），未上传` : `已跳过（旧版本）：${error}` };
+  }
   if (!res.ok) return { ok: false, status: res.status, message: `服务器未接收：${String(body.error ?? res.statusText)}` };
   const out = { ok: true, status: res.status, id: String(body.id), version: Number(body.version), unchanged: Boolean(body.unchanged), unit: String(body.unit), district: String(body.district) };
   return { ...out, message: out.unchanged ? `内容未变（${out.unit}，第 ${out.version} 版）` : `已代“${out.unit}”上传，第 ${out.version} 版` };

@@ -102,7 +102,7 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
   api.use(publicRouter());
   api.use(packLinkRouter(ctx));
   api.use(requireAuth(ctx.db));
-  // Signed-in answers are personal: no browser or proxy may keep them (exports set their own ETag-based policy).
+  // Signed-in answers are personal: no browser or proxy may keep them (downloads too; exports add an ETag for 304).
   api.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();

@@ -9,6 +9,8 @@ export const STATUS = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** The upload's content is that of an older version of the same 申报 (not the latest): nothing stored. */
+  OLDER_VERSION: 409,
   INVALID: 422,
   BAD_REQUEST: 400,
   TOO_LARGE: 413,

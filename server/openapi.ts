@@ -58,7 +58,8 @@ export function openApiDocument(version: string) {
           summary: '提交申报（JSON 或上传文件）；旗县区账号上传本区单位的文件即“代为上传”',
           description: '申报按（填报单位，工作簿编号）区分：单位账号的申报属于本单位；旗县区账号上传时，单位取文件中的填报单位（须属本旗县区），审计记为“代为上传”。文件可为 .xlsx 申报工作簿、附件2表格（.xlsx/.csv）或 Word 回执（.docx）。',
           requestBody: { required: true, content: { 'application/json': { schema: ref('Submission') }, 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, submission: { type: 'string', description: '加载项提交的 Submission JSON（可选，附原始文件）' }, district: { type: 'string', description: '附件2表格没有旗县区列时使用的旗县区（仅秘书处；旗县区账号总是本区）' }, target: { type: 'string', description: '在某份申报页面上传修改后的工作簿时填该申报的提交编号：文件须是这份申报的工作簿，否则 409 且不保存' } } } } } },
-          responses: { '201': ok('新申报或新版本', ref('Stored')), '409': ok('指定了 target，但文件不是该申报的工作簿；本次未保存', ref('Error')), '200': ok('内容未变（重复提交）', ref('Stored')), '413': ok('文件过大，或本单位保存的申报将超过存储配额（QUOTA_EXCEEDED）；本次未保存', ref('Error')), '422': ok('内容有误，issues 为问题清单', ref('Error')), ...errors },
+          parameters: [{ name: 'restore', in: 'query', required: false, description: '内容与该申报较早的某一版（不是最新版）相同的上传默认拒收（409，code 为 OLDER_VERSION：旧邮件附件不会替换新版本、撤销审核）；确要改回那一版的内容时传 1，保存为新版本', schema: { type: 'string', enum: ['1'] } }],
+          responses: { '201': ok('新申报或新版本', ref('Stored')), '409': ok('指定了 target，但文件不是该申报的工作簿；或内容与该申报较早的一版相同（OLDER_VERSION，错误说明第几版）；本次未保存', ref('Error')), '200': ok('内容未变（重复提交）', ref('Stored')), '413': ok('文件过大，或本单位保存的申报将超过存储配额（QUOTA_EXCEEDED）；本次未保存', ref('Error')), '422': ok('内容有误，issues 为问题清单', ref('Error')), ...errors },
         },
         get: {
           summary: '申报列表（按角色限定范围；最近更新的在前，分页：total 为符合条件的总数）',
@@ -98,6 +99,7 @@ export function openApiDocument(version: string) {
       '/api/v1/submissions/{id}/approve': { post: { summary: '审核通过', description: 'version 为审核人查看的版本（建议总是传）：期间上传了新版本时回答 409，不做任何改动。已审核的再次审核通过不做改动（unchanged 为 true）。', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], requestBody: { required: false, content: { 'application/json': { schema: ref('Approve') } } }, responses: { '200': ok('已审核'), '409': ok('状态不允许（已退回修改），或期间上传了新版本；未做改动', ref('Error')), '422': ok('版本号格式不对', ref('Error')), ...errors } } },
       '/api/v1/districts': { get: { summary: '各旗县区统计', responses: { '200': ok('统计'), ...errors } } },
       '/api/v1/roster': { get: { summary: '报送名单：各旗县区应报（名单上的单位和有填报单位账号的单位）、已报、退回、已审核，每个单位的状态，名单外已报的单位', responses: { '200': ok('名单'), ...errors } }, post: { summary: '导入报送名单（xlsx/CSV：单位名称、旗县区、联系人、电话），替换原名单（旗县区只替换本区）', responses: { '200': ok('已导入'), '422': ok('名单有误，issues 为问题清单', ref('Error')), ...errors } } },
+      '/api/v1/roster/missing.xlsx': { get: { summary: '未报送名单（xlsx：旗县区、单位名称、联系人、电话、状态），范围同报送名单：旗县区为本区，秘书处为全市或 ?district= 指定的旗县区', parameters: [{ name: 'district', in: 'query', schema: { type: 'string' } }], responses: { '200': ok('xlsx'), ...errors } } },
       '/api/v1/districts/{district}/workbook.xlsx': { get: { summary: '旗县区汇总工作簿', parameters: [{ name: 'district', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok('xlsx'), '304': ok('未变化'), ...errors } } },
       '/api/v1/master.xlsx': { get: { summary: '全市总表（秘书处）', responses: { '200': ok('xlsx'), '304': ok('未变化'), ...errors } } },
       '/api/v1/template.xlsx': { get: { security: [], summary: '空白申报工作簿', parameters: [{ name: 'projects', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_PROJECTS } }], responses: { '200': ok('xlsx') } } },

@@ -7,7 +7,7 @@ import { bumpDataVersion } from './db';
 import { DISTRICTS, normalizeDistrict } from '../core/districts';
 import { cleanText, excerpt, headerKey } from '../core/text';
 import { phoneSchema } from '../core/schema';
-import type { Issue } from '../core/issues';
+import { capIssues, type Issue } from '../core/issues';
 import { defaultPool, detectFormat } from '../core/node/workbook/guard';
 import { BUSY_FIELD, compiledScript, failureMessage, type JobOptions, type ParsePool } from '../core/node/workbook/pool';
 import { ROSTER_ROWS, type RosterGrid, type RosterJob } from './roster-worker';
@@ -21,6 +21,8 @@ export interface RosterEntry {
   district: string;
   contact: string;
   phone: string;
+  /** Where a unit read from a file stands: its 旗县区 cell (sheet or file name, A1 cell), for issues about that row. */
+  at?: { sheet: string; cell: string };
 }
 
 const COLUMNS: Array<[keyof RosterEntry, RegExp]> = [
@@ -51,7 +53,7 @@ function fromGrid(name: string, rows: string[][]): { entries: RosterEntry[]; iss
     // A phone may be left blank; one that is given is checked like every other phone of the product (core/schema.ts).
     const phone = get('phone') ? phoneSchema(PHONE_LABEL).safeParse(get('phone')) : undefined;
     if (phone && !phone.success) return issues.push({ severity: 'error', sheet: name, cell: `${colLetter(col.phone + 1)}${rowNo}`, field: 'phone', message: `${phone.error.issues[0]!.message}（“${excerpt(get('phone'), 20)}”）` });
-    entries.push({ unit: get('unit'), district, contact: get('contact'), phone: phone?.data ?? '' });
+    entries.push({ unit: get('unit'), district, contact: get('contact'), phone: phone?.data ?? '', at: { sheet: name, cell: `${colLetter(col.district + 1)}${rowNo}` } });
     return undefined;
   });
   return { entries, issues };
@@ -76,6 +78,25 @@ export async function readRosterFile(bytes: Uint8Array, fileName: string, pool: 
   if ('refused' in grid) return refuse(grid.refused);
   if (grid.more) return refuse(`名单超过 ${ROSTER_ROWS} 行：请按旗县区分成几个文件分别导入`);
   return fromGrid(grid.name, grid.rows);
+}
+
+/**
+ * A district may import only its own units: one issue per unit of another 旗县区, at that row's 旗县区 cell, naming
+ * the unit — and the message for the whole refusal, naming the first of them.
+ */
+export function foreignUnits(entries: readonly RosterEntry[], district: string): { message: string; issues: Issue[] } | undefined {
+  const foreign = entries.filter((e) => e.district !== district);
+  if (!foreign.length) return undefined;
+  const first = foreign[0]!;
+  return {
+    message: `只能导入本旗县区（${district}）的名单，文件中有 ${foreign.length} 个其他旗县区的单位（如“${excerpt(first.unit, 30)}”，${first.district}${first.at ? `，${first.at.sheet}!${first.at.cell}` : ''}），未导入：请删除这些行后重新导入`,
+    issues: capIssues(foreign.map((e) => ({
+      severity: 'error' as const,
+      ...(e.at ? { sheet: e.at.sheet, cell: e.at.cell } : {}),
+      field: 'district',
+      message: `“${excerpt(e.unit, 30)}”属于${e.district}，不是本旗县区（${district}）的单位：请删除这一行（由${e.district}或联盟秘书处导入）`,
+    }))),
+  };
 }
 
 /** Replaces the roster (all of it, or one district's part). */

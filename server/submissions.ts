@@ -37,6 +37,9 @@ export const STORE_MSG = {
   /** A file uploaded on one 申报's page (after a 退回) that belongs to another 申报, or is a new one. */
   otherWorkbook:
     `这个文件不是这份申报的工作簿，本次未保存：它是另一份工作簿（例如重新下载的空白申报工作簿）。请在本页点“下载标注问题的工作簿”，在下载的工作簿中修改、保存后再上传；如果它本来就是另一份申报，请回到首页上传（单位在“我的申报”，旗县区在“代为上传”）`,
+  /** The upload repeats an older version's content while a newer one is stored (a stale e-mail attachment). */
+  olderVersion: (unit: string, older: number, latest: number, state: string) =>
+    `这个文件与“${unit}”这份申报的第 ${older} 版内容相同，而服务器上已有更新的第 ${latest} 版（${state}）：本次未保存，以免旧文件替换新版本${state === '已审核' ? '、撤销审核' : ''}。请上传最新的文件；如确实要改回第 ${older} 版的内容，请在文件中改好后重新上传`,
 } as const;
 
 /** Canonical JSON (sorted keys) of what was submitted, without its channel: the same content from Excel or the add-in is the same. */
@@ -75,6 +78,11 @@ export interface StoreInput {
    * another submission, or as a new one, is refused and nothing is stored.
    */
   target?: string;
+  /**
+   * Store content equal to an older version (not the latest) as a new version anyway (`?restore=1`): without it such
+   * an upload is refused (OLDER_VERSION), so a stale attachment sent again never replaces a newer or approved version.
+   */
+  restore?: boolean;
 }
 
 export interface StoreResult {
@@ -179,6 +187,11 @@ function storeIn(db: DB, p: Prepared): StoreResult {
     if (latest.content_hash === hash) {
       audit(db, actor, owner.onBehalf ? '代为上传（内容未变）' : '重复提交（内容未变）', existing.id, { version: existing.latest_version, ...behalf }, input.ip);
       return result(existing, existing.latest_version, true);
+    }
+    const older = input.restore ? undefined : stmt(db, 'SELECT MAX(version) AS version FROM versions WHERE submission_id = ? AND content_hash = ? AND version < ?').get(existing.id, hash, existing.latest_version) as { version: number | null } | undefined;
+    // Thrown inside the store's transaction: nothing of this upload is written (the file neither).
+    if (older?.version) {
+      throw new AppError('OLDER_VERSION', STORE_MSG.olderVersion(existing.unit, older.version, existing.latest_version, existing.state));
     }
   }
   if (input.file && fileSha) {

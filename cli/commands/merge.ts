@@ -173,8 +173,9 @@ export function registerMerge(program: Command): void {
         const count = (s: string) => rows.filter((r) => r.result === s).length;
         console.log(`共 ${rows.length} 个文件：汇总 ${count('汇总')}，已替换 ${count('已替换')}，重复项目 ${count('重复项目')}，有问题 ${count('有问题')}，拒收 ${count('拒收')}，忽略 ${count('忽略')}`);
         if (opts.server) {
-          const ok = [...uploads.values()].filter((u) => u.ok).length;
-          console.log(`代为上传 ${uploads.size} 个文件：成功 ${ok}，失败 ${uploads.size - ok}`);
+          const ok = [...uploads.values()].filter((u) => u.ok && !u.older).length;
+          const older = [...uploads.values()].filter((u) => u.older).length;
+          console.log(`代为上传 ${uploads.size} 个文件：成功 ${ok}${older ? `，跳过 ${older}（服务器上已有更新的版本）` : ''}，失败 ${uploads.size - ok - older}`);
         }
       }
       if ([...uploads.values()].some((u) => !u.ok)) process.exitCode = EXIT.failed;

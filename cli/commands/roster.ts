@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { openDatabase } from '../../server/db';
-import { readRosterFile, replaceRoster, rosterStatus } from '../../server/roster';
+import { foreignUnits, readRosterFile, replaceRoster, rosterStatus } from '../../server/roster';
 import { audit } from '../../server/audit';
 import { normalizeDistrict, DISTRICTS } from '../../core/districts';
 import { formatIssue } from '../../core/issues';
@@ -46,9 +46,10 @@ export function registerRoster(program: Command): void {
         process.exitCode = EXIT.failed;
         return;
       }
-      const foreign = district ? entries.filter((e) => e.district !== district) : [];
-      if (foreign.length) {
-        console.error(`错误：指定了 --district ${district}，但文件中有 ${foreign.length} 个其他旗县区的单位（如“${foreign[0]!.unit}”，${foreign[0]!.district}）`);
+      const foreign = district ? foreignUnits(entries, district) : undefined;
+      if (foreign) {
+        for (const i of foreign.issues) console.error(formatIssue(i));
+        console.error(`错误：指定了 --district ${district}，但${foreign.message.slice(foreign.message.indexOf('文件中'))}`);
         process.exitCode = EXIT.failed;
         return;
       }
@@ -87,5 +88,12 @@ export function registerRoster(program: Command): void {
       const units = new Table({ head: ['旗县区', '单位', '联系人', '电话', '依据', '状态'], style: { head: [], border: [] } });
       for (const d of items) for (const u of d.units) units.push([d.district, u.unit, u.contact, u.phone, [u.onRoster ? '名单' : '', u.hasAccount ? '账号' : ''].filter(Boolean).join('、'), u.state]);
       console.log(units.toString());
+      const others = items.flatMap((d) => d.others.map((o) => [d.district, o.unit, o.state]));
+      if (others.length) {
+        console.log('名单外已报（不在报送名单上、也没有填报单位账号，但已提交申报；如应报送，请加入名单）：');
+        const t = new Table({ head: ['旗县区', '单位', '状态'], style: { head: [], border: [] } });
+        for (const o of others) t.push(o);
+        console.log(t.toString());
+      }
     });
 }

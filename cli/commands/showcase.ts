@@ -36,6 +36,8 @@ export function registerShowcase(program: Command): void {
       const s = showcaseOf(db, { perDistrict, limit });
       db.close();
       console.log(`选取规则：${s.rule}`);
+      // Nothing qualifies (no approved 申报 with 七有一好八规范 yet): say so, whatever else is asked.
+      if (!s.entries.length) console.log('没有符合条件的项目：观摩名单只收已审核、具备“七有一好八规范”的项目；请先在看板审核申报');
       if (opts.out) {
         const out = fs.createWriteStream(path.resolve(opts.out));
         const done = new Promise<void>((r) => out.on('finish', () => r()));

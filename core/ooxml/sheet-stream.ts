@@ -37,8 +37,29 @@ export function styleIndex(look: RowLook, fmt: NumFmt | undefined): number {
   return LOOK_BASE[look] + FMT_OFFSET(fmt);
 }
 
+/**
+ * The style index of a text cell that looks like a formula (see looksLikeFormula) in a row of this look: text format
+ * with quotePrefix, Excel's own mark for “text typed with a leading apostrophe”. Editing the cell (F2, Enter) or
+ * saving as CSV and opening it again then keeps the text instead of making it a live formula.
+ */
+export function quotedStyleIndex(look: RowLook): number {
+  return 9 + (look === 'plain' ? 0 : look === 'header' ? 1 : 2);
+}
+
+/**
+ * Text a spreadsheet would take for a formula when typed or read from CSV: starts with = + - @, a tab or a CR.
+ * One character code compared, no allocation: this runs on every string cell of a master.
+ */
+export function looksLikeFormula(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d;
+}
+
 const XF = (numFmtId: number, fontId: number, fillId: number, align: string) =>
   `<xf numFmtId="${numFmtId}" fontId="${fontId}" fillId="${fillId}" borderId="0" xfId="0"${numFmtId ? ' applyNumberFormat="1"' : ''}${fontId ? ' applyFont="1"' : ''}${fillId ? ' applyFill="1"' : ''}${align ? ` applyAlignment="1">${align}</xf>` : '/>'}`;
+/** quotedStyleIndex(): text (@) with quotePrefix, per look. */
+const QUOTED_XF = (fontId: number, fillId: number, align: string) =>
+  `<xf numFmtId="49" fontId="${fontId}" fillId="${fillId}" borderId="0" xfId="0" quotePrefix="1" applyNumberFormat="1"${fontId ? ' applyFont="1"' : ''}${fillId ? ' applyFill="1"' : ''}${align ? ` applyAlignment="1">${align}</xf>` : '/>'}`;
 const HEADER_ALIGN = '<alignment horizontal="center" vertical="center" wrapText="1"/>';
 const WRAP_ALIGN = '<alignment vertical="top" wrapText="1"/>';
 const FORMATS = [0, 49, 164];
@@ -49,7 +70,8 @@ export const STYLES_XML = `${XML_DECLARATION}<styleSheet xmlns="${NS.main}"><num
   + '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFC00000"/><bgColor indexed="64"/></patternFill></fill></fills>'
   + '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
   + '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-  + `<cellXfs count="9">${FORMATS.map((f) => XF(f, 0, 0, '')).join('')}${FORMATS.map((f) => XF(f, 1, 2, HEADER_ALIGN)).join('')}${FORMATS.map((f) => XF(f, 0, 0, WRAP_ALIGN)).join('')}</cellXfs>`
+  + `<cellXfs count="12">${FORMATS.map((f) => XF(f, 0, 0, '')).join('')}${FORMATS.map((f) => XF(f, 1, 2, HEADER_ALIGN)).join('')}${FORMATS.map((f) => XF(f, 0, 0, WRAP_ALIGN)).join('')}`
+  + `${QUOTED_XF(0, 0, '')}${QUOTED_XF(1, 2, HEADER_ALIGN)}${QUOTED_XF(0, 0, WRAP_ALIGN)}</cellXfs>`
   + '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles><dxfs count="0"/><tableStyles count="0"/></styleSheet>';
 
 // XML 1.0 forbids most C0 controls, lone surrogates and U+FFFE/FFFF: dropped, so user text cannot break the file.
@@ -95,6 +117,8 @@ interface ColumnParts {
   num: string;
   empty: string;
   str: string;
+  /** A string's start for text that looks like a formula: the quotePrefix style. */
+  quoted: string;
   /** Rendered string cells after the row number, by value. */
   known: Map<string, string>;
 }
@@ -103,7 +127,7 @@ interface ColumnParts {
 function columnParts(letter: string, look: RowLook, numFmt: StreamColumn['numFmt']): ColumnParts {
   const s = styleIndex(look, numFmt);
   const style = s ? ` s="${s}"` : '';
-  return { open: `<c r="${letter}`, num: `"${style}><v>`, empty: `"${style}/>`, str: `"${style} t="inlineStr"><is><t`, known: new Map() };
+  return { open: `<c r="${letter}`, num: `"${style}><v>`, empty: `"${style}/>`, str: `"${style} t="inlineStr"><is><t`, quoted: `" s="${quotedStyleIndex(look)}" t="inlineStr"><is><t`, known: new Map() };
 }
 
 /**
@@ -142,7 +166,7 @@ export class RowRenderer {
         let tail = value.length <= SHORT ? p.known.get(value) : undefined;
         if (tail === undefined) {
           const text = escapeText(value);
-          tail = `${p.str}${preserves(text) ? ' xml:space="preserve"' : ''}>${text}</t></is></c>`;
+          tail = `${looksLikeFormula(value) ? p.quoted : p.str}${preserves(text) ? ' xml:space="preserve"' : ''}>${text}</t></is></c>`;
           if (value.length <= SHORT && p.known.size < REMEMBERED) p.known.set(value, tail);
         }
         out += `${p.open}${r}${tail}`;

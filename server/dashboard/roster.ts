@@ -3,7 +3,7 @@
  * unit with its standing, units that reported without being expected, and the roster import.
  */
 import { beijingTime } from '../../core/time';
-import { api, ApiError } from './api';
+import { api, ApiError, download } from './api';
 import { $, el, table, message } from './dom';
 import { issueTable } from './upload';
 import { me } from './state';
@@ -13,6 +13,12 @@ interface District { district: string; expected: number; submitted: number; retu
 
 const num = (value: number) => ({ value, class: 'num' });
 const basis = (u: Unit) => [u.onRoster ? '名单' : '', u.hasAccount ? '账号' : ''].filter(Boolean).join('、');
+
+/** One 旗县区's line: 应报, 已报, 未报送 — and 名单外已报 when any unit reported without being expected. */
+export function summaryLine(d: District): string {
+  const missing = d.expected - d.submitted;
+  return `${d.district}：应报 ${d.expected}，已报 ${d.submitted}${missing > 0 ? `，未报送 ${missing}` : d.expected ? '，全部已报送' : ''}${d.unexpected ? `，名单外已报 ${d.unexpected}` : ''}`;
+}
 
 export async function loadRoster(): Promise<void> {
   const r = await api<{ deadline: string; items: District[] }>('/api/v1/roster');
@@ -24,13 +30,14 @@ export async function loadRoster(): Promise<void> {
   $('#roster').replaceChildren(
     table(['旗县区', '应报', '已报', '退回', '已审核', '未报送', '名单外已报'], r.items.map((d) => [d.district, num(d.expected), num(d.submitted), num(d.returned), num(d.approved), num(d.expected - d.submitted), num(d.unexpected)]), { id: 'roster-summary' }),
     ...r.items.map((d) => el('details', { class: 'roster-district', open: r.items.length === 1 },
-      el('summary', {}, `${d.district}：应报 ${d.expected}，已报 ${d.submitted}${d.expected > d.submitted ? `，未报送 ${d.expected - d.submitted}` : d.expected ? '，全部已报送' : ''}`),
+      el('summary', {}, summaryLine(d)),
       d.units.length ? table(['单位', '联系人', '电话', '依据', '状态'], d.units.map((u) => [u.unit, u.contact, u.phone, basis(u), { value: el('span', { class: `state state-${u.state}` }, u.state) }])) : null,
       d.others.length ? el('p', { class: 'muted' }, `名单外已报（不在名单上、也没有账号）：${d.others.map((o) => `${o.unit}（${o.state}）`).join('、')}`) : null)),
   );
 }
 
 export function wireRoster(): void {
+  $('#roster-missing').addEventListener('click', () => void download('/api/v1/roster/missing.xlsx'));
   $('#roster-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const file = $<HTMLInputElement>('#roster-file').files?.[0];

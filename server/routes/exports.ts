@@ -1,6 +1,6 @@
 /**
  * Consolidated workbooks: a 旗县区's (/districts/:district/workbook.xlsx) and the whole city's (/master.xlsx), built
- * in the worker pool and cached per data version (server/exports.ts); the ETag is the data version.
+ * in the worker pool and cached per data version (server/exports.ts); the ETag is the data version. Sent no-store.
  */
 import { Router, type Request, type Response } from 'express';
 import fs from 'node:fs';
@@ -13,8 +13,11 @@ export function exportsRouter(ctx: Context): Router {
   const r = Router();
   const send = async (req: Request, res: Response, district?: string) => {
     const etag = ctx.exporter.etag(ctx.db, district);
+    // The workbooks hold contacts' names and phone numbers: no browser or proxy may keep a copy (no-store, as every
+    // signed-in answer). The ETag stays for clients that keep their own copy (a script, a sync job): they send
+    // If-None-Match and get 304 while the data is unchanged. Browsers keep nothing, so they always download.
     res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader('Cache-Control', 'no-store');
     if (req.headers['if-none-match'] === etag) {
       res.status(304).end();
       return;

@@ -92,7 +92,7 @@ export function submissionsRouter(ctx: Context): Router {
     // A refusal names the cells (填报单位, 所属旗县区) to fix; nothing is stored.
     const scope = { district: sub.reporter.district, unit: sub.reporter.unit };
     authorize(actor, 'write', scope, (a) => writeRefusalIssues(a, scope, places));
-    const stored = ctx.commits.write(() => storeSubmission(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline(), limits: ctx.limits, ...(target ? { target } : {}) }));
+    const stored = ctx.commits.write(() => storeSubmission(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline(), limits: ctx.limits, ...(target ? { target } : {}), ...(req.query.restore === '1' ? { restore: true } : {}) }));
     // Answered once the WAL holding it is on disk; the uploads committed meanwhile share that fsync (group commit).
     await ctx.commits.durable();
     res.status(stored.unchanged ? 200 : 201).json(stored);

@@ -4,6 +4,7 @@
  * log and the master workbook.
  */
 import fs from 'node:fs';
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
@@ -103,6 +104,13 @@ test('roster shows the unit that has not submitted; an import from the dashboard
   await page.click('[data-tab="roster"]');
   await page.waitForSelector('#roster-summary tbody tr');
   expect(await page.locator('.roster-district', { hasText: '东河区' }).locator('tr', { hasText: '东河城建' }).innerText()).toMatch(/东河城建\s+周\s+0472-4123456\s+名单\s+未报送/);
+  // The line of a 旗县区 says 名单外已报 as the table does (the hostile unit submitted without being on the roster).
+  expect(await page.locator('.roster-district summary', { hasText: '东河区' }).innerText()).toBe('东河区：应报 2，已报 1，未报送 1，名单外已报 1');
+  const [missing] = await Promise.all([page.waitForEvent('download'), page.click('#roster-missing')]);
+  expect(missing.suggestedFilename()).toBe('红色工地未报送名单（全市）.xlsx');
+  const missingBook = new ExcelJS.Workbook();
+  await missingBook.xlsx.readFile(await missing.path());
+  expect((missingBook.getWorksheet('未报送名单')!.getRow(4).values as unknown[]).slice(1)).toEqual(['东河区', '东河城建', '周', '0472-4123456', '未报送']);
   const summaryRow = () => page.locator('#roster-summary tbody tr', { hasText: '东河区' }).innerText();
   const before = await summaryRow();
   await page.click('#roster-import summary');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { makeCerts } from '../../cli/commands/serve';
 import { testServer } from '../helpers/server';
-import { validSubmission } from '../helpers/fixtures';
+import { validProject, validSubmission } from '../helpers/fixtures';
 import { redsite } from '../helpers/cli';
 import { openDatabase } from '../../server/db';
 
@@ -105,7 +105,7 @@ test('redsite roster import | list: 应报 = roster ∪ unit accounts, the same 
   expect(refused.code).toBe(1);
   expect(refused.stderr).toContain('bad.csv!B2');
   expect(refused.stderr).toContain('赛罕区');
-  expect((await redsite(['roster', 'import', csv, '--district', '东河区', '--data', data])).stderr).toContain('文件中有 1 个其他旗县区的单位（如“青山建工”，青山区）');
+  expect((await redsite(['roster', 'import', csv, '--district', '东河区', '--data', data])).stderr).toContain('文件中有 1 个其他旗县区的单位（如“青山建工”，青山区，名单.csv!B4）');
 
   const added = await redsite(['user', 'add', '--name', '一建', '--role', 'unit', '--district', '东河区', '--unit', '包头市第一建筑工程有限公司', '--data', data]);
   const unit = /令牌（只显示这一次）：(rs_\S+)/.exec(added.stdout)![1]!;
@@ -124,7 +124,22 @@ test('redsite roster import | list: 应报 = roster ∪ unit accounts, the same 
     const stats = (await s.call<{ items: Array<{ district: string; expected: number; submitted: number }> }>('GET', '/api/v1/districts', { token: admin })).body.items;
     for (const d of json as Array<{ district: string; expected: number; submitted: number }>) expect(stats.find((x) => x.district === d.district)).toMatchObject({ expected: d.expected, submitted: d.submitted });
     expect(json.find((d: { district: string }) => d.district === '九原区')).toMatchObject({ expected: 1, submitted: 0 });
+    // A unit neither on the roster nor with an account that submitted: named in the text output, not only counted.
+    const stray = validSubmission({ reporter: { unit: '石拐鑫达建设', district: '石拐区', contact: '钱', phone: '13912345678' }, projects: [validProject(1, { district: '石拐区' })] });
+    expect((await s.call('POST', '/api/v1/submissions', { token: admin, json: stray })).status).toBe(201);
+    const withStray = (await redsite(['roster', 'list', '--data', data])).stdout;
+    expect(withStray).toContain('名单外已报（不在报送名单上');
+    expect(withStray).toMatch(/石拐区\s*│?\s*石拐鑫达建设\s*│?\s*已提交/);
   } finally {
     await s.close();
   }
+});
+
+test('redsite showcase with nothing qualifying says so, after the selection rule', async () => {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-showcase-'));
+  expect((await redsite(['user', 'add', '--name', '秘书处', '--role', 'secretariat', '--data', data])).code).toBe(0);
+  const r = await redsite(['showcase', '--data', data]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^选取规则：.*\n没有符合条件的项目：/);
+  fs.rmSync(data, { recursive: true, force: true });
 });

@@ -155,3 +155,42 @@ test('score --district means the same: a table without a 旗县区 is read as th
   expect(json.issues.filter((i: { severity: string }) => i.severity === 'error')).toEqual([]);
   expect((await redsite(['score', path.join('inbox', '戊-回执GBK.csv'), '--district', '火星区'], { cwd: dir })).code).toBe(1);
 });
+
+test('import --server again on a folder with a stale attachment: the older version is skipped, the approved newer one stays', async () => {
+  const s = await testServer();
+  const folder = path.join(dir, 'stale');
+  fs.mkdirSync(path.join(folder, 'inbox'), { recursive: true });
+  try {
+    const token = await s.user({ name: '东河区委组织部', role: 'district', district: '东河区' });
+    const template = await buildTemplate({ projects: 1 });
+    const old = await fill(template, '庚建筑有限公司', ['庚项目'], 70);
+    const fixed = await fill(old, '庚建筑有限公司', ['庚项目（改）'], 71);
+    fs.writeFileSync(path.join(folder, 'inbox', '庚建筑有限公司.xlsx'), old);
+    const first = await redsite(['import', 'inbox', '--district', '东河区', '--server', s.url, '--token', token], { cwd: folder });
+    expect(first.stdout).toContain('已代“庚建筑有限公司”上传，第 1 版');
+    const id = (await s.call<{ items: Array<{ id: string }> }>('GET', '/api/v1/submissions', { token })).body.items[0]!.id;
+    expect((await s.call('POST', `/api/v1/submissions/${id}/return`, { token, json: { reason: '项目名称不完整', version: 1 } })).status).toBe(200);
+    // The unit's fixed workbook, uploaded by the district and approved.
+    expect((await s.call('POST', '/api/v1/submissions', { token, file: { bytes: fixed, name: '庚-修改.xlsx' } })).body).toMatchObject({ id, version: 2 });
+    expect((await s.call('POST', `/api/v1/submissions/${id}/approve`, { token, json: { version: 2 } })).status).toBe(200);
+
+    const again = await redsite(['import', 'inbox', '--district', '东河区', '--server', s.url, '--token', token], { cwd: folder });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('已跳过（旧版本）');
+    expect(again.stdout.replace(/[│\s]+/g, '')).toContain('已跳过（旧版本）：与服务器上的第1版相同，现已是第2版（已审核），未上传');
+    expect(again.stdout).toContain('代为上传 1 个文件：成功 0，跳过 1（服务器上已有更新的版本），失败 0');
+    const detail = (await s.call<{ state: string; version: number }>('GET', `/api/v1/submissions/${id}`, { token })).body;
+    expect([detail.state, detail.version]).toEqual(['已审核', 2]);
+
+    // The same rule over HTTP for every channel: 409 OLDER_VERSION with the reason; ?restore=1 stores it on purpose.
+    const direct = await s.call<{ code: string; error: string }>('POST', '/api/v1/submissions', { token, file: { bytes: old, name: '庚建筑有限公司.xlsx' } });
+    expect(direct.status).toBe(409);
+    expect(direct.body.code).toBe('OLDER_VERSION');
+    expect(direct.body.error).toMatch(/^这个文件与“庚建筑有限公司”这份申报的第 1 版内容相同，而服务器上已有更新的第 2 版（已审核）：本次未保存，以免旧文件替换新版本、撤销审核/);
+    // The latest version's content again is still “内容未变”, not a refusal.
+    expect((await s.call('POST', '/api/v1/submissions', { token, file: { bytes: fixed, name: '庚-修改.xlsx' } })).body).toMatchObject({ version: 2, unchanged: true });
+    expect((await s.call('POST', '/api/v1/submissions?restore=1', { token, file: { bytes: old, name: '庚建筑有限公司.xlsx' } })).body).toMatchObject({ id, version: 3, state: '已提交' });
+  } finally {
+    await s.close();
+  }
+});

@@ -104,3 +104,21 @@ test('annotate marks the issues of a workbook in place', async () => {
   expect(String(wb.getWorksheet('问题清单')!.getCell('C5').value)).toBe('项目 1 · 联系电话');
   expect((await redsite(['annotate', 'fake.xlsx', '--out', 'x.xlsx'], { cwd: dir })).code).toBe(2);
 });
+
+test('score on a 附件2 CSV: an invalid phone is reported once, at the phone cell; an empty 负责人 at the 负责人 cell', async () => {
+  const header = '序号,企业名称,项目情况,负责人,联系电话,开竣工日期\n';
+  fs.writeFileSync(path.join(dir, 'r.csv'), `${header}1,包头某建设有限公司,某小区项目；地址：东河区某路；规模：10万平方米,王某,12345,2024.3.1-2024.12.31\n`);
+  const r = await redsite(['score', 'r.csv', '--district', '东河区'], { cwd: dir });
+  expect(r.code).toBe(0);
+  const errors = r.stdout.split('\n').filter((l) => l.includes('错误'));
+  expect(errors).toEqual([expect.stringMatching(/^\s*错误 r\.csv!E2 项目 1：联系电话格式不正确/)]);
+  expect(r.stdout).not.toContain('r.csv!B2');
+
+  fs.writeFileSync(path.join(dir, 'r2.csv'), `${header}1,包头某建设有限公司,某小区项目；地址：东河区某路；规模：10万平方米,,13912345678,2024.3.1-2024.12.31\n`);
+  const json = JSON.parse((await redsite(['score', 'r2.csv', '--district', '东河区', '--json'], { cwd: dir })).stdout) as { issues: Array<{ cell: string; field: string; severity: string }> };
+  const errs = json.issues.filter((i) => i.severity === 'error');
+  expect(errs.length).toBeGreaterThan(0);
+  // Every error is at the 负责人 cell (D2), whether it speaks of the project or of the 填报信息.
+  expect(errs.every((i) => i.cell === 'D2')).toBe(true);
+  expect(errs.filter((i) => i.field.startsWith('reporter.'))).toEqual([]);
+});

@@ -17,13 +17,17 @@ test('exports: master and district workbooks with ETag and 304', async () => {
   const m = await s.call('GET', '/api/v1/master.xlsx', { token: s.admin });
   expect(m.status).toBe(200);
   const etag = m.headers.get('etag')!;
+  // Phone numbers inside: no browser or proxy keeps a copy; the ETag still serves clients that keep their own.
+  expect(m.headers.get('cache-control')).toBe('no-store');
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(m.body as unknown as ArrayBuffer);
   const rows = wb.getWorksheet('附件2汇总')!.getSheetValues().filter(Boolean);
   // 一建's two submissions share the project 北梁…1号楼 (重复项目): it counts once, so 2 projects, not 3.
   expect(rows).toHaveLength(1 + 2);
-  expect((await s.call('GET', '/api/v1/master.xlsx', { token: s.admin, headers: { 'if-none-match': etag } })).status).toBe(304);
+  const notModified = await s.call('GET', '/api/v1/master.xlsx', { token: s.admin, headers: { 'if-none-match': etag } });
+  expect([notModified.status, notModified.headers.get('cache-control')]).toEqual([304, 'no-store']);
   const d = await s.call('GET', `/api/v1/districts/${encodeURIComponent('东河区')}/workbook.xlsx`, { token: district });
+  expect(d.headers.get('cache-control')).toBe('no-store');
   const dwb = new ExcelJS.Workbook();
   await dwb.xlsx.load(d.body as unknown as ArrayBuffer);
   expect(dwb.worksheets.map((w) => w.name)).toEqual(['附件2汇总', '细则明细', '东河区', '统计', '文件清单']);

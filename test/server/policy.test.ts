@@ -52,6 +52,7 @@ const MATRIX: Array<[string, () => string, (() => unknown) | undefined, Role[], 
   ['POST', () => `/api/v1/submissions/${foreign}/approve`, undefined, ['secretariat', 'otherDistrict'], FOREIGN_READERS],
   ['GET', () => '/api/v1/districts', undefined, ['secretariat', 'district', 'otherDistrict']],
   ['GET', () => '/api/v1/roster', undefined, ['secretariat', 'district', 'otherDistrict']],
+  ['GET', () => '/api/v1/roster/missing.xlsx', undefined, ['secretariat', 'district', 'otherDistrict']],
   ['GET', () => `/api/v1/districts/${encodeURIComponent('东河区')}/workbook.xlsx`, undefined, ['secretariat', 'district']],
   ['GET', () => '/api/v1/master.xlsx', undefined, ['secretariat']],
   ['GET', () => '/api/v1/users', undefined, ['secretariat', 'district', 'otherDistrict']], // a district sees its own units' accounts

@@ -287,13 +287,21 @@ function fromTables(tables: Table[], context: string[], opts: PlainOptions): Par
       return { sheet: w.sheet, cell: `${colLetter(col ?? 1)}${w.row}` };
     }
     if (path[0] === 'reporter') {
+      // The reporter's contact and phone are the first row's 负责人 and 联系电话, its 旗县区 that row's 旗县区 (when the
+      // table has one): point at the cell each came from. The unit (and a 旗县区 from elsewhere) sits at 企业名称.
       const w = where[0]!;
-      return { sheet: w.sheet, cell: `${colLetter(w.cols.get('enterprise') ?? 1)}${w.row}` };
+      const from: Col = path[1] === 'contact' ? 'leader' : path[1] === 'phone' ? 'phone' : path[1] === 'district' && w.cols.has('district') ? 'district' : 'enterprise';
+      return { sheet: w.sheet, cell: `${colLetter(w.cols.get(from) ?? w.cols.get('enterprise') ?? 1)}${w.row}` };
     }
     return undefined;
   };
   const validation = validateSubmission(draft, rubric, locate);
-  const issues = [...warnings, ...validation.issues.map((i) =>
+  // The reporter's fields are copies of the first row's cells: a reporter issue at a cell that already has a project
+  // issue of the same severity is the same fact (one wrong phone is one problem, “请填写联系人” is “请填写负责人”):
+  // keep the project's, which names the row.
+  const projectFacts = new Set(validation.issues.filter((i) => i.field.startsWith('projects.')).map((i) => `${i.severity}\n${i.sheet}!${i.cell}`));
+  const ownIssues = validation.issues.filter((i) => !(i.field.startsWith('reporter.') && projectFacts.has(`${i.severity}\n${i.sheet}!${i.cell}`)));
+  const issues = [...warnings, ...ownIssues.map((i) =>
     i.field.endsWith('.district') && !fallbackDistrict && !tables.some((t) => t.columns.has('district'))
       ? { ...i, message: `${i.message.split('：')[0]}：无法确定项目所在旗县区：请在表中增加“旗县区”列，或导入时指定旗县区` }
       : i,

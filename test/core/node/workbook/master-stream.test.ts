@@ -16,6 +16,7 @@ import { randomAnswers, seeded, validProject, validSubmission } from '../../../h
 import { schemaErrors } from '../../../helpers/ooxml';
 import { resaveWithLibreOffice } from '../../../helpers/libreoffice';
 import { formulas } from '../../../helpers/xlsx-xml';
+import { looksLikeFormula } from '../../../../core/ooxml/sheet-stream';
 
 
 async function collect(write: (out: PassThrough) => Promise<unknown>): Promise<Buffer> {
@@ -128,6 +129,12 @@ describe.each([
 
   test('same sheets, cells, types, formats, widths, heights, panes and print setup as the exceljs writer', async () => {
     const [a, b] = [await model(streamed), await model(reference)];
+    // One difference on purpose: text that looks like a formula is a text cell (@, with quotePrefix) in the streamed file.
+    a.forEach((sheet, i) => sheet.rows.forEach((row, r) => Object.entries(row.cells).forEach(([at, c]) => {
+      if (typeof c.value !== 'string' || !looksLikeFormula(c.value)) return;
+      expect([at, c.numFmt]).toEqual([at, '@']);
+      c.numFmt = b[i]!.rows[r]!.cells[at]!.numFmt;
+    })));
     expect(a.map((s) => s.name)).toEqual(b.map((s) => s.name));
     expect(a.length).toBeGreaterThanOrEqual(5);
     for (let i = 0; i < a.length; i++) {
