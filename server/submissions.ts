@@ -80,7 +80,8 @@ export interface StoreInput {
   target?: string;
   /**
    * Store content equal to an older version (not the latest) as a new version anyway (`?restore=1`): without it such
-   * an upload is refused (OLDER_VERSION), so a stale attachment sent again never replaces a newer or approved version.
+   * an upload made for a unit (代为上传) is refused (OLDER_VERSION), so a stale attachment sent again never replaces a
+   * newer or approved version. A unit's own uploads are not checked.
    */
   restore?: boolean;
 }
@@ -188,7 +189,10 @@ function storeIn(db: DB, p: Prepared): StoreResult {
       audit(db, actor, owner.onBehalf ? '代为上传（内容未变）' : '重复提交（内容未变）', existing.id, { version: existing.latest_version, ...behalf }, input.ip);
       return result(existing, existing.latest_version, true);
     }
-    const older = input.restore ? undefined : stmt(db, 'SELECT MAX(version) AS version FROM versions WHERE submission_id = ? AND content_hash = ? AND version < ?').get(existing.id, hash, existing.latest_version) as { version: number | null } | undefined;
+    // Only an upload made for the unit (代为上传: `import --server`, the dashboard's 代为上传) is checked: that is
+    // where stale e-mail attachments come from. A unit's own upload or sync is its current intent, and going back to
+    // what it had before (an answer changed and changed back) is a new version like any other.
+    const older = input.restore || !owner.onBehalf ? undefined : stmt(db, 'SELECT MAX(version) AS version FROM versions WHERE submission_id = ? AND content_hash = ? AND version < ?').get(existing.id, hash, existing.latest_version) as { version: number | null } | undefined;
     // Thrown inside the store's transaction: nothing of this upload is written (the file neither).
     if (older?.version) {
       throw new AppError('OLDER_VERSION', STORE_MSG.olderVersion(existing.unit, older.version, existing.latest_version, existing.state));

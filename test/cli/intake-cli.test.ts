@@ -182,7 +182,7 @@ test('import --server again on a folder with a stale attachment: the older versi
     const detail = (await s.call<{ state: string; version: number }>('GET', `/api/v1/submissions/${id}`, { token })).body;
     expect([detail.state, detail.version]).toEqual(['已审核', 2]);
 
-    // The same rule over HTTP for every channel: 409 OLDER_VERSION with the reason; ?restore=1 stores it on purpose.
+    // The same rule over HTTP for any upload made for a unit: 409 OLDER_VERSION with the reason; ?restore=1 stores it on purpose.
     const direct = await s.call<{ code: string; error: string }>('POST', '/api/v1/submissions', { token, file: { bytes: old, name: '庚建筑有限公司.xlsx' } });
     expect(direct.status).toBe(409);
     expect(direct.body.code).toBe('OLDER_VERSION');

@@ -87,3 +87,21 @@ test('a target that is not a 提交编号 is refused in Chinese', async () => {
   expect(r.status).toBe(422);
   expect(r.body.error).toMatch(/提交编号/);
 });
+
+test('content of an older version: refused when a district uploads it for the unit (a stale attachment), a new version when the unit goes back to it', async () => {
+  const template = await buildTemplate({ projects: 1 });
+  const v1 = await fill(template, '五号楼', 6);
+  const first = await upload(unit, v1);
+  const id = first.body.id;
+  expect((await upload(unit, await fill(template, '五号楼（二期）', 6))).body).toMatchObject({ id, version: 2 });
+  // The district sends the old e-mail attachment again: nothing stored, and the answer says which versions.
+  const stale = await upload(district, v1);
+  expect(stale.status).toBe(409);
+  expect(stale.body.code).toBe('OLDER_VERSION');
+  expect(stale.body.error).toMatch(/第 1 版内容相同.*第 2 版/);
+  expect((await s.call<Detail>('GET', `/api/v1/submissions/${id}`, { token: unit })).body.version).toBe(2);
+  // The unit itself changed its mind and sends the first content again: that is its third version.
+  const back = await upload(unit, v1);
+  expect(back.status).toBe(201);
+  expect(back.body).toMatchObject({ id, version: 3 });
+});
