@@ -136,7 +136,7 @@ test('redsite roster import | list: 应报 = roster ∪ unit accounts, the same 
 });
 
 test('redsite showcase with nothing qualifying says so, after the selection rule', async () => {
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-showcase-'));
+  const data = dataFolder('redsite-showcase-');
   expect((await redsite(['user', 'add', '--name', '秘书处', '--role', 'secretariat', '--data', data])).code).toBe(0);
   const r = await redsite(['showcase', '--data', data]);
   expect(r.code).toBe(0);

@@ -69,7 +69,9 @@ describe('writeMaster', () => {
         expect(sheet.getRow(r).getCell(5).numFmt).toBe('@');
         expect(sheet.getRow(r).getCell(11).numFmt).toBe('0.0%');
         expect(sheet.getRow(r).getCell(13).numFmt).toBe('0.0%');
-        expect(sheet.getRow(r).getCell(2).numFmt).toBeUndefined();
+        // 企业名称 is plain text, except one that looks like a formula (a PAYLOADS row): text format, quotePrefix.
+        const name = String(sheet.getRow(r).getCell(2).value);
+        expect(sheet.getRow(r).getCell(2).numFmt).toBe(PAYLOADS.includes(name) ? '@' : undefined);
       }
     }
     expect(detail.getRow(3).getCell(5).numFmt).toBe('0.0%');
