@@ -32,6 +32,48 @@ export function serverUrlProblem(server: string): string | undefined {
   return `服务器地址 --server “${server}” 无效：地址须以 http:// 或 https:// 开头，如 https://redsite.example.cn 或 http://192.168.1.10:3000`;
 }
 
+/** Why the server could not be reached, in words (Chinese), from fetch's error. */
+function unreachable(server: string, e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code ?? (e as { name?: string }).name;
+  const why: Record<string, string> = {
+    ECONNREFUSED: '连接被拒绝，该地址和端口上没有运行服务',
+    ENOTFOUND: '找不到这个地址',
+    EAI_AGAIN: '暂时无法解析这个地址（网络或 DNS 问题）',
+    ETIMEDOUT: '连接超时',
+    ECONNRESET: '连接被中断',
+    TimeoutError: '服务器 30 秒内没有回答',
+  };
+  const detail = (code && why[code]) ?? cause?.message ?? (e as Error).message;
+  return `无法连接服务器 ${server}：${detail}${code && why[code] ? `（${code}）` : ''}。请检查 --server 的地址和端口、网络，以及服务是否已启动`;
+}
+
+/** Who a token signs in as, as GET /api/v1/me answers. */
+export interface SignedIn {
+  name: string;
+  role: string;
+  roleLabel?: string;
+  district?: string;
+  unit?: string;
+}
+
+/**
+ * Checks the token once before any file is read (GET /api/v1/me): the account it signs in as, or one Chinese message —
+ * the server's own refusal (wrong, expired or revoked token), or why the server could not be reached.
+ */
+export async function checkUploadToken(server: string, token: string): Promise<{ ok: true; who: SignedIn } | { ok: false; message: string }> {
+  let res: Response;
+  try {
+    res = await fetch(new URL('/api/v1/me', server), { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) });
+  } catch (e) {
+    return { ok: false, message: unreachable(server, e) };
+  }
+  const body = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  if (res.ok && body && typeof body.role === 'string') return { ok: true, who: body as unknown as SignedIn };
+  if (body && typeof body.error === 'string') return { ok: false, message: `服务器拒绝了令牌：${body.error}` };
+  return { ok: false, message: `${server} 没有按 redsite 服务的方式回答（HTTP ${res.status}）：请检查 --server 是否是 redsite 服务的地址` };
+}
+
 export async function uploadFile(server: string, token: string, file: string, district?: string): Promise<UploadOutcome> {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(fs.readFileSync(file))]), path.basename(file));
@@ -40,8 +82,7 @@ export async function uploadFile(server: string, token: string, file: string, di
   try {
     res = await fetch(new URL('/api/v1/submissions', server), { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    return { ok: false, status: 0, message: `无法连接服务器：${cause?.code ?? cause?.message ?? (e as Error).message}` };
+    return { ok: false, status: 0, message: unreachable(server, e) };
   }
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   // An older version's content (the server refuses it so it never replaces the newer or approved one): skipped, not

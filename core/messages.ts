@@ -97,3 +97,16 @@ export function fieldLabel(field: string): string {
   if (parts[0] === 'reporter') return known(parts[1]) ?? known('reporter')!;
   return known(parts[0]) ?? '—';
 }
+
+/**
+ * An issue's field in words, naming its project the way its message does. A project's issues are about the list of
+ * filled projects (projects.0 is the first FILLED row), while the message names the project by its 序号 as the user
+ * sees it in the sheet (core/issues.ts contextOf: “项目 2：…”, blankAnswerIssues: “第 2 个项目…”). When a row is left
+ * blank the two differ; the 序号 is what the user finds in column A, so the label takes it from the message.
+ */
+export function issueFieldLabel(issue: { field: string; message: string }): string {
+  const label = fieldLabel(issue.field);
+  if (!/^项目 \d+/.test(label)) return label;
+  const named = /^项目 ([^：·\s]+)(?: · [^：]*)?：/.exec(issue.message)?.[1] ?? /^第 (\S+) 个项目/.exec(issue.message)?.[1];
+  return named ? label.replace(/^项目 \d+/, `项目 ${named}`) : label;
+}

@@ -2,6 +2,7 @@
 import type { DB } from './db';
 import { stmt } from './db';
 import type { Actor } from './model';
+import { can, ROLE_LABELS, type Role } from '../core/policy';
 
 export interface AuditEntry {
   at: string;
@@ -34,9 +35,63 @@ export function auditFor(db: DB, target: string, limit = 500): AuditEntry[] {
   return (stmt(db, 'SELECT * FROM (SELECT * FROM audit WHERE target = ? ORDER BY id DESC LIMIT ?) ORDER BY id').all(target, limit) as AuditRow[]).map(toEntry);
 }
 
-export function auditPage(db: DB, limit = 200, before?: number): Array<AuditEntry & { id: number }> {
+/** Targets that are not a row: what they name, in words. */
+const FIXED_TARGETS: Record<string, string> = { roster: '报送名单', users: '账号（批量创建）', settings: '设置' };
+
+interface TargetRow {
+  target: string;
+  kind: 'user' | 'submission';
+  name: string;
+  role: Role | null;
+  district: string | null;
+  unit: string | null;
+}
+
+/**
+ * What each target is, in Chinese, for people reading the log: `user:4` → 账号 #4 王某（东河区）, `roster` → 报送名单, a
+ * submission's id → 申报：<单位>（<旗县区>）. One query for the whole page. A name appears only where the viewer may
+ * read it (the same table as everywhere: core/policy.ts); otherwise the label says what kind of object it is.
+ */
+export function auditTargetLabels(db: DB, viewer: Actor, targets: Array<string | null>): Map<string, string> {
+  const labels = new Map<string, string>();
+  const userIds: number[] = [];
+  const submissionIds: string[] = [];
+  for (const t of new Set(targets)) {
+    if (t === null) continue;
+    if (t in FIXED_TARGETS) labels.set(t, FIXED_TARGETS[t]!);
+    else if (/^user:\d+$/.test(t)) userIds.push(Number(t.slice(5)));
+    else submissionIds.push(t);
+  }
+  if (!userIds.length && !submissionIds.length) return labels;
+  const rows = stmt(
+    db,
+    `SELECT 'user:' || id AS target, 'user' AS kind, name, role, district, unit FROM users WHERE id IN (SELECT value FROM json_each(?))
+     UNION ALL
+     SELECT id AS target, 'submission' AS kind, unit AS name, NULL AS role, district, unit FROM submissions WHERE id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(userIds), JSON.stringify(submissionIds)) as TargetRow[];
+  for (const r of rows) {
+    if (r.kind === 'user') {
+      const id = r.target.slice(5);
+      const scope = { district: r.district ?? undefined, unit: r.unit ?? undefined, role: r.role ?? undefined };
+      const visible = viewer.id === Number(id) || can(viewer, 'manageUsers', scope);
+      labels.set(r.target, visible ? `账号 #${id} ${r.name}（${r.district ?? ROLE_LABELS[r.role!]}）` : `账号 #${id}`);
+    } else {
+      const visible = can(viewer, 'read', { district: r.district ?? undefined, unit: r.unit ?? undefined });
+      labels.set(r.target, visible ? `申报：${r.name}（${r.district}）` : '申报');
+    }
+  }
+  for (const id of userIds) if (!labels.has(`user:${id}`)) labels.set(`user:${id}`, `账号 #${id}`);
+  return labels;
+}
+
+/**
+ * One page of the log, newest first. `target` stays the raw id (for scripts); `targetLabel` says what it is in words
+ * (auditTargetLabels), resolved here so the dashboard shows no ids.
+ */
+export function auditPage(db: DB, viewer: Actor, limit = 200, before?: number): Array<AuditEntry & { id: number; targetLabel: string | null }> {
   const rows = (before
     ? stmt(db, 'SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?').all(before, limit)
     : stmt(db, 'SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit)) as Array<AuditRow & { id: number }>;
-  return rows.map((r) => ({ id: r.id, ...toEntry(r) }));
+  const labels = auditTargetLabels(db, viewer, rows.map((r) => r.target));
+  return rows.map((r) => ({ id: r.id, ...toEntry(r), targetLabel: r.target === null ? null : labels.get(r.target) ?? r.target }));
 }

@@ -18,7 +18,7 @@ import { intake, type IntakeInput, type IntakeRow } from '../../core/node/workbo
 import { rejected, type ParseResult } from '../../core/workbook/result';
 import { compareZh } from '../../core/text';
 import { expandInputs, EXIT, DISTRICT_OPTION, checkDistrict, refuseOutFile, type InputFile } from '../files';
-import { uploadFile, serverUrlProblem, type UploadOutcome } from '../upload';
+import { checkUploadToken, uploadFile, serverUrlProblem, type UploadOutcome } from '../upload';
 
 /** The master writer, loaded when the files are already being read: `import` never loads it. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -150,6 +150,16 @@ export function registerMerge(program: Command): void {
         console.error('错误：代为上传需要令牌：请用 --token 或环境变量 REDSITE_TOKEN 提供旗县区账号的令牌');
         process.exitCode = EXIT.failed;
         return;
+      }
+      // The token and the server are checked once, before any file is read: a wrong or expired token is one message,
+      // not the same refusal on every file after the whole folder was read.
+      if (opts.server) {
+        const signedIn = await checkUploadToken(opts.server, token!);
+        if (!signedIn.ok) {
+          console.error(`错误：${signedIn.message}`);
+          process.exitCode = EXIT.failed;
+          return;
+        }
       }
       const { rows, pathOf } = await readInbox([folder], district, !opts.json);
       const uploads = new Map<string, UploadOutcome>();

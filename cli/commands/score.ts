@@ -6,7 +6,7 @@ import { closeDefaultPool } from '../../core/node/workbook/guard';
 import { parseLocal } from '../../core/node/workbook/local';
 import { currentRubric } from '../../core/rubric';
 import { formatIssue } from '../../core/issues';
-import { fieldLabel } from '../../core/messages';
+import { issueFieldLabel } from '../../core/messages';
 import { formatRate } from '../../core/score';
 import type { ParseResult } from '../../core/workbook/result';
 import { EXIT, DISTRICT_OPTION, checkDistrict } from '../files';
@@ -28,7 +28,7 @@ export function scoreJson(result: ParseResult) {
       };
     }),
     // Each issue also names its field in words (字段), as the dashboard and the 问题清单 do.
-    issues: result.issues.map((i) => ({ ...i, label: fieldLabel(i.field) })),
+    issues: result.issues.map((i) => ({ ...i, label: issueFieldLabel(i) })),
   };
 }
 

@@ -28,6 +28,8 @@ export interface CellFormat {
   fillId: number;
   borderId?: number;
   alignment?: { vertical?: 'top' | 'center' | 'bottom'; wrapText?: boolean };
+  /** Excel's mark for text typed with a leading apostrophe: editing the cell keeps it text, never a formula. */
+  quotePrefix?: boolean;
 }
 
 export class Stylesheet {
@@ -76,7 +78,7 @@ export class Stylesheet {
   /** A cell format (xf) applying its number format, font, fill and alignment; returns its index (the s of a cell). */
   addCellFormat(x: CellFormat): number {
     const d = this.doc;
-    const attrs = { numFmtId: String(x.numFmtId), fontId: String(x.fontId), fillId: String(x.fillId), borderId: String(x.borderId ?? 0), xfId: '0', applyNumberFormat: '1', applyFont: '1', applyFill: '1', ...(x.alignment ? { applyAlignment: '1' } : {}) };
+    const attrs = { numFmtId: String(x.numFmtId), fontId: String(x.fontId), fillId: String(x.fillId), borderId: String(x.borderId ?? 0), xfId: '0', ...(x.quotePrefix ? { quotePrefix: '1' } : {}), applyNumberFormat: '1', applyFont: '1', applyFill: '1', ...(x.alignment ? { applyAlignment: '1' } : {}) };
     const align = x.alignment ? [make(d, 'alignment', { ...(x.alignment.vertical ? { vertical: x.alignment.vertical } : {}), ...(x.alignment.wrapText ? { wrapText: '1' } : {}) })] : [];
     return appendCounted(this.xfs, make(d, 'xf', attrs, align));
   }

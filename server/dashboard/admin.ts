@@ -6,7 +6,7 @@ import { DeadlineInputSchema } from '../model';
 import { api, download } from './api';
 import { $, el, table, message } from './dom';
 
-interface AuditEntry { id: number; at: string; actor: string; action: string; target: string | null; detail: unknown; ip: string | null }
+interface AuditEntry { id: number; at: string; actor: string; action: string; target: string | null; targetLabel: string | null; detail: unknown; ip: string | null }
 
 export async function loadSettings(): Promise<void> {
   const { deadline } = await api<{ deadline: string }>('/api/v1/settings');
@@ -40,7 +40,7 @@ async function fetchAudit(before?: number): Promise<HTMLElement> {
   const { items } = await api<{ items: AuditEntry[] }>(`/api/v1/audit${before ? `?before=${before}` : ''}`);
   oldest = items.at(-1)?.id;
   $('#audit-more').hidden = items.length < 200;
-  return table(['时间（北京时间）', '操作人', '操作', '对象', '说明', '来源'], items.map((a) => [{ value: beijingTime(a.at, { seconds: true }), class: 'nowrap' }, a.actor, a.action, a.target ?? '', describe(a.detail), a.ip ?? '']));
+  return table(['时间（北京时间）', '操作人', '操作', '对象', '说明', '来源'], items.map((a) => [{ value: beijingTime(a.at, { seconds: true }), class: 'nowrap' }, a.actor, a.action, a.targetLabel ?? a.target ?? '', describe(a.detail), a.ip ?? '']));
 }
 
 export async function loadShowcase(): Promise<void> {

@@ -4,7 +4,7 @@
  * one after a 退回) and by districts and the 秘书处 (on behalf of a unit: the unit comes from the file).
  */
 import { issuePlace, type Issue } from '../../core/issues';
-import { fieldLabel } from '../../core/messages';
+import { issueFieldLabel } from '../../core/messages';
 import { formatRate, type ProjectScore } from '../../core/score';
 import { formatBytes } from '../../core/limits';
 import { beijingTime } from '../../core/time';
@@ -19,7 +19,7 @@ interface Detail { id: string; unit: string; district: string; version: number; 
 export function issueTable(issues: readonly Issue[]): HTMLElement {
   return table(['位置', '字段', '说明'], issues.map((i) => [
     issuePlace(i) || '—',
-    fieldLabel(i.field),
+    issueFieldLabel(i),
     { value: [el('span', { class: `sev sev-${i.severity}` }, i.severity === 'error' ? '须修改' : '提醒'), ' ', i.message] },
   ]), { class: 'issue-table' });
 }

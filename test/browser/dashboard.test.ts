@@ -151,6 +151,10 @@ test('a district account from the form; the deadline in Beijing time; the audit 
   for (const action of ['修改设置', '创建账号', '导入报送名单', '审核通过', '退回修改']) expect(log).toContain(action);
   expect(log).toContain('截止：2024-06-10 18:00');
   expect(log).toContain('原因：请补充 A01-1 的佐证照片');
+  // 对象 in words (server/audit.ts auditTargetLabels), never a raw id.
+  expect(log).toMatch(/账号 #\d+ 九原区管理员（九原区）/);
+  expect(log).toMatch(/申报：[^（]+（东河区）/);
+  expect(log).not.toMatch(/user:\d|[0-9a-f]{8}-[0-9a-f]{4}-/);
   await page.screenshot({ path: screenshotPath('secretariat-admin'), fullPage: true });
 });
 

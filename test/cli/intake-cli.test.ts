@@ -17,6 +17,7 @@ import { testServer } from '../helpers/server';
 import { FILE_MSG } from '../../cli/files';
 import { GUARD_MSG } from '../../core/node/workbook/guard';
 import { redsite } from '../helpers/cli';
+import { AUTH_MSG } from '../../server/auth';
 
 
 
@@ -137,10 +138,9 @@ test('import --server uploads the accepted files for their units (代为上传)'
     const again = await redsite(['import', 'inbox', '--district', '东河区', '--server', s.url, '--token', token], { cwd: dir });
     expect(again.stdout).toContain('代为上传 6 个文件：成功 6，失败 0');
     expect(again.stdout).toContain('内容未变');
-    // A wrong token: every upload fails with the server's reason, exit code 1.
+    // A wrong token: checked before any file is read, one message (the server's reason), exit code 1.
     const bad = await redsite(['import', 'inbox', '--district', '东河区', '--server', s.url, '--token', 'rs_wrong'], { cwd: dir });
-    expect(bad.code).toBe(1);
-    expect(bad.stdout).toContain('服务器未接收：令牌不正确');
+    expect(bad).toEqual({ code: 1, stdout: '', stderr: `错误：服务器拒绝了令牌：${AUTH_MSG.unknown}\n` });
   } finally {
     await s.close();
   }
@@ -193,4 +193,44 @@ test('import --server again on a folder with a stale attachment: the older versi
   } finally {
     await s.close();
   }
+});
+
+test('import --server checks the token and the server once, before reading any file', async () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-import-token-'));
+  // A file that would take the whole parse if the folder were read: the check must come first.
+  fs.writeFileSync(path.join(folder, '甲建筑有限公司.xlsx'), await fill(await buildTemplate({ projects: 1 }), UNITS[0]!, ['甲项目'], 3));
+  const s = await testServer();
+  let closedUrl: string;
+  try {
+    const token = await s.user({ name: '东河区委组织部', role: 'district', district: '东河区' });
+    const id = (await s.call<{ id: number }>('GET', '/api/v1/me', { token })).body.id;
+    const run = (server: string, t: string) => redsite(['import', folder, '--district', '东河区', '--server', server, '--token', t]);
+
+    // Wrong: the server's own refusal, once; no table, no file listed.
+    expect(await run(s.url, 'rs_wrong')).toEqual({ code: 1, stdout: '', stderr: `错误：服务器拒绝了令牌：${AUTH_MSG.unknown}\n` });
+    // Revoked (停用) and expired: the server's words, with the time and whom to ask.
+    expect((await s.call('POST', `/api/v1/users/${id}/revoke`, { token: s.admin })).status).toBe(200);
+    const revoked = await run(s.url, token);
+    expect(revoked).toMatchObject({ code: 1, stdout: '' });
+    expect(revoked.stderr).toMatch(/^错误：服务器拒绝了令牌：该账号的令牌已于 .+（北京时间）停用。.*重新签发\n$/);
+    const expiring = await s.user({ name: '东河区审核员', role: 'district', district: '东河区' });
+    s.db.prepare("UPDATE users SET expires_at = '2024-01-01T00:00:00.000Z' WHERE name = '东河区审核员'").run();
+    const expired = await run(s.url, expiring);
+    expect(expired).toMatchObject({ code: 1, stdout: '' });
+    expect(expired.stderr).toMatch(/^错误：服务器拒绝了令牌：令牌已于 2024-01-01 08:00（北京时间）过期。/);
+    expect(expired.stderr.trim().split('\n')).toHaveLength(1);
+
+    // A good token still imports the folder (the check does not get in the way).
+    const good = await s.user({ name: '东河区管理员', role: 'district', district: '东河区' });
+    const ok = await run(s.url, good);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('代为上传 1 个文件：成功 1，失败 0');
+    closedUrl = s.url;
+  } finally {
+    await s.close();
+  }
+  // Nothing listens there any more: one clear message naming the address.
+  const down = await redsite(['import', folder, '--server', closedUrl, '--token', 'rs_x']);
+  expect(down).toMatchObject({ code: 1, stdout: '' });
+  expect(down.stderr).toBe(`错误：无法连接服务器 ${closedUrl}：连接被拒绝，该地址和端口上没有运行服务（ECONNREFUSED）。请检查 --server 的地址和端口、网络，以及服务是否已启动\n`);
 });

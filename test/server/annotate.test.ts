@@ -52,3 +52,29 @@ test('a submission sent as JSON (no file) comes back as a filled workbook with i
   expect(list.get(unanswered[0]![0].replace('D', 'A'))).toBe('细则自评');
   expect((await s.call('GET', ret.body.annotated, { token: otherUnit })).status).toBe(404);
 });
+
+test('a return reason and unit text that start with = stay text in 问题清单 (read back with exceljs)', async () => {
+  const s = await start();
+  const { district } = await eastRiverAccounts(s);
+  const unitText = '=HYPERLINK("http://evil","点我")';
+  const json = validSubmission({ reporter: { unit: unitText, district: '东河区', contact: '=1+1', phone: '13912345678' }, projects: [validProject(1, { enterprise: unitText, answers: { 'A01-1': '达到' } })] });
+  expect((await s.call('POST', '/api/v1/submissions', { token: s.admin, json })).status).toBe(201);
+  const reason = '=SUM(1+1)\n-请补充照片';
+  const ret = await s.call<{ annotated: string }>('POST', `/api/v1/submissions/${json.submissionId}/return`, { token: district, json: { reason, criteria: [{ project: 1, criterion: 'A01-1', reason: '@照片不清楚' }] } });
+  expect(ret.status).toBe(200);
+  const r = await s.call('GET', ret.body.annotated, { token: district });
+  expect(r.status).toBe(200);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(r.body as unknown as ArrayBuffer);
+  const ws = wb.getWorksheet('问题清单')!;
+  expect(ws.getCell('A2').value).toBe(`退回原因：${reason}`);
+  let cells = 0;
+  ws.eachRow((row) => row.eachCell((c) => {
+    if (c.type === ExcelJS.ValueType.Merge) return; // B2:E2, B3:E3 belong to A2, A3
+    cells++;
+    // Every cell is a string in text format: nothing Excel would recalculate or re-read as a formula.
+    expect([c.address, c.type, c.numFmt]).toEqual([c.address, ExcelJS.ValueType.String, '@']);
+  }));
+  expect(cells).toBeGreaterThan(8);
+  expect(ws.getColumn(4).values.map(String).some((m) => m.includes('@照片不清楚'))).toBe(true);
+});

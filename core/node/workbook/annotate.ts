@@ -13,7 +13,7 @@
  */
 import { strToU8 } from 'fflate';
 import { SEVERITY_LABEL, type Issue } from '../../issues';
-import { fieldLabel } from '../../messages';
+import { issueFieldLabel } from '../../messages';
 import { withLimits, type Limits } from '../../limits';
 import { answerMarkIssues, type AnswerMark } from './answer-cells';
 import { ANNOTATE_BOUNDS, ISSUE_SHEET, issueSheetStyles, issueSheetXml, type IssueRow } from './issue-sheet';
@@ -68,7 +68,7 @@ export function annotateWorkbook(original: Uint8Array, stored: readonly Issue[],
     const cell = i.cell ? normalizeCell(i.cell) : undefined;
     const ws = cell && part && pkg.has(part) ? sheetAt(part) : undefined;
     const address = ws?.isWorksheet ? ws.mergeAnchor(cell!) : undefined;
-    rows.push({ sheet, cell: address ? `${sheet}!${address}` : '', target: address ? `${quoteSheet(i.sheet!)}!${address}` : undefined, field: fieldLabel(xmlText(i.field, 200)), message, severity: SEVERITY_LABEL[i.severity] });
+    rows.push({ sheet, cell: address ? `${sheet}!${address}` : '', target: address ? `${quoteSheet(i.sheet!)}!${address}` : undefined, field: issueFieldLabel({ field: xmlText(i.field, 200), message }), message, severity: SEVERITY_LABEL[i.severity] });
     if (!address) continue;
     const notes = marked.get(part!) ?? marked.set(part!, new Map()).get(part!)!;
     notes.set(address, [...(notes.get(address) ?? []), message]);

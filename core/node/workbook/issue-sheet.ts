@@ -6,6 +6,7 @@
 import { SEVERITY_LABEL } from '../../issues';
 import type { Stylesheet } from '../../ooxml/styles';
 import { sheetXml } from '../../ooxml/sheet-writer';
+import { looksLikeFormula } from '../../ooxml/sheet-stream';
 import { xmlText } from '../../ooxml/xml';
 
 export const ISSUE_SHEET = '问题清单';
@@ -33,21 +34,28 @@ export interface IssueSheetText {
   at?: string;
 }
 
-type Styles = Record<'title' | 'reason' | 'header' | 'text' | 'link', number>;
+type Kind = 'title' | 'reason' | 'header' | 'text' | 'link';
+/** Each kind's format, and its copy with quotePrefix for text that looks like a formula. */
+type Styles = Record<Kind, number> & { quoted: Record<Kind, number> };
 
-/** The sheet's few cell formats, added to the workbook's stylesheet (宋体, top-aligned, text number format). */
+/**
+ * The sheet's few cell formats, added to the workbook's stylesheet (宋体, top-aligned, text number format). Each has a
+ * twin with quotePrefix, as the master writer does (core/ooxml/sheet-stream.ts quotedStyleIndex): user text that
+ * starts with = + - @, a tab or a CR stays text when someone edits the cell (F2, Enter) in Excel.
+ */
 export function issueSheetStyles(styles: Stylesheet): Styles {
   const song = { name: '宋体', charset: 134 };
   const headFill = styles.addSolidFill('FFF3F2F1');
   const plain = styles.addFont({ size: 11, ...song });
-  const format = (font: number, fillId: number, wrapText: boolean) => styles.addCellFormat({ numFmtId: 49, fontId: font, fillId, alignment: { vertical: 'top', wrapText } });
-  return {
-    title: format(styles.addFont({ bold: true, size: 14, rgb: 'FFC00000', ...song }), 0, false),
-    reason: format(styles.addFont({ bold: true, size: 11, rgb: 'FFC00000', ...song }), 0, true),
-    header: format(styles.addFont({ bold: true, size: 11, ...song }), headFill, false),
-    text: format(plain, 0, true),
-    link: format(styles.addFont({ size: 11, rgb: 'FF0563C1', underline: true, ...song }), 0, false),
+  const looks: Record<Kind, [font: number, fillId: number, wrapText: boolean]> = {
+    title: [styles.addFont({ bold: true, size: 14, rgb: 'FFC00000', ...song }), 0, false],
+    reason: [styles.addFont({ bold: true, size: 11, rgb: 'FFC00000', ...song }), 0, true],
+    header: [styles.addFont({ bold: true, size: 11, ...song }), headFill, false],
+    text: [plain, 0, true],
+    link: [styles.addFont({ size: 11, rgb: 'FF0563C1', underline: true, ...song }), 0, false],
   };
+  const format = (quotePrefix: boolean) => (Object.fromEntries(Object.entries(looks).map(([kind, [fontId, fillId, wrapText]]) => [kind, styles.addCellFormat({ numFmtId: 49, fontId, fillId, alignment: { vertical: 'top', wrapText }, quotePrefix })])) as Record<Kind, number>);
+  return { ...format(false), quoted: format(true) };
 }
 
 /** The sheet's XML: `extra` issues beyond the listed ones are counted on a last line. */
@@ -61,17 +69,19 @@ export function issueSheetXml(rows: readonly IssueRow[], extra: number, text: Is
     `共 ${rows.length + extra} 条（错误 ${errors} 条，提醒 ${rows.length - errors} 条）；点“单元格”一列可跳到该单元格，问题单元格已标成红色并附批注`,
   ].filter(Boolean).join('\u3000');
   const lines = reasonText.split('\n').reduce((n, l) => n + Math.max(1, Math.ceil(l.length / 70)), 0);
-  const line = (r: number, col: number, value: string, style: number) => ({ r, cells: [{ col, text: value, style }] });
+  // Text that looks like a formula gets its format's quotePrefix twin (unit text, a sheet name, a stored message).
+  const cell = (col: number, text: string, kind: Kind) => ({ col, text, style: looksLikeFormula(text) ? st.quoted[kind] : st[kind] });
+  const line = (r: number, col: number, value: string, kind: Kind) => ({ r, cells: [cell(col, value, kind)] });
   const first = ISSUE_FIRST_ROW;
   return sheetXml({
     widths: [14, 16, 22, 80, 8],
     rows: [
-      { ...line(1, 1, ISSUE_SHEET, st.title), height: 24 },
-      { ...line(2, 1, reasonText, st.reason), height: Math.min(400, 18 * lines) },
-      { ...line(3, 1, meta, st.text), height: 32 },
-      { r: 4, cells: ISSUE_HEADERS.map((h, c) => ({ col: c + 1, text: h, style: st.header })) },
-      ...rows.map((row, k) => ({ r: first + k, cells: [row.sheet, row.cell, row.field, row.message, row.severity].map((v, c) => ({ col: c + 1, text: v, style: c === 1 && row.target ? st.link : st.text })) })),
-      ...(extra ? [line(first + rows.length, 4, `另有 ${extra} 条问题未列出，请先修改以上问题后重新检查`, st.text)] : []),
+      { ...line(1, 1, ISSUE_SHEET, 'title'), height: 24 },
+      { ...line(2, 1, reasonText, 'reason'), height: Math.min(400, 18 * lines) },
+      { ...line(3, 1, meta, 'text'), height: 32 },
+      { r: 4, cells: ISSUE_HEADERS.map((h, c) => cell(c + 1, h, 'header')) },
+      ...rows.map((row, k) => ({ r: first + k, cells: [row.sheet, row.cell, row.field, row.message, row.severity].map((v, c) => cell(c + 1, v, c === 1 && row.target ? 'link' : 'text')) })),
+      ...(extra ? [line(first + rows.length, 4, `另有 ${extra} 条问题未列出，请先修改以上问题后重新检查`, 'text')] : []),
     ],
     freeze: { rows: 4, activeCell: `B${first}` },
     selected: true,
