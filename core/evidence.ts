@@ -156,6 +156,14 @@ export function evidenceFileName(rubric: Rubric, criterion: string, n: number, k
   return `${criterion}_${safeComponent(criterionLabel(rubric, criterion), 20)}_${n}.${EVIDENCE_KINDS[kind].ext}`;
 }
 
+/**
+ * The name a downloaded evidence file gets: the uploaded name with the extension of what the file is (a JPEG uploaded
+ * as “实为照片.pdf” is saved as “实为照片.jpg”, so that it opens); the criterion when the name has nothing before it.
+ */
+export function evidenceDownloadName(name: string, criterion: string, kind: EvidenceKind): string {
+  return `${name.replace(/\.[^.]*$/, '') || criterion}.${EVIDENCE_KINDS[kind].ext}`;
+}
+
 /** `东河区-某建筑公司-某项目`: the project's folder in the 观摩 pack. */
 export function projectFolderName(district: string, unit: string, projectName: string): string {
   return safeComponent(`${district}-${unit}-${projectName}`, 100);

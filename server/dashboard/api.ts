@@ -2,6 +2,7 @@
  * The dashboard's calls to the API (same origin): the token (this browser session, or remembered on this computer
  * when the user asks), JSON calls, downloads and uploads with progress. Every failure becomes a Chinese message.
  */
+import { dispositionFileName } from '../../core/disposition';
 import type { Issue } from '../../core/issues';
 import { message, saveBlob } from './dom';
 
@@ -70,17 +71,15 @@ export async function api<T>(path: string, opts: { method?: string; json?: unkno
   return (await res.json()) as T;
 }
 
-function fileName(res: Response): string {
-  const m = /filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '');
-  return m ? decodeURIComponent(m[1]!) : 'redsite.xlsx';
-}
-
-/** Downloads a file of the API with the token, and says so. */
-export async function download(path: string): Promise<string | undefined> {
+/**
+ * Downloads a file of the API with the token, and says so. The name is the server's (Content-Disposition), so that
+ * it matches the content; `fallback` when the server gives none.
+ */
+export async function download(path: string, fallback = 'redsite.xlsx'): Promise<string | undefined> {
   message('');
   try {
     const res = await request(path);
-    const name = fileName(res);
+    const name = dispositionFileName(res.headers.get('content-disposition')) ?? fallback;
     saveBlob(await res.blob(), name);
     message(`已开始下载：${name}`, true);
     return name;

@@ -7,11 +7,12 @@
 import { currentRubric } from '../../core/rubric';
 import { formatBytes } from '../../core/limits';
 import { beijingTime } from '../../core/time';
-import { api, fetchBlob, upload, ApiError } from './api';
-import { $, dropZone, pickButton, el, message, saveBlob } from './dom';
+import { evidenceDownloadName, type EvidenceKind } from '../../core/evidence';
+import { api, download, fetchBlob, upload, ApiError } from './api';
+import { $, dropZone, pickButton, el, message } from './dom';
 
 export interface EvidenceItem {
-  id: number; project: number; criterion: string; name: string; kind: string; kindLabel: string; size: number;
+  id: number; project: number; criterion: string; name: string; kind: EvidenceKind; kindLabel: string; size: number;
   width?: number; height?: number; capturedAt?: string; hadGps: boolean; by: string; at: string; thumb: string | null; file: string;
 }
 interface Returned { project: number; criterion: string; reason: string; by: string; at: string }
@@ -222,9 +223,11 @@ async function openViewer(i: EvidenceItem): Promise<void> {
     el('dt', {}, '上传'), el('dd', {}, `${i.by}，${beijingTime(i.at)}（北京时间）`),
     el('dt', {}, '类型'), el('dd', {}, `${i.kindLabel}，${formatBytes(i.size)}${i.width ? `，${i.width} × ${i.height}` : ''}`));
   const body = el('div', { class: 'ev-view' }, el('p', { class: 'muted' }, '正在打开…'));
-  const download = el('button', { type: 'button', onclick: () => void fetchBlob(`${i.file}?download=1`).then((b) => saveBlob(b, i.name), (e: Error) => message(e.message)) }, '下载');
+  // Saved under the server's name: the uploaded name with the extension of what the file is (a JPEG uploaded as
+  // “实为照片.pdf” is saved as “实为照片.jpg”), so that it opens.
+  const save = el('button', { type: 'button', onclick: () => void download(`${i.file}?download=1`, evidenceDownloadName(i.name, i.criterion, i.kind)) }, '下载');
   const remove = t.canWrite && !t.locked ? el('button', { type: 'button', class: 'danger', onclick: () => void removeItem(i, dialog!) }, '删除') : null;
-  dialog.replaceChildren(el('div', { class: 'detail-head' }, el('h3', {}, i.name), close), body, facts, el('div', { class: 'actions' }, download, remove));
+  dialog.replaceChildren(el('div', { class: 'detail-head' }, el('h3', {}, i.name), close), body, facts, el('div', { class: 'actions' }, save, remove));
   dialog.showModal();
   if (i.thumb) {
     try {

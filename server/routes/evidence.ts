@@ -14,7 +14,7 @@ import { findSubmissionRow } from '../submissions';
 import { evidenceJson, evidenceRow, listEvidence, unitUsage, type EvidenceRow } from '../evidence';
 import { currentReturns } from '../criterion-returns';
 import { receiving, type ReceivedFile } from '../evidence-files';
-import { EVIDENCE_KINDS, EVIDENCE_MSG } from '../../core/evidence';
+import { EVIDENCE_KINDS, EVIDENCE_MSG, evidenceDownloadName } from '../../core/evidence';
 import { safeFileName } from './submissions';
 import { readableSubmission } from './common';
 
@@ -95,9 +95,8 @@ export function evidenceRouter(ctx: Context): Router {
     const { row } = evidence(req);
     const file = await ctx.evidence.exportFile(row);
     const kind = EVIDENCE_KINDS[row.kind];
-    const base = row.name.replace(/\.[^.]*$/, '') || row.criterion;
     // Express writes the (UTF-8) file name; opened in the browser unless a download was asked for.
-    res.attachment(`${base}.${kind.ext}`);
+    res.attachment(evidenceDownloadName(row.name, row.criterion, row.kind));
     if (!req.query.download) res.set('Content-Disposition', res.get('Content-Disposition')!.replace(/^attachment/, 'inline'));
     await sendFile(res, path.resolve(file), {
       'Content-Type': kind.mime,
