@@ -26,6 +26,10 @@ export interface EvidenceTarget {
   canReview: boolean;
   /** Units change evidence only until approval. */
   locked: boolean;
+  /** The unit the submission is of, named in the usage line when someone else (its 旗县区, the 秘书处) looks. */
+  unit: string;
+  /** The viewer is that unit (“本单位”). */
+  ownUnit: boolean;
 }
 
 const rubric = currentRubric();
@@ -75,7 +79,7 @@ function renderPanel(): void {
     ? el('div', { class: 'ev-returns' }, el('p', { class: 'result-title' }, `审核人退回的细则（${l.returns.length} 条）`), el('ul', {}, ...l.returns.map((r) => el('li', {}, `项目 ${r.project} · ${r.criterion} ${shortText(r.criterion)}：${r.reason}`))))
     : null;
   const summary = el('p', { class: 'muted small', id: 'ev-summary' },
-    `共 ${l.items.length} 个佐证文件；本单位已用 ${formatBytes(l.usage.bytes)} / ${formatBytes(l.usage.unitLimit)}，单个文件不超过 ${formatBytes(l.usage.fileLimit)}。照片的定位信息不会随下载和观摩资料包流出，拍摄时间保留。`);
+    `共 ${l.items.length} 个佐证文件；${t.ownUnit ? '本单位' : t.unit}已用 ${formatBytes(l.usage.bytes)} / ${formatBytes(l.usage.unitLimit)}，单个文件不超过 ${formatBytes(l.usage.fileLimit)}。照片的定位信息不会随下载和观摩资料包流出，拍摄时间保留。`);
   $('#d-evidence').replaceChildren(...[returned, summary, t.canWrite && !t.locked ? uploader() : t.locked && t.canWrite ? el('p', { class: 'muted small' }, '申报已审核通过：如需补充佐证，请联系旗县区退回后再上传。') : null].filter((n): n is HTMLElement => Boolean(n)));
 }
 

@@ -133,7 +133,7 @@ export async function openDetail(id: string, onBack: () => void): Promise<void> 
     return [p.seq, p.enterprise, p.projectName, p.address, p.scale, p.leader, p.phone, periodText(p), p.district, { value: `${s.total}/${s.max}`, class: 'num' }, { value: formatRate(s.rate), class: 'num' }, { value: el('span', { class: s.met ? 'yes' : 'no' }, s.met ? '具备' : '不具备') }];
   })));
   renderAnswers(d);
-  void showEvidence({ id: d.id, state: d.state, projects: d.submission.projects, canWrite, canReview, locked: d.state === '已审核' && who.role === 'unit' });
+  void showEvidence({ id: d.id, state: d.state, projects: d.submission.projects, canWrite, canReview, locked: d.state === '已审核' && who.role === 'unit', unit: d.unit, ownUnit: who.role === 'unit' });
   $('#d-issues').replaceChildren(d.issues.length ? issueTable(d.issues) : el('p', { class: 'muted' }, '没有问题'));
   $('#d-versions').replaceChildren(table(['版本', '时间（北京时间）', '方式', '提交人', '文件', ''], d.versions.map((v) => [
     { value: v.version, class: 'num' }, beijingTime(v.createdAt), SOURCE[v.source] ?? v.source, v.byName ?? '', v.pruned ? `${v.fileName ?? ''}（仅保留记录）` : v.fileName ?? '',
