@@ -83,19 +83,36 @@ function renderPanel(): void {
   $('#d-evidence').replaceChildren(...[returned, summary, t.canWrite && !t.locked ? uploader() : t.locked && t.canWrite ? el('p', { class: 'muted small' }, '申报已审核通过：如需补充佐证，请联系旗县区退回后再上传。') : null].filter((n): n is HTMLElement => Boolean(n)));
 }
 
+/**
+ * The batch being sent (one at a time) and its per-file lines. The lines live here, not only in the list: a
+ * re-render of the panel while it is sent (the refresh after it, or the detail drawn again meanwhile) puts them into
+ * the new list. A later re-render starts with an empty list.
+ */
+let batch: { id: string; lines: HTMLElement[]; skipped: string[]; done: boolean } | undefined;
+const sending = () => Boolean(batch && !batch.done);
+
 function uploader(): HTMLElement {
   const t = target!;
   const project = el('select', { id: 'ev-project', 'aria-label': '项目' }, ...t.projects.map((p) => el('option', { value: p.seq }, `项目 ${p.seq} · ${p.projectName}`)));
   const criterion = el('select', { id: 'ev-criterion', 'aria-label': '细则' }, ...rubric.groups.map((g) => el('optgroup', { label: `${g.sectionName} · ${g.name}` }, ...g.criteria.map((c) => el('option', { value: c.id }, `${c.id} ${shortText(c.id)}`)))));
   const input = el('input', { type: 'file', multiple: true, accept: ACCEPT, class: 'file-input', 'aria-label': '选择佐证文件' });
-  const files = el('ul', { class: 'ev-progress', id: 'ev-progress', 'aria-live': 'polite' });
+  const files = el('ul', { class: 'ev-progress', id: 'ev-progress', 'aria-live': 'polite' }, ...(sending() && batch!.id === t.id ? batch!.lines : []));
   const zone = el('div', { class: 'dropzone ev-drop', 'aria-label': '把照片或文件拖到这里，或点击选择' },
     el('strong', {}, '拍照或选择照片、文件'), el('span', { class: 'muted' }, '可多选，也可拖到这里'),
     pickButton(input),
     el('span', { class: 'muted small' }, '照片（JPEG、PNG）、PDF、Word／Excel／PowerPoint；苹果手机的 HEIC 照片请选“兼容性最佳”格式'));
+  if (sending()) busyZone(zone, true);
   const send = (chosen: FileList | null | undefined) => {
-    if (chosen?.length) void sendAll([...chosen], Number(project.value), criterion.value, files, zone);
+    const list = [...(chosen ?? [])];
     input.value = '';
+    if (!list.length) return;
+    if (sending()) {
+      // One batch at a time: a second one would share the list (and the message) with the first.
+      batch!.skipped.push(...list.map((f) => f.name));
+      message(`正在上传上一批佐证文件，请等它们传完后再选择${named(list.map((f) => f.name))}`);
+      return;
+    }
+    void sendAll(list, Number(project.value), criterion.value, zone);
   };
   dropZone(zone, input, send);
   return el('div', { class: 'ev-upload', id: 'ev-upload' },
@@ -103,19 +120,68 @@ function uploader(): HTMLElement {
     zone, input, files);
 }
 
-/** One request per file: each gets its own progress and its own result (a refused file does not stop the others). */
-async function sendAll(chosen: File[], project: number, criterion: string, box: HTMLElement, zone: HTMLElement): Promise<void> {
+/** “a.jpg” or “a.jpg”等 3 个文件. */
+function named(names: string[]): string {
+  return names.length > 1 ? `“${names[0]}”等 ${names.length} 个文件` : `“${names[0]}”`;
+}
+
+function busyZone(zone: HTMLElement, busy: boolean): void {
+  zone.classList.toggle('busy', busy);
+  if (busy) zone.setAttribute('aria-busy', 'true');
+  else zone.removeAttribute('aria-busy');
+}
+
+/** The list the lines are shown in now (the panel may have been drawn again since the batch began). */
+function progressList(id: string): HTMLElement | null {
+  return target?.id === id ? document.querySelector<HTMLElement>('#ev-progress') : null;
+}
+
+/**
+ * One request per file: each gets its own progress and its own result (a refused file does not stop the others).
+ * The files go to the submission shown when the batch began, even if another one is opened meanwhile.
+ */
+async function sendAll(chosen: File[], project: number, criterion: string, zone: HTMLElement): Promise<void> {
+  const id = target!.id;
+  batch = { id, lines: [], skipped: [], done: false };
+  const b = batch;
   message('');
-  zone.classList.add('busy');
-  box.replaceChildren();
+  busyZone(zone, true);
+  progressList(id)?.replaceChildren();
+  let ok = 0;
+  try {
+    ok = await sendEach(chosen, project, criterion, b);
+    // Drawn again (new thumbnails, usage) while still busy, so that nothing is chosen in between; the uploader
+    // puts this batch's lines back into its list.
+    if (ok && target?.id === id) {
+      await showEvidence(target);
+      if (target?.id === id && document.querySelector('#ev-project')) {
+        ($('#ev-project') as HTMLSelectElement).value = String(project);
+        ($('#ev-criterion') as HTMLSelectElement).value = criterion;
+      }
+    }
+  } finally {
+    b.done = true;
+    document.querySelectorAll<HTMLElement>('.ev-drop').forEach((z) => busyZone(z, false));
+    busyZone(zone, false);
+  }
+  if (target?.id !== id) return;
+  const failed = chosen.length - ok;
+  const result = ok ? `已上传 ${ok} 个佐证文件${failed ? `，${failed} 个未能上传（原因见列表）` : ''}` : `${failed} 个佐证文件未能上传（原因见列表）`;
+  const skipped = b.skipped.length ? `。上传期间选择的${named(b.skipped)}没有上传，请重新选择` : '';
+  message(`${result}${skipped}`, ok === chosen.length && !skipped);
+}
+
+/** Sends the files one by one, each with its line; how many were stored. */
+async function sendEach(chosen: File[], project: number, criterion: string, b: NonNullable<typeof batch>): Promise<number> {
   let ok = 0;
   for (const file of chosen) {
     const bar = el('progress', { max: 100, value: 0 });
     const text = el('span', { class: 'small' }, `${file.name}（${formatBytes(file.size)}）`);
     const line = el('li', {}, text, bar);
-    box.append(line);
+    b.lines.push(line);
+    progressList(b.id)?.append(line);
     try {
-      await upload(`/api/v1/submissions/${encodeURIComponent(target!.id)}/evidence`, file, (sent, total) => (bar.value = total ? Math.round((sent / total) * 100) : 0), { field: 'files', fields: { project: String(project), criterion } });
+      await upload(`/api/v1/submissions/${encodeURIComponent(b.id)}/evidence`, file, (sent, total) => (bar.value = total ? Math.round((sent / total) * 100) : 0), { field: 'files', fields: { project: String(project), criterion } });
       line.className = 'ok';
       bar.remove();
       text.textContent = `${file.name}：已上传到项目 ${project} · ${criterion}`;
@@ -126,15 +192,7 @@ async function sendAll(chosen: File[], project: number, criterion: string, box: 
       text.textContent = e instanceof ApiError ? e.message : (e as Error).message;
     }
   }
-  zone.classList.remove('busy');
-  if (ok) {
-    const keep = [...box.children];
-    await showEvidence(target!);
-    $('#ev-progress').replaceChildren(...keep);
-    ($('#ev-project') as HTMLSelectElement).value = String(project);
-    ($('#ev-criterion') as HTMLSelectElement).value = criterion;
-    message(`已上传 ${ok} 个佐证文件${ok < chosen.length ? `，${chosen.length - ok} 个未能上传（原因见列表）` : ''}`, ok === chosen.length);
-  }
+  return ok;
 }
 
 /** Thumbnails, counts and actions in the 细则自评 cells (containers made by submissions.ts). */

@@ -2,7 +2,9 @@
  * 佐证材料 in the dashboard, in real Chromium against the real server: a unit on a 390 px phone attaches photos
  * (several at once by the picker, one by drag and drop) and a PDF to a criterion, a HEIC photo is refused in Chinese;
  * thumbnails appear on the answers; the district reviewer opens a photo (capture time shown), returns one criterion
- * (“退回此项”), the unit sees it; the 秘书处 sees 达到 answers without evidence and downloads the 观摩 pack.
+ * (“退回此项”), the unit sees it; the 秘书处 sees 达到 answers without evidence and downloads the 观摩 pack. A second
+ * unit: files chosen while a batch is being sent wait (the batch's reasons stay); its 旗县区 sees the unit named in
+ * the usage line and downloads a JPEG uploaded as “.pdf” under a .jpg name.
  */
 import fs from 'node:fs';
 import yauzl from 'yauzl';
@@ -10,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
-import { heicHeader, pdf, photo } from '../helpers/evidence';
+import { attach, docx, heicHeader, pdf, photo } from '../helpers/evidence';
 import { currentRubric, type AnswerOption } from '../../core/rubric';
 
 
@@ -177,4 +179,98 @@ test('the 秘书处: 达到 without evidence in the overview, and the 观摩 pac
   expect(names).toEqual(['观摩名单.xlsx', `${folder}/项目概况.xlsx`, `${folder}/A01-1_挂牌公示_1.jpg`, `${folder}/A02-3_制度上墙_1.jpg`, `${folder}/A02-3_制度上墙_2.pdf`]);
   await page.context().close();
   expect(errors).toEqual([]);
+});
+
+describe('a second unit (昆都仑区): one batch at a time, the district\'s view and download names', () => {
+  const UNIT2 = '包头市昆都仑建设集团有限公司';
+  let unit2Token: string;
+  let district2Token: string;
+  let sub2: ReturnType<typeof validSubmission>;
+
+  beforeAll(async () => {
+    unit2Token = await s.user({ name: '昆建填报员', role: 'unit', district: '昆都仑区', unit: UNIT2 });
+    district2Token = await s.user({ name: '昆都仑区委组织部', role: 'district', district: '昆都仑区' });
+    sub2 = validSubmission({ reporter: { unit: UNIT2, district: '昆都仑区', contact: '张伟', phone: '13812345678' }, projects: [validProject(1, { enterprise: UNIT2, district: '昆都仑区', address: '包头市昆都仑区钢铁大街 1 号', answers: all() })] });
+    expect((await s.call('POST', '/api/v1/submissions', { token: unit2Token, json: sub2 })).status).toBe(201);
+  });
+
+  test('files chosen or dropped while a batch is being sent are not sent (the message says to wait); the batch\'s reasons stay', async () => {
+    const page = await open(unit2Token, { width: 1280, height: 900 });
+    await openSubmission(page);
+    expect(await page.textContent('#ev-summary')).toContain('本单位已用');
+    await page.selectOption('#ev-criterion', 'A03-1');
+    // The batch's first request is held until the second choice has been made and answered.
+    let posts = 0;
+    let held!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (held = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/v1/submissions/*/evidence', async (route) => {
+      if (route.request().method() === 'POST' && ++posts === 1) {
+        held();
+        await released;
+      }
+      await route.continue();
+    });
+    const big = Buffer.alloc(21 * 1024 * 1024, 0x41);
+    await page.setInputFiles('#ev-upload input[type=file]', [
+      { name: '挂牌.jpg', mimeType: 'image/jpeg', buffer: await photo({ seed: 7 }) },
+      { name: '大照片.jpg', mimeType: 'image/jpeg', buffer: big },
+      { name: '任职文件.pdf', mimeType: 'application/pdf', buffer: pdf('appointment') },
+    ]);
+    await firstHeld;
+    expect(await page.getAttribute('#ev-upload .dropzone', 'aria-busy')).toBe('true');
+    await page.setInputFiles('#ev-upload input[type=file]', [{ name: '制度.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: await docx() }]);
+    expect(await page.textContent('#message')).toBe('正在上传上一批佐证文件，请等它们传完后再选择“制度.docx”');
+    await drop(page, '#ev-upload .dropzone', [{ bytes: await photo({ seed: 9 }), name: '补拍.jpg', type: 'image/jpeg' }]);
+    expect(await page.textContent('#message')).toBe('正在上传上一批佐证文件，请等它们传完后再选择“补拍.jpg”');
+    const during = await page.locator('#ev-progress li').allTextContents();
+    expect(during).toHaveLength(1); // the first file, being sent; nothing of 制度.docx or 补拍.jpg
+    expect(during[0]).toMatch(/^挂牌\.jpg（.+）$/);
+    release();
+
+    await page.waitForFunction(() => document.querySelector('#message')?.textContent?.startsWith('已上传'));
+    expect(await page.textContent('#message')).toBe('已上传 2 个佐证文件，1 个未能上传（原因见列表）。上传期间选择的“制度.docx”等 2 个文件没有上传，请重新选择');
+    const lines = await page.locator('#ev-progress li').allTextContents();
+    expect(lines).toEqual([
+      '挂牌.jpg：已上传到项目 1 · A03-1',
+      '“大照片.jpg”超过单个佐证文件的上限 20.0 MB：请压缩照片或拆分文档后再上传',
+      '任职文件.pdf：已上传到项目 1 · A03-1',
+    ]);
+    expect(await page.locator('#ev-progress li.bad').count()).toBe(1);
+    expect(await page.getAttribute('#ev-upload .dropzone', 'aria-busy')).toBeNull();
+    expect(await page.inputValue('#ev-criterion')).toBe('A03-1');
+    expect(posts).toBe(3); // 制度.docx and 补拍.jpg were never sent
+    const stored = (await s.call<{ items: Array<{ criterion: string; name: string }> }>('GET', `/api/v1/submissions/${sub2.submissionId}/evidence`, { token: s.admin })).body.items;
+    expect(stored.map((i) => `${i.criterion}:${i.name}`)).toEqual(['A03-1:挂牌.jpg', 'A03-1:任职文件.pdf']);
+
+    // Now free again: the file chosen afterwards is sent.
+    await page.unroute('**/api/v1/submissions/*/evidence');
+    await page.setInputFiles('#ev-upload input[type=file]', [{ name: '制度.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: await docx() }]);
+    await page.waitForFunction(() => document.querySelector('#message')?.textContent === '已上传 1 个佐证文件');
+    expect(await page.locator('#ev-progress li').allTextContents()).toEqual(['制度.docx：已上传到项目 1 · A03-1']);
+    await page.context().close();
+  });
+
+  test('the 旗县区 sees the unit named in the usage line and saves a JPEG uploaded as “.pdf” with .jpg', async () => {
+    const shot = await photo({ seed: 8 });
+    expect((await attach(s, unit2Token, sub2.submissionId, 1, 'A01-1', [{ bytes: shot, name: '实为照片.pdf' }])).status).toBe(201);
+    const page = await open(district2Token, { width: 1280, height: 900 });
+    await page.click('[data-tab="list"]');
+    await page.locator('#submissions button.link', { hasText: '查看' }).first().click();
+    await page.waitForSelector('#d-evidence #ev-summary');
+    const summary = await page.textContent('#ev-summary');
+    expect(summary).toContain(`；${UNIT2}已用 `);
+    expect(summary).not.toContain('本单位');
+
+    await page.locator('details.answers-group').first().evaluate((d) => ((d as HTMLDetailsElement).open = true));
+    await page.click('.ev-cell[data-project="1"][data-criterion="A01-1"] .ev-thumb');
+    await page.waitForSelector('#ev-viewer[open] img.ev-full');
+    expect(await page.textContent('#ev-viewer .facts')).toContain('JPEG 照片');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#ev-viewer button:has-text("下载")')]);
+    expect(download.suggestedFilename()).toBe('实为照片.jpg');
+    expect(fs.readFileSync((await download.path())!).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    await page.context().close();
+    expect(errors).toEqual([]);
+  });
 });
