@@ -33,6 +33,18 @@ export class ApiError extends Error {
 
 export const OFFLINE = '无法连接服务器：请检查网络后再点一次“同步到服务器”。您填写的内容都保存在工作簿里，不会丢失。';
 
+/** A failure that is not the server's JSON answer (a proxy's error page, a gateway timeout): what happened and what to do. */
+export function unreadableAnswer(status: number): string {
+  if (status === 413) return `服务器拒收了这次的内容（${status}，内容太大）：请压缩照片或分几次上传后再试；如一直出现请联系联盟秘书处。工作簿中的内容不会丢失。`;
+  return `服务器暂时无法处理（${status}），请稍后再试；如一直出现请联系联盟秘书处。工作簿中的内容不会丢失。`;
+}
+
+let onUnauthorized: (message: string) => void = () => undefined;
+/** What to do when the server says the token no longer works (revoked, expired, wrong): sign out and show why. */
+export function whenUnauthorized(handler: (message: string) => void): void {
+  onUnauthorized = handler;
+}
+
 async function request(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (session.token) headers.set('authorization', `Bearer ${session.token}`);
@@ -43,8 +55,10 @@ async function request(path: string, init: RequestInit = {}): Promise<Response> 
     throw new ApiError(OFFLINE, 0);
   }
   if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { error?: string; issues?: Issue[] };
-    throw new ApiError(body.error ?? `服务器返回错误（${res.status}）`, res.status, body.issues ?? []);
+    const body = (await res.json().catch(() => ({}))) as { error?: unknown; issues?: Issue[] };
+    const err = typeof body.error === 'string' && body.error ? new ApiError(body.error, res.status, Array.isArray(body.issues) ? body.issues : []) : new ApiError(unreadableAnswer(res.status), res.status);
+    if (res.status === 401 && session.token) onUnauthorized(err.message);
+    throw err;
   }
   return res;
 }

@@ -24,6 +24,10 @@ function el(tag: string, attrs: Record<string, string> = {}, ...children: Array<
 let workbookId: string | undefined;
 let signedIn = false;
 let selected: excel.SelectedAnswer | undefined;
+/** Bumped on every selection read and every show(): an answer that arrives after a newer one was asked is dropped. */
+let selectionRead = 0;
+let shown = 0;
+let uploading = false;
 
 /** The server's id for this workbook (after a sync); the workbook's own id otherwise (the same unless the server derived one). */
 function serverId(): string | undefined {
@@ -54,11 +58,15 @@ export function setContext(opts: { workbook?: string; signedIn: boolean }): void
 
 /** Reads the selection again (called on every selection change). */
 export async function onSelection(): Promise<void> {
+  const mine = ++selectionRead;
+  let answer: excel.SelectedAnswer | undefined;
   try {
-    selected = await excel.selectedAnswer();
+    answer = await excel.selectedAnswer();
   } catch {
-    selected = undefined;
+    answer = undefined;
   }
+  if (mine !== selectionRead) return; // the user selected another cell meanwhile: that read decides
+  selected = answer;
   await show();
 }
 
@@ -67,6 +75,7 @@ async function show(): Promise<void> {
   const add = $('#ev-add');
   const list = $('#ev-list');
   if (!target) return;
+  const ticket = ++shown;
   add.hidden = true;
   list.replaceChildren();
   if (!selected?.criterion || !selected.seq) {
@@ -79,8 +88,10 @@ async function show(): Promise<void> {
   const id = serverId();
   if (!id) return void list.append(el('li', { class: 'muted' }, '请先“同步到服务器”，再添加佐证。'));
   const { seq, criterion } = selected;
+  list.append(el('li', { class: 'muted' }, '正在读取这条细则的佐证…'));
   try {
     const r = await getJson<{ items: Item[]; returns: Returned[] }>(`/api/v1/submissions/${encodeURIComponent(id)}/evidence`);
+    if (ticket !== shown) return; // another cell (or sign-in state) was shown meanwhile: this answer is not for it
     const mine = r.items.filter((i) => i.project === seq && i.criterion === criterion);
     const back = r.returns.find((x) => x.project === seq && x.criterion === criterion);
     list.replaceChildren(
@@ -89,6 +100,7 @@ async function show(): Promise<void> {
     );
     add.hidden = false;
   } catch (e) {
+    if (ticket !== shown) return;
     list.replaceChildren(el('li', { class: 'muted' }, e instanceof ApiError && e.status === 404 ? '服务器上还没有这个申报：请先“同步到服务器”。' : (e as Error).message));
   }
 }
@@ -96,31 +108,46 @@ async function show(): Promise<void> {
 async function upload(files: File[]): Promise<void> {
   const target = selected;
   const id = serverId();
-  if (!target?.criterion || !target.seq || !id) return;
+  if (uploading || !target?.criterion || !target.seq || !id) return;
+  const pick = $<HTMLButtonElement>('#ev-pick');
+  uploading = true;
+  pick.disabled = true;
+  try {
+    await uploadTo(id, target.seq, target.criterion, files);
+  } finally {
+    uploading = false;
+    pick.disabled = false;
+  }
+  await show();
+}
+
+/** One upload at a time (the 添加 button is disabled meanwhile), each file with its own line. */
+async function uploadTo(id: string, seq: number, criterion: string, files: File[]): Promise<void> {
   const progress = $('#ev-progress');
   progress.replaceChildren();
   for (const f of files) {
     const line = el('li', {}, `正在上传 ${f.name}（${formatBytes(f.size)}）…`);
     progress.append(line);
     const form = new FormData();
-    form.append('project', String(target.seq));
-    form.append('criterion', target.criterion);
+    form.append('project', String(seq));
+    form.append('criterion', criterion);
     form.append('files', f, f.name);
     try {
       await postForm(`/api/v1/submissions/${encodeURIComponent(id)}/evidence`, form);
       line.className = 'ok';
-      line.textContent = `${f.name}：已添加到项目 ${target.seq} · ${target.criterion}`;
+      line.textContent = `${f.name}：已添加到项目 ${seq} · ${criterion}`;
     } catch (e) {
       line.className = 'error';
       line.textContent = (e as Error).message;
     }
   }
-  await show();
 }
 
 export function wireEvidence(): void {
   const input = $<HTMLInputElement>('#ev-files');
-  $('#ev-pick').addEventListener('click', () => input.click());
+  $('#ev-pick').addEventListener('click', () => {
+    if (!uploading) input.click();
+  });
   input.addEventListener('change', () => {
     const files = [...(input.files ?? [])];
     input.value = '';

@@ -10,8 +10,88 @@ import type { RawCell } from '../../core/workbook/cells';
 import type { ParseResult } from '../../core/workbook/result';
 import { currentRubric } from '../../core/rubric';
 
-/** Sheets of the unit workbook that are not there yet → the user should create the workbook first. */
-export class NotAUnitWorkbook extends Error {}
+/** A message of ours about the workbook (Chinese, says what to do): shown to the user as it is. */
+export class WorkbookError extends Error {}
+
+/** Sheets of the unit workbook that are not there (yet, or any more): create the workbook, or restore the sheet. */
+export class NotAUnitWorkbook extends WorkbookError {}
+
+/** The sheets the template inserts, in its order. */
+const TEMPLATE_SHEETS: string[] = [SHEETS.guide, SHEETS.form, SHEETS.answers, SHEETS.notes, SHEETS.summary, SHEETS.meta];
+/** The sheets the pane cannot read a 申报 without. */
+const REQUIRED_SHEETS: string[] = [SHEETS.meta, SHEETS.form, SHEETS.answers];
+
+export const NO_WORKBOOK = '当前工作簿还没有申报表：请先点击“新建申报工作簿”';
+export const sheetMissing = (name: string) => `找不到工作表《${name}》：可能被改名或删除了，请改回原名（或撤销）后再试`;
+
+/** Which of `names` the open workbook has. */
+async function present(context: Excel.RequestContext, names: string[]): Promise<Set<string>> {
+  const items = names.map((n) => [n, context.workbook.worksheets.getItemOrNullObject(n)] as const);
+  await context.sync();
+  return new Set(items.filter(([, ws]) => !ws.isNullObject).map(([n]) => n));
+}
+
+/**
+ * Why the workbook cannot be read, if it cannot: not created yet, or one of its sheets renamed / deleted. A workbook is
+ * ours once it has the hidden _meta sheet or two of the template's sheets (one 申报表 alone may be the user's own).
+ */
+function missingProblem(have: Set<string>): NotAUnitWorkbook | undefined {
+  const gone = REQUIRED_SHEETS.filter((n) => !have.has(n));
+  if (gone.length === 0) return undefined;
+  if (!have.has(SHEETS.meta) && have.size < 2) return new NotAUnitWorkbook(NO_WORKBOOK);
+  // _meta is hidden: name a sheet the user can see first.
+  const visible = gone.filter((n) => n !== SHEETS.meta);
+  return new NotAUnitWorkbook(sheetMissing((visible.length ? visible : gone)[0]!));
+}
+
+/**
+ * Office.js failures (OfficeExtension.Error: a `code`, a message in the host's language) in Chinese that says what to
+ * do; undefined for anything else. `sheet` names the sheet the operation was about, where the caller knows it.
+ */
+export function officeErrorMessage(e: unknown, sheet?: string): string | undefined {
+  if (!isOfficeError(e)) return undefined;
+  const which = sheet ? `《${sheet}》` : '';
+  switch (e.code) {
+    case 'ItemNotFound':
+      return sheet ? sheetMissing(sheet) : 'Excel 找不到要用的工作表或单元格：可能被改名或删除了。请把红色工地的工作表（申报表、细则自评、佐证说明等）改回原名（或撤销刚才的操作）后再试';
+    case 'ItemAlreadyExists':
+      return `工作簿中已经有同名的工作表${which}：请把同名的工作表改名或删除，或新建一个空白工作簿后再试`;
+    case 'AccessDenied':
+      return `Excel 拒绝修改${which || '工作簿'}：工作表可能受保护，或工作簿是只读的。请在“审阅”中撤销工作表保护，或把工作簿另存为可编辑的副本后再试`;
+    case 'InvalidOperationInCellEditMode':
+      return '有单元格正在编辑：请先按 Enter 或 Esc 结束编辑，再试一次';
+    case 'InvalidArgument':
+    case 'InvalidOperation':
+    case 'InvalidReference':
+    case 'InvalidSelection':
+      return 'Excel 不接受这次操作：请先按 Enter 或 Esc 结束正在编辑的单元格，再试一次；如果一直出现，请关闭任务窗格后重新打开';
+    case 'Conflict':
+    case 'InsertDeleteConflict':
+    case 'RequestAborted':
+    case 'ActivityLimitReached':
+      return 'Excel 正忙：请等片刻再试一次';
+    case 'RequestPayloadSizeLimitExceeded':
+    case 'ResponsePayloadSizeLimitExceeded':
+    case 'RangeExceedsLimit':
+    case 'OperationCellsExceedLimit':
+      return '这次要处理的数据超出了 Excel 加载项的限制：请减少项目数后再试，或在看板下载申报工作簿后直接打开';
+    case 'ApiNotFound':
+    case 'NotImplemented':
+    case 'UnsupportedOperation':
+    case 'UnsupportedFeature':
+      return '当前 Excel 版本不支持这项操作：请更新 Excel，或在看板下载申报工作簿、填好后上传';
+    case 'GeneralException':
+      return 'Excel 内部出错：请保存工作簿，关闭任务窗格后重新打开再试；如果一直出现，请重新启动 Excel';
+    default:
+      return undefined;
+  }
+}
+
+/** An OfficeExtension.Error (its name is "RichApi.Error" in every host), by type rather than by its text. */
+function isOfficeError(e: unknown): e is { code: string; message: string } {
+  if (typeof OfficeExtension !== 'undefined' && typeof OfficeExtension.Error === 'function' && e instanceof OfficeExtension.Error) return true;
+  return e instanceof Error && e.name === 'RichApi.Error' && typeof (e as { code?: unknown }).code === 'string';
+}
 
 function gridOf(name: string, top: number, left: number, values: unknown[][], formulas: unknown[][]): Grid {
   return {
@@ -38,7 +118,7 @@ export async function readUnitWorkbook(): Promise<ParseResult> {
     const answers = sheets.getItemOrNullObject(SHEETS.answers);
     const notes = sheets.getItemOrNullObject(SHEETS.notes);
     await context.sync();
-    if (meta.isNullObject || form.isNullObject || answers.isNullObject) throw new NotAUnitWorkbook('当前工作簿还没有申报表：请先点击“新建申报工作簿”');
+    if (meta.isNullObject || form.isNullObject || answers.isNullObject) throw missingProblem(await present(context, TEMPLATE_SHEETS)) ?? new NotAUnitWorkbook(NO_WORKBOOK);
     const metaRange = meta.getRange(`${META.keyCol}1:${META.valueCol}10`);
     metaRange.load('values');
     await context.sync();
@@ -78,9 +158,14 @@ export function canCreateWorkbook(): boolean {
 /** Inserts the template's sheets into the open workbook (ExcelApi 1.13). */
 export async function insertTemplate(base64: string): Promise<void> {
   await Excel.run(async (context) => {
-    const existing = context.workbook.worksheets.getItemOrNullObject(SHEETS.form);
-    await context.sync();
-    if (!existing.isNullObject) throw new Error('当前工作簿已经有《申报表》：如需重新开始，请新建一个空白工作簿');
+    // Every sheet the template brings must be free (Excel refuses the whole insert otherwise, in its own words).
+    const have = await present(context, TEMPLATE_SHEETS);
+    if (have.size > 0) {
+      const missing = missingProblem(have);
+      if (!missing) throw new WorkbookError('当前工作簿已经有《申报表》：如需重新开始，请新建一个空白工作簿');
+      if (missing.message !== NO_WORKBOOK) throw missing;
+      throw new WorkbookError(`当前工作簿已经有名为《${TEMPLATE_SHEETS.find((n) => have.has(n))!}》的工作表：请把它改名，或新建一个空白工作簿后再点“新建申报工作簿”`);
+    }
     context.workbook.insertWorksheetsFromBase64(base64);
     await context.sync();
     const form = context.workbook.worksheets.getItem(SHEETS.form);
@@ -97,7 +182,9 @@ export async function openWorkbook(base64: string): Promise<void> {
 
 export async function selectCell(sheet: string, cell?: string): Promise<void> {
   await Excel.run(async (context) => {
-    const ws = context.workbook.worksheets.getItem(sheet);
+    const ws = context.workbook.worksheets.getItemOrNullObject(sheet);
+    await context.sync();
+    if (ws.isNullObject) throw new WorkbookError(sheetMissing(sheet));
     ws.activate();
     if (cell) ws.getRange(cell).select();
     await context.sync();

@@ -12,7 +12,7 @@ import { attachment2Row } from '../../core/workbook/attachment2';
 import type { Submission } from '../../core/schema';
 import type { ProjectScore } from '../../core/score';
 import * as excel from './excel-adapter';
-import { ApiError, getBase64, getJson, postJson, postSubmissionWithFile, session } from './api';
+import { ApiError, getBase64, getJson, postJson, postSubmissionWithFile, session, whenUnauthorized } from './api';
 import { onSelection, rememberSubmission, setContext, wireEvidence } from './evidence';
 
 interface Me { name: string; role: 'secretariat' | 'district' | 'unit'; roleLabel: string; district?: string; unit?: string }
@@ -29,14 +29,32 @@ function el(tag: string, attrs: Record<string, string> = {}, ...children: Array<
   return node;
 }
 
-const HAS_CJK = /[\u4e00-\u9fff]/;
-
-/** What the user reads for any failure: our messages are Chinese already; anything else (Office.js, the browser) gets a Chinese sentence and its detail goes to the console. */
+/**
+ * What the user reads for any failure. Ours (the server's answers, the adapter's messages about the workbook) are
+ * Chinese and say what to do already; Office.js errors are told by their code (their text is Excel's, in whatever
+ * language, and says nothing of what to do); anything else gets a general sentence. Details go to the console.
+ */
 function chineseError(e: unknown, doing: string): string {
-  const message = e instanceof Error ? e.message : String(e);
-  if (HAS_CJK.test(message)) return message;
+  if (e instanceof ApiError || e instanceof excel.WorkbookError) return e.message;
   console.error(`${doing}:`, e);
+  const office = excel.officeErrorMessage(e);
+  if (office) return `${doing}没有完成：${office}`;
   return `${doing}失败，请重试；如果一直出现，请关闭任务窗格后重新打开，或在看板（${location.origin}/）上传工作簿`;
+}
+
+/**
+ * Runs `job` from `button` once at a time: the button is disabled from the click until the job ends (a double click
+ * is one run), then enabled again if `usable` still holds (同步 needs a signed-in user).
+ */
+const running = new Set<HTMLButtonElement>();
+function once(button: HTMLButtonElement, job: () => Promise<void>, usable: () => boolean = () => true): void {
+  if (running.has(button)) return;
+  running.add(button);
+  button.disabled = true;
+  void job().finally(() => {
+    running.delete(button);
+    button.disabled = !usable();
+  });
 }
 
 function status(text: string, kind: 'info' | 'ok' | 'error' = 'info'): void {
@@ -88,6 +106,14 @@ function renderScores(result: ParseResult): void {
   box.replaceChildren(el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, '项目'), el('th', {}, '得分'), el('th', {}, '得分率'), el('th', {}, '完成度'), el('th', {}, '七有一好八规范'))), el('tbody', {}, ...rows)));
 }
 
+/** Nothing read: no problem list, counts or scores of an earlier read stay on screen. */
+function clearRead(): void {
+  last = undefined;
+  $('#issues').replaceChildren();
+  $('#check-summary').textContent = '';
+  $('#scores').replaceChildren(el('p', { class: 'muted' }, '填写《细则自评》后这里会显示每个项目的得分。'));
+}
+
 async function refresh(showIssues: boolean): Promise<ParseResult | undefined> {
   try {
     last = await excel.readUnitWorkbook();
@@ -95,12 +121,27 @@ async function refresh(showIssues: boolean): Promise<ParseResult | undefined> {
     if (showIssues) renderIssues(last);
     return last;
   } catch (e) {
+    clearRead();
+    // Not created yet: said only when asked (检查, 同步). A renamed or deleted sheet is said at once.
     if (e instanceof excel.NotAUnitWorkbook) {
-      if (showIssues) status(e.message, 'error');
+      if (showIssues || e.message !== excel.NO_WORKBOOK) status(e.message, 'error');
       return undefined;
     }
     status(chineseError(e, '读取工作簿'), 'error');
     return undefined;
+  }
+}
+
+/** Edits are watched once per pane (create and start-up may both get here). */
+let watching = false;
+async function watchEdits(): Promise<void> {
+  if (watching) return;
+  watching = true;
+  try {
+    await excel.watchChanges(scheduleRefresh);
+  } catch (e) {
+    watching = false;
+    throw e;
   }
 }
 
@@ -121,7 +162,7 @@ async function create(): Promise<void> {
     const base64 = await getBase64(url);
     if (excel.canInsertSheets()) {
       await excel.insertTemplate(base64);
-      await excel.watchChanges(scheduleRefresh);
+      await watchEdits();
       status(`已插入申报工作簿（${n} 个项目）：请从《申报表》第 3 行开始填写`, 'ok');
       await refresh(false);
     } else if (excel.canCreateWorkbook()) {
@@ -156,20 +197,28 @@ function updateSession(): void {
   const signedIn = Boolean(me);
   $('#sign-in').hidden = signedIn;
   $('#sign-out').hidden = !signedIn;
-  ($('#sync') as HTMLButtonElement).disabled = !signedIn;
+  const syncButton = $<HTMLButtonElement>('#sync');
+  syncButton.disabled = !signedIn || running.has(syncButton);
   $('#who').textContent = me ? `${me.name} · ${me.roleLabel}` : '';
   ($('[data-tab="district"]') as HTMLButtonElement).hidden = !(me && me.role !== 'unit');
   ($('[data-tab="secretariat"]') as HTMLButtonElement).hidden = me?.role !== 'secretariat';
   setContext({ signedIn, ...(last?.submission ? { workbook: last.submission.submissionId } : {}) });
 }
 
+/** A sync that did not complete: the previous success must not be read as this one's. */
+function syncFailed(): void {
+  const box = $('#sync-result');
+  box.hidden = false;
+  box.replaceChildren(el('div', { class: 'reason' }, '本次没有同步成功：工作簿中的修改还没有保存到服务器（原因见上方提示）。'));
+}
+
 async function sync(): Promise<void> {
   const result = await refresh(true);
-  if (!result) return;
+  if (!result) return syncFailed();
   const box = $('#sync-result');
   if (!result.submission) {
     status('还有错误没有修改，请按上面的问题清单逐条修改后再同步', 'error');
-    return;
+    return syncFailed();
   }
   try {
     status('正在同步…');
@@ -190,6 +239,7 @@ async function sync(): Promise<void> {
   } catch (e) {
     if (e instanceof ApiError && e.issues.length) renderIssues({ ...result, issues: e.issues });
     status(chineseError(e, '同步'), 'error');
+    syncFailed();
   }
 }
 
@@ -254,28 +304,37 @@ function outsideExcel(text: string): void {
   $('#no-host-text').textContent = text;
 }
 
+function signOut(text: string, kind: 'info' | 'error'): void {
+  session.token = '';
+  me = undefined;
+  updateSession();
+  showTab('fill');
+  status(text, kind);
+  if (kind === 'error') ($('#token') as HTMLInputElement).focus();
+}
+
 async function start(): Promise<void> {
   $$('.tabs button').forEach((b) => b.addEventListener('click', () => showTab(b.dataset.tab!)));
-  $('#create').addEventListener('click', () => void create());
+  const createButton = $<HTMLButtonElement>('#create');
+  createButton.addEventListener('click', () => once(createButton, create));
   $('#check').addEventListener('click', () => void refresh(true));
   $('#sign-in').addEventListener('submit', (e) => {
     e.preventDefault();
     void signIn(($('#token') as HTMLInputElement).value);
   });
-  $('#sign-out').addEventListener('click', () => {
-    session.token = '';
-    me = undefined;
-    updateSession();
-    showTab('fill');
-    status('已退出登录');
+  $('#sign-out').addEventListener('click', () => signOut('已退出登录', 'info'));
+  // A token revoked or expired mid-session: signed out at once, with the server's reason and the token field.
+  whenUnauthorized((reason) => {
+    if (me) signOut(reason, 'error');
   });
-  $('#sync').addEventListener('click', () => void sync());
+  const syncButton = $<HTMLButtonElement>('#sync');
+  syncButton.addEventListener('click', () => once(syncButton, sync, () => Boolean(me)));
   $('#consolidate').addEventListener('click', () => void consolidate());
   $('#master').addEventListener('click', () => void master());
   wireEvidence();
   updateSession();
   if (session.token) await signIn(session.token);
-  if (await refresh(false)) await excel.watchChanges(scheduleRefresh).catch((e: unknown) => status(chineseError(e, '监视工作簿变化'), 'error'));
+  if (await refresh(false)) await watchEdits().catch((e: unknown) => status(chineseError(e, '监视工作簿变化'), 'error'));
   setContext({ signedIn: Boolean(me), ...(last?.submission ? { workbook: last.submission.submissionId } : {}) });
   // The 佐证 section follows the selected criterion row (ExcelApi 1.2, within the 1.7 the pane requires).
   await excel.watchSelection(() => void onSelection()).catch((e: unknown) => status(chineseError(e, '监视选中的单元格'), 'error'));

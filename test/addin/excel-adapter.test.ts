@@ -9,7 +9,7 @@ import { parseWorkbook } from '../../core/node/workbook/parse';
 import { SHEETS } from '../../core/workbook/contract';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { randomAnswers, seeded } from '../helpers/fixtures';
-import { readUnitWorkbook, selectCell, writeDistrictSheet, documentBytes, DISTRICT_SHEET } from '../../addin/src/excel-adapter';
+import { readUnitWorkbook, selectCell, writeDistrictSheet, documentBytes, DISTRICT_SHEET, NotAUnitWorkbook, officeErrorMessage } from '../../addin/src/excel-adapter';
 
 type Grid = unknown[][];
 
@@ -85,21 +85,22 @@ test('a formula typed into an input cell is reported at its cell', async () => {
   expect(r.issues).toContainEqual(expect.objectContaining({ sheet: '申报表', cell: 'F7', message: '负责人单元格里是公式，请直接填写内容（系统不读取公式）' }));
 });
 
-test('issue → cell selection activates the sheet and selects the cell', async () => {
+test('issue → cell selection activates the sheet and selects the cell; a sheet renamed since is named', async () => {
   const calls: string[] = [];
+  const sheet = { isNullObject: false, activate: () => calls.push('activate'), getRange: (a: string) => ({ select: () => calls.push(`select ${a}`) }) };
   install({
     workbook: {
       worksheets: {
-        sheet: { activate: () => calls.push('activate'), getRange: (a: string) => ({ select: () => calls.push(`select ${a}`) }) },
-        getItem: function (this: { sheet: unknown }, name: string) {
+        getItemOrNullObject: (name: string) => {
           calls.push(`getItem ${name}`);
-          return this.sheet;
+          return name === SHEETS.form ? sheet : { isNullObject: true };
         },
       },
     },
   });
   await selectCell('申报表', 'G7');
   expect(calls).toEqual(['getItem 申报表', 'activate', 'select G7']);
+  await expect(selectCell('细则自评', 'E4')).rejects.toThrow('找不到工作表《细则自评》：可能被改名或删除了，请改回原名（或撤销）后再试');
 });
 
 test('本区汇总: header, rows, 得分率 format, chart on 得分率, roster of missing units', async () => {
@@ -141,4 +142,36 @@ test('documentBytes joins the slices of getFileAsync and closes the file; undefi
   expect(closed).toEqual(['closed']);
   (globalThis as Record<string, unknown>).Office = office(false);
   expect(await documentBytes()).toBeUndefined();
+});
+
+/** An OfficeExtension.Error as Office.js rejects with it: name RichApi.Error, a code, the host's (here zh-CN) text. */
+function richApiError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { name: 'RichApi.Error', code });
+}
+
+test('Office.js errors are told by their code, in Chinese that says what to do (naming the sheet when known)', () => {
+  expect(officeErrorMessage(richApiError('ItemNotFound', '请求的资源不存在。'), SHEETS.answers)).toBe('找不到工作表《细则自评》：可能被改名或删除了，请改回原名（或撤销）后再试');
+  expect(officeErrorMessage(richApiError('ItemNotFound', '请求的资源不存在。'))).toMatch(/^Excel 找不到要用的工作表或单元格：.*改回原名（或撤销刚才的操作）后再试$/);
+  expect(officeErrorMessage(richApiError('ItemAlreadyExists', '该资源已存在。'), SHEETS.guide)).toBe('工作簿中已经有同名的工作表《填报说明》：请把同名的工作表改名或删除，或新建一个空白工作簿后再试');
+  for (const code of ['AccessDenied', 'InvalidArgument', 'GeneralException', 'InvalidOperationInCellEditMode']) {
+    const text = officeErrorMessage(richApiError(code, 'The requested resource doesn’t exist.'));
+    expect(text).toMatch(/请/);
+    expect(text).not.toMatch(/resource|请求的资源/);
+  }
+  // Not an Office error (ours, the browser's), or an unknown code: left to the caller.
+  expect(officeErrorMessage(new Error('ItemNotFound: 申报表'))).toBeUndefined();
+  expect(officeErrorMessage(richApiError('SomethingNew', '…'))).toBeUndefined();
+});
+
+test('a renamed or deleted sheet is named; a workbook without our sheets is told to create one', async () => {
+  const file = await fillWorkbook(await buildTemplate({ projects: 3 }), REPORTER, [{ fields: projectFields(1) }]);
+  const mock = await workbookMock(file);
+  const sheets = mock.data.workbook.worksheets;
+  const without = (...gone: string[]) => ({ workbook: { worksheets: { getItemOrNullObject: (name: string) => (gone.includes(name) ? { isNullObject: true } : sheets.getItemOrNullObject(name)) } } });
+  install(without(SHEETS.answers));
+  await expect(readUnitWorkbook()).rejects.toThrow(new NotAUnitWorkbook('找不到工作表《细则自评》：可能被改名或删除了，请改回原名（或撤销）后再试'));
+  install(without(SHEETS.form, SHEETS.answers));
+  await expect(readUnitWorkbook()).rejects.toThrow('找不到工作表《申报表》：');
+  install({ workbook: { worksheets: { getItemOrNullObject: () => ({ isNullObject: true }) } } });
+  await expect(readUnitWorkbook()).rejects.toThrow('当前工作簿还没有申报表：请先点击“新建申报工作簿”');
 });

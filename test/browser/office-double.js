@@ -1,11 +1,13 @@
 // A test double of the Office.js subset the task pane uses, with an in-memory workbook. Served in place of
 // office.js by the browser test (after exceljs's browser build, which insertWorksheetsFromBase64 uses to read the
-// real template bytes). Test code drives it through window.__excelDouble: type(), read(), selectCell(), selected, created.
+// real template bytes). Test code drives it through window.__excelDouble: type(), read(), selectCell(), renameSheet(),
+// deleteSheet(), addSheet(), selected, created, inserts, changeHandlers(). Failures are OfficeExtension.Error-like
+// (name "RichApi.Error", a code, a zh-CN message), as the real Office.js rejects.
 (function () {
   'use strict';
   const sheets = new Map(); // name → { name, cells: Map<address, {value, formula}>, handlers: [] , visibility }
   const pending = [];
-  const double = { selected: null, created: [], active: null, charts: [] };
+  const double = { selected: null, created: [], active: null, charts: [], inserts: 0 };
   window.__excelDouble = double;
 
   // Requirement-set versions compare by their minor number (1.8 < 1.13).
@@ -18,8 +20,19 @@
     const from = p(a), to = p(b || a);
     return { top: from.row, left: from.col, bottom: to.row, right: to.col };
   }
+  // Office.js rejects with OfficeExtension.Error: name "RichApi.Error", a code, and a message in the host's language
+  // (zh-CN here, as our users' Excel); which object failed is only in debugInfo.
+  const LOCALIZED = { ItemNotFound: '请求的资源不存在。', ItemAlreadyExists: '该资源已存在。' };
+  class RichApiError extends Error {
+    constructor(code, location) {
+      super(LOCALIZED[code] || code);
+      this.name = 'RichApi.Error';
+      this.code = code;
+      this.debugInfo = { code, message: this.message, errorLocation: location };
+    }
+  }
   function addSheet(name) {
-    if (sheets.has(name)) throw new Error(`ItemAlreadyExists: ${name}`);
+    if (sheets.has(name)) throw new RichApiError('ItemAlreadyExists', 'WorksheetCollection.add');
     const s = { name, cells: new Map(), handlers: [] };
     sheets.set(name, s);
     return s;
@@ -93,11 +106,11 @@
   const context = {
     workbook: {
       worksheets: {
-        getItem(name) { const s = sheets.get(name); if (!s) throw new Error(`ItemNotFound: ${name}`); return worksheet(s); },
+        getItem(name) { const s = sheets.get(name); if (!s) throw new RichApiError('ItemNotFound', 'WorksheetCollection.getItem'); return worksheet(s); },
         getItemOrNullObject(name) { const s = sheets.get(name); return s ? worksheet(s) : { isNullObject: true }; },
         add(name) { return worksheet(addSheet(name)); },
       },
-      insertWorksheetsFromBase64(b64) { pending.push(insertFromBase64(b64)); },
+      insertWorksheetsFromBase64(b64) { double.inserts++; pending.push(insertFromBase64(b64)); },
       getSelectedRange() { const sel = double.selected || { sheet: [...sheets.keys()][0], address: 'A1' }; return sheets.has(sel.sheet) ? range(sheets.get(sel.sheet), sel.address) : { address: `${sel.sheet}!A1`, load() { return this; } }; },
       onSelectionChanged: { add(handler) { selectionHandlers.push(handler); return { remove() {} }; } },
     },
@@ -114,12 +127,25 @@
   /** The user clicks a cell. */
   double.selectCell = (sheet, address) => { double.selected = { sheet, address }; fireSelection(); };
   double.sheetNames = () => [...sheets.keys()];
+  /** The user renames a sheet (same place in the tab order; its change handlers stay, as in Excel). */
+  double.renameSheet = (from, to) => {
+    const entries = [...sheets.entries()].map(([n, s]) => (n === from ? [to, Object.assign(s, { name: to })] : [n, s]));
+    sheets.clear();
+    for (const [n, s] of entries) sheets.set(n, s);
+  };
+  /** The user deletes a sheet. */
+  double.deleteSheet = (name) => { sheets.delete(name); };
+  /** A sheet the user made (before any template). */
+  double.addSheet = (name) => { addSheet(name); };
+  /** How many change handlers a sheet has (each registration is one more, as in Excel). */
+  double.changeHandlers = (name) => (sheets.has(name) ? sheets.get(name).handlers.length : 0);
 
   window.Office = {
     HostType: { Excel: 'Excel' },
     context: { requirements: { isSetSupported: (set, version) => set === 'ExcelApi' && minor(version) <= minor(window.__excelApiVersion || '1.13') } },
     onReady(cb) { const info = { host: 'Excel', platform: 'OfficeOnline' }; setTimeout(() => cb && cb(info), 0); return Promise.resolve(info); },
   };
+  window.OfficeExtension = { Error: RichApiError };
   window.Excel = {
     ChartType: { barClustered: 'BarClustered' },
     ChartSeriesBy: { columns: 'Columns' },
