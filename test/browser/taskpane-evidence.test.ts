@@ -3,34 +3,29 @@
  * test/browser/office-double.js): select a project's answer cell of a criterion row, attach photos and a PDF to that
  * project × criterion, see them listed; other selections explain what to select.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { pdf, photo } from '../helpers/evidence';
+import { OFFICE_DOUBLE_SCRIPT, excelUser } from '../helpers/office-double';
 
 
-const root = path.join(__dirname, '..', '..');
-const officeDouble = fs.readFileSync(path.join(root, 'node_modules/exceljs/dist/exceljs.min.js'), 'utf8') + '\n' + fs.readFileSync(path.join(__dirname, 'office-double.js'), 'utf8');
 
-type DoubleWindow = { __excelDouble: { type: (s: string, a: string, v: unknown) => void; selectCell: (s: string, a: string) => void } };
 
 let s: TestServer;
 let browser: Browser;
 let page: Page;
 let unitToken: string;
 const errors: string[] = [];
+const { type, select } = excelUser(() => page);
 
-const type = (sheet: string, address: string, value: unknown) => page.evaluate(([sh, a, v]) => (window as unknown as DoubleWindow).__excelDouble.type(sh as string, a as string, v), [sheet, address, value] as const);
-const select = (sheet: string, address: string) => page.evaluate(([sh, a]) => (window as unknown as DoubleWindow).__excelDouble.selectCell(sh!, a!), [sheet, address]);
 
 beforeAll(async () => {
   s = await testServer();
   unitToken = await s.user({ name: '一建填报员', role: 'unit', district: '东河区', unit: '包头市第一建筑工程有限公司' });
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 420, height: 900 }, locale: 'zh-CN' })).newPage();
-  await page.route('**/office-js/office.js', (route) => route.fulfill({ contentType: 'application/javascript', body: officeDouble }));
+  await page.route('**/office-js/office.js', (route) => route.fulfill({ contentType: 'application/javascript', body: OFFICE_DOUBLE_SCRIPT }));
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${s.url}/addin/taskpane.html`);
   await page.waitForSelector('#create');

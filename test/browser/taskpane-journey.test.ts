@@ -3,15 +3,12 @@
  * by test/browser/office-double.js): double clicks, a slow 佐证 answer for a cell no longer selected, a renamed sheet,
  * a proxy's 502 page, a token revoked mid-session. Every wait is on a condition, never on time.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page, Request, Route } from 'playwright-core';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { photo } from '../helpers/evidence';
+import { OFFICE_DOUBLE_SCRIPT, excelUser } from '../helpers/office-double';
 
-const root = path.join(__dirname, '..', '..');
-const officeDouble = fs.readFileSync(path.join(root, 'node_modules/exceljs/dist/exceljs.min.js'), 'utf8') + '\n' + fs.readFileSync(path.join(__dirname, 'office-double.js'), 'utf8');
 
 interface Double {
   type: (s: string, a: string, v: unknown) => void;
@@ -29,10 +26,8 @@ let browser: Browser;
 let page: Page;
 let unitToken: string;
 const errors: string[] = [];
+const { type, select, rename } = excelUser(() => page);
 
-const type = (sheet: string, address: string, value: unknown) => page.evaluate(([sh, a, v]) => (window as unknown as DoubleWindow).__excelDouble.type(sh as string, a as string, v), [sheet, address, value] as const);
-const select = (sheet: string, address: string) => page.evaluate(([sh, a]) => (window as unknown as DoubleWindow).__excelDouble.selectCell(sh!, a!), [sheet, address]);
-const rename = (from: string, to: string) => page.evaluate(([f, t]) => (window as unknown as DoubleWindow).__excelDouble.renameSheet(f!, t!), [from, to]);
 /** A fast double click: both clicks reach the page before the first run's first answer (button.click() is what a user's click does, and nothing on a disabled button). */
 const doubleClick = (sel: string) => page.evaluate((q) => {
   const b = document.querySelector<HTMLButtonElement>(q)!;
@@ -51,7 +46,7 @@ const statusIs = (start: string) => page.waitForFunction((t) => document.querySe
 
 async function openPane(): Promise<Page> {
   const p = await (await browser.newContext({ viewport: { width: 420, height: 900 }, locale: 'zh-CN' })).newPage();
-  await p.route('**/office-js/office.js', (route) => route.fulfill({ contentType: 'application/javascript', body: officeDouble }));
+  await p.route('**/office-js/office.js', (route) => route.fulfill({ contentType: 'application/javascript', body: OFFICE_DOUBLE_SCRIPT }));
   p.on('pageerror', (e) => errors.push(e.message));
   await p.goto(`${s.url}/addin/taskpane.html`);
   await p.waitForSelector('#create');

@@ -2,18 +2,15 @@
  * The real task pane, served by the real server, in real Chromium; Office.js is replaced by an in-memory test double
  * (test/browser/office-double.js) that reads the real template bytes with exceljs's browser build.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { currentRubric } from '../../core/rubric';
 import { DEFAULT_LIMITS } from '../../core/limits';
 import { DEFAULT_PROJECTS } from '../../core/workbook/contract';
+import { OFFICE_DOUBLE_SCRIPT, excelUser } from '../helpers/office-double';
 
 
-const root = path.join(__dirname, '..', '..');
-const officeDouble = fs.readFileSync(path.join(root, 'node_modules/exceljs/dist/exceljs.min.js'), 'utf8') + '\n' + fs.readFileSync(path.join(__dirname, 'office-double.js'), 'utf8');
 
 let s: TestServer;
 let browser: Browser;
@@ -21,11 +18,10 @@ let page: Page;
 let unitToken: string;
 let districtToken: string;
 const rubric = currentRubric();
+const { type, read } = excelUser(() => page);
 
 type DoubleWindow = { __excelDouble: { type: (s: string, a: string, v: unknown) => void; read: (s: string, a: string) => unknown[][]; selected: { sheet: string; address: string } | null; created: string[]; sheetNames: () => string[]; charts: unknown[] } };
 
-const type = (sheet: string, address: string, value: unknown) => page.evaluate(([sh, a, v]) => (window as unknown as DoubleWindow).__excelDouble.type(sh as string, a as string, v), [sheet, address, value] as const);
-const read = (sheet: string, address: string) => page.evaluate(([sh, a]) => (window as unknown as DoubleWindow).__excelDouble.read(sh!, a!), [sheet, address]);
 const status = () => page.textContent('#status');
 
 beforeAll(async () => {
@@ -35,7 +31,7 @@ beforeAll(async () => {
   await s.call('POST', '/api/v1/roster', { token: s.admin, file: { bytes: Buffer.from('单位名称,旗县区,联系人,电话\n包头市第一建筑工程有限公司,东河区,李红,13912345678\n东河城建,东河区,周,0472-4123456\n'), name: 'r.csv' } });
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 420, height: 900 }, locale: 'zh-CN' })).newPage();
-  await page.route('**/office-js/office.js', (route) => route.fulfill({ contentType: 'application/javascript', body: officeDouble }));
+  await page.route('**/office-js/office.js', (route) => route.fulfill({ contentType: 'application/javascript', body: OFFICE_DOUBLE_SCRIPT }));
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${s.url}/addin/taskpane.html`);
