@@ -41,7 +41,6 @@ export function table(headers: readonly string[], rows: readonly Cell[][], opts:
     })))));
 }
 
-/** The message bar under the header: errors in red, confirmations in green. */
 /**
  * Puts the page's place (a tab, or one 申报) in the address, so Back, Forward and reload keep the user where they
  * were. `replace` for the first place after signing in (no extra history entry).
@@ -52,6 +51,7 @@ export function navigate(hash: string, replace = false): void {
   else history.pushState(null, '', hash);
 }
 
+/** The message bar under the header: errors in red, confirmations in green. */
 export function message(text: string, ok = false): void {
   const m = $('#message');
   m.textContent = text;

@@ -92,7 +92,12 @@ async function signIn(token: string, remember: boolean): Promise<void> {
 
 /** Shows the place the address names (#accounts, #submission/<提交编号>) when this account may see it, else `first`. */
 function go(first: string, replace = false): void {
-  const place = decodeURIComponent(location.hash.slice(1));
+  let place = '';
+  try {
+    place = decodeURIComponent(location.hash.slice(1));
+  } catch {
+    // an address typed or cut badly (“%E4%B8”): the first tab
+  }
   const tab = $$('.tabs button').find((b) => b.dataset.tab === place && !b.hidden)?.dataset.tab;
   if (place.startsWith('submission/')) {
     if (!currentTab) showTab(first, true);
