@@ -35,8 +35,9 @@ export const EVIDENCE_MSG = {
   empty: (name: string) => `${quoteName(name)}是空文件：请重新选择`,
   tooLarge: (name: string, max: number) => `${quoteName(name)}超过单个佐证文件的上限 ${formatBytes(max)}：请压缩照片或拆分文档后再上传`,
   tooMany: (max: number) => `一次最多上传 ${max} 个佐证文件：请分批上传`,
-  unitFull: (used: number, adding: number, max: number) =>
-    `本单位的佐证材料已有 ${formatBytes(used)}，加上这次的 ${formatBytes(adding)} 超过上限 ${formatBytes(max)}：请先删除不需要的文件`,
+  /** `unit`: the unit's name when someone else (its 旗县区, the 秘书处) uploads for it; “本单位” for the unit itself. */
+  unitFull: (used: number, adding: number, max: number, unit?: string) =>
+    `${unit ? `“${unit}”` : '本单位'}的佐证材料已有 ${formatBytes(used)}，加上这次的 ${formatBytes(adding)} 超过上限 ${formatBytes(max)}：请先删除不需要的文件`,
   heic: (name: string) =>
     `${quoteName(name)}是 HEIC/HEIF 格式的照片（苹果手机默认格式），服务器无法读取：请在手机“设置 → 相机 → 格式”中选择“兼容性最佳”后重新拍摄，或在相册中把照片存为 JPEG 后上传`,
   otherImage: (name: string, format: string) => `${quoteName(name)}是 ${format} 图片，不能作为佐证：请转换为 JPEG 或 PNG 后上传`,

@@ -159,7 +159,7 @@ export class EvidenceService {
       }
       const usage = unitUsage(this.db, sub.unit, sub.district);
       const adding = [...new Map(files.filter((f) => !usage.shas.has(f.sha256)).map((f) => [f.sha256, f.size])).values()].reduce((n, s) => n + s, 0);
-      if (usage.bytes + adding > this.limits.evidenceUnitBytes) throw new AppError('TOO_LARGE', EVIDENCE_MSG.unitFull(usage.bytes, adding, this.limits.evidenceUnitBytes));
+      if (usage.bytes + adding > this.limits.evidenceUnitBytes) throw new AppError('TOO_LARGE', EVIDENCE_MSG.unitFull(usage.bytes, adding, this.limits.evidenceUnitBytes, actor.role === 'unit' ? undefined : sub.unit));
 
       for (const [i, f] of files.entries()) {
         this.files.pin(f.sha256);

@@ -92,6 +92,9 @@ test('too many files in one request, and the per-unit limit', async () => {
   expect((await attach(s, unit, sub.submissionId, 1, 'A01-2', [{ bytes: big(1), name: '1again.pdf' }])).status).toBe(201);
   const full = await attach(s, unit, sub.submissionId, 1, 'A01-1', [{ bytes: big(3), name: '3.pdf' }]);
   expect([full.status, full.body.error]).toEqual([413, '本单位的佐证材料已有 2.4 MB，加上这次的 1.2 MB 超过上限 3.0 MB：请先删除不需要的文件']);
+  // The 秘书处 (or the unit's 旗县区) uploading for the unit is told whose limit it is, not “本单位”.
+  const forIt = await attach(s, s.admin, sub.submissionId, 1, 'A01-1', [{ bytes: big(3), name: '3.pdf' }]);
+  expect([forIt.status, forIt.body.error]).toEqual([413, '“包头市第一建筑工程有限公司”的佐证材料已有 2.4 MB，加上这次的 1.2 MB 超过上限 3.0 MB：请先删除不需要的文件']);
   expect(fs.readdirSync(path.join(s.dataDir, 'evidence', 'tmp'))).toEqual([]);
   expect((await s.call('GET', '/healthz')).body).toMatchObject({ ok: true });
 });
