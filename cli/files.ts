@@ -74,25 +74,49 @@ export function checkDistrict(value: string | undefined): string | undefined | f
   return d;
 }
 
+/** Says what is wrong (“错误：…”) and marks the command failed; the caller returns. */
+export function refuse(message: string): void {
+  console.error(`错误：${message}`);
+  process.exitCode = EXIT.failed;
+}
+
+/** Why a file cannot be written where it is asked for: its folder is missing or is a file, or the name is a folder. */
+export interface OutFileFault {
+  fault: 'noFolder' | 'folderIsFile' | 'isFolder';
+  folder: string;
+  target: string;
+}
+
+/** Checked before the work that produces the file (an output file, a backup). */
+export function outFileFault(file: string): OutFileFault | undefined {
+  const target = path.resolve(file);
+  const folder = path.dirname(target);
+  const at = fs.statSync(folder, { throwIfNoEntry: false });
+  if (!at) return { fault: 'noFolder', folder, target };
+  if (!at.isDirectory()) return { fault: 'folderIsFile', folder, target };
+  if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory()) return { fault: 'isFolder', folder, target };
+  return undefined;
+}
+
+const OUT_FILE_MSG: Record<OutFileFault['fault'], (f: OutFileFault) => string> = {
+  noFolder: (f) => `输出文件的文件夹 ${f.folder} 不存在：请先创建它，或换一个位置（--out）`,
+  folderIsFile: (f) => `${f.folder} 是一个文件，不是文件夹：请换一个输出位置（--out）`,
+  isFolder: (f) => `${f.target} 是一个文件夹：请写出输出文件名（--out）`,
+};
+
 /**
  * Whether an output file can be written where it is asked for (Chinese, naming the path), checked before the work
  * that produces it: the folder must exist, and the name must not be a folder.
  */
 export function outFileProblem(file: string): string | undefined {
-  const target = path.resolve(file);
-  const folder = path.dirname(target);
-  const at = fs.statSync(folder, { throwIfNoEntry: false });
-  if (!at) return `输出文件的文件夹 ${folder} 不存在：请先创建它，或换一个位置（--out）`;
-  if (!at.isDirectory()) return `${folder} 是一个文件，不是文件夹：请换一个输出位置（--out）`;
-  if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory()) return `${target} 是一个文件夹：请写出输出文件名（--out）`;
-  return undefined;
+  const f = outFileFault(file);
+  return f && OUT_FILE_MSG[f.fault](f);
 }
 
 /** Prints the problem with an output file and sets the exit code: true when there is one. */
 export function refuseOutFile(file: string | undefined): boolean {
   const problem = file === undefined ? undefined : outFileProblem(file);
   if (!problem) return false;
-  console.error(`错误：${problem}`);
-  process.exitCode = EXIT.failed;
+  refuse(problem);
   return true;
 }

@@ -8,25 +8,27 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { openDatabase, openSqlite, type DB } from '../../server/db';
 import { copyFileDurable, renameDurableSync, tempNameFor } from '../../server/durable';
-import { EXIT } from '../files';
-import { dataDirProblem } from '../data-dir';
+import { EXIT, outFileFault, type OutFileFault } from '../files';
+import { DB_FILE, dataDirProblem } from '../data-dir';
 import { lockDataDir } from '../../server/data-lock';
 import { errorMessage } from '../errors';
 import { addEvidenceToBackup, backupEvidenceCount, EvidenceMoved, extractEvidence } from '../../server/evidence-backup';
 
 const env = process.env;
-const DB_FILE = 'redsite.sqlite';
+/** Where a backup cannot be written (cli/files.ts outFileFault), said for the backup file. */
+const BACKUP_FILE_MSG: Record<OutFileFault['fault'], (f: OutFileFault) => string> = {
+  noFolder: (f) => `备份文件的文件夹 ${f.folder} 不存在：请先创建它，或换一个位置`,
+  folderIsFile: (f) => `${f.folder} 是一个文件，不是文件夹：请换一个备份文件位置`,
+  isFolder: (f) => `${f.target} 是一个文件夹：请写出备份文件名，如 ${path.join(f.target, 'redsite-备份.sqlite')}`,
+};
 
 export async function backup(dataDir: string, file: string): Promise<{ bytes: number; submissions: number; evidence: number }> {
   const target = path.resolve(file);
   // openDatabase would create an empty database in a wrong folder, and back that up as if all were well.
   const problem = dataDirProblem(dataDir, true);
   if (problem) throw new Error(problem);
-  const folder = path.dirname(target);
-  const at = fs.statSync(folder, { throwIfNoEntry: false });
-  if (!at) throw new Error(`备份文件的文件夹 ${folder} 不存在：请先创建它，或换一个位置`);
-  if (!at.isDirectory()) throw new Error(`${folder} 是一个文件，不是文件夹：请换一个备份文件位置`);
-  if (fs.statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${target} 是一个文件夹：请写出备份文件名，如 ${path.join(target, 'redsite-备份.sqlite')}`);
+  const out = outFileFault(target);
+  if (out) throw new Error(BACKUP_FILE_MSG[out.fault](out));
   // A file the snapshot refers to may be deleted right after the snapshot (evidence removed meanwhile): snapshot again.
   for (let attempt = 1; ; attempt++) {
     try {

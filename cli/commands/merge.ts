@@ -17,7 +17,7 @@ import type * as Master from '../../core/node/workbook/merge';
 import { intake, type IntakeInput, type IntakeRow } from '../../core/node/workbook/intake';
 import { rejected, type ParseResult } from '../../core/workbook/result';
 import { compareZh } from '../../core/text';
-import { expandInputs, EXIT, DISTRICT_OPTION, checkDistrict, refuseOutFile, type InputFile } from '../files';
+import { expandInputs, EXIT, DISTRICT_OPTION, checkDistrict, refuse, refuseOutFile, type InputFile } from '../files';
 import { checkUploadToken, uploadFile, serverUrlProblem, type UploadOutcome } from '../upload';
 
 /** The master writer, loaded when the files are already being read: `import` never loads it. */
@@ -141,11 +141,7 @@ export function registerMerge(program: Command): void {
       }
       const token = opts.token ?? process.env.REDSITE_TOKEN;
       const badServer = opts.server === undefined ? undefined : serverUrlProblem(opts.server);
-      if (badServer) {
-        console.error(`错误：${badServer}`);
-        process.exitCode = EXIT.failed;
-        return;
-      }
+      if (badServer) return refuse(badServer);
       if (opts.server && !token) {
         console.error('错误：代为上传需要令牌：请用 --token 或环境变量 REDSITE_TOKEN 提供旗县区账号的令牌');
         process.exitCode = EXIT.failed;
@@ -155,11 +151,7 @@ export function registerMerge(program: Command): void {
       // not the same refusal on every file after the whole folder was read.
       if (opts.server) {
         const signedIn = await checkUploadToken(opts.server, token!);
-        if (!signedIn.ok) {
-          console.error(`错误：${signedIn.message}`);
-          process.exitCode = EXIT.failed;
-          return;
-        }
+        if (!signedIn.ok) return refuse(signedIn.message);
       }
       const { rows, pathOf } = await readInbox([folder], district, !opts.json);
       const uploads = new Map<string, UploadOutcome>();

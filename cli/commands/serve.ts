@@ -11,7 +11,7 @@ import { openDatabase } from '../../server/db';
 import { listUsers, revokeUser, findUser, reissueToken } from '../../server/auth';
 import { audit } from '../../server/audit';
 import { UserCreateSchema, ROLE_LABELS, DeadlineInputSchema, DEADLINE_INPUT_FORMAT, PortInputSchema, type Role } from '../../server/model';
-import { EXIT } from '../files';
+import { EXIT, refuse } from '../files';
 import { fsyncDir, writeFileDurable } from '../../server/durable';
 import { AppError, zodMessage } from '../../server/errors';
 import { createAccount, REISSUE_IN } from '../../server/accounts';
@@ -38,11 +38,6 @@ export async function makeCerts(dataDir: string, days = 825): Promise<{ key: str
   writeFileDurable(key, pems.private, { mode: 0o600 });
   writeFileDurable(cert, pems.cert);
   return { key, cert };
-}
-
-function refuse(message: string): void {
-  console.error(`错误：${message}`);
-  process.exitCode = EXIT.failed;
 }
 
 export function registerServe(program: Command): void {
@@ -136,9 +131,7 @@ export function registerServe(program: Command): void {
       } catch (e) {
         db.close();
         if (!(e instanceof AppError)) throw e;
-        console.error(`错误：${e.message}`);
-        process.exitCode = EXIT.failed;
-        return;
+        return refuse(e.message);
       }
       audit(db, undefined, '命令行创建账号', `user:${created.user.id}`, { name: created.user.name, role: created.user.role }, 'cli');
       db.close();
