@@ -100,6 +100,13 @@ export function pickButton(input: HTMLInputElement): HTMLButtonElement {
   } }, '选择文件…');
 }
 
+/** A drop zone while its upload runs: dimmed, and announced busy to assistive technology. */
+export function markBusy(zone: HTMLElement, busy: boolean): void {
+  zone.classList.toggle('busy', busy);
+  if (busy) zone.setAttribute('aria-busy', 'true');
+  else zone.removeAttribute('aria-busy');
+}
+
 let dropsGuarded = false;
 
 /**

@@ -9,7 +9,7 @@ import { formatBytes } from '../../core/limits';
 import { beijingTime } from '../../core/time';
 import { evidenceDownloadName, type EvidenceKind } from '../../core/evidence';
 import { api, download, fetchBlob, upload, ApiError } from './api';
-import { $, dropZone, pickButton, el, message } from './dom';
+import { $, dropZone, markBusy, pickButton, el, message } from './dom';
 
 export interface EvidenceItem {
   id: number; project: number; criterion: string; name: string; kind: EvidenceKind; kindLabel: string; size: number;
@@ -101,7 +101,7 @@ function uploader(): HTMLElement {
     el('strong', {}, '拍照或选择照片、文件'), el('span', { class: 'muted' }, '可多选，也可拖到这里'),
     pickButton(input),
     el('span', { class: 'muted small' }, '照片（JPEG、PNG）、PDF、Word／Excel／PowerPoint；苹果手机的 HEIC 照片请选“兼容性最佳”格式'));
-  if (sending()) busyZone(zone, true);
+  if (sending()) markBusy(zone, true);
   const send = (chosen: FileList | null | undefined) => {
     const list = [...(chosen ?? [])];
     input.value = '';
@@ -125,12 +125,6 @@ function named(names: string[]): string {
   return names.length > 1 ? `“${names[0]}”等 ${names.length} 个文件` : `“${names[0]}”`;
 }
 
-function busyZone(zone: HTMLElement, busy: boolean): void {
-  zone.classList.toggle('busy', busy);
-  if (busy) zone.setAttribute('aria-busy', 'true');
-  else zone.removeAttribute('aria-busy');
-}
-
 /** The list the lines are shown in now (the panel may have been drawn again since the batch began). */
 function progressList(id: string): HTMLElement | null {
   return target?.id === id ? document.querySelector<HTMLElement>('#ev-progress') : null;
@@ -145,7 +139,7 @@ async function sendAll(chosen: File[], project: number, criterion: string, zone:
   batch = { id, lines: [], skipped: [], done: false };
   const b = batch;
   message('');
-  busyZone(zone, true);
+  markBusy(zone, true);
   progressList(id)?.replaceChildren();
   let ok = 0;
   try {
@@ -161,8 +155,8 @@ async function sendAll(chosen: File[], project: number, criterion: string, zone:
     }
   } finally {
     b.done = true;
-    document.querySelectorAll<HTMLElement>('.ev-drop').forEach((z) => busyZone(z, false));
-    busyZone(zone, false);
+    document.querySelectorAll<HTMLElement>('.ev-drop').forEach((z) => markBusy(z, false));
+    markBusy(zone, false);
   }
   if (target?.id !== id) return;
   const failed = chosen.length - ok;

@@ -9,7 +9,7 @@ import { formatRate, type ProjectScore } from '../../core/score';
 import { formatBytes } from '../../core/limits';
 import { beijingTime } from '../../core/time';
 import { api, upload, ApiError } from './api';
-import { dropZone, pickButton, el, table, message } from './dom';
+import { dropZone, markBusy, pickButton, el, table, message } from './dom';
 import type { Me } from './state';
 
 interface StoreResult { id: string; version: number; unchanged: boolean; reopened?: boolean; state: string; late: boolean; unit: string; district: string; scores: ProjectScore[]; issues: Issue[] }
@@ -98,8 +98,7 @@ export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: 
     busy = true;
     message('');
     result.replaceChildren();
-    zone.classList.add('busy');
-    zone.setAttribute('aria-busy', 'true');
+    markBusy(zone, true);
     bar.hidden = false;
     bar.value = 0;
     progressText.textContent = `正在上传 ${file.name}（${formatBytes(file.size)}）…`;
@@ -120,8 +119,7 @@ export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: 
     } finally {
       busy = false;
       bar.hidden = true;
-      zone.classList.remove('busy');
-      zone.removeAttribute('aria-busy');
+      markBusy(zone, false);
       input.value = '';
     }
   };
