@@ -4,6 +4,7 @@
  */
 import { normalizeUnit } from './identity';
 import type { Issue } from './issues';
+import type { ReporterPlace } from './workbook/result';
 import { excerpt } from './text';
 
 export const ROLES = ['secretariat', 'district', 'unit'] as const;
@@ -63,8 +64,8 @@ export function refusal(actor: Actor, action: Action, scope: Scope = {}): string
   return REASONS[action](actor, scope);
 }
 
-/** Where a submission's 填报单位 and 所属旗县区 are (the workbook's cells), as an issue places them. */
-export type ReporterPlaces = Partial<Record<'unit' | 'district', { sheet: string; cell?: string }>>;
+/** Where a submission's 填报单位 and 所属旗县区 are (the workbook's cells, as the reader found them), as an issue places them. */
+export type ReporterPlaces = Partial<Record<'unit' | 'district', ReporterPlace>>;
 
 /**
  * A refused 'write' as issues on the cells to fix: the 填报单位 and／or 所属旗县区 of the file that are not the

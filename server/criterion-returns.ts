@@ -56,8 +56,9 @@ export function returnWithCriteria(db: DB, id: string, actor: Actor, ip: string 
         if (!seqs.has(c.project)) throw new AppError('INVALID', `该申报的最新版本中没有序号为 ${c.project} 的项目`);
       }
     }
-    if (row.state === '退回修改' && row.return_reason === reason && sameMarks(currentReturns(db, id), criteria)) {
-      return { id, state: row.state, returnReason: reason, ...(criteria.length ? { criteria: currentReturns(db, id) } : {}), unchanged: true };
+    const stored = row.state === '退回修改' && row.return_reason === reason ? currentReturns(db, id) : undefined;
+    if (stored && sameMarks(stored, criteria)) {
+      return { id, state: row.state, returnReason: reason, ...(criteria.length ? { criteria: stored } : {}), unchanged: true };
     }
     const result = review(db, id, 'return', actor, ip, { reason });
     db.prepare('DELETE FROM criterion_returns WHERE submission_id = ? AND version = ?').run(id, row.latest_version);

@@ -82,14 +82,17 @@ export async function readRosterFile(bytes: Uint8Array, fileName: string, pool: 
 
 /**
  * A district may import only its own units: one issue per unit of another 旗县区, at that row's 旗县区 cell, naming
- * the unit — and the message for the whole refusal, naming the first of them.
+ * the unit — and what the file holds (`found`, naming the first of them), which the API's and the CLI's refusals
+ * each begin in their own words (`message` is the API's).
  */
-export function foreignUnits(entries: readonly RosterEntry[], district: string): { message: string; issues: Issue[] } | undefined {
+export function foreignUnits(entries: readonly RosterEntry[], district: string): { message: string; found: string; issues: Issue[] } | undefined {
   const foreign = entries.filter((e) => e.district !== district);
   if (!foreign.length) return undefined;
   const first = foreign[0]!;
+  const found = `文件中有 ${foreign.length} 个其他旗县区的单位（如“${excerpt(first.unit, 30)}”，${first.district}${first.at ? `，${first.at.sheet}!${first.at.cell}` : ''}），未导入：请删除这些行后重新导入`;
   return {
-    message: `只能导入本旗县区（${district}）的名单，文件中有 ${foreign.length} 个其他旗县区的单位（如“${excerpt(first.unit, 30)}”，${first.district}${first.at ? `，${first.at.sheet}!${first.at.cell}` : ''}），未导入：请删除这些行后重新导入`,
+    message: `只能导入本旗县区（${district}）的名单，${found}`,
+    found,
     issues: capIssues(foreign.map((e) => ({
       severity: 'error' as const,
       ...(e.at ? { sheet: e.at.sheet, cell: e.at.cell } : {}),

@@ -49,7 +49,7 @@ export function registerRoster(program: Command): void {
       const foreign = district ? foreignUnits(entries, district) : undefined;
       if (foreign) {
         for (const i of foreign.issues) console.error(formatIssue(i));
-        console.error(`错误：指定了 --district ${district}，但${foreign.message.slice(foreign.message.indexOf('文件中'))}`);
+        console.error(`错误：指定了 --district ${district}，但${foreign.found}`);
         process.exitCode = EXIT.failed;
         return;
       }
