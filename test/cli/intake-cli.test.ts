@@ -200,7 +200,6 @@ test('import --server checks the token and the server once, before reading any f
   // A file that would take the whole parse if the folder were read: the check must come first.
   fs.writeFileSync(path.join(folder, '甲建筑有限公司.xlsx'), await fill(await buildTemplate({ projects: 1 }), UNITS[0]!, ['甲项目'], 3));
   const s = await testServer();
-  let closedUrl: string;
   try {
     const token = await s.user({ name: '东河区委组织部', role: 'district', district: '东河区' });
     const id = (await s.call<{ id: number }>('GET', '/api/v1/me', { token })).body.id;
@@ -225,12 +224,15 @@ test('import --server checks the token and the server once, before reading any f
     const ok = await run(s.url, good);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('代为上传 1 个文件：成功 1，失败 0');
-    closedUrl = s.url;
+
+    // Nothing listens at that port on 127.0.0.2 (the server is bound to 127.0.0.1 only, and holding the port
+    // keeps any other listener on all addresses off it): one clear message naming the address.
+    const refusedUrl = s.url.replace('//127.0.0.1:', '//127.0.0.2:');
+    expect(refusedUrl).not.toBe(s.url);
+    const down = await redsite(['import', folder, '--server', refusedUrl, '--token', 'rs_x']);
+    expect(down).toMatchObject({ code: 1, stdout: '' });
+    expect(down.stderr).toBe(`错误：无法连接服务器 ${refusedUrl}：连接被拒绝，该地址和端口上没有运行服务（ECONNREFUSED）。请检查 --server 的地址和端口、网络，以及服务是否已启动\n`);
   } finally {
     await s.close();
   }
-  // Nothing listens there any more: one clear message naming the address.
-  const down = await redsite(['import', folder, '--server', closedUrl, '--token', 'rs_x']);
-  expect(down).toMatchObject({ code: 1, stdout: '' });
-  expect(down.stderr).toBe(`错误：无法连接服务器 ${closedUrl}：连接被拒绝，该地址和端口上没有运行服务（ECONNREFUSED）。请检查 --server 的地址和端口、网络，以及服务是否已启动\n`);
 });
