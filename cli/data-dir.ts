@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-
-export const DB_FILE = 'redsite.sqlite';
+// The name alone, from a module that imports nothing: server/db itself would load better-sqlite3 for every command.
+import { DB_FILE } from '../server/db/file-name';
 
 /** Commands (by name) that may be given a --data folder that does not exist yet. */
 export const MAY_CREATE_DATA = new Set(['serve', 'certs', 'restore']);

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { OlderVersionDetailsSchema } from '../server/errors';
 
 export interface UploadOutcome {
   ok: boolean;
@@ -87,10 +88,12 @@ export async function uploadFile(server: string, token: string, file: string, di
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   // An older version's content (the server refuses it so it never replaces the newer or approved one): skipped, not
   // failed — the folder still holds the attachment the unit replaced since.
+  // The versions come from the answer's details; a server without them (an older one) is quoted whole.
   if (res.status === 409 && body.code === 'OLDER_VERSION') {
-    const error = String(body.error);
-    const m = /第 (\d+) 版内容相同，而服务器上已有更新的第 (\d+) 版（(.+?)）/.exec(error);
-    return { ok: true, older: true, status: res.status, message: m ? `已跳过（旧版本）：与服务器上的第 ${m[1]} 版相同，现已是第 ${m[2]} 版（${m[3]}），未上传` : `已跳过（旧版本）：${error}` };
+    const details = OlderVersionDetailsSchema.safeParse(body.details);
+    if (!details.success) return { ok: true, older: true, status: res.status, message: `已跳过（旧版本）：${String(body.error ?? res.statusText)}` };
+    const d = details.data;
+    return { ok: true, older: true, status: res.status, unit: d.unit, message: `已跳过（旧版本）：与服务器上的第 ${d.olderVersion} 版相同，现已是第 ${d.latestVersion} 版（${d.state}），未上传` };
   }
   if (!res.ok) return { ok: false, status: res.status, message: `服务器未接收：${String(body.error ?? res.statusText)}` };
   const out = { ok: true, status: res.status, id: String(body.id), version: Number(body.version), unchanged: Boolean(body.unchanged), unit: String(body.unit), district: String(body.district) };

@@ -1,7 +1,8 @@
 /** Errors are values with a code; one table maps codes to HTTP statuses, one handler turns them into JSON. */
 import type { ErrorRequestHandler } from 'express';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { isStorageFull } from './durable';
+import { STATES } from './model';
 import { capIssues, type Issue } from '../core/issues';
 
 export const STATUS = {
@@ -28,11 +29,29 @@ export const STORAGE_FULL_MESSAGE = '服务器存储空间不足，请联系秘�
 
 export type ErrorCode = keyof typeof STATUS;
 
-export class AppError extends Error {
+/** OLDER_VERSION: what the refusal's message names, as values. */
+export const OlderVersionDetailsSchema = z.object({
+  unit: z.string().describe('申报所属的填报单位'),
+  olderVersion: z.number().int().positive().describe('与上传的文件内容相同的较早版本（第几版）'),
+  latestVersion: z.number().int().positive().describe('服务器上该申报的最新版本（第几版）'),
+  state: z.enum(STATES).describe('该申报现在的状态（最新版本的）'),
+});
+export type OlderVersionDetails = z.infer<typeof OlderVersionDetailsSchema>;
+
+/**
+ * The codes whose answers carry `details`: the facts the message names, for programs that word them themselves
+ * (`redsite import --server`) instead of reading them out of the Chinese sentence, which stays as it is for people.
+ */
+export const ERROR_DETAILS = { OLDER_VERSION: OlderVersionDetailsSchema } as const;
+/** The `details` an error of code C may carry (never for a code without them). */
+export type ErrorDetails<C extends ErrorCode = ErrorCode> = C extends keyof typeof ERROR_DETAILS ? z.infer<(typeof ERROR_DETAILS)[C]> : never;
+
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: C,
     message: string,
     readonly issues?: Issue[],
+    readonly details?: ErrorDetails<C>,
   ) {
     super(message);
     this.name = 'AppError';
@@ -74,7 +93,7 @@ export interface ErrorHooks {
 
 export function errorHandler(log: { error: (obj: unknown, msg?: string) => void }, hooks: ErrorHooks = {}): ErrorRequestHandler {
   return (err, _req, res, _next) => {
-    const e = err instanceof AppError ? err : fromLibrary(err as Record<string, never>);
+    const e: AppError | undefined = err instanceof AppError ? err : fromLibrary(err as Record<string, never>);
     if (e?.code === 'STORAGE_FULL') {
       log.error({ err }, 'storage full: write refused');
       hooks.storageFull?.(err);
@@ -85,7 +104,7 @@ export function errorHandler(log: { error: (obj: unknown, msg?: string) => void 
       return;
     }
     if (e.code === 'BUSY') res.setHeader('Retry-After', '5');
-    res.status(STATUS[e.code]).json({ error: clip(e.message, MAX_MESSAGE), code: e.code, ...(e.issues ? { issues: boundedIssues(e.issues) } : {}) });
+    res.status(STATUS[e.code]).json({ error: clip(e.message, MAX_MESSAGE), code: e.code, ...(e.issues ? { issues: boundedIssues(e.issues) } : {}), ...(e.details ? { details: e.details } : {}) });
   };
 }
 

@@ -4,6 +4,7 @@ import { submissionSchema } from '../core/schema';
 import { IssueSchema } from '../core/issues';
 import { currentRubric } from '../core/rubric';
 import { ApproveSchema, ReturnSchema, SettingsSchema, UserCreateSchema, STATES } from './model';
+import { OlderVersionDetailsSchema } from './errors';
 import { MAX_PROJECTS } from '../core/schema';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -13,7 +14,12 @@ const ok = (description: string, schema?: object) => ({ description, ...(schema 
 const errors = { '401': ok('未登录或令牌无效', ref('Error')), '403': ok('无权操作', ref('Error')) };
 
 export function openApiDocument(version: string) {
-  const Error = z.object({ error: z.string(), code: z.string(), issues: z.array(IssueSchema).optional() });
+  const Error = z.object({
+    error: z.string().describe('错误说明（中文，说明原因和怎么做）'),
+    code: z.string(),
+    issues: z.array(IssueSchema).optional(),
+    details: OlderVersionDetailsSchema.optional().describe('code 为 OLDER_VERSION 时：错误说明中的单位、版本和状态，供程序使用（如 redsite import --server）'),
+  });
   // What POST /submissions answers (server/submissions.ts StoreResult).
   const Stored = z.object({
     id: z.string().describe('服务器上的提交编号：之后查看、退回、审核都用它。同一份工作簿由不同单位提交时各有各的编号'),
@@ -59,7 +65,7 @@ export function openApiDocument(version: string) {
           description: '申报按（填报单位，工作簿编号）区分：单位账号的申报属于本单位；旗县区账号上传时，单位取文件中的填报单位（须属本旗县区），审计记为“代为上传”。文件可为 .xlsx 申报工作簿、附件2表格（.xlsx/.csv）或 Word 回执（.docx）。',
           requestBody: { required: true, content: { 'application/json': { schema: ref('Submission') }, 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, submission: { type: 'string', description: '加载项提交的 Submission JSON（可选，附原始文件）' }, district: { type: 'string', description: '附件2表格没有旗县区列时使用的旗县区（仅秘书处；旗县区账号总是本区）' }, target: { type: 'string', description: '在某份申报页面上传修改后的工作簿时填该申报的提交编号：文件须是这份申报的工作簿，否则 409 且不保存' } } } } } },
           parameters: [{ name: 'restore', in: 'query', required: false, description: '代为上传（旗县区、秘书处为单位上传）时，内容与该申报较早的某一版（不是最新版）相同的上传默认拒收（409，code 为 OLDER_VERSION：旧邮件附件不会替换新版本、撤销审核）；确要改回那一版的内容时传 1，保存为新版本。单位自己上传不作此检查', schema: { type: 'string', enum: ['1'] } }],
-          responses: { '201': ok('新申报或新版本', ref('Stored')), '409': ok('指定了 target，但文件不是该申报的工作簿；或内容与该申报较早的一版相同（OLDER_VERSION，错误说明第几版）；本次未保存', ref('Error')), '200': ok('内容未变（重复提交）', ref('Stored')), '413': ok('文件过大，或本单位保存的申报将超过存储配额（QUOTA_EXCEEDED）；本次未保存', ref('Error')), '422': ok('内容有误，issues 为问题清单', ref('Error')), ...errors },
+          responses: { '201': ok('新申报或新版本', ref('Stored')), '409': ok('指定了 target，但文件不是该申报的工作簿；或内容与该申报较早的一版相同（OLDER_VERSION，错误说明第几版，details 给出单位、两个版本号和状态）；本次未保存', ref('Error')), '200': ok('内容未变（重复提交）', ref('Stored')), '413': ok('文件过大，或本单位保存的申报将超过存储配额（QUOTA_EXCEEDED）；本次未保存', ref('Error')), '422': ok('内容有误，issues 为问题清单', ref('Error')), ...errors },
         },
         get: {
           summary: '申报列表（按角色限定范围；最近更新的在前，分页：total 为符合条件的总数）',

@@ -14,7 +14,7 @@ import crypto from 'node:crypto';
 import type { DB } from './db';
 import { bumpDataVersion, stmt } from './db';
 import { audit, auditFor } from './audit';
-import { AppError } from './errors';
+import { AppError, type OlderVersionDetails } from './errors';
 import type { Actor, State } from './model';
 import type { Submission } from '../core/schema';
 import type { Issue } from '../core/issues';
@@ -37,8 +37,11 @@ export const STORE_MSG = {
   /** A file uploaded on one 申报's page (after a 退回) that belongs to another 申报, or is a new one. */
   otherWorkbook:
     `这个文件不是这份申报的工作簿，本次未保存：它是另一份工作簿（例如重新下载的空白申报工作簿）。请在本页点“下载标注问题的工作簿”，在下载的工作簿中修改、保存后再上传；如果它本来就是另一份申报，请回到首页上传（单位在“我的申报”，旗县区在“代为上传”）`,
-  /** The upload repeats an older version's content while a newer one is stored (a stale e-mail attachment). */
-  olderVersion: (unit: string, older: number, latest: number, state: string) =>
+  /**
+   * The upload repeats an older version's content while a newer one is stored (a stale e-mail attachment). The answer
+   * carries the same facts as `details` (server/errors.ts OlderVersionDetailsSchema).
+   */
+  olderVersion: ({ unit, olderVersion: older, latestVersion: latest, state }: OlderVersionDetails) =>
     `这个文件与“${unit}”这份申报的第 ${older} 版内容相同，而服务器上已有更新的第 ${latest} 版（${state}）：本次未保存，以免旧文件替换新版本${state === '已审核' ? '、撤销审核' : ''}。请上传最新的文件；如确实要改回第 ${older} 版的内容，请在文件中改好后重新上传`,
 } as const;
 
@@ -195,7 +198,8 @@ function storeIn(db: DB, p: Prepared): StoreResult {
     const older = input.restore || !owner.onBehalf ? undefined : stmt(db, 'SELECT MAX(version) AS version FROM versions WHERE submission_id = ? AND content_hash = ? AND version < ?').get(existing.id, hash, existing.latest_version) as { version: number | null } | undefined;
     // Thrown inside the store's transaction: nothing of this upload is written (the file neither).
     if (older?.version) {
-      throw new AppError('OLDER_VERSION', STORE_MSG.olderVersion(existing.unit, older.version, existing.latest_version, existing.state));
+      const details = { unit: existing.unit, olderVersion: older.version, latestVersion: existing.latest_version, state: existing.state };
+      throw new AppError('OLDER_VERSION', STORE_MSG.olderVersion(details), undefined, details);
     }
   }
   if (input.file && fileSha) {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { unitKey } from '../../core/identity';
 import { fsyncDir } from '../durable';
+import { DB_FILE } from './file-name';
 import { summarize, writeSummary } from './summaries';
 import { stmt, type DB } from './statements';
 import type { Submission } from '../../core/schema';
@@ -225,7 +226,7 @@ export function openDatabase(dataDir: string, opts: { readonly?: boolean } = {})
   // A new data folder's own entry must reach the disk too, or a power loss could take the whole folder.
   const created = fs.mkdirSync(dataDir, { recursive: true });
   if (created) fsyncDir(path.dirname(created));
-  const db = openSqlite(path.join(dataDir, 'redsite.sqlite'), { readonly: opts.readonly ?? false });
+  const db = openSqlite(path.join(dataDir, DB_FILE), { readonly: opts.readonly ?? false });
   if (!opts.readonly) db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

@@ -56,6 +56,8 @@ test('bin/redsite.js runs the bundle: score reads dist/cli/redsite.js and loads 
   expect(read).toContain(BUNDLE);
   const ours = modules.filter((m) => m.startsWith(path.join(ROOT, 'dist') + path.sep));
   expect(ours).toEqual([path.join(ROOT, 'dist/core/node/code-cache.js')]);
+  // Nor the database's native module: the --data check names the database file from server/db/file-name.ts alone.
+  expect(modules.filter((m) => m.split(path.sep).includes('better-sqlite3'))).toEqual([]);
   expect(modules).toContain(BIN);
 });
 

@@ -5,6 +5,7 @@
  * outcome — and `import --server` uploads the accepted files for their units (代为上传) to a real server.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -18,6 +19,7 @@ import { FILE_MSG } from '../../cli/files';
 import { GUARD_MSG } from '../../core/node/workbook/guard';
 import { redsite } from '../helpers/cli';
 import { AUTH_MSG } from '../../server/auth';
+import { STORE_MSG } from '../../server/submissions';
 
 
 
@@ -183,15 +185,58 @@ test('import --server again on a folder with a stale attachment: the older versi
     expect([detail.state, detail.version]).toEqual(['已审核', 2]);
 
     // The same rule over HTTP for any upload made for a unit: 409 OLDER_VERSION with the reason; ?restore=1 stores it on purpose.
-    const direct = await s.call<{ code: string; error: string }>('POST', '/api/v1/submissions', { token, file: { bytes: old, name: '庚建筑有限公司.xlsx' } });
+    const direct = await s.call<{ code: string; error: string; details?: unknown }>('POST', '/api/v1/submissions', { token, file: { bytes: old, name: '庚建筑有限公司.xlsx' } });
     expect(direct.status).toBe(409);
     expect(direct.body.code).toBe('OLDER_VERSION');
     expect(direct.body.error).toMatch(/^这个文件与“庚建筑有限公司”这份申报的第 1 版内容相同，而服务器上已有更新的第 2 版（已审核）：本次未保存，以免旧文件替换新版本、撤销审核/);
+    expect(direct.body.details).toEqual({ unit: '庚建筑有限公司', olderVersion: 1, latestVersion: 2, state: '已审核' });
     // The latest version's content again is still “内容未变”, not a refusal.
     expect((await s.call('POST', '/api/v1/submissions', { token, file: { bytes: fixed, name: '庚-修改.xlsx' } })).body).toMatchObject({ version: 2, unchanged: true });
     expect((await s.call('POST', '/api/v1/submissions?restore=1', { token, file: { bytes: old, name: '庚建筑有限公司.xlsx' } })).body).toMatchObject({ id, version: 3, state: '已提交' });
   } finally {
     await s.close();
+  }
+});
+
+/** A stand-in for the server on 127.0.0.1: it signs a district account in and refuses every upload with `refusal` (409). */
+async function refusingServer(refusal: object): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const me = req.url === '/api/v1/me';
+      res.writeHead(me ? 200 : 409, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(me ? { name: '东河区委组织部', role: 'district', district: '东河区' } : refusal));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+test('import --server words a skipped older version from the answer’s details, never from its sentence; without details (an older server) the sentence is shown whole', async () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-import-older-'));
+  fs.writeFileSync(path.join(folder, '庚建筑有限公司.xlsx'), await fill(await buildTemplate({ projects: 1 }), '庚建筑有限公司', ['庚项目'], 72));
+  // The sentence names other versions than the details: a table that read them out of the sentence would say 第 1 版.
+  const sentence = STORE_MSG.olderVersion({ unit: '庚建筑有限公司', olderVersion: 1, latestVersion: 2, state: '已提交' });
+  const details = { unit: '庚建筑有限公司', olderVersion: 3, latestVersion: 5, state: '已审核' };
+  const run = async (refusal: object) => {
+    const server = await refusingServer(refusal);
+    try {
+      const r = await redsite(['import', folder, '--district', '东河区', '--json', '--server', server.url, '--token', 'rs_x']);
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.stdout) as { files: Array<{ upload: { ok: boolean; older?: boolean; unit?: string; message: string } }> }).files[0]!.upload;
+    } finally {
+      await server.close();
+    }
+  };
+  expect(await run({ error: sentence, code: 'OLDER_VERSION', details })).toMatchObject({
+    ok: true, older: true, unit: '庚建筑有限公司', message: '已跳过（旧版本）：与服务器上的第 3 版相同，现已是第 5 版（已审核），未上传',
+  });
+  // A server that sends no details (or details of another shape): still skipped, with its whole sentence.
+  for (const refusal of [{ error: sentence, code: 'OLDER_VERSION' }, { error: sentence, code: 'OLDER_VERSION', details: { older: 3 } }]) {
+    const upload = await run(refusal);
+    expect(upload).toMatchObject({ ok: true, older: true, message: `已跳过（旧版本）：${sentence}` });
+    expect(upload).not.toHaveProperty('unit');
   }
 });
 

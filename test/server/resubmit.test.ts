@@ -8,6 +8,7 @@ import { buildTemplate } from '../../core/node/workbook/build';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { randomAnswers, seeded } from '../helpers/fixtures';
 import { STORE_MSG } from '../../server/submissions';
+import type { OlderVersionDetails } from '../../server/errors';
 
 const UNIT = '包头市第三建筑工程有限公司';
 type Stored = { id: string; version: number; unchanged: boolean; reopened: boolean; state: string; issues: Array<{ severity: string; field: string; message: string }> };
@@ -21,7 +22,7 @@ let district: string;
 const fill = (template: Uint8Array, project: string, seed = 1) =>
   fillWorkbook(template, { ...REPORTER, unit: UNIT }, [{ fields: projectFields(1, { enterprise: UNIT, projectName: project }), answers: randomAnswers(seeded(seed)) }]);
 const upload = (token: string, bytes: Uint8Array, target?: string) =>
-  s.call<Stored & { error?: string; code?: string }>('POST', '/api/v1/submissions', { token, file: { bytes, name: '申报.xlsx', ...(target ? { extra: { target } } : {}) } });
+  s.call<Stored & { error?: string; code?: string; details?: OlderVersionDetails }>('POST', '/api/v1/submissions', { token, file: { bytes, name: '申报.xlsx', ...(target ? { extra: { target } } : {}) } });
 
 beforeAll(async () => {
   s = await testServer();
@@ -46,6 +47,7 @@ test('a returned 申报: only its own workbook becomes its next version; another
   expect(refused.status).toBe(409);
   expect(refused.body.error).toBe(STORE_MSG.otherWorkbook);
   expect(refused.body.error).toMatch(/本次未保存/);
+  expect(refused.body).not.toHaveProperty('details');
   // Nothing stored: still one 申报, still 退回修改 at 第 1 版, no new audit entry.
   const list = (await s.call<{ total: number }>('GET', '/api/v1/submissions', { token: unit })).body;
   expect(list.total).toBe(1);
@@ -99,6 +101,9 @@ test('content of an older version: refused when a district uploads it for the un
   expect(stale.status).toBe(409);
   expect(stale.body.code).toBe('OLDER_VERSION');
   expect(stale.body.error).toMatch(/第 1 版内容相同.*第 2 版/);
+  // The same facts as values, for programs (redsite import --server) that word them themselves.
+  expect(stale.body.details).toEqual({ unit: UNIT, olderVersion: 1, latestVersion: 2, state: '已提交' });
+  expect(stale.body.error).toBe(STORE_MSG.olderVersion(stale.body.details!));
   expect((await s.call<Detail>('GET', `/api/v1/submissions/${id}`, { token: unit })).body.version).toBe(2);
   // The unit itself changed its mind and sends the first content again: that is its third version.
   const back = await upload(unit, v1);
