@@ -107,8 +107,16 @@ export const PortInputSchema = z
   .transform(Number)
   .pipe(z.number().max(65535, { error: PORT_MSG }));
 
+const SETTINGS_DEADLINE_FORMAT = '2024-05-24T23:59:00+08:00';
+/**
+ * PUT /api/v1/settings: the deadline, an ISO time with its offset. It is the only setting, so it is required: a body
+ * without it (a misspelt key) is refused, not answered 200 and recorded as a change that changed nothing.
+ */
 export const SettingsSchema = z.object({
-  deadline: z.iso.datetime({ offset: true, error: '截止时间格式须为 2024-05-24T23:59:00+08:00' }).optional(),
+  deadline: z.iso.datetime({
+    offset: true,
+    error: (iss) => (iss.input === undefined ? `请提供截止时间 deadline，格式如 ${SETTINGS_DEADLINE_FORMAT}（这是唯一可修改的设置）` : `截止时间格式须为 ${SETTINGS_DEADLINE_FORMAT}`),
+  }),
 });
 
 /** The `target` field of an upload made on one 申报's page: that 申报's 提交编号. */
