@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { districtSchema } from '../core/schema';
 import { ROLES } from '../core/policy';
-import { fromBeijingInput } from '../core/time';
+import { END_OF_DAY, fromBeijingInput } from '../core/time';
 
 export { ROLES, ROLE_LABELS, type Role, type Actor } from '../core/policy';
 
@@ -82,12 +82,15 @@ export const ReturnSchema = z.object({
 
 /** How a deadline is typed (the dashboard's form, `serve --deadline`, REDSITE_DEADLINE): Beijing wall-clock time. */
 export const DEADLINE_INPUT_FORMAT = '2024-05-24 23:59';
-export const DEADLINE_INPUT_MSG = `截止时间请按“${DEADLINE_INPUT_FORMAT}”的格式填写（北京时间，须是实际存在的日期和时间）`;
+/** The forms a deadline may be typed in, for hints and messages (core/time.ts fromBeijingInput reads them). */
+export const DEADLINE_INPUT_FORMS = `“${DEADLINE_INPUT_FORMAT}”“2024/5/24 23:59”或“2024年5月24日23:59”`;
+export const DEADLINE_INPUT_MSG = `截止时间请填写日期和时间，如${DEADLINE_INPUT_FORMS}（北京时间；只写日期表示当天 ${END_OF_DAY}；须是实际存在的日期和时间）`;
 
 /**
- * A deadline as a person types it: “2024-05-24 23:59” (or with a T, or seconds) is Beijing time whatever the
- * server's time zone (core/time.ts fromBeijingInput, the dashboard's conversion); an ISO time with its own offset
- * (2024-05-24T23:59:00+08:00) is taken as it is. The result is the ISO time with its offset, as SettingsSchema stores it.
+ * A deadline as a person types it: “2024-05-24 23:59”, “2024/5/24 23:59”, “2024年5月24日23:59” or a date alone (that
+ * day at 23:59) is Beijing time whatever the server's time zone (core/time.ts fromBeijingInput, the dashboard's
+ * conversion); an ISO time with its own offset (2024-05-24T23:59:00+08:00) is taken as it is. The result is the ISO
+ * time with its offset, as SettingsSchema stores it.
  */
 export const DeadlineInputSchema = z
   .string({ error: DEADLINE_INPUT_MSG })
@@ -104,8 +107,16 @@ export const PortInputSchema = z
   .transform(Number)
   .pipe(z.number().max(65535, { error: PORT_MSG }));
 
+const SETTINGS_DEADLINE_FORMAT = '2024-05-24T23:59:00+08:00';
+/**
+ * PUT /api/v1/settings: the deadline, an ISO time with its offset. It is the only setting, so it is required: a body
+ * without it (a misspelt key) is refused, not answered 200 and recorded as a change that changed nothing.
+ */
 export const SettingsSchema = z.object({
-  deadline: z.iso.datetime({ offset: true, error: '截止时间格式须为 2024-05-24T23:59:00+08:00' }).optional(),
+  deadline: z.iso.datetime({
+    offset: true,
+    error: (iss) => (iss.input === undefined ? `请提供截止时间 deadline，格式如 ${SETTINGS_DEADLINE_FORMAT}（这是唯一可修改的设置）` : `截止时间格式须为 ${SETTINGS_DEADLINE_FORMAT}`),
+  }),
 });
 
 /** The `target` field of an upload made on one 申报's page: that 申报's 提交编号. */

@@ -26,6 +26,14 @@ function tokenBox(title: string, token: string): HTMLElement {
     el('p', { class: 'muted small' }, `登录地址：${location.origin}/ 。令牌遗失后无法找回，可在本页点“重新签发”换一个新令牌（旧令牌随即失效）。`));
 }
 
+/**
+ * A new action on this page (create, bulk create, 停用, 重新签发) starts: the result of the one before goes, so that a
+ * refusal is never shown beside a token box naming another account.
+ */
+function clearResult(): void {
+  $('#account-result').replaceChildren();
+}
+
 export async function loadAccounts(): Promise<void> {
   const who = me();
   const { items } = await api<{ items: User[] }>('/api/v1/users');
@@ -44,6 +52,7 @@ async function act(u: User, action: 'revoke' | 'reissue'): Promise<void> {
     ? `停用“${u.name}”？停用后该令牌立即不能再登录。`
     : own ? '为您自己的账号重新签发令牌？旧令牌会立即失效；本页会改用新令牌，保持登录，请把新令牌抄下来保存好。' : `为“${u.name}”重新签发令牌？旧令牌会立即失效。`;
   if (!window.confirm(question)) return;
+  clearResult();
   try {
     const r = await api<{ user: User; token?: string }>(`/api/v1/users/${u.id}/${action}`, { json: {} });
     // One's own token re-issued: this page goes on with the new one (the old one no longer signs in).
@@ -92,6 +101,7 @@ export function wireAccounts(): void {
   accountForm.addEventListener('submit', (e) => {
     e.preventDefault();
     if ($<HTMLButtonElement>('button[type=submit]', accountForm).disabled) return;
+    clearResult();
     const v = (id: string) => $<HTMLInputElement>(id).value.trim();
     const role = v('#a-role') as Role;
     // A blank 账号名称 is the schema's to fill (the unit's name, or “…管理员”): its messages are the only ones shown.
@@ -115,6 +125,7 @@ export function wireAccounts(): void {
   bulkForm.addEventListener('submit', (e) => {
     e.preventDefault();
     if ($<HTMLButtonElement>('button[type=submit]', bulkForm).disabled) return;
+    clearResult();
     const file = $<HTMLInputElement>('#bulk-file').files?.[0];
     if (!file) return message('请先选择单位名单（.xlsx 或 .csv）');
     const form = new FormData();

@@ -259,6 +259,15 @@ function renderPending(): void {
   }));
 }
 
+/**
+ * The criteria returned with the submission's current return, as the return request takes them: a change of the
+ * return's reason sends them again, since a return replaces the reason and the criteria together.
+ */
+export async function returnedCriteria(id: string): Promise<Array<{ project: number; criterion: string; reason: string }>> {
+  const { returns } = await api<{ returns: Returned[] }>(`/api/v1/submissions/${encodeURIComponent(id)}/evidence`);
+  return returns.map(({ project, criterion, reason }) => ({ project, criterion, reason }));
+}
+
 /** The per-criterion reasons for the return form (empty when none were marked). */
 export function pendingReturns(): Array<{ project: number; criterion: string; reason: string }> {
   return [...pending.values()];

@@ -13,7 +13,7 @@ import { api, ApiError, download } from './api';
 import { $, $$, el, table, message, navigate, stateTag } from './dom';
 import { issueTable, uploadZone } from './upload';
 import { me } from './state';
-import { pendingReturns, showEvidence } from './evidence';
+import { pendingReturns, returnedCriteria, showEvidence } from './evidence';
 
 interface Item { id: string; unit: string; district: string; state: string; late: boolean; version: number; projects: number; avgRate: number; metCount: number; updatedAt: string; projectNames: string[]; returnReason?: string }
 interface Project { seq: number; enterprise: string; projectName: string; address: string; scale: string; leader: string; phone: string; startDate: string; endDate: string; district: string; answers: Record<string, string>; notes: Record<string, string> }
@@ -114,8 +114,11 @@ export async function openDetail(id: string, onBack: () => void): Promise<void> 
   // the return stands until the unit uploads a new version (docs/architecture.md, “Review”).
   $('#d-approve').hidden = !canReview || d.state !== '已提交';
   $('#d-return').hidden = !canReview || d.state === '退回修改';
+  // While 退回修改 the reviewer may change the reason (the unit sees the new one; the audit log keeps both).
+  $('#d-edit-reason').hidden = !canReview || d.state !== '退回修改';
   $('#d-original').hidden = !d.hasFile;
   $('#return-form').hidden = true;
+  $('#reason-form').hidden = true;
   // After a 退回 the unit (or its district) fixes the workbook and uploads it here; it becomes the next version.
   const fix = $('#d-fix');
   fix.hidden = !(canWrite && d.state === '退回修改');
@@ -173,21 +176,31 @@ async function showDiff(id: string, from: number, to: number): Promise<void> {
 
 let reviewing = false;
 
+const DONE = {
+  approve: '已审核通过',
+  return: '已退回修改：填报单位登录后会看到退回原因，并可下载标注问题的工作簿',
+  reason: '已修改退回原因：填报单位看到的是新的原因，标注问题的工作簿最上方也已改为新的原因',
+} as const;
+
 /**
- * 审核通过 or 退回 of the version shown (`version`): the server refuses (409) when a newer one was uploaded meanwhile,
- * and the detail is then reloaded so the reviewer sees it. The buttons are disabled while the request runs.
+ * 审核通过, 退回, or a new reason for the return standing (`reason`: the API's return again, with the criteria already
+ * returned, so that only the reason changes) of the version shown (`version`): the server refuses (409) when a newer
+ * one was uploaded meanwhile, and the detail is then reloaded so the reviewer sees it. The buttons are disabled while
+ * the request runs.
  */
-async function review(action: 'approve' | 'return', reason?: string): Promise<void> {
+async function review(action: 'approve' | 'return' | 'reason', reason?: string): Promise<void> {
   if (reviewing) return;
   const d = current!;
-  const criteria = pendingReturns();
-  const buttons = [$<HTMLButtonElement>('#d-approve'), $<HTMLButtonElement>('#d-return'), $<HTMLButtonElement>('#return-form button[type=submit]')];
+  const marked = pendingReturns();
+  const buttons = ['#d-approve', '#d-return', '#return-form button[type=submit]', '#d-edit-reason', '#reason-form button[type=submit]'].map((sel) => $<HTMLButtonElement>(sel));
   reviewing = true;
   for (const b of buttons) b.disabled = true;
   try {
-    await api(`/api/v1/submissions/${encodeURIComponent(d.id)}/${action}`, { json: action === 'return' ? { version: d.version, reason, ...(criteria.length ? { criteria } : {}) } : { version: d.version } });
+    const criteria = action === 'reason' ? await returnedCriteria(d.id) : marked;
+    const json = action === 'approve' ? { version: d.version } : { version: d.version, reason, ...(criteria.length ? { criteria } : {}) };
+    const r = await api<{ unchanged?: boolean }>(`/api/v1/submissions/${encodeURIComponent(d.id)}/${action === 'approve' ? 'approve' : 'return'}`, { json });
     await openDetail(d.id, back);
-    message(action === 'return' ? '已退回修改：填报单位登录后会看到退回原因，并可下载标注问题的工作簿' : '已审核通过', true);
+    message(action === 'reason' && r.unchanged ? '退回原因与原来相同，没有改动' : DONE[action], true);
   } catch (e) {
     // 409: the submission changed meanwhile (a newer version, or another reviewer's decision): show it as it is now.
     if (e instanceof ApiError && e.status === 409) await openDetail(d.id, back);
@@ -206,6 +219,20 @@ export function wireDetail(): void {
     $('#return-reason').focus();
   });
   $('#return-cancel').addEventListener('click', () => ($('#return-form').hidden = true));
+  $('#d-edit-reason').addEventListener('click', () => {
+    const text = $<HTMLTextAreaElement>('#reason-edit');
+    text.value = current!.returnReason ?? '';
+    $('#reason-form').hidden = false;
+    text.focus();
+  });
+  $('#reason-cancel').addEventListener('click', () => ($('#reason-form').hidden = true));
+  $('#reason-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    // The API's own check of a return's reason (server/model.ts ReturnSchema), with its messages.
+    const checked = ReturnSchema.safeParse({ reason: $<HTMLTextAreaElement>('#reason-edit').value });
+    if (!checked.success) return message(checked.error.issues[0]!.message);
+    void review('reason', checked.data.reason);
+  });
   $('#return-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const criteria = pendingReturns();

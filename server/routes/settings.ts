@@ -17,7 +17,7 @@ export function settingsRouter(ctx: Context): Router {
   r.put('/', (req, res) => {
     const actor = authorize(req.actor, 'settings');
     const body = parseOrFail(SettingsSchema, req.body ?? {});
-    if (body.deadline) setSetting(ctx.db, 'deadline', body.deadline);
+    setSetting(ctx.db, 'deadline', body.deadline);
     audit(ctx.db, actor, '修改设置', 'settings', body, req.ip);
     res.json({ deadline: ctx.deadline() });
   });

@@ -1,7 +1,8 @@
 /**
  * A 旗县区 creating one account at a time, in real Chromium against the real server: a double click creates one
  * account and shows its token (the one that works); the form says only what is wrong and clears it after a success; a
- * second account for the same unit is refused with the way to re-issue; a 项目数 out of range is said, not clamped.
+ * second account for the same unit is refused with the way to re-issue, and the token box of the account created
+ * before it is gone; a 项目数 out of range is said, not clamped.
  * No timing: every wait is for something the page or the server shows.
  */
 import type { Browser, Page, Request } from 'playwright-core';
@@ -78,6 +79,9 @@ test('the same unit spelled 有限责任公司 gets no second account: the messa
   await page.waitForSelector('#message:not([hidden])');
   expect(await shown()).toBe(`“包头市建工集团有限责任公司”（东河区）已有账号 #${first!.id}（“包头市建工集团有限公司”，与“包头市建工集团有限责任公司”视为同一单位）：一个单位只设一个账号，令牌遗失请在账号列表中该账号一行点“重新签发”（旧令牌随即失效）。没有创建新账号`);
   expect(await unitAccounts()).toHaveLength(1);
+  // The token box of the account created before is gone: nothing next to the refusal names another account.
+  expect(await page.locator('#new-token').count()).toBe(0);
+  expect(await page.textContent('#account-result')).toBe('');
   await page.screenshot({ path: screenshotPath('accounts-duplicate-unit'), fullPage: true });
 });
 

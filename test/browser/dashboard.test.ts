@@ -139,11 +139,21 @@ test('a district account from the form; the deadline in Beijing time; the audit 
   expect((await s.call('GET', '/api/v1/me', { token: (await page.textContent('#new-token'))! })).body).toMatchObject({ role: 'district', district: '九原区', name: '九原区管理员' });
   await page.click('[data-tab="admin"]');
   await page.waitForSelector('#audit tbody tr');
-  // A date that does not exist is refused with the message `serve --deadline` gives (one schema for both).
-  await page.fill('#deadline-input', '2024-02-30 18:00');
+  expect(await page.textContent('#deadline-hint')).toContain('只写日期（如 2024-05-24）表示当天 23:59');
+  // A date that does not exist, or none, is refused with the message `serve --deadline` gives (one schema for both),
+  // naming the field and the forms it takes (an empty field too: no browser bubble in the browser's language).
+  for (const typed of ['2024-02-30 18:00', '']) {
+    await page.evaluate(() => (document.querySelector('#message')!.textContent = ''));
+    await page.fill('#deadline-input', typed);
+    await page.click('#deadline-form button[type=submit]');
+    await page.waitForFunction((m) => document.querySelector('#message')?.textContent === m, DEADLINE_INPUT_MSG);
+  }
+  expect(DEADLINE_INPUT_MSG).toMatch(/^截止时间.*2024\/5\/24 23:59.*2024年5月24日23:59/);
+  // A date alone is the end of that day; 年月日 as typed in Chinese is read too.
+  await page.fill('#deadline-input', '2024/6/11');
   await page.click('#deadline-form button[type=submit]');
-  await page.waitForFunction((m) => document.querySelector('#message')?.textContent === m, DEADLINE_INPUT_MSG);
-  await page.fill('#deadline-input', '2024-06-10 18:00');
+  await page.waitForFunction(() => document.querySelector('#deadline-now')?.textContent === '当前截止：2024-06-11 23:59（北京时间）');
+  await page.fill('#deadline-input', '2024年6月10日18:00');
   await page.click('#deadline-form button[type=submit]');
   await page.waitForFunction(() => document.querySelector('#deadline-now')?.textContent === '当前截止：2024-06-10 18:00（北京时间）');
   expect((await s.call<{ deadline: string }>('GET', '/api/v1/settings', { token: s.admin })).body.deadline).toBe('2024-06-10T18:00:00+08:00');
