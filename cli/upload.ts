@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { OlderVersionDetailsSchema } from '../server/errors';
+import { OlderVersionDetailsSchema } from '../server/model';
 
 export interface UploadOutcome {
   ok: boolean;

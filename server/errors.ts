@@ -2,7 +2,7 @@
 import type { ErrorRequestHandler } from 'express';
 import * as z from 'zod';
 import { isStorageFull } from './durable';
-import { STATES } from './model';
+import { OlderVersionDetailsSchema } from './model';
 import { capIssues, type Issue } from '../core/issues';
 
 export const STATUS = {
@@ -28,15 +28,6 @@ export const STATUS = {
 export const STORAGE_FULL_MESSAGE = '服务器存储空间不足，请联系秘书处';
 
 export type ErrorCode = keyof typeof STATUS;
-
-/** OLDER_VERSION: what the refusal's message names, as values. */
-export const OlderVersionDetailsSchema = z.object({
-  unit: z.string().describe('申报所属的填报单位'),
-  olderVersion: z.number().int().positive().describe('与上传的文件内容相同的较早版本（第几版）'),
-  latestVersion: z.number().int().positive().describe('服务器上该申报的最新版本（第几版）'),
-  state: z.enum(STATES).describe('该申报现在的状态（最新版本的）'),
-});
-export type OlderVersionDetails = z.infer<typeof OlderVersionDetailsSchema>;
 
 /**
  * The codes whose answers carry `details`: the facts the message names, for programs that word them themselves

@@ -9,6 +9,18 @@ export { ROLES, ROLE_LABELS, type Role, type Actor } from '../core/policy';
 export const STATES = ['已提交', '退回修改', '已审核'] as const;
 export type State = (typeof STATES)[number];
 
+/**
+ * OLDER_VERSION (server/errors.ts ERROR_DETAILS): what the refusal's message names, as values. Here with the other API
+ * schemas so that the dashboard reads it too (its 代为上传 words the refusal and offers the restore from it).
+ */
+export const OlderVersionDetailsSchema = z.object({
+  unit: z.string().describe('申报所属的填报单位'),
+  olderVersion: z.number().int().positive().describe('与上传的文件内容相同的较早版本（第几版）'),
+  latestVersion: z.number().int().positive().describe('服务器上该申报的最新版本（第几版）'),
+  state: z.enum(STATES).describe('该申报现在的状态（最新版本的）'),
+});
+export type OlderVersionDetails = z.infer<typeof OlderVersionDetailsSchema>;
+
 /** The name an account gets when none is typed (the form's “账号名称（可不填）”). */
 function defaultAccountName(u: { role: (typeof ROLES)[number]; district?: string; unit?: string }): string {
   if (u.role === 'unit') return u.unit ?? '';

@@ -3,8 +3,7 @@ import * as z from 'zod';
 import { submissionSchema } from '../core/schema';
 import { IssueSchema } from '../core/issues';
 import { currentRubric } from '../core/rubric';
-import { ApproveSchema, ReturnSchema, SettingsSchema, UserCreateSchema, STATES } from './model';
-import { OlderVersionDetailsSchema } from './errors';
+import { ApproveSchema, OlderVersionDetailsSchema, ReturnSchema, SettingsSchema, UserCreateSchema, STATES } from './model';
 import { MAX_PROJECTS } from '../core/schema';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -30,6 +29,7 @@ export function openApiDocument(version: string) {
     version: z.number().int(),
     unchanged: z.boolean().describe('内容与最新版本相同，未新建版本'),
     reopened: z.boolean().describe('新版本替换了已审核通过的版本：申报回到“已提交”，需重新审核'),
+    restoredFrom: z.number().int().optional().describe('带 ?restore=1 代为上传、内容与较早的这一版相同时：按新版本保存了这一版的内容（其间的版本都保留）'),
     state: z.enum(STATES),
     late: z.boolean(),
     scores: z.array(z.unknown()),

@@ -14,8 +14,8 @@ import crypto from 'node:crypto';
 import type { DB } from './db';
 import { bumpDataVersion, stmt } from './db';
 import { audit, auditFor } from './audit';
-import { AppError, type OlderVersionDetails } from './errors';
-import type { Actor, State } from './model';
+import { AppError } from './errors';
+import type { Actor, OlderVersionDetails, State } from './model';
 import type { Submission } from '../core/schema';
 import type { Issue } from '../core/issues';
 import { scoreSubmission, type ProjectScore } from '../core/score';
@@ -39,7 +39,7 @@ export const STORE_MSG = {
     `这个文件不是这份申报的工作簿，本次未保存：它是另一份工作簿（例如重新下载的空白申报工作簿）。请在本页点“下载标注问题的工作簿”，在下载的工作簿中修改、保存后再上传；如果它本来就是另一份申报，请回到首页上传（单位在“我的申报”，旗县区在“代为上传”）`,
   /**
    * The upload repeats an older version's content while a newer one is stored (a stale e-mail attachment). The answer
-   * carries the same facts as `details` (server/errors.ts OlderVersionDetailsSchema).
+   * carries the same facts as `details` (server/model.ts OlderVersionDetailsSchema).
    */
   olderVersion: ({ unit, olderVersion: older, latestVersion: latest, state }: OlderVersionDetails) =>
     `这个文件与“${unit}”这份申报的第 ${older} 版内容相同，而服务器上已有更新的第 ${latest} 版（${state}）：本次未保存，以免旧文件替换新版本${state === '已审核' ? '、撤销审核' : ''}。请上传最新的文件；如确实要改回第 ${older} 版的内容，请在文件中改好后重新上传`,
@@ -100,6 +100,11 @@ export interface StoreResult {
   unchanged: boolean;
   /** This new version replaced one that had been approved (已审核): the 申报 is to be reviewed again. */
   reopened: boolean;
+  /**
+   * Stored deliberately with the content of this older version (`?restore=1` on an upload made for the unit whose
+   * content equals an older version): the versions in between are kept.
+   */
+  restoredFrom?: number;
   state: State;
   late: boolean;
   unit: string;
@@ -182,8 +187,10 @@ function storeIn(db: DB, p: Prepared): StoreResult {
   const existing = stmt(db, 'SELECT * FROM submissions WHERE unit_key = ? AND workbook_id = ?').get(owner.key, workbookId) as SubmissionRow | undefined;
   // The message names nothing of the target: the caller may not be allowed to read it.
   if (input.target !== undefined && existing?.id !== input.target) throw new AppError('CONFLICT', STORE_MSG.otherWorkbook);
+  let restoredFrom: number | undefined;
   const result = (row: SubmissionRow, version: number, unchanged: boolean): StoreResult => ({
     id: row.id, workbookId, onBehalf: owner.onBehalf, version, unchanged, reopened: !unchanged && existing?.state === '已审核', state: row.state, late: row.late === 1, unit: row.unit, district: row.district, scores,
+    ...(restoredFrom ? { restoredFrom } : {}),
     issues: [...input.issues, ...duplicateIssues(db, row.id)],
   });
   if (existing) {
@@ -195,12 +202,14 @@ function storeIn(db: DB, p: Prepared): StoreResult {
     // Only an upload made for the unit (代为上传: `import --server`, the dashboard's 代为上传) is checked: that is
     // where stale e-mail attachments come from. A unit's own upload or sync is its current intent, and going back to
     // what it had before (an answer changed and changed back) is a new version like any other.
-    const older = input.restore || !owner.onBehalf ? undefined : stmt(db, 'SELECT MAX(version) AS version FROM versions WHERE submission_id = ? AND content_hash = ? AND version < ?').get(existing.id, hash, existing.latest_version) as { version: number | null } | undefined;
+    const older = !owner.onBehalf ? undefined : stmt(db, 'SELECT MAX(version) AS version FROM versions WHERE submission_id = ? AND content_hash = ? AND version < ?').get(existing.id, hash, existing.latest_version) as { version: number | null } | undefined;
     // Thrown inside the store's transaction: nothing of this upload is written (the file neither).
-    if (older?.version) {
+    if (older?.version && !input.restore) {
       const details = { unit: existing.unit, olderVersion: older.version, latestVersion: existing.latest_version, state: existing.state };
       throw new AppError('OLDER_VERSION', STORE_MSG.olderVersion(details), undefined, details);
     }
+    // Restored on purpose (`?restore=1`): the answer and the audit row say which version's content this is.
+    if (older?.version) restoredFrom = older.version;
   }
   if (input.file && fileSha) {
     stmt(db, 'INSERT OR IGNORE INTO files (sha256, size, bytes, created_at) VALUES (?, ?, ?, ?)').run(fileSha, input.file.bytes.byteLength, Buffer.from(input.file.bytes.buffer, input.file.bytes.byteOffset, input.file.bytes.byteLength), now);
@@ -235,7 +244,7 @@ function storeIn(db: DB, p: Prepared): StoreResult {
   if (stored > limits.unitStoredBytes) throw new AppError('QUOTA_EXCEEDED', QUOTA_MSG.unitBytes(stored, limits.unitStoredBytes));
   const action = owner.onBehalf ? '代为上传' : version === 1 ? '提交申报' : existing?.state === '退回修改' ? '退回后重新提交' : existing?.state === '已审核' ? '审核通过后提交新版本' : '提交新版本';
   audit(db, actor, action, id, {
-    version, projects: submission.projects.length, source: submission.source, file: input.file?.name, late, contentHash: hash, ...behalf,
+    version, projects: submission.projects.length, source: submission.source, file: input.file?.name, late, contentHash: hash, ...behalf, ...(restoredFrom ? { restoredFrom } : {}),
     ...(id !== workbookId ? { workbookId } : {}), ...(pruned.length ? { prunedVersions: pruned } : {}),
   }, input.ip);
   bumpDataVersion(db);

@@ -8,7 +8,7 @@ import { buildTemplate } from '../../core/node/workbook/build';
 import { fillWorkbook, projectFields, REPORTER } from '../helpers/workbook';
 import { randomAnswers, seeded } from '../helpers/fixtures';
 import { STORE_MSG } from '../../server/submissions';
-import type { OlderVersionDetails } from '../../server/errors';
+import type { OlderVersionDetails } from '../../server/model';
 
 const UNIT = '包头市第三建筑工程有限公司';
 type Stored = { id: string; version: number; unchanged: boolean; reopened: boolean; state: string; issues: Array<{ severity: string; field: string; message: string }> };
@@ -109,4 +109,25 @@ test('content of an older version: refused when a district uploads it for the un
   const back = await upload(unit, v1);
   expect(back.status).toBe(201);
   expect(back.body).toMatchObject({ id, version: 3 });
+});
+
+test('?restore=1: a district stores an older version\'s content on purpose; the answer and the audit row name that version, nothing is deleted', async () => {
+  const template = await buildTemplate({ projects: 1 });
+  const v1 = await fill(template, '六号楼', 7);
+  const id = (await upload(district, v1)).body.id;
+  expect((await upload(district, await fill(template, '六号楼（二期）', 7))).body).toMatchObject({ id, version: 2 });
+  expect((await upload(district, v1)).status).toBe(409);
+  const restore = (bytes: Uint8Array) => s.call<Stored & { restoredFrom?: number }>('POST', '/api/v1/submissions?restore=1', { token: district, file: { bytes, name: '申报.xlsx' } });
+  const restored = await restore(v1);
+  expect(restored.status).toBe(201);
+  expect(restored.body).toMatchObject({ id, version: 3, state: '已提交', restoredFrom: 1, unchanged: false });
+  type Full = Detail & { submission: { projects: Array<{ projectName: string }> }; versions: Array<{ version: number; pruned?: boolean }>; audit: Array<{ action: string; detail: Record<string, unknown> }> };
+  const detail = (await s.call<Full>('GET', `/api/v1/submissions/${id}`, { token: district })).body;
+  expect(detail.submission.projects.map((p) => p.projectName)).toEqual(['六号楼']);
+  expect(detail.versions.map((v) => v.version)).toEqual([1, 2, 3]);
+  expect(detail.audit.at(-1)).toMatchObject({ action: '代为上传', detail: { version: 3, restoredFrom: 1 } });
+  // A plain new version (not an older one's content) with restore=1 is just a new version: no restoredFrom.
+  const v4 = await restore(await fill(template, '六号楼（三期）', 7));
+  expect(v4.body).toMatchObject({ id, version: 4 });
+  expect(v4.body.restoredFrom).toBeUndefined();
 });
