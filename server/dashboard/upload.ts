@@ -8,11 +8,12 @@ import { issueFieldLabel } from '../../core/messages';
 import { formatRate, type ProjectScore } from '../../core/score';
 import { formatBytes } from '../../core/limits';
 import { beijingTime } from '../../core/time';
+import { OlderVersionDetailsSchema, type OlderVersionDetails } from '../model';
 import { api, upload, ApiError } from './api';
 import { dropZone, markBusy, pickButton, el, table, message } from './dom';
 import type { Me } from './state';
 
-interface StoreResult { id: string; version: number; unchanged: boolean; reopened?: boolean; state: string; late: boolean; unit: string; district: string; scores: ProjectScore[]; issues: Issue[] }
+interface StoreResult { id: string; version: number; unchanged: boolean; reopened?: boolean; restoredFrom?: number; state: string; late: boolean; unit: string; district: string; scores: ProjectScore[]; issues: Issue[] }
 interface Detail { id: string; unit: string; district: string; version: number; submission: { projects: Array<{ seq: number; projectName: string; enterprise: string }> }; scores: ProjectScore[]; versions: Array<{ version: number; createdAt: string }> }
 
 
@@ -46,6 +47,7 @@ function receipt(stored: StoreResult, detail: Detail, me: Me): HTMLElement {
   const warnings = stored.issues.filter((i) => i.severity !== 'error');
   return el('div', { class: 'result ok', tabindex: -1 },
     el('p', { class: 'result-title' }, onBehalf ? `已为“${stored.unit}”（${stored.district}）保存为第 ${stored.version} 版` : stored.unchanged ? `服务器上已是这份内容（第 ${stored.version} 版）` : `提交成功：第 ${stored.version} 版`),
+    stored.restoredFrom ? el('p', { class: 'restored' }, `按确认恢复了第 ${stored.restoredFrom} 版的内容：保存为新的第 ${stored.version} 版，之前的各版本都保留。`) : null,
     stored.reopened ? el('p', { class: 'reopened' }, '这份申报原已审核通过；新上传的版本改为“已提交”，需要旗县区重新审核。') : null,
     box, print,
     warnings.length ? el('div', { class: 'no-print' },
@@ -72,6 +74,31 @@ function failureView(e: ApiError): HTMLElement {
     e.issues.length ? issueTable(e.issues) : null);
 }
 
+const STATE_AFTER_RESTORE: Record<OlderVersionDetails['state'], string> = {
+  已提交: '恢复后申报仍为“已提交”，等待审核。',
+  退回修改: '现在的版本已退回修改；恢复后申报改为“已提交”，等待审核。',
+  已审核: '现在的版本已审核通过；恢复后申报改为“已提交”，需要重新审核。',
+};
+
+/** What restoring does, for the confirm step: a new version with the older content; nothing is deleted. */
+function restoreQuestion(d: OlderVersionDetails): string {
+  return `恢复“${d.unit}”第 ${d.olderVersion} 版的内容吗？\n\n将以第 ${d.olderVersion} 版的内容保存为新的一版（第 ${d.latestVersion + 1} 版），成为最新版本；`
+    + `已有的第 1 至第 ${d.latestVersion} 版都保留，不删除任何内容。${STATE_AFTER_RESTORE[d.state]}\n\n操作记录中会写明由你代为上传、恢复了第 ${d.olderVersion} 版的内容。`;
+}
+
+/**
+ * The server's OLDER_VERSION refusal (an upload made for a unit whose content is an older version of its 申报, e.g. a
+ * stale e-mail attachment): which unit, the file's version against the stored one and its state, from the answer's
+ * `details`; and a way to restore that version on purpose (`restore`, after the confirm step).
+ */
+function olderVersionView(d: OlderVersionDetails, restore: () => void): HTMLElement {
+  return el('div', { class: 'result bad older-version' },
+    el('p', { class: 'result-title' }, `这是“${d.unit}”申报的旧版本，本次未保存`),
+    el('p', {}, `文件的内容与服务器上的第 ${d.olderVersion} 版相同，而服务器上已有更新的第 ${d.latestVersion} 版（${d.state}）。为免旧文件（如邮件里早先的附件）替换新版本${d.state === '已审核' ? '、撤销审核' : ''}，没有保存。`),
+    el('p', { class: 'muted' }, `通常请向单位要最新的工作簿再上传。如果单位确实要改回第 ${d.olderVersion} 版的内容，可以恢复这一版：以它的内容保存为新的一版，不删除任何版本。`),
+    el('button', { type: 'button', class: 'restore', onclick: restore }, `恢复第 ${d.olderVersion} 版的内容…`));
+}
+
 /**
  * An upload area: a drop zone with a file button, a progress bar and the result below it. `after` runs after a
  * successful upload (e.g. to refresh a list) with the result shown (the receipt), which it may move elsewhere.
@@ -90,7 +117,8 @@ export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: 
     el('span', { class: 'muted small' }, opts.hint));
 
   let busy = false;
-  const send = async (file: File) => {
+  /** Sends `file`; `restore`: store it even though its content is an older version's (after the confirm step). */
+  const send = async (file: File, restore = false) => {
     if (busy) {
       message(`正在上传并检查上一个文件，请等它完成后再上传“${file.name}”`);
       return;
@@ -103,7 +131,7 @@ export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: 
     bar.value = 0;
     progressText.textContent = `正在上传 ${file.name}（${formatBytes(file.size)}）…`;
     try {
-      const stored = await upload<StoreResult>('/api/v1/submissions', file, (sent, total) => {
+      const stored = await upload<StoreResult>(`/api/v1/submissions${restore ? '?restore=1' : ''}`, file, (sent, total) => {
         bar.value = total ? Math.round((sent / total) * 100) : 0;
         progressText.textContent = sent >= total ? `已上传 ${formatBytes(total)}，正在检查工作簿…` : `正在上传 ${file.name}：${formatBytes(sent)} / ${formatBytes(total)}`;
       }, opts.target ? { fields: { target: opts.target } } : {});
@@ -115,7 +143,14 @@ export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: 
       opts.after?.(stored, view);
     } catch (e) {
       progressText.textContent = '';
-      result.replaceChildren(e instanceof ApiError ? failureView(e) : el('div', { class: 'result bad' }, el('p', {}, (e as Error).message)));
+      const older = e instanceof ApiError && e.body.code === 'OLDER_VERSION' ? OlderVersionDetailsSchema.safeParse(e.body.details) : undefined;
+      // Canceling the confirm step sends nothing: the explanation stays as it is.
+      const restore = (d: OlderVersionDetails) => () => {
+        if (window.confirm(restoreQuestion(d))) void send(file, true);
+      };
+      const view = older?.success ? olderVersionView(older.data, restore(older.data))
+        : e instanceof ApiError ? failureView(e) : el('div', { class: 'result bad' }, el('p', {}, (e as Error).message));
+      result.replaceChildren(view);
     } finally {
       busy = false;
       bar.hidden = true;
