@@ -4,6 +4,23 @@ import { stmt } from './db';
 import type { Actor } from './model';
 import { can, ROLE_LABELS, type Role } from '../core/policy';
 
+/**
+ * Every action the log records, in the words people read (the dashboard shows them as they are). One list, so that a
+ * row is always written and looked for (server/annotate.ts) under the same name.
+ */
+export const AUDIT_ACTIONS = [
+  // 申报: uploads (server/submissions.ts storeIn)
+  '提交申报', '提交新版本', '退回后重新提交', '审核通过后提交新版本', '重复提交（内容未变）', '代为上传', '代为上传（内容未变）',
+  // review (server/submissions.ts review, server/criterion-returns.ts)
+  '审核通过', '退回修改', '退回细则',
+  // 佐证
+  '上传佐证', '删除佐证',
+  // accounts, roster, settings (dashboard / API, and the command line)
+  '初始化：创建秘书处账号', '创建账号', '批量创建账号', '停用账号', '重新签发令牌', '导入报送名单', '修改设置',
+  '命令行创建账号', '命令行重新签发令牌', '命令行停用账号', '命令行导入报送名单',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditEntry {
   at: string;
   actor: string;
@@ -13,7 +30,7 @@ export interface AuditEntry {
   ip: string | null;
 }
 
-export function audit(db: DB, actor: Actor | undefined, action: string, target: string | null, detail: unknown, ip: string | undefined): void {
+export function audit(db: DB, actor: Actor | undefined, action: AuditAction, target: string | null, detail: unknown, ip: string | undefined): void {
   stmt(db, 'INSERT INTO audit (at, actor_id, actor_name, action, target, detail, ip) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     new Date().toISOString(), actor?.id ?? null, actor ? `${actor.name}` : '系统', action, target, JSON.stringify(detail ?? null), ip ?? null,
   );
