@@ -14,6 +14,7 @@ import { parseWorkbook } from '../core/node/workbook/parse';
 import type { AnnotateOptions } from '../core/node/workbook/annotate';
 import type { AnnotateJob, AnnotateReply } from './annotate-worker';
 import { returnMarks } from './criterion-returns';
+import { RETURN_REASON_ACTIONS } from './audit';
 
 const MSG = {
   timeout: '标注工作簿超时：文件过大或过于复杂，请下载原始文件查看问题清单',
@@ -44,7 +45,8 @@ export interface AnnotatedFile {
 /** Builds the annotated workbook for the latest version of a submission. */
 export async function annotatedWorkbook(db: DB, pool: ParsePool, id: string, limits: Limits, job: JobOptions = {}): Promise<AnnotatedFile> {
   const d = submissionDetail(db, id);
-  const returned = d.audit.filter((a) => a.action === '退回修改').at(-1);
+  // Who set the reason standing, and when: the return, or the latest new reason for it.
+  const returned = d.audit.filter((a) => (RETURN_REASON_ACTIONS as readonly string[]).includes(a.action)).at(-1);
   const opts: AnnotateOptions = {
     reason: d.state === '退回修改' ? d.returnReason : undefined,
     reviewer: d.state === '退回修改' ? returned?.actor : undefined,

@@ -11,8 +11,8 @@ import { can, ROLE_LABELS, type Role } from '../core/policy';
 export const AUDIT_ACTIONS = [
   // 申报: uploads (server/submissions.ts storeIn)
   '提交申报', '提交新版本', '退回后重新提交', '审核通过后提交新版本', '重复提交（内容未变）', '代为上传', '代为上传（内容未变）',
-  // review (server/submissions.ts review, server/criterion-returns.ts)
-  '审核通过', '退回修改', '退回细则',
+  // review (server/submissions.ts review, server/criterion-returns.ts): a return, then changes to it while it stands
+  '审核通过', '退回修改', '退回细则', '修改退回原因', '修改退回细则',
   // 佐证
   '上传佐证', '删除佐证',
   // accounts, roster, settings (dashboard / API, and the command line)
@@ -20,6 +20,15 @@ export const AUDIT_ACTIONS = [
   '命令行创建账号', '命令行重新签发令牌', '命令行停用账号', '命令行导入报送名单',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/**
+ * The actions that set the reason a returned submission shows: the return of a version, and a new reason for that
+ * return while it stands. The annotated workbook names who set the reason standing, and when.
+ */
+export const RETURN_REASON_ACTIONS: readonly AuditAction[] = ['退回修改', '修改退回原因'];
+
+/** The review actions about one version (detail.version): its last one tells whether it was left 退回修改. */
+const REVIEW_ACTIONS: readonly AuditAction[] = ['审核通过', ...RETURN_REASON_ACTIONS];
 
 export interface AuditEntry {
   at: string;
@@ -50,6 +59,16 @@ const toEntry = (r: AuditRow): AuditEntry => ({ at: r.at, actor: r.actor_name ??
 /** The most recent entries about one target, oldest first (bounded: a resend loop must not grow every answer). */
 export function auditFor(db: DB, target: string, limit = 500): AuditEntry[] {
   return (stmt(db, 'SELECT * FROM (SELECT * FROM audit WHERE target = ? ORDER BY id DESC LIMIT ?) ORDER BY id').all(target, limit) as AuditRow[]).map(toEntry);
+}
+
+/**
+ * Whether `version` of submission `id` stood returned (退回修改) when it was last reviewed: its last review action
+ * was a return or a new reason for it. A version is left that way until the unit's next version replaces it.
+ */
+export function lastReviewReturned(db: DB, id: string, version: number): boolean {
+  const row = stmt(db, "SELECT action FROM audit WHERE target = ? AND action IN (SELECT value FROM json_each(?)) AND json_extract(detail, '$.version') = ? ORDER BY id DESC LIMIT 1")
+    .get(id, JSON.stringify(REVIEW_ACTIONS), version) as { action: AuditAction } | undefined;
+  return row !== undefined && RETURN_REASON_ACTIONS.includes(row.action);
 }
 
 /** Targets that are not a row: what they name, in words. */

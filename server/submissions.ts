@@ -13,7 +13,7 @@
 import crypto from 'node:crypto';
 import type { DB } from './db';
 import { bumpDataVersion, stmt } from './db';
-import { audit, auditFor } from './audit';
+import { audit, auditFor, lastReviewReturned } from './audit';
 import { AppError } from './errors';
 import type { Actor, OlderVersionDetails, State } from './model';
 import type { Submission } from '../core/schema';
@@ -413,32 +413,40 @@ export function listSubmissions(db: DB, f: ListFilters, page: { limit: number; o
 /**
  * Refuses (409, nothing changed) a review of a version other than the latest: a newer version was uploaded while the
  * reviewer looked at `seen`, and approving or returning now would act on a version nobody reviewed. Without `seen`
- * (clients older than this check) the latest version is reviewed.
+ * (clients older than this check) the latest version is reviewed. A return of a version that was left 退回修改 can
+ * only have been a new reason for that return (the dashboard's “修改退回原因…”), and the refusal says so.
  */
-export function checkReviewedVersion(row: SubmissionRow, seen: number | undefined, action: 'approve' | 'return'): void {
+export function checkReviewedVersion(db: DB, row: SubmissionRow, seen: number | undefined, action: 'approve' | 'return'): void {
   if (seen === undefined || seen === row.latest_version) return;
   const latest = row.latest_version;
-  const notDone = action === 'approve' ? '本次未审核通过' : '本次未退回';
+  const notDone = action === 'approve' ? '本次未审核通过' : seen < latest && lastReviewReturned(db, row.id, seen) ? '未修改退回原因' : '本次未退回';
   if (seen > latest) throw new AppError('CONFLICT', `该申报最新为第 ${latest} 版，没有第 ${seen} 版，${notDone}：请刷新后查看第 ${latest} 版再审核`);
   throw new AppError('CONFLICT', `您查看的是第 ${seen} 版，在此期间已上传了新的第 ${latest} 版，${notDone}（没有任何改动）：请先查看第 ${latest} 版再审核`);
 }
 
 /**
  * 审核通过 or 退回修改 of the latest version (`version`, when given, must be it). Approving an approved submission
- * changes nothing; a returned one cannot be approved until the unit submits again. The rule for repeated returns is
- * in returnWithCriteria.
+ * changes nothing; a returned one cannot be approved until the unit submits again. Returning a version whose return
+ * stands changes its reason (recorded as 修改退回原因, with the old and the new reason), or nothing when the reason is
+ * the same. The rule for repeated returns with per-criterion reasons is in returnWithCriteria.
  */
 export function review(db: DB, id: string, action: 'return' | 'approve', actor: Actor, ip: string | undefined, opts: { reason?: string; version?: number } = {}) {
   return db.transaction(() => {
     const row = findSubmissionRow(db, id);
-    checkReviewedVersion(row, opts.version, action);
+    checkReviewedVersion(db, row, opts.version, action);
+    const now = new Date().toISOString();
     if (action === 'approve') {
       if (row.state === '退回修改') throw new AppError('CONFLICT', '该申报已退回修改，需等待填报单位重新提交后才能审核通过');
       if (row.state === '已审核') return { id, state: row.state as State, unchanged: true };
-      stmt(db, "UPDATE submissions SET state = '已审核', return_reason = NULL, updated_at = ? WHERE id = ?").run(new Date().toISOString(), id);
+      stmt(db, "UPDATE submissions SET state = '已审核', return_reason = NULL, updated_at = ? WHERE id = ?").run(now, id);
       audit(db, actor, '审核通过', id, { version: row.latest_version }, ip);
+    } else if (row.state === '退回修改') {
+      if (row.return_reason !== opts.reason) {
+        stmt(db, 'UPDATE submissions SET return_reason = ?, updated_at = ? WHERE id = ?').run(opts.reason, now, id);
+        audit(db, actor, '修改退回原因', id, { version: row.latest_version, previousReason: row.return_reason, reason: opts.reason }, ip);
+      }
     } else {
-      stmt(db, "UPDATE submissions SET state = '退回修改', return_reason = ?, updated_at = ? WHERE id = ?").run(opts.reason, new Date().toISOString(), id);
+      stmt(db, "UPDATE submissions SET state = '退回修改', return_reason = ?, updated_at = ? WHERE id = ?").run(opts.reason, now, id);
       audit(db, actor, '退回修改', id, { version: row.latest_version, reason: opts.reason }, ip);
     }
     bumpDataVersion(db);

@@ -5,6 +5,7 @@ import { formatRate } from '../../core/score';
 import { DEADLINE_INPUT_FORMS, DeadlineInputSchema } from '../model';
 import { api, download } from './api';
 import { $, el, table, message } from './dom';
+import { criteriaText } from './evidence';
 
 interface AuditEntry { id: number; at: string; actor: string; action: string; target: string | null; targetLabel: string | null; detail: unknown; ip: string | null }
 
@@ -22,15 +23,26 @@ let oldest: number | undefined;
 const KEYS: Record<string, string> = {
   version: '版本', projects: '项目数', source: '方式', late: '逾期', reason: '原因', units: '单位数', district: '旗县区', name: '名称',
   role: '角色', unit: '单位', deadline: '截止', file: '文件', created: '新建', skipped: '跳过', bulk: '批量',
+  previousReason: '原来的原因', previousCriteria: '原来退回的细则', criteria: '退回的细则', restoredFrom: '恢复的版本',
 };
 const VALUES: Record<string, string> = { ...ROLE_LABELS, addin: '加载项', xlsx: '上传工作簿', import: '导入', true: '是', false: '否' };
+type Criteria = Parameters<typeof criteriaText>[0];
+const FORMAT: Record<string, (v: unknown) => string> = {
+  deadline: (v) => beijingTime(String(v)),
+  criteria: (v) => criteriaText(v as Criteria),
+  previousCriteria: (v) => criteriaText(v as Criteria),
+  restoredFrom: (v) => `第 ${String(v)} 版`,
+};
 
 /** An audit entry's details in words (machine-only fields such as content hashes are left out). */
 function describe(detail: unknown): string {
   if (!detail || typeof detail !== 'object') return '';
-  return Object.entries(detail as Record<string, unknown>)
+  const d = detail as Record<string, unknown>;
+  // A new reason for a return (修改退回原因) names the old one too: this one is the new.
+  const label = (k: string) => (k === 'reason' && 'previousReason' in d ? '新的原因' : KEYS[k]);
+  return Object.entries(d)
     .filter(([k, v]) => k in KEYS && v !== undefined && v !== null && v !== '')
-    .map(([k, v]) => `${KEYS[k]}：${k === 'deadline' ? beijingTime(String(v)) : VALUES[String(v)] ?? (typeof v === 'object' ? JSON.stringify(v) : String(v))}`)
+    .map(([k, v]) => `${label(k)}：${FORMAT[k]?.(v) ?? VALUES[String(v)] ?? (typeof v === 'object' ? JSON.stringify(v) : String(v))}`)
     .join('；')
     .slice(0, 300);
 }

@@ -259,6 +259,11 @@ function renderPending(): void {
   }));
 }
 
+/** Criteria returned one by one, in a line (the audit log): “项目 1 A01-1（佐证不足）、…”, or “无”. */
+export function criteriaText(criteria: ReadonlyArray<{ project: number; criterion: string; reason: string }>): string {
+  return criteria.length ? criteria.map((c) => `项目 ${c.project} ${c.criterion}（${c.reason}）`).join('、') : '无';
+}
+
 /**
  * The criteria returned with the submission's current return, as the return request takes them: a change of the
  * return's reason sends them again, since a return replaces the reason and the criteria together.

@@ -13,7 +13,7 @@ import { api, ApiError, download } from './api';
 import { $, $$, el, table, message, navigate, stateTag } from './dom';
 import { issueTable, uploadZone } from './upload';
 import { me } from './state';
-import { pendingReturns, returnedCriteria, showEvidence } from './evidence';
+import { criteriaText, pendingReturns, returnedCriteria, showEvidence } from './evidence';
 
 interface Item { id: string; unit: string; district: string; state: string; late: boolean; version: number; projects: number; avgRate: number; metCount: number; updatedAt: string; projectNames: string[]; returnReason?: string }
 interface Project { seq: number; enterprise: string; projectName: string; address: string; scale: string; leader: string; phone: string; startDate: string; endDate: string; district: string; answers: Record<string, string>; notes: Record<string, string> }
@@ -22,7 +22,22 @@ interface Detail {
   submission: { reporter: { contact: string; phone: string }; projects: Project[] };
   scores: ProjectScore[]; issues: Issue[];
   versions: Array<{ version: number; createdAt: string; source: string; byName: string | null; fileName: string | null; late: boolean; pruned?: boolean }>;
-  audit: Array<{ at: string; actor: string; action: string; detail: { reason?: string; version?: number } | null; ip?: string | null }>;
+  audit: AuditRow[];
+}
+type Criteria = Parameters<typeof criteriaText>[0];
+interface AuditRow {
+  at: string; actor: string; action: string; ip?: string | null;
+  detail: { reason?: string; previousReason?: string | null; criteria?: Criteria; previousCriteria?: Criteria; version?: number; restoredFrom?: number } | null;
+}
+
+/** What one entry of a 申报's history changed, in a line: a reason (old → new), the criteria returned, the version. */
+function auditNote({ detail: d }: AuditRow): string {
+  if (!d) return '';
+  if (d.previousReason !== undefined) return `由“${d.previousReason ?? ''}”改为“${d.reason ?? ''}”`;
+  if (d.criteria) return d.previousCriteria ? `由 ${criteriaText(d.previousCriteria)} 改为 ${criteriaText(d.criteria)}` : criteriaText(d.criteria);
+  if (d.reason) return d.reason;
+  if (d.version && d.restoredFrom) return `第 ${d.version} 版（恢复第 ${d.restoredFrom} 版的内容）`;
+  return d.version ? `第 ${d.version} 版` : '';
 }
 
 const SOURCE: Record<string, string> = { addin: '加载项', xlsx: '上传工作簿', import: '导入' };
@@ -143,7 +158,7 @@ export async function openDetail(id: string, onBack: () => void): Promise<void> 
     { value: v.version > 1 && !v.pruned && !d.versions.find((p) => p.version === v.version - 1)?.pruned ? el('button', { type: 'button', class: 'link', onclick: () => void showDiff(d.id, v.version - 1, v.version) }, `与第 ${v.version - 1} 版比较`) : '' },
   ])));
   $('#d-diff').replaceChildren();
-  $('#d-audit').replaceChildren(table(['时间（北京时间）', '操作人', '操作', '说明'], d.audit.map((a) => [beijingTime(a.at), a.actor, a.action, a.detail?.reason ?? (a.detail?.version ? `第 ${a.detail.version} 版` : '')])));
+  $('#d-audit').replaceChildren(table(['时间（北京时间）', '操作人', '操作', '说明'], d.audit.map((a) => [beijingTime(a.at), a.actor, a.action, auditNote(a)])));
   $('#detail').scrollIntoView({ block: 'start' });
   // The button that opened it is hidden now: keyboard and screen-reader users continue from the title.
   if (!$('#detail').contains(document.activeElement)) $('#d-title').focus({ preventScroll: true });

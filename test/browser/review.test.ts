@@ -19,7 +19,7 @@ const sub = validSubmission({ projects: [validProject(1)] });
 const other = validSubmission({ reporter: { unit: '包头市第二建筑工程有限公司', district: '东河区', contact: '王强', phone: '13812345678' }, projects: [validProject(1)] });
 const errors: string[] = [];
 
-type Detail = { state: string; version: number; returnReason?: string; audit: Array<{ action: string; detail: { reason?: string } | null }> };
+type Detail = { state: string; version: number; returnReason?: string; audit: Array<{ action: string; detail: { reason?: string; previousReason?: string } | null }> };
 const detail = async (id = sub.submissionId) => (await s.call<Detail>('GET', `/api/v1/submissions/${id}`, { token: s.admin })).body;
 
 beforeAll(async () => {
@@ -104,14 +104,21 @@ test('while 退回修改 the 旗县区 changes the reason: the unit sees the new
   await page.waitForFunction(() => document.querySelector('#message')?.textContent?.startsWith('已修改退回原因'));
   expect(await page.textContent('#d-reason')).toBe(`退回原因：${changed}`);
   expect(await page.locator('#reason-form').isHidden()).toBe(true);
-  const log = await page.textContent('#d-audit');
-  expect(log).toContain(first);
-  expect(log).toContain(changed);
+  // The history says what happened: the return, its criteria, then the new reason (old and new), and no second
+  // 退回细则 (the criteria did not change).
+  const rows = async (p: Page) => (await p.locator('#d-audit tbody tr').allInnerTexts()).map((r) => r.split('\t').slice(2).join(' | '));
+  expect(await rows(page)).toEqual([
+    '提交申报 | 第 1 版',
+    `退回修改 | ${first}`,
+    '退回细则 | 项目 1 A01-1（佐证不足）',
+    `修改退回原因 | 由“${first}”改为“${changed}”`,
+  ]);
   await page.screenshot({ path: screenshotPath('review-change-reason'), fullPage: true });
 
   const d = await detail(other.submissionId);
   expect(d).toMatchObject({ state: '退回修改', version: 1, returnReason: changed });
-  expect(d.audit.filter((a) => a.action === '退回修改').map((a) => a.detail?.reason)).toEqual(expect.arrayContaining([first, changed]));
+  expect(d.audit.map((a) => a.action)).toEqual(['提交申报', '退回修改', '退回细则', '修改退回原因']);
+  expect(d.audit.at(-1)!.detail).toEqual({ version: 1, previousReason: first, reason: changed });
   // Only the reason changed: the criterion returned with it is still there.
   const ev = await s.call<{ returns: Array<{ project: number; criterion: string; reason: string }> }>('GET', `/api/v1/submissions/${other.submissionId}/evidence`, { token: s.admin });
   expect(ev.body.returns.map(({ project, criterion, reason }) => ({ project, criterion, reason }))).toEqual([{ project: 1, criterion: 'A01-1', reason: '佐证不足' }]);
@@ -129,7 +136,20 @@ test('while 退回修改 the 旗县区 changes the reason: the unit sees the new
   expect(await u.locator('#d-edit-reason').isHidden()).toBe(true);
   await u.waitForSelector('#d-evidence .ev-returns');
   expect(await u.textContent('#d-evidence .ev-returns')).toContain('佐证不足');
-  expect(await u.textContent('#d-audit')).toContain(changed);
+  expect(await rows(u)).toContain(`修改退回原因 | 由“${first}”改为“${changed}”`);
   await u.context().close();
+
+  // The 秘书处's log (设置与日志) names the action and both reasons.
+  const admin = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })).newPage();
+  admin.on('pageerror', (e) => errors.push(e.message));
+  await admin.goto(`${s.url}/`);
+  await admin.fill('#token', s.admin);
+  await admin.click('#sign-in-form button[type=submit]');
+  await admin.click('[data-tab="admin"]');
+  await admin.waitForSelector('#audit tbody tr');
+  const log = (await admin.locator('#audit tbody tr').allInnerTexts()).map((r) => r.split('\t').slice(2, 5).join(' | '));
+  expect(log[0]).toBe(`修改退回原因 | 申报：包头市第二建筑工程有限公司（东河区） | 版本：1；原来的原因：${first}；新的原因：${changed}`);
+  expect(log.filter((r) => r.startsWith('退回细则'))).toEqual(['退回细则 | 申报：包头市第二建筑工程有限公司（东河区） | 版本：1；退回的细则：项目 1 A01-1（佐证不足）']);
+  await admin.context().close();
   expect(errors).toEqual([]);
 });

@@ -53,6 +53,24 @@ test('a submission sent as JSON (no file) comes back as a filled workbook with i
   expect((await s.call('GET', ret.body.annotated, { token: otherUnit })).status).toBe(404);
 });
 
+test('a new reason for a return: 问题清单 shows it with the reviewer who set it', async () => {
+  const s = await start();
+  const { unit, district } = await eastRiverAccounts(s);
+  const json = validSubmission({ projects: [validProject(1, { answers: { 'A01-1': '达到' } })] });
+  expect((await s.call('POST', '/api/v1/submissions', { token: unit, json })).status).toBe(201);
+  const id = json.submissionId;
+  expect((await s.call('POST', `/api/v1/submissions/${id}/return`, { token: district, json: { version: 1, reason: '请完成自评' } })).status).toBe(200);
+  const first = sheetValues((await s.call('GET', `/api/v1/submissions/${id}/annotated.xlsx`, { token: unit })).body as unknown as Buffer, '问题清单');
+  expect(first.get('A2')).toBe('退回原因：请完成自评');
+  expect(String(first.get('A3'))).toContain('审核人：东河区委组织部');
+  // The 秘书处 words it better: the reason on top is the new one, and it names who set it.
+  const admin = (await s.call<{ name: string }>('GET', '/api/v1/me', { token: s.admin })).body.name;
+  expect((await s.call('POST', `/api/v1/submissions/${id}/return`, { token: s.admin, json: { version: 1, reason: '请完成 55 条细则的自评' } })).status).toBe(200);
+  const after = sheetValues((await s.call('GET', `/api/v1/submissions/${id}/annotated.xlsx`, { token: unit })).body as unknown as Buffer, '问题清单');
+  expect(after.get('A2')).toBe('退回原因：请完成 55 条细则的自评');
+  expect(String(after.get('A3'))).toContain(`审核人：${admin}`);
+});
+
 test('a return reason and unit text that start with = stay text in 问题清单 (read back with exceljs)', async () => {
   const s = await start();
   const { district } = await eastRiverAccounts(s);

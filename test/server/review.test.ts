@@ -8,7 +8,8 @@ import { validProject, validSubmission } from '../helpers/fixtures';
 
 const start = perTestServers();
 
-type Detail = { state: string; version: number; returnReason?: string; updatedAt?: string; audit: Array<{ action: string; detail: { version?: number; reason?: string } | null }> };
+type Criterion = { project: number; criterion: string; reason: string };
+type Detail = { state: string; version: number; returnReason?: string; updatedAt?: string; audit: Array<{ action: string; detail: { version?: number; reason?: string; previousReason?: string; criteria?: Criterion[]; previousCriteria?: Criterion[] } | null }> };
 type Err = { code: string; error: string };
 
 /** A submission of 一建 at 第 2 版 (the reviewer looked at 第 1 版), with its accounts. */
@@ -79,7 +80,7 @@ test('return of a version that is no longer the latest: 409, neither reason nor 
 test('a double “确认退回” records one return; another reason for the same version replaces it; an approved submission can be returned', async () => {
   const s = await start();
   const { unit, district, id } = await twoVersions(s);
-  const returns = async () => (await detail(s, id, district)).audit.filter((a) => a.action === '退回修改' || a.action === '退回细则');
+  const returns = async () => (await detail(s, id, district)).audit.filter((a) => /退回/.test(a.action));
   const body = { version: 2, reason: '请补充 A01-1 的佐证', criteria: [{ project: 1, criterion: 'A01-1', reason: '佐证不足' }] };
 
   // Two identical requests at once (a double click): both answered, one return recorded.
@@ -91,10 +92,14 @@ test('a double “确认退回” records one return; another reason for the sam
   expect((await s.call('POST', `/api/v1/submissions/${id}/return`, { token: district, json: body })).body).toMatchObject({ state: '退回修改', unchanged: true });
   expect(await returns()).toHaveLength(2);
 
-  // Another reason for the same version: the reason is replaced, and that return is recorded.
+  // Another reason and no criteria for the same version: both are replaced, each change recorded as what it is.
   const fixed = await s.call('POST', `/api/v1/submissions/${id}/return`, { token: district, json: { version: 2, reason: '请补充 A01-1 的挂牌照片' } });
   expect(fixed.body).toEqual({ id, state: '退回修改', returnReason: '请补充 A01-1 的挂牌照片', annotated: `/api/v1/submissions/${id}/annotated.xlsx` });
-  expect((await returns()).map((r) => r.detail?.reason ?? '')).toEqual(['请补充 A01-1 的佐证', '', '请补充 A01-1 的挂牌照片']);
+  expect((await returns()).map((r) => r.action)).toEqual(['退回修改', '退回细则', '修改退回原因', '修改退回细则']);
+  expect((await returns()).slice(2).map((r) => r.detail)).toEqual([
+    { version: 2, previousReason: '请补充 A01-1 的佐证', reason: '请补充 A01-1 的挂牌照片' },
+    { version: 2, previousCriteria: body.criteria, criteria: [] },
+  ]);
   expect((await s.call<{ returns: unknown[] }>('GET', `/api/v1/submissions/${id}/evidence`, { token: unit })).body.returns).toEqual([]);
 
   // The unit submits 第 3 版, the district approves it, then finds a problem: it may return the approved version.
@@ -103,4 +108,54 @@ test('a double “确认退回” records one return; another reason for the sam
   expect((await s.call('POST', `/api/v1/submissions/${id}/approve`, { token: district, json: { version: 3 } })).status).toBe(200);
   const again = await s.call('POST', `/api/v1/submissions/${id}/return`, { token: district, json: { version: 3, reason: '审核后发现开工日期有误' } });
   expect(again.body).toEqual({ id, state: '退回修改', returnReason: '审核后发现开工日期有误', annotated: `/api/v1/submissions/${id}/annotated.xlsx` });
+});
+
+test('changes to a return that stands: a new reason is “修改退回原因” (old and new) with no second 退回细则; new criteria alone are “修改退回细则”; the unit sees the new reason', async () => {
+  const s = await start();
+  const { unit, district, id } = await twoVersions(s);
+  const criteria = [{ project: 1, criterion: 'A01-1', reason: '佐证不足' }];
+  const ret = (json: Record<string, unknown>) => s.call<{ state: string; returnReason: string; unchanged?: boolean }>('POST', `/api/v1/submissions/${id}/return`, { token: district, json: { version: 2, ...json } });
+  const marks = async () => (await s.call<{ returns: Array<Criterion & { by: string; at: string }> }>('GET', `/api/v1/submissions/${id}/evidence`, { token: unit })).body.returns;
+  const log = async () => (await detail(s, id, district)).audit.filter((a) => /退回/.test(a.action)).map((a) => [a.action, a.detail]);
+
+  expect((await ret({ reason: '请补充项目 1 的安全生产制度', criteria })).status).toBe(200);
+  const marked = await marks();
+  expect(await log()).toEqual([
+    ['退回修改', { version: 2, reason: '请补充项目 1 的安全生产制度' }],
+    ['退回细则', { version: 2, criteria }],
+  ]);
+
+  // The dashboard's “修改退回原因…”: the new reason with the criteria already returned.
+  const changed = await ret({ reason: '挂牌照片看不清，请补拍', criteria });
+  expect(changed.body).toMatchObject({ state: '退回修改', returnReason: '挂牌照片看不清，请补拍' });
+  expect(changed.body.unchanged).toBeUndefined();
+  expect((await log()).slice(2)).toEqual([['修改退回原因', { version: 2, previousReason: '请补充项目 1 的安全生产制度', reason: '挂牌照片看不清，请补拍' }]]);
+  // The criteria were not touched: the same rows, with who returned them and when.
+  expect(await marks()).toEqual(marked);
+  expect(await detail(s, id, unit)).toMatchObject({ state: '退回修改', returnReason: '挂牌照片看不清，请补拍' });
+  // The same request again changes nothing and records nothing.
+  expect((await ret({ reason: '挂牌照片看不清，请补拍', criteria })).body.unchanged).toBe(true);
+  expect(await log()).toHaveLength(3);
+
+  // Other criteria with the same reason: one 修改退回细则 row, old and new, no reason row.
+  const more = [...criteria, { project: 1, criterion: 'A02-1', reason: '缺少会议记录' }];
+  expect((await ret({ reason: '挂牌照片看不清，请补拍', criteria: more })).status).toBe(200);
+  expect((await log()).slice(3)).toEqual([['修改退回细则', { version: 2, previousCriteria: criteria, criteria: more }]]);
+  expect((await marks()).map((m) => m.criterion)).toEqual(['A01-1', 'A02-1']);
+});
+
+test('a new reason for a return, sent after the unit uploaded a new version: 409 “未修改退回原因”, nothing changed', async () => {
+  const s = await start();
+  const { unit, district, id } = await twoVersions(s);
+  expect((await s.call('POST', `/api/v1/submissions/${id}/return`, { token: district, json: { version: 2, reason: '请补充项目 1 的安全生产制度' } })).status).toBe(200);
+  // The unit uploads 第 3 版 while the reviewer types a new reason for the return of 第 2 版.
+  const sub = validSubmission({ projects: [validProject(1, { scale: '建筑面积 5 万平方米' })] });
+  expect((await s.call('POST', '/api/v1/submissions', { token: unit, json: { ...sub, submissionId: id } })).body).toMatchObject({ version: 3, state: '已提交' });
+  const before = await detail(s, id, district);
+  const audits = await auditCount(s);
+  const late = await s.call<Err>('POST', `/api/v1/submissions/${id}/return`, { token: district, json: { version: 2, reason: '挂牌照片看不清，请补拍' } });
+  expect(late.status).toBe(409);
+  expect(late.body).toEqual({ code: 'CONFLICT', error: '您查看的是第 2 版，在此期间已上传了新的第 3 版，未修改退回原因（没有任何改动）：请先查看第 3 版再审核' });
+  expect(await detail(s, id, district)).toEqual(before);
+  expect(await auditCount(s)).toBe(audits);
 });
