@@ -413,8 +413,9 @@ export function listSubmissions(db: DB, f: ListFilters, page: { limit: number; o
 /**
  * Refuses (409, nothing changed) a review of a version other than the latest: a newer version was uploaded while the
  * reviewer looked at `seen`, and approving or returning now would act on a version nobody reviewed. Without `seen`
- * (clients older than this check) the latest version is reviewed. A return of a version that was left 退回修改 can
- * only have been a new reason for that return (the dashboard's “修改退回原因…”), and the refusal says so.
+ * (clients older than this check) the latest version is reviewed. A return of a version that was left 退回修改 was a
+ * new reason for that return (the dashboard's “修改退回原因…”; or, rarely, a second reviewer's return of it sent
+ * after the first one's), and the refusal says so.
  */
 export function checkReviewedVersion(db: DB, row: SubmissionRow, seen: number | undefined, action: 'approve' | 'return'): void {
   if (seen === undefined || seen === row.latest_version) return;
