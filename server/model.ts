@@ -96,6 +96,11 @@ export const ReturnSchema = z.object({
 export const DEADLINE_INPUT_FORMAT = '2024-05-24 23:59';
 /** The forms a deadline may be typed in, for hints and messages (core/time.ts fromBeijingInput reads them). */
 export const DEADLINE_INPUT_FORMS = `“${DEADLINE_INPUT_FORMAT}”“2024/5/24 23:59”或“2024年5月24日23:59”`;
+/**
+ * How to type a deadline, as the dashboard's field hint and `redsite serve --help` both say it (one text for both): the
+ * forms, and what a date alone means.
+ */
+export const DEADLINE_INPUT_HINT = `如${DEADLINE_INPUT_FORMS}；只写日期（如 2024-05-24）表示当天 ${END_OF_DAY}`;
 export const DEADLINE_INPUT_MSG = `截止时间请填写日期和时间，如${DEADLINE_INPUT_FORMS}（北京时间；只写日期表示当天 ${END_OF_DAY}；须是实际存在的日期和时间）`;
 
 /**

@@ -10,7 +10,7 @@ import { beijingTime } from '../../core/time';
 import { openDatabase } from '../../server/db';
 import { listUsers, revokeUser, findUser, reissueToken } from '../../server/auth';
 import { audit } from '../../server/audit';
-import { UserCreateSchema, ROLE_LABELS, DeadlineInputSchema, DEADLINE_INPUT_FORMAT, PortInputSchema, type Role } from '../../server/model';
+import { UserCreateSchema, ROLE_LABELS, DeadlineInputSchema, DEADLINE_INPUT_HINT, PortInputSchema, type Role } from '../../server/model';
 import { EXIT, refuse } from '../files';
 import { fsyncDir, writeFileDurable } from '../../server/durable';
 import { AppError, zodMessage } from '../../server/errors';
@@ -48,8 +48,11 @@ export function registerServe(program: Command): void {
     .option('--port <port>', '端口，0 到 65535，0 表示随机', env.REDSITE_PORT ?? '3000')
     .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
     .option('--https', '使用 HTTPS（先运行 redsite certs 生成证书）', env.REDSITE_HTTPS === '1')
-    .option('--deadline <time>', `报送截止时间，北京时间，格式“${DEADLINE_INPUT_FORMAT}”（也可用环境变量 REDSITE_DEADLINE；不写则为 ${beijingTime(DEFAULT_DEADLINE)}；看板“设置与日志”中改过的以看板为准）`, env.REDSITE_DEADLINE || undefined)
+    .option('--deadline <time>', `报送截止时间，北京时间，写法见下；不写则为 ${beijingTime(DEFAULT_DEADLINE)}（也可用环境变量 REDSITE_DEADLINE；看板“设置与日志”中改过的以看板为准）`, env.REDSITE_DEADLINE || undefined)
     .option('--log <level>', '日志级别：info、warn、error、silent', env.REDSITE_LOG ?? 'info')
+    // The forms the deadline takes, in the dashboard's own words (server/model.ts): below the options, unwrapped, so
+    // that no form is split across lines.
+    .addHelpText('after', `\n--deadline 的写法（与看板“设置与日志”相同）：\n  ${DEADLINE_INPUT_HINT}`)
     .action(async (opts: { host: string; port: string; data: string; https?: boolean; deadline?: string; log: string }) => {
       // Checked before anything is opened, with the option named: a bad value must not start a server that then fails.
       const port = PortInputSchema.safeParse(opts.port);

@@ -1,8 +1,8 @@
 /** 秘书处 tools: the deadline, the audit log (newest first, page by page) and the 观摩 shortlist. */
-import { END_OF_DAY, beijingTime } from '../../core/time';
+import { beijingTime } from '../../core/time';
 import { ROLE_LABELS } from '../../core/policy';
 import { formatRate } from '../../core/score';
-import { DEADLINE_INPUT_FORMS, DeadlineInputSchema } from '../model';
+import { DEADLINE_INPUT_HINT, DeadlineInputSchema } from '../model';
 import { api, download } from './api';
 import { $, el, table, message } from './dom';
 import { criteriaText } from './evidence';
@@ -73,7 +73,7 @@ function showcaseQuery(): string {
 export function wireAdmin(): void {
   // What the form reads (core/time.ts fromBeijingInput). No `required` on the field: an empty one gets the schema's
   // Chinese message naming it, not the browser's bubble in the browser's language.
-  $('#deadline-hint').textContent = `按北京时间填写，如${DEADLINE_INPUT_FORMS}；只写日期（如 2024-05-24）表示当天 ${END_OF_DAY}。此后提交的申报照常接收，标记为逾期。`;
+  $('#deadline-hint').textContent = `按北京时间填写，${DEADLINE_INPUT_HINT}。此后提交的申报照常接收，标记为逾期。`;
   $('#deadline-form').addEventListener('submit', (e) => {
     e.preventDefault();
     // The same reading as `serve --deadline`: Beijing time as typed (server/model.ts DeadlineInputSchema).

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission, randomAnswers, seeded } from '../helpers/fixtures';
-import { DEADLINE_INPUT_MSG } from '../../server/model';
+import { DEADLINE_INPUT_HINT, DEADLINE_INPUT_MSG } from '../../server/model';
 
 
 let s: TestServer;
@@ -140,6 +140,8 @@ test('a district account from the form; the deadline in Beijing time; the audit 
   await page.click('[data-tab="admin"]');
   await page.waitForSelector('#audit tbody tr');
   expect(await page.textContent('#deadline-hint')).toContain('只写日期（如 2024-05-24）表示当天 23:59');
+  // The same words as `redsite serve --help` (test/cli/messages.test.ts).
+  expect(await page.textContent('#deadline-hint')).toBe(`按北京时间填写，${DEADLINE_INPUT_HINT}。此后提交的申报照常接收，标记为逾期。`);
   // A date that does not exist, or none, is refused with the message `serve --deadline` gives (one schema for both),
   // naming the field and the forms it takes (an empty field too: no browser bubble in the browser's language).
   for (const typed of ['2024-02-30 18:00', '']) {

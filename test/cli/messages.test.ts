@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { redsite, serve } from '../helpers/cli';
+import { DEADLINE_INPUT_HINT } from '../../server/model';
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 const ENGLISH = /error:|Error|ENOENT|EEXIST|Invalid|expected|default:|not specified/;
@@ -71,4 +72,12 @@ test('help pages show defaults in Chinese', async () => {
   }
   expect((await redsite(['serve', '--help'])).stdout).toContain('（默认：127.0.0.1）');
   expect((await redsite(['template', '--help'])).stdout).toContain('（默认：红色工地申报工作簿.xlsx）');
+});
+
+test('serve --help: every form --deadline takes, in the words of the dashboard\'s hint, none split across lines', async () => {
+  const help = (await redsite(['serve', '--help'])).stdout;
+  expect(help).toContain('--deadline <time>  报送截止时间，北京时间，写法见下；不写则为 2024-05-24 23:59');
+  expect(help).toContain(`\n--deadline 的写法（与看板“设置与日志”相同）：\n  ${DEADLINE_INPUT_HINT}\n`);
+  // The one text (server/model.ts) names what core/time.ts fromBeijingInput reads.
+  for (const form of ['“2024-05-24 23:59”', '“2024/5/24 23:59”', '“2024年5月24日23:59”', '只写日期（如 2024-05-24）表示当天 23:59']) expect(DEADLINE_INPUT_HINT).toContain(form);
 });
