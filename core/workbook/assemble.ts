@@ -71,18 +71,21 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
   }
   // Cells holding a formula: their own issue says so, “请填写…” on the same cell would only confuse.
   const formulaCells = new Set<string>();
-  /** One cell's value; `field` is the Submission path it fills (projects.2.phone), named in its issues. */
-  const read = (grid: Grid, address: string, kind: CellKind, label: string, field: string): string => {
+  /**
+   * One cell's value; `field` is the Submission path it fills (projects.2.phone), named in its issues. A year and
+   * month that Excel stored as a number in a date cell stays that number: the date schema tells it apart (MSG.dateNumber).
+   */
+  const read = (grid: Grid, address: string, kind: CellKind, label: string, field: string): string | number => {
     const r = interpretCell(grid.cell(address), kind);
     if (r.formula) {
       cellIssues.push({ severity: 'error', sheet: grid.name, cell: address, field, message: READ_MSG.formula(label) });
       formulaCells.add(`${grid.name}!${address}`);
     }
     if (r.numericPhone) cellIssues.push({ severity: 'warning', sheet: grid.name, cell: address, field, message: MSG.phoneNotText(label) });
-    return r.value;
+    return r.monthNumber ?? r.value;
   };
 
-  const reporter: Record<string, string> = {};
+  const reporter: Record<string, string | number> = {};
   const places: Partial<Record<ReporterField, ReporterPlace>> = {};
   for (const r of REPORTER_CELLS) {
     const at = layout.reporter[r.field] ?? { grid: form.grid, address: r.cell };
@@ -114,7 +117,7 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
     // The project this slot becomes if it has content; its cells' issues name its fields (projects.<index>.<field>).
     const index = projects.length;
     const slotIssues = cellIssues.length;
-    const fields: Record<string, string> = {};
+    const fields: Record<string, string | number> = {};
     for (const [i, c] of FORM_COLUMNS.entries()) fields[c.field] = read(form.grid, `${colLetter(form.left + i)}${row}`, kindOf(c.field), c.sub ?? c.header, `projects.${index}.${c.field}`);
     const answerMap: Record<string, string> = {};
     // The cells holding an option's exact text: what the workbook's formulas count, and so what is scored.
