@@ -94,7 +94,7 @@ export function readDateSpan(text: string): SpanRead {
 
 /** A year and month that Excel stored as a decimal number (numericMonth). */
 export interface NumericMonth {
-  /** The number as Excel shows it in a General cell: 2024.3. */
+  /** The number as Excel shows it in a General cell: 2024.3, 2024.03. */
   text: string;
   /** The year the person typed. */
   year: number;
@@ -121,5 +121,7 @@ export function numericMonth(n: number, end = false): NumericMonth | undefined {
   // 2024.3 (30 hundredths) is month 3, and 2024.1 month 1 or 10; 2024.03 (3) is month 3, 2024.12 month 12.
   const months = hundredths % 10 === 0 ? (hundredths === 10 ? [1, 10] : [hundredths / 10]) : hundredths <= 12 ? [hundredths] : [];
   if (months.length === 0) return undefined;
-  return { text: String(n), year, days: months.map((m) => readDate(`${year}.${m}`, end).iso!), shown: serialToIso(n)! };
+  // As typed, not as the float a program may have written (2024.2999999999993).
+  const text = `${year}.${hundredths % 10 === 0 ? hundredths / 10 : String(hundredths).padStart(2, '0')}`;
+  return { text, year, days: months.map((m) => readDate(`${year}.${m}`, end).iso!), shown: serialToIso(n)! };
 }

@@ -45,7 +45,10 @@ export function interpretCell(raw: RawCell, kind: CellKind = 'text'): CellRead {
   if (typeof v === 'string') return { value: v };
   if (typeof v === 'number') {
     if (kind === 'phone') return { value: phoneFromNumber(v), numericPhone: true };
-    if (kind === 'date') return numericMonth(v) ? { value: String(v), monthNumber: v } : { value: serialToIso(v) ?? String(v) };
+    if (kind === 'date') {
+      const month = numericMonth(v);
+      return month ? { value: month.text, monthNumber: v } : { value: serialToIso(v) ?? String(v) };
+    }
     return { value: String(v) };
   }
   if (typeof v === 'boolean') return { value: v ? 'TRUE' : 'FALSE' };

@@ -81,6 +81,12 @@ describe('dates', () => {
     expect(numericMonth(n, end)).toEqual({ text: String(n), year: Math.floor(n), days, shown });
   });
 
+  test('a year and month a program wrote as a float (2024.2999999999993) reads as typed', () => {
+    expect(numericMonth(2024.2999999999993)).toEqual({ text: '2024.3', year: 2024, days: ['2024-03-01'], shown: '1905-07-16' });
+    expect(numericMonth(2024.0299999999997)?.text).toBe('2024.03');
+    expect(interpretCell({ value: 2024.2999999999993 }, 'date')).toEqual({ value: '2024.3', monthNumber: 2024.2999999999993 });
+  });
+
   test.each([
     [45352, 'a real date’s serial (2024-03-01)'],
     [45352.5, 'a date with a time'],
