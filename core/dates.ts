@@ -8,6 +8,15 @@
  */
 import { cleanText, toHalfWidth } from './text';
 
+const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
+
+/** A spreadsheet's date serial (days since 1899-12-30, as Excel counts from March 1900 on) → ISO 'YYYY-MM-DD'. */
+export function serialToIso(serial: number): string | undefined {
+  if (!Number.isFinite(serial) || serial < 1 || serial > 2958465) return undefined;
+  const d = new Date(EXCEL_EPOCH + Math.round(serial * 86400000));
+  return d.toISOString().slice(0, 10);
+}
+
 /**
  * One date cell's text, the spellings people type (2024-05-17, 2024/5/17, 2024.5.17, 2024年5月17日) → ISO
  * 'YYYY-MM-DD'; anything else (a month alone, a span, a day that does not exist) → undefined.
@@ -81,4 +90,38 @@ export function readDateSpan(text: string): SpanRead {
     end = iso(ey, emo, ed, true);
   }
   return { start, end, approximate: sd === undefined || ed === undefined, endYearGuessed: !eyText };
+}
+
+/** A year and month that Excel stored as a decimal number (numericMonth). */
+export interface NumericMonth {
+  /** The number as Excel shows it in a General cell: 2024.3, 2024.03. */
+  text: string;
+  /** The year the person typed. */
+  year: number;
+  /**
+   * The days they may have meant, as a month is read (its first day, or its last for an end): one, or two for .1
+   * (2024.1 is January, or October typed as 2024.10).
+   */
+  days: string[];
+  /** The number read as a date serial: what a date-formatted cell shows instead (2024.3 → 1905-07-16). */
+  shown: string;
+}
+
+/**
+ * A number in a date cell that is a year and month typed with a dot (2024.3, 2024.03): Excel keeps what looks like
+ * a decimal as a number, not a date. No date of the years people report is such a serial (2000-01-01 is 36,526), so
+ * a number from 1900 to 2099 with one or two decimals that make a month is what was typed. Undefined for any other
+ * number (a real date's serial, a year alone, 2024.13).
+ */
+export function numericMonth(n: number, end = false): NumericMonth | undefined {
+  if (!Number.isFinite(n)) return undefined;
+  const year = Math.floor(n);
+  const hundredths = Math.round((n - year) * 100);
+  if (year < 1900 || year > 2099 || hundredths === 0 || Math.abs(n - year - hundredths / 100) > 1e-9) return undefined;
+  // 2024.3 (30 hundredths) is month 3, and 2024.1 month 1 or 10; 2024.03 (3) is month 3, 2024.12 month 12.
+  const months = hundredths % 10 === 0 ? (hundredths === 10 ? [1, 10] : [hundredths / 10]) : hundredths <= 12 ? [hundredths] : [];
+  if (months.length === 0) return undefined;
+  // As typed, not as the float a program may have written (2024.2999999999993).
+  const text = `${year}.${hundredths % 10 === 0 ? hundredths / 10 : String(hundredths).padStart(2, '0')}`;
+  return { text, year, days: months.map((m) => readDate(`${year}.${m}`, end).iso!), shown: serialToIso(n)! };
 }

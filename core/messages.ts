@@ -2,6 +2,7 @@
 import { DISTRICTS } from './districts';
 import { ANSWER_OPTIONS } from './rubric';
 import { excerpt } from './text';
+import type { NumericMonth } from './dates';
 
 export const FIELD_LABELS = {
   unit: '填报单位',
@@ -36,6 +37,9 @@ export const MSG = {
   dateMonth: (label: string, text: string, day: string) => `${label}“${excerpt(text, 20)}”只写到了月份：请填写到日，如 ${day}（按 2024-05-17 的格式）`,
   dateSpan: (label: string, text: string, start: string, end: string) =>
     `${label}一格只填一个日期，“${excerpt(text, 30)}”是一段时间：请把开工日期、竣工日期分别填在两列，如 ${start}、${end}`,
+  dateNumber: (label: string, n: NumericMonth) =>
+    `${label}“${n.text}”被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 ${n.shown}${n.days.length > 1 ? `；输入 ${n.year}.10 也会存成 ${n.text}` : ''}）：` +
+    `请填写到日，如 ${n.days.join(' 或 ')}（按 2024-05-17 的格式）`,
   year: (label: string, min: number, max: number) => `${label}的年份须在 ${min} 年至 ${max} 年之间`,
   dateOrder: '开工日期不能晚于竣工日期',
   district: (label: string) => `${label}须从下拉列表中选择：${DISTRICTS.join('、')}`,

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { ANSWER_OPTIONS, type Rubric } from './rubric';
 import { normalizeDistrict } from './districts';
 import { cleanText, toHalfWidth } from './text';
-import { normalizeDate, readDate, readDateSpan } from './dates';
+import { normalizeDate, numericMonth, readDate, readDateSpan } from './dates';
 import { FIELD_LABELS as L, MSG } from './messages';
 import { DEFAULT_LIMITS, YEARS } from './limits';
 
@@ -69,10 +69,18 @@ export interface DateCell {
   end?: boolean;
 }
 
-/** A date cell: one day. */
+/**
+ * A date cell: one day. A number that is a year and month (2024.3: what Excel keeps when “2024.3” is typed into a
+ * cell, core/workbook/cells.ts) is refused saying so, not as the 1905 day its serial would be.
+ */
 export const dateSchema = (label: string, opts: DateCell = {}) =>
   z.preprocess(
-    (v) => {
+    (v, ctx) => {
+      const month = typeof v === 'number' ? numericMonth(v, opts.end) : undefined;
+      if (month) {
+        ctx.addIssue({ code: 'custom', message: MSG.dateNumber(label, month), input: v });
+        return v;
+      }
       const text = cleanText(v);
       return text === '' ? '' : (normalizeDate(text) ?? `\u0000${text}`);
     },

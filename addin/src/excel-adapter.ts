@@ -1,14 +1,18 @@
 /**
- * The only place that talks to Office.js: reads the unit workbook's cells into the core's reader (assembleUnit),
- * inserts the template, selects a cell, watches edits, and writes the 本区汇总 sheet. Everything else — validation,
- * scoring, messages — comes from core/.
+ * The only place that talks to Office.js: reads the unit workbook's cells where its defined names point, as the
+ * server reads the file (core/workbook/locate.ts), into the core's reader (assembleUnit); inserts the template,
+ * selects a cell, watches edits, and writes the 本区汇总 sheet. Everything else — validation, scoring, messages —
+ * comes from core/.
  */
 import { assembleUnit, type Grid } from '../../core/workbook/assemble';
-import { FORM, FORM_COLUMNS, GRID, META, SHEETS, formRow } from '../../core/workbook/contract';
+import { GRID, META, NAMES, SHEETS, formRow } from '../../core/workbook/contract';
+import { META_ROWS, READ_NAMES, isRejected, locateUnit, planUnit } from '../../core/workbook/locate';
 import { colLetter, parseCell, parseRange } from '../../core/ooxml/address';
-import type { RawCell } from '../../core/workbook/cells';
+import { interpretCell, type RawCell } from '../../core/workbook/cells';
 import type { ParseResult } from '../../core/workbook/result';
 import { currentRubric } from '../../core/rubric';
+import { cleanText } from '../../core/text';
+import { DEFAULT_LIMITS } from '../../core/limits';
 
 /** A message of ours about the workbook (Chinese, says what to do): shown to the user as it is. */
 export class WorkbookError extends Error {}
@@ -93,23 +97,49 @@ function isOfficeError(e: unknown): e is { code: string; message: string } {
   return e instanceof Error && e.name === 'RichApi.Error' && typeof (e as { code?: unknown }).code === 'string';
 }
 
-function gridOf(name: string, top: number, left: number, values: unknown[][], formulas: unknown[][]): Grid {
+/** Cells fetched through Office.js: a sheet's rectangles (values and formulas), looked up by address. */
+interface Block {
+  top: number;
+  left: number;
+  values: unknown[][];
+  formulas: unknown[][];
+}
+
+function gridOf(name: string, blocks: readonly Block[]): Grid {
   return {
     name,
     cell(address: string): RawCell {
       const at = parseCell(address);
-      if (!at) return { value: null };
-      const r = at.row - top;
-      const c = at.col - left;
-      const f = formulas[r]?.[c];
+      const b = at && blocks.find((x) => at.row >= x.top && at.col >= x.left && at.row < x.top + x.values.length && at.col < x.left + (x.values[0]?.length ?? 0));
+      if (!at || !b) return { value: null };
+      const r = at.row - b.top;
+      const c = at.col - b.left;
+      const f = b.formulas[r]?.[c];
       if (typeof f === 'string' && f.startsWith('=')) return { value: null, formula: true };
-      const v = values[r]?.[c];
+      const v = b.values[r]?.[c];
       return { value: v === '' ? null : (v as RawCell['value']) };
     },
   };
 }
 
-/** Reads the open workbook through the contract's fixed positions and returns what the server would say of it. */
+/**
+ * Where the workbook's defined names point now (Excel moves them with inserted and deleted rows and columns), as the
+ * server reads them from the file: name → address (申报表!A8:K17). A name whose cells were deleted is `#REF!`; a
+ * name the workbook does not have is left out. ExcelApi 1.4.
+ */
+async function namedRefs(context: Excel.RequestContext, names: readonly string[]): Promise<Map<string, string>> {
+  const items = names.map((n) => [n, context.workbook.names.getItemOrNullObject(n)] as const);
+  await context.sync();
+  const ranges = items.filter(([, item]) => !item.isNullObject).map(([n, item]) => [n, item.getRangeOrNullObject()] as const);
+  for (const [, r] of ranges) r.load('address');
+  await context.sync();
+  return new Map(ranges.map(([n, r]) => [n, r.isNullObject ? '#REF!' : r.address]));
+}
+
+/**
+ * Reads the open workbook the way the server reads the file (core/workbook/locate.ts): its areas where the defined
+ * names point, else found by their headers; returns what the server would say of it.
+ */
 export async function readUnitWorkbook(): Promise<ParseResult> {
   return Excel.run(async (context) => {
     const sheets = context.workbook.worksheets;
@@ -119,31 +149,35 @@ export async function readUnitWorkbook(): Promise<ParseResult> {
     const notes = sheets.getItemOrNullObject(SHEETS.notes);
     await context.sync();
     if (meta.isNullObject || form.isNullObject || answers.isNullObject) throw missingProblem(await present(context, TEMPLATE_SHEETS)) ?? new NotAUnitWorkbook(NO_WORKBOOK);
-    const metaRange = meta.getRange(`${META.keyCol}1:${META.valueCol}10`);
+    const metaRange = meta.getRange(`${META.keyCol}1:${META.valueCol}${META_ROWS}`);
     metaRange.load('values');
-    await context.sync();
-    const metaValues: Record<string, string> = {};
-    for (const [k, v] of metaRange.values as unknown[][]) if (k) metaValues[String(k)] = String(v ?? '');
-    const rubric = currentRubric();
-    const projects = Math.max(1, Number(metaValues.projects) || 10);
-    const lastGridCol = colLetter(GRID.firstProjectCol + projects - 1);
-    const lastGridRow = GRID.firstRow + rubric.criteria.length - 1;
-    const formRange = form.getRange(`A1:${FORM.lastCol}${formRow(projects - 1)}`);
-    const answerRange = answers.getRange(`A1:${lastGridCol}${lastGridRow}`);
-    const noteRange = notes.isNullObject ? undefined : notes.getRange(`A1:${lastGridCol}${lastGridRow}`);
-    for (const r of [formRange, answerRange, noteRange]) r?.load('values, formulas');
-    await context.sync();
-    const g = (name: string, r: Excel.Range) => gridOf(name, 1, 1, r.values, r.formulas);
-    const formGrid = g(SHEETS.form, formRange);
-    const answerGrid = g(SHEETS.answers, answerRange);
-    return assembleUnit({
-      meta: metaValues,
-      form: { grid: formGrid, top: FORM.firstRow, left: 1, bottom: formRow(projects - 1), right: FORM_COLUMNS.length },
-      answers: { grid: answerGrid, top: GRID.firstRow, left: GRID.firstProjectCol, bottom: lastGridRow, right: GRID.firstProjectCol + projects - 1 },
-      ...(noteRange ? { notes: { grid: g(SHEETS.notes, noteRange), top: GRID.firstRow, left: GRID.firstProjectCol, bottom: lastGridRow, right: GRID.firstProjectCol + projects - 1 } } : {}),
-      reporter: {},
-      source: 'addin',
+    const refs = await namedRefs(context, READ_NAMES);
+    const metaValues: Record<string, string> = Object.create(null) as Record<string, string>;
+    // As the server reads _meta (core/node/workbook/parse.ts readMeta).
+    const text = (v: unknown) => cleanText(interpretCell({ value: v as RawCell['value'] }).value);
+    for (const [k, v] of metaRange.values as unknown[][]) {
+      const key = text(k);
+      if (key) metaValues[key] = text(v);
+    }
+    const plan = planUnit(metaValues, refs, DEFAULT_LIMITS.projects);
+    if (isRejected(plan)) return plan;
+    const sheetOf = new Map<string, Excel.Worksheet>([[SHEETS.form, form], [SHEETS.answers, answers], ...(notes.isNullObject ? [] : [[SHEETS.notes, notes] as const])]);
+    // Each rectangle the plan reads (the named areas: never the whole sheet down to a table moved far below).
+    const fetched = plan.reads.flatMap((r) => {
+      const ws = sheetOf.get(r.sheet);
+      if (!ws) return [];
+      const range = ws.getRange(`${colLetter(r.left)}${r.top}:${colLetter(r.right)}${r.bottom}`);
+      range.load('values, formulas');
+      return [{ sheet: r.sheet, top: r.top, left: r.left, range }];
     });
+    await context.sync();
+    const grids = new Map<string, Grid>();
+    for (const sheet of sheetOf.keys()) {
+      const blocks = fetched.filter((f) => f.sheet === sheet).map((f) => ({ top: f.top, left: f.left, values: f.range.values, formulas: f.range.formulas }));
+      grids.set(sheet, gridOf(sheet, blocks));
+    }
+    const layout = locateUnit(plan, { grid: (sheet) => grids.get(sheet) }, 'addin', metaValues);
+    return isRejected(layout) ? layout : assembleUnit(layout);
   });
 }
 
@@ -199,21 +233,34 @@ export interface SelectedAnswer {
   seq?: number;
 }
 
-/** The selected cell and, when it is a project's answer (or 佐证说明) cell, which criterion and project it is. */
+/**
+ * The selected cell and, when it is a project's answer (or 佐证说明) cell, which criterion and project it is: found
+ * where the defined names point (as the workbook is read), at the template's positions where a name is missing.
+ */
 export async function selectedAnswer(): Promise<SelectedAnswer | undefined> {
   return Excel.run(async (context) => {
     const range = context.workbook.getSelectedRange();
     range.load('address');
-    await context.sync();
+    const refs = await namedRefs(context, [NAMES.rows, NAMES.ids, NAMES.answers, NAMES.notes]);
     // The top-left cell of the (first area of the) selection: '细则自评'!F9, '细则自评'!F9:G12.
     const area = parseRange(range.address) ?? parseRange(range.address.split(',')[0]!);
     if (!area) return undefined;
     const { sheet, top: row } = area;
     const cell = `${colLetter(area.left)}${row}`;
-    const slot = area.left - GRID.firstProjectCol;
-    if ((sheet !== SHEETS.answers && sheet !== SHEETS.notes) || slot < 0 || row < GRID.firstRow) return { sheet, cell };
-    const id = context.workbook.worksheets.getItem(sheet).getRange(`${GRID.idCol}${row}`);
-    const seq = context.workbook.worksheets.getItem(SHEETS.form).getRange(`A${formRow(slot)}`);
+    if (sheet !== SHEETS.answers && sheet !== SHEETS.notes) return { sheet, cell };
+    const named = (name: string) => {
+      const ref = refs.get(name);
+      return ref ? parseRange(ref) : undefined;
+    };
+    const criteria = currentRubric().criteria.length;
+    const grid = named(sheet === SHEETS.answers ? NAMES.answers : NAMES.notes) ?? { sheet, top: GRID.firstRow, left: GRID.firstProjectCol, bottom: GRID.firstRow + criteria - 1, right: Number.MAX_SAFE_INTEGER };
+    const slot = area.left - grid.left;
+    const index = row - grid.top;
+    if (grid.sheet !== sheet || slot < 0 || area.left > grid.right || index < 0 || row > grid.bottom) return { sheet, cell };
+    const ids = named(NAMES.ids);
+    const rows = named(NAMES.rows);
+    const id = ids ? context.workbook.worksheets.getItem(ids.sheet).getRange(`${colLetter(ids.left)}${ids.top + index}`) : context.workbook.worksheets.getItem(sheet).getRange(`${GRID.idCol}${row}`);
+    const seq = rows ? context.workbook.worksheets.getItem(rows.sheet).getRange(`${colLetter(rows.left)}${rows.top + slot}`) : context.workbook.worksheets.getItem(SHEETS.form).getRange(`A${formRow(slot)}`);
     id.load('values');
     seq.load('values');
     await context.sync();

@@ -96,14 +96,18 @@ function renderScores(result: ParseResult): void {
   }
   const rows = result.projects.map((p, i) => {
     const s = result.scores[i]!;
+    // A long name is clipped to two lines on screen (taskpane.css); the cell keeps the whole text, and says it on hover.
+    const name = `${p.seq}. ${p.projectName || '（未填项目名称）'}`;
     return el('tr', { 'data-seq': String(p.seq) },
-      el('td', {}, `${p.seq}. ${p.projectName || '（未填项目名称）'}`),
+      el('td', { class: 'name', title: name }, el('span', { class: 'clip' }, name)),
       el('td', { class: 'num' }, `${s.total}/${s.max}`),
       el('td', { class: 'num' }, formatRate(s.rate)),
       el('td', { class: 'num' }, formatRate(s.completion)),
       el('td', { class: s.met ? 'yes' : 'no' }, s.met ? '具备' : `未达标：${s.sections.filter((x) => !x.met).map((x) => x.name).join('、')}`));
   });
-  box.replaceChildren(el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, '项目'), el('th', {}, '得分'), el('th', {}, '得分率'), el('th', {}, '完成度'), el('th', {}, '七有一好八规范'))), el('tbody', {}, ...rows)));
+  // Fixed column widths (colgroup, taskpane.css): the name column takes what is left, whatever the name's length.
+  const cols = el('colgroup', {}, ...['name', 'total', 'rate', 'completion', 'met'].map((c) => el('col', { class: c })));
+  box.replaceChildren(el('table', {}, cols, el('thead', {}, el('tr', {}, el('th', {}, '项目'), el('th', {}, '得分'), el('th', {}, '得分率'), el('th', {}, '完成度'), el('th', {}, '七有一好八规范'))), el('tbody', {}, ...rows)));
 }
 
 /** Nothing read: no problem list, counts or scores of an earlier read stay on screen. */

@@ -1,7 +1,7 @@
 /**
- * The one reader of a unit workbook's contents. Given where the areas are (found from the file's defined names by
- * the XML reader, parse.ts over xlsx-cells.ts, or at the contract's fixed positions by the add-in through Office.js)
- * and a way to look at a cell, it builds the draft Submission, validates it and scores it.
+ * The one reader of a unit workbook's contents. Given where the areas are (found by locate.ts from the workbook's
+ * defined names, for the XML reader, parse.ts over xlsx-cells.ts, and for the add-in through Office.js alike) and a
+ * way to look at a cell, it builds the draft Submission, validates it and scores it; its issues name the cells read.
  * Values only: formulas in input cells are issues, and scores are recomputed from the answers.
  */
 import { ANSWER_OPTIONS, rubricForEdition, type AnswerOption } from '../rubric';
@@ -11,13 +11,13 @@ import { SUBMISSION_SCHEMA_ID } from '../schema';
 import { MSG } from '../messages';
 import { cleanText, excerpt } from '../text';
 import { FORM_COLUMNS, GRID, REPORTER_CELLS, SHEETS, makeLocator, type ProjectField, type ReporterField } from './contract';
-import { colLetter } from '../ooxml/address';
+import { colLetter, colNumber } from '../ooxml/address';
 import { interpretCell, type CellKind, type RawCell } from './cells';
 import { rejected, summarize, type ParseResult, type ReporterPlace } from './result';
 
 export const READ_MSG = {
   formula: (label: string) => `${label}单元格里是公式，请直接填写内容（系统不读取公式）`,
-  unknownId: (id: string) => `《细则自评》A 列的编号 ${excerpt(id, 20)} 不在评分细则中：请不要修改编号列`,
+  unknownId: (id: string, sheet: string = SHEETS.answers, col = GRID.idCol as string) => `《${sheet}》${col} 列的编号 ${excerpt(id, 20)} 不在评分细则中：请不要修改编号列`,
   missingId: (id: string) => `《细则自评》中缺少细则 ${id} 所在的行：请使用联盟下发的申报工作簿`,
   hashDiffers: (edition: string) => `工作簿中的细则文字与系统中的 ${edition} 版不完全一致，已按细则编号读取`,
   noEdition: '工作簿缺少评分细则版本信息（隐藏的 _meta 表）：请使用联盟下发的申报工作簿',
@@ -50,8 +50,8 @@ export interface UnitLayout {
   notes?: Area;
   /** Where each reporter field is (defined name or the contract's cell). */
   reporter: Partial<Record<ReporterField, { grid: Grid; address: string }>>;
-  /** Sheet of the ID column (the answers' sheet unless a name points elsewhere). */
-  ids?: Grid;
+  /** The ID column, one row per answer row (rs_ids); column A of the answers' rows when not given. */
+  ids?: Area;
   source: 'xlsx' | 'addin';
 }
 
@@ -71,18 +71,21 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
   }
   // Cells holding a formula: their own issue says so, “请填写…” on the same cell would only confuse.
   const formulaCells = new Set<string>();
-  /** One cell's value; `field` is the Submission path it fills (projects.2.phone), named in its issues. */
-  const read = (grid: Grid, address: string, kind: CellKind, label: string, field: string): string => {
+  /**
+   * One cell's value; `field` is the Submission path it fills (projects.2.phone), named in its issues. A year and
+   * month that Excel stored as a number in a date cell stays that number: the date schema tells it apart (MSG.dateNumber).
+   */
+  const read = (grid: Grid, address: string, kind: CellKind, label: string, field: string): string | number => {
     const r = interpretCell(grid.cell(address), kind);
     if (r.formula) {
       cellIssues.push({ severity: 'error', sheet: grid.name, cell: address, field, message: READ_MSG.formula(label) });
       formulaCells.add(`${grid.name}!${address}`);
     }
     if (r.numericPhone) cellIssues.push({ severity: 'warning', sheet: grid.name, cell: address, field, message: MSG.phoneNotText(label) });
-    return r.value;
+    return r.monthNumber ?? r.value;
   };
 
-  const reporter: Record<string, string> = {};
+  const reporter: Record<string, string | number> = {};
   const places: Partial<Record<ReporterField, ReporterPlace>> = {};
   for (const r of REPORTER_CELLS) {
     const at = layout.reporter[r.field] ?? { grid: form.grid, address: r.cell };
@@ -91,13 +94,15 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
   }
 
   // Criterion of each answer row, read from the ID column (never assumed from the order).
-  const idGrid = layout.ids ?? answers.grid;
+  const ids: Pick<Area, 'grid' | 'top' | 'left'> = layout.ids ?? { grid: answers.grid, top: answers.top, left: colNumber(GRID.idCol) };
+  const idGrid = ids.grid;
+  const idCol = colLetter(ids.left);
   const rowIds: Array<string | undefined> = [];
   for (let i = 0; i <= answers.bottom - answers.top; i++) {
-    const address = `${GRID.idCol}${answers.top + i}`;
+    const address = `${idCol}${ids.top + i}`;
     const id = cleanText(interpretCell(idGrid.cell(address)).value);
     if (!rubric.byId.has(id)) {
-      cellIssues.push({ severity: 'error', sheet: idGrid.name, cell: address, field: 'rs_ids', message: READ_MSG.unknownId(id || '（空）') });
+      cellIssues.push({ severity: 'error', sheet: idGrid.name, cell: address, field: 'rs_ids', message: READ_MSG.unknownId(id || '（空）', idGrid.name, idCol) });
       rowIds.push(undefined);
     } else rowIds.push(id);
   }
@@ -114,7 +119,7 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
     // The project this slot becomes if it has content; its cells' issues name its fields (projects.<index>.<field>).
     const index = projects.length;
     const slotIssues = cellIssues.length;
-    const fields: Record<string, string> = {};
+    const fields: Record<string, string | number> = {};
     for (const [i, c] of FORM_COLUMNS.entries()) fields[c.field] = read(form.grid, `${colLetter(form.left + i)}${row}`, kindOf(c.field), c.sub ?? c.header, `projects.${index}.${c.field}`);
     const answerMap: Record<string, string> = {};
     // The cells holding an option's exact text: what the workbook's formulas count, and so what is scored.
@@ -164,7 +169,17 @@ export function assembleUnit(layout: UnitLayout): ParseResult {
     projects,
     source: layout.source,
   };
-  const locate = makeLocator(rubric, usedSlots);
+  // Issues name the cells read: where the names put the areas (moved by inserted or deleted rows), not the template's.
+  const locate = makeLocator(rubric, usedSlots, {
+    form: { sheet: form.grid.name, top: form.top, left: form.left },
+    answers: { sheet: answers.grid.name, top: answers.top, left: answers.left },
+    ...(notes ? { notes: { sheet: notes.grid.name, top: notes.top, left: notes.left } } : {}),
+    criterionRow: (id) => {
+      const i = rowIds.indexOf(id);
+      return i < 0 ? undefined : i;
+    },
+    reporter: places,
+  });
   const validation = validateSubmission(draft, rubric, locate);
   const issues = [...cellIssues, ...validation.issues.filter((i) => !formulaCells.has(`${i.sheet}!${i.cell}`))];
   projects.forEach((p, i) => {

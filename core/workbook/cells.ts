@@ -4,6 +4,7 @@
  */
 import type ExcelJS from 'exceljs';
 import { cleanText } from '../text';
+import { numericMonth, serialToIso } from '../dates';
 
 export type CellKind = 'text' | 'phone' | 'date' | 'int';
 
@@ -12,14 +13,11 @@ export interface CellRead {
   formula?: boolean;
   /** A phone stored as a number: the text was restored. */
   numericPhone?: boolean;
-}
-
-const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
-
-export function serialToIso(serial: number): string | undefined {
-  if (!Number.isFinite(serial) || serial < 1 || serial > 2958465) return undefined;
-  const d = new Date(EXCEL_EPOCH + Math.round(serial * 86400000));
-  return d.toISOString().slice(0, 10);
+  /**
+   * A date cell holding a year and month that Excel stored as a number (2024.3, core/dates.ts numericMonth): the
+   * number, for the Submission's date schema to refuse with its own message (value is its text).
+   */
+  monthNumber?: number;
 }
 
 function isoOf(date: Date): string {
@@ -47,7 +45,10 @@ export function interpretCell(raw: RawCell, kind: CellKind = 'text'): CellRead {
   if (typeof v === 'string') return { value: v };
   if (typeof v === 'number') {
     if (kind === 'phone') return { value: phoneFromNumber(v), numericPhone: true };
-    if (kind === 'date') return { value: serialToIso(v) ?? String(v) };
+    if (kind === 'date') {
+      const month = numericMonth(v);
+      return month ? { value: month.text, monthNumber: v } : { value: serialToIso(v) ?? String(v) };
+    }
     return { value: String(v) };
   }
   if (typeof v === 'boolean') return { value: v ? 'TRUE' : 'FALSE' };

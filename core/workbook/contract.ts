@@ -176,28 +176,59 @@ export function definedNames(rubric: Rubric, projects: number): Record<string, s
   return names;
 }
 
+/** The top-left cell of an area a reader read: the first project row of 申报表, the first criterion's project-1 cell. */
+export interface AreaOrigin {
+  sheet: string;
+  top: number;
+  left: number;
+}
+
+/**
+ * Where a workbook's areas were found (from its defined names, which move with inserted or deleted rows and columns),
+ * for a locator to name the cells that were read; the contract's positions when not given.
+ */
+export interface LocatorAreas {
+  form: AreaOrigin;
+  answers: AreaOrigin;
+  notes?: AreaOrigin;
+  /** The row of each criterion below the answers' top (0 for the first), as read from the ID column. */
+  criterionRow?: (id: string) => number | undefined;
+  reporter?: Partial<Record<ReporterField, { sheet: string; cell?: string }>>;
+}
+
+const CONTRACT_AREAS: LocatorAreas = {
+  form: { sheet: SHEETS.form, top: FORM.firstRow, left: 1 },
+  answers: { sheet: SHEETS.answers, top: GRID.firstRow, left: GRID.firstProjectCol },
+  notes: { sheet: SHEETS.notes, top: GRID.firstRow, left: GRID.firstProjectCol },
+};
+
 /**
  * Where to fix a field. `slots[i]` is the template slot (0-based row/column) that project i of the Submission came
- * from, since empty slots are skipped when reading.
+ * from, since empty slots are skipped when reading; `areas` where the reader found the workbook's areas.
  */
-export function makeLocator(rubric: Rubric, slots: readonly number[]): Locator {
+export function makeLocator(rubric: Rubric, slots: readonly number[], areas: LocatorAreas = CONTRACT_AREAS): Locator {
+  const { form, answers } = areas;
+  const notes = areas.notes ?? { ...CONTRACT_AREAS.notes!, top: answers.top, left: answers.left };
   return (path: IssuePath) => {
     const [head, index, field, key] = path;
     if (head === 'reporter') {
-      const r = REPORTER_CELLS.find((c) => c.field === index);
-      return { sheet: SHEETS.form, cell: r?.cell ?? REPORTER_CELLS[0]!.cell };
+      const r = REPORTER_CELLS.find((c) => c.field === index) ?? REPORTER_CELLS[0]!;
+      return areas.reporter?.[r.field] ?? { sheet: form.sheet, cell: r.cell };
     }
     if (head === 'projects' && typeof index === 'number') {
       const slot = slots[index] ?? index;
       if (field === 'answers' || field === 'notes') {
+        const at = field === 'answers' ? answers : notes;
+        const col = colLetter(at.left + slot);
         const c = typeof key === 'string' ? rubric.byId.get(key) : undefined;
-        const sheet = field === 'answers' ? SHEETS.answers : SHEETS.notes;
-        return c ? { sheet, cell: gridCell(c.index, slot) } : { sheet, cell: `${gridCol(slot)}${GRID.headerRow}` };
+        const row = c ? (areas.criterionRow?.(c.id) ?? c.index) : undefined;
+        // An unknown criterion: the project's column header, the row above the first criterion.
+        return { sheet: at.sheet, cell: row === undefined ? `${col}${at.top - 1}` : `${col}${at.top + row}` };
       }
-      const column = FORM_COLUMNS.find((c) => c.field === field);
-      return { sheet: SHEETS.form, cell: column ? `${column.col}${formRow(slot)}` : `A${formRow(slot)}` };
+      const i = FORM_COLUMNS.findIndex((c) => c.field === field);
+      return { sheet: form.sheet, cell: `${colLetter(form.left + Math.max(i, 0))}${form.top + slot}` };
     }
-    if (head === 'projects') return { sheet: SHEETS.form, cell: `A${FORM.firstRow}` };
+    if (head === 'projects') return { sheet: form.sheet, cell: `${colLetter(form.left)}${form.top}` };
     if (head === 'rubric' || head === 'submissionId' || head === 'schema') return { sheet: SHEETS.guide };
     return undefined;
   };
@@ -207,6 +238,16 @@ export const CONTRACT_MSG = {
   shape: (name: string, ref: string, expected: string) =>
     `工作簿名称 ${name} 指向的区域（${excerpt(ref, 60)}）与申报工作簿不符：应为${expected}。请使用联盟下发的申报工作簿，不要在名称管理器中修改 rs_ 开头的名称`,
   projects: (n: number, max: number) => `工作簿声明了 ${n} 个项目，超过上限 ${max} 个：请使用联盟下发的申报工作簿（最多 ${max} 个项目）`,
+  noSheet: (name: string) => `找不到工作表《${name}》：请不要重命名或删除申报工作簿中的工作表`,
+  /** A table whose name no longer points at cells (its rows deleted: #REF!) or is missing, and whose header is not found either. */
+  tableGone: (sheet: string, name: string, what: string, deleted: boolean) =>
+    `《${sheet}》中找不到${what}：${deleted ? `工作簿名称 ${name} 指向的单元格已被删除（可能删除了整个表格的行或列）` : `工作簿中没有名称 ${name}`}，原来的表头也找不到了。` +
+    `请撤销刚才的删除；或重新下载申报工作簿，把内容复制过去后再试`,
+  /** rs_rows and rs_answers no longer pair one project row with one answer column: a row or column inserted or deleted inside. */
+  unpaired: (rows: Area, answers: Area) =>
+    `《${rows.sheet}》的项目行（工作簿名称 ${NAMES.rows}：第 ${rows.top} 至 ${rows.bottom} 行，共 ${rows.bottom - rows.top + 1} 行）与` +
+    `《${answers.sheet}》的项目列（${NAMES.answers}：${colLetter(answers.left)} 至 ${colLetter(answers.right)} 列，共 ${answers.right - answers.left + 1} 列）数目不同：` +
+    `可能在项目表格中插入或删除了整行，或在《${answers.sheet}》的项目列中插入或删除了整列。每个项目在《${rows.sheet}》占一行、在《${answers.sheet}》占一列，请撤销刚才的插入或删除后再试`,
 } as const;
 
 /**

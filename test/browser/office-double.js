@@ -1,11 +1,14 @@
 // A test double of the Office.js subset the task pane uses, with an in-memory workbook. Served in place of
 // office.js by the browser test (after exceljs's browser build, which insertWorksheetsFromBase64 uses to read the
 // real template bytes). Test code drives it through window.__excelDouble: type(), read(), selectCell(), renameSheet(),
-// deleteSheet(), addSheet(), selected, created, inserts, changeHandlers(). Failures are OfficeExtension.Error-like
-// (name "RichApi.Error", a code, a zh-CN message), as the real Office.js rejects.
+// deleteSheet(), addSheet(), insertRows(), deleteRows(), nameRef(), selected, created, inserts, changeHandlers().
+// The workbook's defined names move with inserted and deleted rows as in Excel (a name whose cells are all deleted
+// becomes #REF!: its range is a null object). Failures are OfficeExtension.Error-like (name "RichApi.Error", a code,
+// a zh-CN message), as the real Office.js rejects.
 (function () {
   'use strict';
   const sheets = new Map(); // name → { name, cells: Map<address, {value, formula}>, handlers: [] , visibility }
+  const names = new Map(); // workbook-level defined name → { sheet, top, left, bottom, right }, or null once its cells are deleted (#REF!)
   const pending = [];
   const double = { selected: null, created: [], active: null, charts: [], inserts: 0 };
   window.__excelDouble = double;
@@ -44,6 +47,33 @@
   function fire(sheetName, address) {
     const s = sheets.get(sheetName);
     for (const h of s.handlers) Promise.resolve().then(() => h({ worksheetId: sheetName, address, changeType: 'RangeEdited' }));
+  }
+
+  const boxAddress = (a) => `${colLetter(a.left)}${a.top}${a.bottom > a.top || a.right > a.left ? `:${colLetter(a.right)}${a.bottom}` : ''}`;
+  /** Rows inserted (delta > 0) or deleted (delta < 0) at row `at` of a sheet: its cells and the names on it move. */
+  function moveRows(sheetName, at, delta) {
+    const s = sheets.get(sheetName);
+    const gone = delta < 0 ? at - delta - 1 : at - 1; // last deleted row (none when inserting)
+    const cells = [...s.cells.entries()];
+    s.cells.clear();
+    for (const [addr, cell] of cells) {
+      const m = /^([A-Z]+)(\d+)$/.exec(addr);
+      const row = Number(m[2]);
+      if (delta < 0 && row >= at && row <= gone) continue;
+      s.cells.set(`${m[1]}${row >= at ? row + delta : row}`, cell);
+    }
+    for (const [name, a] of names) {
+      if (!a || a.sheet !== sheetName) continue;
+      if (delta > 0) {
+        names.set(name, { ...a, top: a.top >= at ? a.top + delta : a.top, bottom: a.bottom >= at ? a.bottom + delta : a.bottom });
+        continue;
+      }
+      // Deleted rows: those of the name that stay, moved up by the deleted rows above them.
+      const kept = [];
+      for (let r = a.top; r <= a.bottom; r++) if (r < at || r > gone) kept.push(r < at ? r : r + delta);
+      names.set(name, kept.length ? { ...a, top: kept[0], bottom: kept[kept.length - 1] } : null);
+    }
+    fire(sheetName, `${at}:${at}`);
   }
 
   function range(s, address) {
@@ -90,6 +120,10 @@
     const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
     const wb = new window.ExcelJS.Workbook();
     await wb.xlsx.load(bytes.buffer);
+    for (const n of wb.definedNames.model) {
+      const m = /^'?(.+?)'?!(\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$/.exec(n.ranges[0] || '');
+      if (m && n.ranges.length === 1) names.set(n.name, { sheet: m[1].replace(/''/g, "'"), ...parse(m[2]) });
+    }
     for (const ws of wb.worksheets) {
       const s = addSheet(ws.name);
       ws.eachRow({ includeEmpty: false }, (row) => row.eachCell({ includeEmpty: false }, (cell) => {
@@ -111,6 +145,20 @@
         add(name) { return worksheet(addSheet(name)); },
       },
       insertWorksheetsFromBase64(b64) { double.inserts++; pending.push(insertFromBase64(b64)); },
+      names: {
+        getItemOrNullObject(name) {
+          if (!names.has(name)) return { isNullObject: true };
+          return {
+            isNullObject: false,
+            name,
+            getRangeOrNullObject() {
+              const a = names.get(name);
+              if (!a || !sheets.has(a.sheet)) return { isNullObject: true, load() { return this; } };
+              return { ...range(sheets.get(a.sheet), boxAddress(a)), isNullObject: false };
+            },
+          };
+        },
+      },
       getSelectedRange() { const sel = double.selected || { sheet: [...sheets.keys()][0], address: 'A1' }; return sheets.has(sel.sheet) ? range(sheets.get(sel.sheet), sel.address) : { address: `${sel.sheet}!A1`, load() { return this; } }; },
       onSelectionChanged: { add(handler) { selectionHandlers.push(handler); return { remove() {} }; } },
     },
@@ -124,6 +172,12 @@
     fire(sheet, address);
   };
   double.read = (sheet, address) => range(sheets.get(sheet), address).values;
+  /** Where a defined name points now ('申报表!A8:K10'), or '#REF!' once its cells were deleted. */
+  double.nameRef = (name) => { const a = names.get(name); return a ? `${a.sheet}!${boxAddress(a)}` : '#REF!'; };
+  /** The user inserts `count` whole rows at row `at` (Excel: the cells below and the names over them move down). */
+  double.insertRows = (sheet, at, count) => moveRows(sheet, at, count);
+  /** The user deletes `count` whole rows from row `at` (the cells below move up; a name wholly inside becomes #REF!). */
+  double.deleteRows = (sheet, at, count) => moveRows(sheet, at, -count);
   /** The user clicks a cell. */
   double.selectCell = (sheet, address) => { double.selected = { sheet, address }; fireSelection(); };
   double.sheetNames = () => [...sheets.keys()];

@@ -18,6 +18,10 @@ interface Double {
   sheetNames: () => string[];
   changeHandlers: (name: string) => number;
   inserts: number;
+  insertRows: (sheet: string, at: number, count: number) => void;
+  deleteRows: (sheet: string, at: number, count: number) => void;
+  nameRef: (name: string) => string;
+  selected: { sheet: string; address: string } | null;
 }
 type DoubleWindow = { __excelDouble: Double };
 
@@ -222,4 +226,42 @@ test('a token revoked mid-session: signed out at once, with the server’s reaso
   expect(await page.textContent('#ev-list')).toBe('登录后可添加佐证。');
   await page.screenshot({ path: screenshotPath('taskpane-revoked'), fullPage: true });
   expect(errors).toEqual([]);
+});
+
+test('rows inserted and deleted in 申报表: the pane reads and points where the names moved; a deleted table is said', async () => {
+  const p = await openPane();
+  const user = excelUser(() => p);
+  await p.fill('#projects', '3');
+  await p.click('#create');
+  await p.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('已插入申报工作簿'));
+  for (const [cell, v] of Object.entries({ B3: '包头市第一建筑工程有限公司', E3: '东河区', G3: '李红', I3: '13912345678' })) await user.type('申报表', cell, v);
+  const row = { B7: '包头市第一建筑工程有限公司', C7: '北梁安置房1号楼', D7: '包头市东河区北梁新区', E7: '3.2万平方米', F7: '王建国', G7: '123', H7: 45017, I7: 45961, J7: '东河区' };
+  for (const [cell, v] of Object.entries(row)) await user.type('申报表', cell, v);
+  await user.type('细则自评', 'E4', '达到');
+
+  // The user inserts a row above the table: everything below, and the names over it, move down one row.
+  await p.evaluate(() => (window as unknown as DoubleWindow).__excelDouble.insertRows('申报表', 4, 1));
+  expect(await p.evaluate(() => (window as unknown as DoubleWindow).__excelDouble.nameRef('rs_rows'))).toBe('申报表!A8:K10');
+  await p.click('#check');
+  const phone = p.locator('#issues li.error button', { hasText: '联系电话格式不正确' });
+  await phone.waitFor();
+  expect(await phone.textContent()).toContain('申报表!G8 ');
+  expect(await p.textContent('#scores tbody')).toContain('1. 北梁安置房1号楼');
+  await phone.click();
+  await p.waitForFunction(() => (window as unknown as DoubleWindow).__excelDouble.selected?.address === 'G8');
+  await user.type('申报表', 'G8', '0472-7100945');
+  await p.click('#check');
+  await p.waitForFunction(() => !document.querySelector('#issues li.error'));
+
+  // …and deletes the table, its header rows included: rs_rows is #REF!, and the pane says what happened.
+  await p.evaluate(() => (window as unknown as DoubleWindow).__excelDouble.deleteRows('申报表', 6, 5));
+  expect(await p.evaluate(() => (window as unknown as DoubleWindow).__excelDouble.nameRef('rs_rows'))).toBe('#REF!');
+  await p.click('#check');
+  await p.waitForFunction(() => document.querySelector('#issues li.error')?.textContent?.includes('找不到项目表格'));
+  expect(await p.textContent('#issues li.error')).toBe(
+    '错误  《申报表》中找不到项目表格（表头“序号”“企业名称”）：工作簿名称 rs_rows 指向的单元格已被删除（可能删除了整个表格的行或列），原来的表头也找不到了。请撤销刚才的删除；或重新下载申报工作簿，把内容复制过去后再试',
+  );
+  await p.screenshot({ path: screenshotPath('taskpane-table-deleted'), fullPage: true });
+  expect(errors).toEqual([]);
+  await p.context().close();
 });

@@ -66,6 +66,52 @@ test('fill as a user: the live score follows every answer', async () => {
   await page.screenshot({ path: screenshotPath('taskpane-live-score'), fullPage: true });
 });
 
+test('a 700-character project name is clipped in the score table, which keeps its width; the full name stays on the cell', async () => {
+  const long = `呼和浩特${'超长项目名称'.repeat(116)}`; // 700 characters: the 200-character check is on the cell (检查), not here
+  await type('申报表', 'C8', long);
+  try {
+    await longNameMeasured(long);
+  } finally {
+    // Emptied even when a check fails: the tests below fill and sync project 1 alone.
+    await type('申报表', 'C8', '');
+  }
+  await page.waitForFunction(() => !document.querySelector('#scores tr[data-seq="2"]'));
+});
+
+async function longNameMeasured(long: string): Promise<void> {
+  await page.waitForSelector('#scores tr[data-seq="2"]');
+  const measured = await page.evaluate(() => {
+    const box = document.querySelector('#scores')!;
+    const row = (seq: string) => document.querySelector(`#scores tr[data-seq="${seq}"]`)!;
+    const name = (seq: string) => row(seq).querySelector('td.name')!;
+    const height = (e: Element) => e.getBoundingClientRect().height;
+    const width = (e: Element) => e.getBoundingClientRect().width;
+    return {
+      rows: [height(row('1')), height(row('2'))],
+      nameCells: [width(name('1')), width(name('2'))],
+      shownName: height(name('2').querySelector('.clip')!),
+      lineHeight: parseFloat(getComputedStyle(name('2')).lineHeight),
+      table: width(box.querySelector('table')!),
+      box: width(box),
+      scrollWidth: box.scrollWidth,
+      title: name('2').getAttribute('title'),
+      text: name('2').textContent,
+    };
+  });
+  await page.screenshot({ path: screenshotPath('taskpane-long-name'), fullPage: true });
+  // The name shows two lines at most, where the whole of it would be some thirty lines in a 420-pixel pane: the row is
+  // no taller than the row of a short name (its height is the 七有一好八规范 column's).
+  expect(measured.shownName).toBeLessThanOrEqual(2 * measured.lineHeight + 1);
+  expect(measured.rows[1]).toBeLessThanOrEqual(measured.rows[0]! + 1);
+  // Nothing pushed sideways: the name column is as wide as for a short name, the table as wide as the pane's box.
+  expect(measured.nameCells[1]).toBeCloseTo(measured.nameCells[0]!, 0);
+  expect(measured.table).toBeLessThanOrEqual(measured.box);
+  expect(measured.scrollWidth).toBeLessThanOrEqual(Math.ceil(measured.box));
+  // The full name: on hover (title) and in the cell's text, which screen readers read.
+  expect(measured.title).toBe(`2. ${long}`);
+  expect(measured.text).toBe(`2. ${long}`);
+}
+
 test('check lists issues; clicking one selects its cell; fixing it clears it', async () => {
   await page.click('#check');
   await page.waitForSelector('#issues li');

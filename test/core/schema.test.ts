@@ -2,6 +2,8 @@ import { currentRubric } from '../../core/rubric';
 import { normalizePhone, normalizeDate, ReporterSchema, ProjectFieldsSchema } from '../../core/schema';
 import { validateSubmission, formatIssue } from '../../core/issues';
 import { normalizeDistrict, DISTRICTS } from '../../core/districts';
+import { numericMonth } from '../../core/dates';
+import { interpretCell } from '../../core/workbook/cells';
 import { validProject, validSubmission } from '../helpers/fixtures';
 
 const rubric = currentRubric();
@@ -63,6 +65,60 @@ describe('dates', () => {
   ])('%s “%s” is refused with how to write it', (field, input, message) => {
     const r = ProjectFieldsSchema.safeParse({ ...validProject(), [field]: input });
     expect(r.error!.issues.map((i) => i.message)).toEqual([message]);
+  });
+
+  // “2024.3” typed into a cell is a decimal to Excel: the cell holds the number 2024.3 (a 1905 day as a serial).
+  test.each([
+    [2024.3, false, ['2024-03-01'], '1905-07-16'],
+    [2024.03, false, ['2024-03-01'], '1905-07-16'],
+    [2025.6, true, ['2025-06-30'], '1905-07-17'],
+    [2024.12, true, ['2024-12-31'], '1905-07-16'],
+    [2024.09, false, ['2024-09-01'], '1905-07-16'],
+    // 2024.10 is stored as 2024.1: January or October.
+    [2024.1, false, ['2024-01-01', '2024-10-01'], '1905-07-16'],
+    [2024.1, true, ['2024-01-31', '2024-10-31'], '1905-07-16'],
+  ])('the number %s is a year and month (end: %s)', (n, end, days, shown) => {
+    expect(numericMonth(n, end)).toEqual({ text: String(n), year: Math.floor(n), days, shown });
+  });
+
+  test('a year and month a program wrote as a float (2024.2999999999993) reads as typed', () => {
+    expect(numericMonth(2024.2999999999993)).toEqual({ text: '2024.3', year: 2024, days: ['2024-03-01'], shown: '1905-07-16' });
+    expect(numericMonth(2024.0299999999997)?.text).toBe('2024.03');
+    expect(interpretCell({ value: 2024.2999999999993 }, 'date')).toEqual({ value: '2024.3', monthNumber: 2024.2999999999993 });
+  });
+
+  test.each([
+    [45352, 'a real date’s serial (2024-03-01)'],
+    [45352.5, 'a date with a time'],
+    [2024, 'a year alone'],
+    [2024.13, 'no month 13'],
+    [2024.25, 'no month 25'],
+    [2024.123, 'three decimals'],
+    [1899.3, 'before 1900'],
+    [2100.3, 'after 2099'],
+    [Number.NaN, 'not a number'],
+  ])('%s is not a year and month: %s', (n) => expect(numericMonth(n)).toBeUndefined());
+
+  test('a date cell holding the number 2024.3 is refused saying Excel made it a number, with the day to write', () => {
+    const at = (fields: Record<string, unknown>) => ProjectFieldsSchema.safeParse({ ...validProject(), ...fields }).error!.issues.map((i) => [i.path.join('.'), i.message]);
+    expect(at({ startDate: 2024.3, endDate: 2025.06 })).toEqual([
+      ['startDate', '开工日期“2024.3”被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 1905-07-16）：请填写到日，如 2024-03-01（按 2024-05-17 的格式）'],
+      ['endDate', '竣工日期“2025.06”被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 1905-07-17）：请填写到日，如 2025-06-30（按 2024-05-17 的格式）'],
+    ]);
+    expect(at({ startDate: 2024.1 })).toEqual([
+      ['startDate', '开工日期“2024.1”被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 1905-07-16；输入 2024.10 也会存成 2024.1）：请填写到日，如 2024-01-01 或 2024-10-01（按 2024-05-17 的格式）'],
+    ]);
+    // The same text typed as text is a month alone, as before; any other number is a format error, not this.
+    expect(at({ startDate: '2024.3' })).toEqual([['startDate', '开工日期“2024.3”只写到了月份：请填写到日，如 2024-03-01（按 2024-05-17 的格式）']]);
+    expect(at({ startDate: 2024 })).toEqual([['startDate', '开工日期格式不正确：请按 2024-05-17 的格式填写']]);
+    const reporter = ReporterSchema.safeParse({ unit: '甲', district: '东河区', contact: '李', phone: '13912345678', date: 2024.5 });
+    expect(reporter.error!.issues.map((i) => i.message)).toEqual(['填报日期“2024.5”被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 1905-07-16）：请填写到日，如 2024-05-01（按 2024-05-17 的格式）']);
+  });
+
+  test('a date cell’s number: a year and month stays the number for the schema; a date serial is its day', () => {
+    expect(interpretCell({ value: 2024.3 }, 'date')).toEqual({ value: '2024.3', monthNumber: 2024.3 });
+    expect(interpretCell({ value: 45352 }, 'date')).toEqual({ value: '2024-03-01' });
+    expect(interpretCell({ value: 2024.3 }, 'text')).toEqual({ value: '2024.3' });
   });
 
   test('填报日期 of a month: first day suggested; a span there is only a format error', () => {

@@ -1,5 +1,6 @@
 /** Fills a generated unit workbook with exceljs the way a person would in Excel: typing into the input cells. */
 import ExcelJS from 'exceljs';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { currentRubric } from '../../core/rubric';
 import { validProject } from './fixtures';
 import { FORM_COLUMNS, REPORTER_CELLS, SHEETS, formCell, gridCell } from '../../core/workbook/contract';
@@ -33,4 +34,35 @@ export const REPORTER = { unit: '包头市第一建筑工程有限公司', distr
 export function projectFields(seq: number, overrides: Record<string, string | number | Date> = {}): Record<string, string | number | Date> {
   const { seq: _seq, answers: _answers, notes: _notes, ...fields } = validProject(seq);
   return { ...fields, ...overrides };
+}
+
+/**
+ * Inserts (count > 0) or deletes (count < 0) whole rows of a sheet, as a user does in Excel: the cells below move, and
+ * so do the workbook's defined names on that sheet (exceljs spliceRows moves them as Excel does; a name whose cells
+ * are all deleted is dropped, where Excel keeps it as #REF!: see withBrokenName).
+ */
+export async function spliceRowsAsExcel(file: Uint8Array, sheet: string, at: number, count: number): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(file) as unknown as ArrayBuffer);
+  const ws = wb.getWorksheet(sheet)!;
+  if (count > 0) ws.spliceRows(at, 0, ...Array.from({ length: count }, () => []));
+  else ws.spliceRows(at, -count);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** The workbook with defined name `name` pointing at deleted cells, as Excel keeps it: `'申报表'!#REF!`. */
+export function withBrokenName(file: Uint8Array, name: string, sheet: string): Buffer {
+  const parts = unzipSync(file);
+  const xml = strFromU8(parts['xl/workbook.xml']!)
+    .replace(new RegExp(`<definedName name="${name}">[^<]*</definedName>`), '')
+    .replace('<definedNames>', `<definedNames><definedName name="${name}">&apos;${sheet}&apos;!#REF!</definedName>`);
+  parts['xl/workbook.xml'] = strToU8(xml);
+  return Buffer.from(zipSync(parts));
+}
+
+/** Workbook-level defined names of a file as it stores them (name → reference), #REF! ones included. */
+export function definedNamesOf(file: Uint8Array): Map<string, string> {
+  const xml = strFromU8(unzipSync(file)['xl/workbook.xml']!);
+  const unescape = (s: string) => s.replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return new Map([...xml.matchAll(/<definedName name="([^"]+)">([^<]*)<\/definedName>/g)].map((m) => [m[1]!, unescape(m[2]!)]));
 }

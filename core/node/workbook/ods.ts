@@ -7,7 +7,8 @@
  */
 import { unzipSync } from 'fflate';
 import { scanXml, type Attributes } from '../../ooxml/scan';
-import { phoneFromNumber, serialToIso } from '../../workbook/cells';
+import { phoneFromNumber } from '../../workbook/cells';
+import { serialToIso } from '../../dates';
 import { SHEETS } from '../../workbook/contract';
 import { parsePlainGrids, type Grid, type PlainOptions } from './plain';
 import { rejected, type ParseResult } from '../../workbook/result';

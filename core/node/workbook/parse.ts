@@ -5,13 +5,11 @@
  * plain 附件2 tables (exceljs model, header search).
  */
 import type ExcelJS from 'exceljs';
-import { rubricForEdition, type Rubric } from '../../rubric';
-import { MSG } from '../../messages';
 import { cleanText } from '../../text';
-import { CONTRACT_MSG, FORM_COLUMNS, FORM, GRID, META, NAMES, REPORTER_CELLS, SHEETS, nameShapeProblem } from '../../workbook/contract';
+import { CONTRACT_MSG, FORM_COLUMNS, META, SHEETS } from '../../workbook/contract';
 import { interpretCell, type RawCell } from '../../workbook/cells';
-import { colLetter, parseRange } from '../../ooxml/address';
-import { assembleUnit, READ_MSG, type Area, type Grid, type UnitLayout } from '../../workbook/assemble';
+import { assembleUnit, type Grid } from '../../workbook/assemble';
+import { HEADER_SEARCH_ROWS, META_ROWS, isRejected, locateUnit, planUnit } from '../../workbook/locate';
 import { rejected, type ParseResult } from '../../workbook/result';
 import { parsePlainWorkbook } from './plain';
 import { openXlsx, type SheetBounds, type XlsxBook } from './xlsx-cells';
@@ -21,15 +19,12 @@ export type { ParseResult } from '../../workbook/result';
 
 export const PARSE_MSG = {
   unreadable: '文件无法作为 Excel 工作簿（.xlsx）读取：请用 Excel、WPS 或 LibreOffice 打开后另存为 .xlsx 再上传',
-  noSheet: (name: string) => `找不到工作表《${name}》：请不要重命名或删除申报工作簿中的工作表`,
+  noSheet: CONTRACT_MSG.noSheet,
   notUnit: '这不是“红色工地”申报工作簿，也没有找到附件2《申报表回执》的表头（序号、企业名称、项目情况、负责人、联系电话、开竣工日期）',
   plainTooLarge: (size: string, max: string) => `这不是“红色工地”申报工作簿，其中的表格又过大（${size}，按附件2回执读取的上限为 ${max}）：请只保留申报表回执所在的工作表后再上传`,
 } as const;
 
 const EMPTY: RawCell = { value: null };
-/** Rows searched for a header when a program dropped the defined names. */
-const HEADER_SEARCH_ROWS = 30;
-const META_ROWS = 50;
 
 /**
  * A unit workbook being read: which part of each sheet the reader will look at (so nothing beyond is kept), decided
@@ -51,13 +46,6 @@ class UnitBook {
     const cells = this.book.sheet(name, this.bounds.get(name) ?? { rows: HEADER_SEARCH_ROWS, cols: FORM_COLUMNS.length });
     return cells ? { name, cell: (address) => cells.get(address) ?? EMPTY, emptyIn: (col, top, bottom) => cells.emptyIn(col, top, bottom) } : undefined;
   }
-
-  area(name: string): Area | undefined {
-    const ref = this.book.definedNames.get(name);
-    const parsed = ref ? parseRange(ref) : undefined;
-    const grid = parsed ? this.grid(parsed.sheet) : undefined;
-    return parsed && grid ? { grid, top: parsed.top, left: parsed.left, bottom: parsed.bottom, right: parsed.right } : undefined;
-  }
 }
 
 function text(grid: Grid, address: string): string {
@@ -76,76 +64,15 @@ function readMeta(book: UnitBook): Record<string, string> {
   return meta;
 }
 
-/** The 申报表 body: from rs_rows, else the rows after the two header rows that start with 序号 / 企业名称. */
-function formArea(book: UnitBook, slots: number): Area | undefined {
-  const named = book.area(NAMES.rows);
-  if (named) return named;
-  const grid = book.grid(SHEETS.form);
-  if (!grid) return undefined;
-  for (let r = 1; r <= HEADER_SEARCH_ROWS; r++) {
-    if (text(grid, `A${r}`) === '序号' && text(grid, `B${r}`) === '企业名称') {
-      return { grid, top: r + 2, left: 1, bottom: r + 1 + slots, right: FORM_COLUMNS.length };
-    }
-  }
-  return undefined;
-}
-
-function gridArea(book: UnitBook, name: string, sheet: string, rubric: Rubric, slots: number): Area | undefined {
-  const named = book.area(name);
-  if (named) return named;
-  const grid = book.grid(sheet);
-  if (!grid) return undefined;
-  for (let r = 1; r <= HEADER_SEARCH_ROWS; r++) {
-    if (text(grid, `${GRID.idCol}${r}`) === rubric.criteria[0]!.id) {
-      return { grid, top: r, left: GRID.firstProjectCol, bottom: r + rubric.criteria.length - 1, right: GRID.firstProjectCol + slots - 1 };
-    }
-  }
-  return undefined;
-}
-
-/** The contract names present, checked against their shapes; the first wrong one is the refusal. */
-function checkNames(book: UnitBook, rubric: Rubric, maxProjects: number): string | undefined {
-  const names = [NAMES.rows, NAMES.ids, NAMES.answers, NAMES.notes, ...REPORTER_CELLS.map((r) => r.name)];
-  for (const name of names) {
-    const ref = book.book.definedNames.get(name);
-    const area = ref ? parseRange(ref) : undefined;
-    if (!ref || !area) continue;
-    const problem = nameShapeProblem(name, ref, area, rubric.criteria.length, maxProjects);
-    if (problem) return problem;
-    book.need(area.sheet, area.bottom, area.right);
-  }
-  return undefined;
-}
-
+/** Planned and located by core/workbook/locate.ts, as the task pane does through Office.js. */
 function readUnit(xlsx: XlsxBook, limits: Pick<Limits, 'projects'>): ParseResult {
   const book = new UnitBook(xlsx);
   const meta = readMeta(book);
-  const edition = meta.rubricEdition;
-  if (!edition) return rejected(READ_MSG.noEdition);
-  const rubric = rubricForEdition(edition);
-  if (!rubric) return rejected(MSG.edition(edition), 'rubric.edition');
-  const shape = checkNames(book, rubric, limits.projects);
-  if (shape) return rejected(shape, 'names');
-  const declared = Number(meta.projects);
-  const namedAnswers = xlsx.definedNames.get(NAMES.answers);
-  const namedArea = namedAnswers ? parseRange(namedAnswers) : undefined;
-  if (!namedArea && Number.isInteger(declared) && declared > limits.projects) return rejected(CONTRACT_MSG.projects(declared, limits.projects), 'names');
-  const slots = namedArea ? namedArea.right - namedArea.left + 1 : Number.isInteger(declared) && declared > 0 ? declared : 10;
-  // Where the fallbacks look when names are missing: the header rows and one row or column per project.
-  book.need(SHEETS.form, Math.max(FORM.firstRow, HEADER_SEARCH_ROWS) + 1 + slots, FORM_COLUMNS.length);
-  for (const sheet of [SHEETS.answers, SHEETS.notes]) book.need(sheet, HEADER_SEARCH_ROWS + rubric.criteria.length, GRID.firstProjectCol + slots - 1);
-  const form = formArea(book, slots);
-  const answers = gridArea(book, NAMES.answers, SHEETS.answers, rubric, slots);
-  const notes = gridArea(book, NAMES.notes, SHEETS.notes, rubric, slots);
-  if (!form) return rejected(PARSE_MSG.noSheet(SHEETS.form));
-  if (!answers) return rejected(PARSE_MSG.noSheet(SHEETS.answers));
-  const reporter: UnitLayout['reporter'] = {};
-  for (const r of REPORTER_CELLS) {
-    const at = book.area(r.name);
-    if (at) reporter[r.field] = { grid: at.grid, address: `${colLetter(at.left)}${at.top}` };
-  }
-  const ids = book.area(NAMES.ids);
-  return assembleUnit({ meta, form, answers, ...(notes ? { notes } : {}), reporter, ...(ids ? { ids: ids.grid } : {}), source: 'xlsx' });
+  const plan = planUnit(meta, xlsx.definedNames, limits.projects);
+  if (isRejected(plan)) return plan;
+  for (const r of plan.reads) book.need(r.sheet, r.bottom, r.right);
+  const layout = locateUnit(plan, book, 'xlsx', meta);
+  return isRejected(layout) ? layout : assembleUnit(layout);
 }
 
 export async function parseWorkbook(

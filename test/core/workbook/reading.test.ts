@@ -8,7 +8,7 @@ import { buildTemplate } from '../../../core/node/workbook/build';
 import { parseWorkbook } from '../../../core/node/workbook/parse';
 import { CONTRACT_MSG } from '../../../core/workbook/contract';
 import { MORE_ISSUES_FIELD } from '../../../core/issues';
-import { fillWorkbook, projectFields, REPORTER } from '../../helpers/workbook';
+import { fillWorkbook, projectFields, REPORTER, spliceRowsAsExcel } from '../../helpers/workbook';
 import { sheetPart } from '../../helpers/xlsx-xml';
 import { bigGridWorkbook } from '../../../bench/hostile-files';
 import { PARSE_MSG } from '../../../core/node/workbook/parse';
@@ -186,6 +186,24 @@ describe('defined names are checked against the contract before any cell is read
     });
     const r = await parseWorkbook(file);
     expect(r.issues).toEqual([{ severity: 'error', field: 'names', message: CONTRACT_MSG.projects(1_000_000_000, 50) }]);
+  });
+});
+
+describe('names moved by rows inserted in Excel: the cells read and the cells named are where the names point', () => {
+  test('a row inserted above 细则自评’s grid: the same answers, blank answers marked one row down', async () => {
+    const before = await parseWorkbook(good);
+    const moved = await parseWorkbook(await spliceRowsAsExcel(good, '细则自评', 1, 1));
+    expect(moved.submission).toEqual(before.submission);
+    const blank = (r: typeof before) => r.issues.find((i) => i.field === 'projects.0.answers')!;
+    expect([blank(before).cell, blank(before).cells!.slice(0, 2)]).toEqual(['E5', ['E7', 'E8']]);
+    expect([blank(moved).cell, blank(moved).cells!.slice(0, 2)]).toEqual(['E6', ['E8', 'E9']]);
+  });
+
+  test('a row inserted above 申报表: each field’s issue names its moved cell, 填报信息 included', async () => {
+    const bad = await fillWorkbook(await buildTemplate({ projects: 3 }), { ...REPORTER, phone: '1' }, [{ fields: projectFields(1, { leader: '' }) }]);
+    const at = (r: Awaited<ReturnType<typeof parseWorkbook>>) => r.issues.filter((i) => i.severity === 'error').map((i) => `${i.sheet}!${i.cell} ${i.field}`);
+    expect(at(await parseWorkbook(bad))).toEqual(['申报表!I3 reporter.phone', '申报表!F7 projects.0.leader']);
+    expect(at(await parseWorkbook(await spliceRowsAsExcel(bad, '申报表', 2, 2)))).toEqual(['申报表!I5 reporter.phone', '申报表!F9 projects.0.leader']);
   });
 });
 

@@ -8,6 +8,7 @@ import { randomAnswers, seeded } from '../../helpers/fixtures';
 import ExcelJS from 'exceljs';
 import { SHEETS, formCell, gridCell } from '../../../core/workbook/contract';
 import { fieldLabel } from '../../../core/messages';
+import { sheetValues } from '../../helpers/xlsx-xml';
 
 const rubric = currentRubric();
 
@@ -117,6 +118,25 @@ describe('build → fill as a user would → parse', () => {
     const plain = parsePlainCsv(csv, { district: '东河区' })!;
     expect(plain.submission!.projects.map((p) => [p.startDate, p.endDate])).toEqual([['2024-03-01', '2024-12-31'], ['2024-03-01', '2025-06-30']]);
     expect(plain.issues.filter((i) => i.message.includes('只写到月份'))).toHaveLength(2);
+  });
+
+  test('a year and month typed as 2024.3 and stored by Excel as a number: said so on its cell, not as a 1905 year', async () => {
+    // What Excel writes when “2024.3” is typed into a date cell (past its validation: pasted, or another program): <v>2024.3</v>.
+    const file = await fillWorkbook(template, { ...REPORTER, date: 2024.05 as unknown as string }, [
+      { fields: projectFields(1, { startDate: 2024.3, endDate: 2025.1 }) },
+      { fields: projectFields(2, { startDate: 45352, endDate: 2024.12 }) },
+    ]);
+    // A number cell (no t="s"), as the file says it: what the reader gets is the number, not a date or text.
+    expect([sheetValues(file, SHEETS.form).get('H7'), sheetValues(file, SHEETS.form).get('I7')]).toEqual([2024.3, 2025.1]);
+    const r = await parseWorkbook(file);
+    expect(r.submission).toBeUndefined();
+    expect(r.issues.filter((i) => /[dD]ate$/.test(i.field)).map((i) => [`${i.sheet}!${i.cell}`, i.message])).toEqual([
+      ['申报表!K3', '填报信息：填报日期“2024.05”被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 1905-07-16）：请填写到日，如 2024-05-01（按 2024-05-17 的格式）'],
+      ['申报表!H7', '项目 1：开工日期“2024.3”被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 1905-07-16）：请填写到日，如 2024-03-01（按 2024-05-17 的格式）'],
+      ['申报表!I7', '项目 1：竣工日期“2025.1”被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 1905-07-17；输入 2025.10 也会存成 2025.1）：请填写到日，如 2025-01-31 或 2025-10-31（按 2024-05-17 的格式）'],
+      ['申报表!I8', '项目 2：竣工日期“2024.12”被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 1905-07-16）：请填写到日，如 2024-12-31（按 2024-05-17 的格式）'],
+    ]);
+    expect(r.issues.some((i) => i.message.includes('年份'))).toBe(false);
   });
 
   test('text payloads stay text', async () => {
