@@ -4,7 +4,7 @@
  */
 import { formatRate } from '../../core/score';
 import { beijingTime } from '../../core/time';
-import { issuePlace, SEVERITY_LABEL, type Issue } from '../../core/issues';
+import { formatIssue, type Issue } from '../../core/issues';
 import type { ParseResult } from '../../core/workbook/result';
 import { DEFAULT_PROJECTS, FORM_HEADERS, projectCountInput, projectCountMessage } from '../../core/workbook/contract';
 import { DEFAULT_LIMITS } from '../../core/limits';
@@ -76,12 +76,14 @@ function showTab(name: string): void {
 function renderIssues(result: ParseResult): void {
   const list = $('#issues');
   const errors = result.issues.filter((i) => i.severity === 'error').length;
-  $('#check-summary').textContent = result.issues.length === 0 ? '没有发现问题' : `错误 ${errors} 个，提醒 ${result.issues.length - errors} 个（点击定位到单元格）`;
+  $('#check-summary').textContent = result.issues.length === 0 ? '没有发现问题' : `错误 ${errors} 个，提醒 ${result.issues.length - errors} 个${result.issues.some((i) => i.sheet) ? '（点击定位到单元格）' : ''}`;
   list.replaceChildren(
     ...result.issues.map((i: Issue) => {
-      const button = el('button', { type: 'button', 'data-sheet': i.sheet ?? '', 'data-cell': i.cell ?? '' }, `${SEVERITY_LABEL[i.severity]} ${issuePlace(i)} ${i.message}`);
+      // A problem of the whole workbook (say, its table was deleted) names no cell: plain text, nothing to click.
+      if (!i.sheet) return el('li', { class: i.severity }, el('span', {}, formatIssue(i)));
+      const button = el('button', { type: 'button', 'data-sheet': i.sheet, 'data-cell': i.cell ?? '' }, formatIssue(i));
       button.addEventListener('click', () => {
-        if (i.sheet) void excel.selectCell(i.sheet, i.cell).catch((e: unknown) => status(chineseError(e, '定位单元格'), 'error'));
+        void excel.selectCell(i.sheet!, i.cell).catch((e: unknown) => status(chineseError(e, '定位单元格'), 'error'));
       });
       return el('li', { class: i.severity }, button);
     }),
@@ -90,6 +92,10 @@ function renderIssues(result: ParseResult): void {
 
 function renderScores(result: ParseResult): void {
   const box = $('#scores');
+  if (result.kind === 'rejected') {
+    box.replaceChildren(el('p', { class: 'muted' }, '工作簿读不出来，没有得分：请先按上面的错误改正，再点“检查”。'));
+    return;
+  }
   if (result.projects.length === 0) {
     box.replaceChildren(el('p', { class: 'muted' }, '还没有填写项目。'));
     return;

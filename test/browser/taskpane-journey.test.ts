@@ -258,9 +258,14 @@ test('rows inserted and deleted in 申报表: the pane reads and points where th
   expect(await p.evaluate(() => (window as unknown as DoubleWindow).__excelDouble.nameRef('rs_rows'))).toBe('#REF!');
   await p.click('#check');
   await p.waitForFunction(() => document.querySelector('#issues li.error')?.textContent?.includes('找不到项目表格'));
+  // A problem of the whole workbook: one space after its label, and nothing to click (it names no cell).
+  expect(await p.locator('#issues li.error button').count()).toBe(0);
+  expect(await p.textContent('#check-summary')).toBe('错误 1 个，提醒 0 个');
   expect(await p.textContent('#issues li.error')).toBe(
-    '错误  《申报表》中找不到项目表格（表头“序号”“企业名称”）：工作簿名称 rs_rows 指向的单元格已被删除（可能删除了整个表格的行或列），原来的表头也找不到了。请撤销刚才的删除；或重新下载申报工作簿，把内容复制过去后再试',
+    '错误 《申报表》中找不到项目表格（表头“序号”“企业名称”）：工作簿名称 rs_rows 指向的单元格已被删除（可能删除了整个表格的行或列），原来的表头也找不到了。请撤销刚才的删除；或重新下载申报工作簿，把内容复制过去后再试',
   );
+  // No score of an earlier read, and not “还没有填写项目” either: the workbook could not be read.
+  expect(await p.textContent('#scores')).toBe('工作簿读不出来，没有得分：请先按上面的错误改正，再点“检查”。');
   await p.screenshot({ path: screenshotPath('taskpane-table-deleted'), fullPage: true });
   expect(errors).toEqual([]);
   await p.context().close();
