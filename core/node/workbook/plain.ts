@@ -193,6 +193,9 @@ export function unitFromContext(context: readonly string[]): string | undefined 
 
 const DATE_MSG = {
   monthOnly: '开竣工日期只写到月份，已按当月第一天（开工）和最后一天（竣工）读取，请核对',
+  /** A cell reading 2024.1 alone: typed so, or 2024.10 that Excel stored as a number and showed without its 0. */
+  monthOnlyOctober: (text: string) =>
+    `开竣工日期只写到月份，已按当月第一天（开工）和最后一天（竣工）读取，请核对：“${text}”按 1 月读取；如果原来写的是 ${text}0（10 月），Excel 存成数字时会去掉末尾的 0`,
   endYear: (year: string) => `竣工日期没有写年份，已按 ${year} 年读取，请核对`,
 } as const;
 
@@ -216,7 +219,11 @@ function readPeriod(t: Table, r: Table['rows'][number], cell: (k: Col) => string
   }
   const start = readDate(r.get('startDate'));
   const end = readDate(r.get('endDate'), true);
-  if ((start.iso && start.monthOnly) || (end.iso && end.monthOnly)) warn(start.monthOnly ? 'startDate' : 'endDate', DATE_MSG.monthOnly);
+  if ((start.iso && start.monthOnly) || (end.iso && end.monthOnly)) {
+    const k: Col = start.monthOnly ? 'startDate' : 'endDate';
+    const text = r.get(k);
+    warn(k, /^\d{4}\.1$/.test(text) ? DATE_MSG.monthOnlyOctober(text) : DATE_MSG.monthOnly);
+  }
   return { startDate: start.iso ?? r.get('startDate'), endDate: end.iso ?? r.get('endDate') };
 }
 

@@ -53,6 +53,20 @@ describe('plain 附件2 tables', () => {
     expect(again.submission!.submissionId).toBe(r.submission!.submissionId);
   });
 
+  test('a 开工日期 cell holding the number 2024.1 (typed so, or 2024.10 without its 0): read as January, and the warning says both', async () => {
+    const file = await xlsx((ws) => {
+      ws.addRow(['序号', '企业名称', '项目名称', '项目地址', '建设规模', '负责人', '联系电话', '开工日期', '竣工日期', '旗县区']);
+      ws.addRow([1, '九原建工', '九原区体育馆', '九原区建华南路', '3万平方米', '钱一', '13912345678', 2024.1, '2025-06-30', '九原区']);
+      ws.addRow([2, '九原建工', '九原区图书馆', '九原区建华南路', '1万平方米', '钱二', '13912345679', 2024.3, '2025-06-30', '九原区']);
+    });
+    const r = await parseWorkbook(file, { fileName: '附件2.xlsx' });
+    expect(r.submission!.projects.map((p) => p.startDate)).toEqual(['2024-01-01', '2024-03-01']);
+    expect(r.issues.filter((i) => i.message.includes('只写到月份')).map((i) => [i.cell, i.message])).toEqual([
+      ['H2', '开竣工日期只写到月份，已按当月第一天（开工）和最后一天（竣工）读取，请核对：“2024.1”按 1 月读取；如果原来写的是 2024.10（10 月），Excel 存成数字时会去掉末尾的 0'],
+      ['H3', '开竣工日期只写到月份，已按当月第一天（开工）和最后一天（竣工）读取，请核对'],
+    ]);
+  });
+
   test('no district anywhere: the error says how to fix it', () => {
     const r = parsePlainCsv('序号,企业名称,项目情况,负责人,联系电话,开竣工日期\n1,某公司,某项目；地址：某路；规模：1万平方米,甲,13912345678,2024-01-01—2024-12-31\n', { fileName: 'x.csv' })!;
     expect(r.submission).toBeUndefined();
