@@ -108,6 +108,14 @@ export interface NumericMonth {
 }
 
 /**
+ * A whole number from 1900 to 2099 in a date cell: a year typed alone (2024), which Excel keeps as the number 2024 —
+ * as a date, a day in 1905 (its `shown`). No date of the years people report is such a serial. Undefined otherwise.
+ */
+export function numericYear(n: number): { year: number; shown: string } | undefined {
+  return Number.isInteger(n) && n >= 1900 && n <= 2099 ? { year: n, shown: serialToIso(n)! } : undefined;
+}
+
+/**
  * A number in a date cell that is a year and month typed with a dot (2024.3, 2024.03): Excel keeps what looks like
  * a decimal as a number, not a date. No date of the years people report is such a serial (2000-01-01 is 36,526), so
  * a number from 1900 to 2099 with one or two decimals that make a month is what was typed. Undefined for any other

@@ -40,6 +40,8 @@ export const MSG = {
   dateNumber: (label: string, n: NumericMonth) =>
     `${label}“${n.text}”被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 ${n.shown}${n.days.length > 1 ? `；输入 ${n.year}.10 也会存成 ${n.text}` : ''}）：` +
     `请填写到日，如 ${n.days.join(' 或 ')}（按 2024-05-17 的格式）`,
+  dateYear: (label: string, year: number, shown: string) =>
+    `${label}只写了年份“${year}”，被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 ${shown}）：请填写到日，如 ${year}-05-17（按 2024-05-17 的格式）`,
   year: (label: string, min: number, max: number) => `${label}的年份须在 ${min} 年至 ${max} 年之间`,
   dateOrder: '开工日期不能晚于竣工日期',
   district: (label: string) => `${label}须从下拉列表中选择：${DISTRICTS.join('、')}`,

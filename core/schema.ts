@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { ANSWER_OPTIONS, type Rubric } from './rubric';
 import { normalizeDistrict } from './districts';
 import { cleanText, toHalfWidth } from './text';
-import { normalizeDate, numericMonth, readDate, readDateSpan } from './dates';
+import { normalizeDate, numericMonth, numericYear, readDate, readDateSpan } from './dates';
 import { FIELD_LABELS as L, MSG } from './messages';
 import { DEFAULT_LIMITS, YEARS } from './limits';
 
@@ -71,7 +71,7 @@ export interface DateCell {
 
 /**
  * A date cell: one day. A number that is a year and month (2024.3: what Excel keeps when “2024.3” is typed into a
- * cell, core/workbook/cells.ts) is refused saying so, not as the 1905 day its serial would be.
+ * cell, core/workbook/cells.ts) or a year alone (2024) is refused saying so, not as the 1905 day its serial would be.
  */
 export const dateSchema = (label: string, opts: DateCell = {}) =>
   z.preprocess(
@@ -79,6 +79,11 @@ export const dateSchema = (label: string, opts: DateCell = {}) =>
       const month = typeof v === 'number' ? numericMonth(v, opts.end) : undefined;
       if (month) {
         ctx.addIssue({ code: 'custom', message: MSG.dateNumber(label, month), input: v });
+        return v;
+      }
+      const year = typeof v === 'number' ? numericYear(v) : undefined;
+      if (year) {
+        ctx.addIssue({ code: 'custom', message: MSG.dateYear(label, year.year, year.shown), input: v });
         return v;
       }
       const text = cleanText(v);

@@ -4,7 +4,7 @@
  */
 import type ExcelJS from 'exceljs';
 import { cleanText } from '../text';
-import { numericMonth, serialToIso } from '../dates';
+import { numericMonth, numericYear, serialToIso } from '../dates';
 
 export type CellKind = 'text' | 'phone' | 'date' | 'int';
 
@@ -14,8 +14,9 @@ export interface CellRead {
   /** A phone stored as a number: the text was restored. */
   numericPhone?: boolean;
   /**
-   * A date cell holding a year and month that Excel stored as a number (2024.3, core/dates.ts numericMonth): the
-   * number, for the Submission's date schema to refuse with its own message (value is its text).
+   * A date cell holding a year and month (2024.3, core/dates.ts numericMonth) or a year alone (2024, numericYear) that
+   * Excel stored as a number: the number, for the Submission's date schema to refuse with its own message (value is
+   * its text).
    */
   monthNumber?: number;
 }
@@ -47,7 +48,8 @@ export function interpretCell(raw: RawCell, kind: CellKind = 'text'): CellRead {
     if (kind === 'phone') return { value: phoneFromNumber(v), numericPhone: true };
     if (kind === 'date') {
       const month = numericMonth(v);
-      return month ? { value: month.text, monthNumber: v } : { value: serialToIso(v) ?? String(v) };
+      if (month) return { value: month.text, monthNumber: v };
+      return numericYear(v) ? { value: String(v), monthNumber: v } : { value: serialToIso(v) ?? String(v) };
     }
     return { value: String(v) };
   }

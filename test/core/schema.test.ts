@@ -108,9 +108,10 @@ describe('dates', () => {
     expect(at({ startDate: 2024.1 })).toEqual([
       ['startDate', '开工日期“2024.1”被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 1905-07-16；输入 2024.10 也会存成 2024.1）：请填写到日，如 2024-01-01 或 2024-10-01（按 2024-05-17 的格式）'],
     ]);
-    // The same text typed as text is a month alone, as before; any other number is a format error, not this.
+    // The same text typed as text is a month alone, as before.
     expect(at({ startDate: '2024.3' })).toEqual([['startDate', '开工日期“2024.3”只写到了月份：请填写到日，如 2024-03-01（按 2024-05-17 的格式）']]);
-    expect(at({ startDate: 2024 })).toEqual([['startDate', '开工日期格式不正确：请按 2024-05-17 的格式填写']]);
+    // A year typed alone is the number 2024 (a 1905 day as a date): said so, not the year-range message of 1905.
+    expect(at({ startDate: 2024 })).toEqual([['startDate', '开工日期只写了年份“2024”，被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 1905-07-16）：请填写到日，如 2024-05-17（按 2024-05-17 的格式）']]);
     const reporter = ReporterSchema.safeParse({ unit: '甲', district: '东河区', contact: '李', phone: '13912345678', date: 2024.5 });
     expect(reporter.error!.issues.map((i) => i.message)).toEqual(['填报日期“2024.5”被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 1905-07-16）：请填写到日，如 2024-05-01（按 2024-05-17 的格式）']);
   });
@@ -119,6 +120,8 @@ describe('dates', () => {
     expect(interpretCell({ value: 2024.3 }, 'date')).toEqual({ value: '2024.3', monthNumber: 2024.3 });
     expect(interpretCell({ value: 45352 }, 'date')).toEqual({ value: '2024-03-01' });
     expect(interpretCell({ value: 2024.3 }, 'text')).toEqual({ value: '2024.3' });
+    expect(interpretCell({ value: 2024 }, 'date')).toEqual({ value: '2024', monthNumber: 2024 });
+    expect(interpretCell({ value: 2024 }, 'int')).toEqual({ value: '2024' });
   });
 
   test('填报日期 of a month: first day suggested; a span there is only a format error', () => {

@@ -120,11 +120,13 @@ describe('build → fill as a user would → parse', () => {
     expect(plain.issues.filter((i) => i.message.includes('只写到月份'))).toHaveLength(2);
   });
 
-  test('a year and month typed as 2024.3 and stored by Excel as a number: said so on its cell, not as a 1905 year', async () => {
+  test('a year and month typed as 2024.3, or a year alone, stored by Excel as a number: said so on its cell, not as a 1905 year', async () => {
     // What Excel writes when “2024.3” is typed into a date cell (past its validation: pasted, or another program): <v>2024.3</v>.
     const file = await fillWorkbook(template, { ...REPORTER, date: 2024.05 as unknown as string }, [
       { fields: projectFields(1, { startDate: 2024.3, endDate: 2025.1 }) },
       { fields: projectFields(2, { startDate: 45352, endDate: 2024.12 }) },
+      // A year typed alone: the number 2024, a 1905 day to a date-formatted cell.
+      { fields: projectFields(3, { startDate: 2024, endDate: 45473 }) },
     ]);
     // A number cell (no t="s"), as the file says it: what the reader gets is the number, not a date or text.
     expect([sheetValues(file, SHEETS.form).get('H7'), sheetValues(file, SHEETS.form).get('I7')]).toEqual([2024.3, 2025.1]);
@@ -135,8 +137,9 @@ describe('build → fill as a user would → parse', () => {
       ['申报表!H7', '项目 1：开工日期“2024.3”被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 1905-07-16）：请填写到日，如 2024-03-01（按 2024-05-17 的格式）'],
       ['申报表!I7', '项目 1：竣工日期“2025.1”被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 1905-07-17；输入 2025.10 也会存成 2025.1）：请填写到日，如 2025-01-31 或 2025-10-31（按 2024-05-17 的格式）'],
       ['申报表!I8', '项目 2：竣工日期“2024.12”被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 1905-07-16）：请填写到日，如 2024-12-31（按 2024-05-17 的格式）'],
+      ['申报表!H9', '项目 3：开工日期只写了年份“2024”，被 Excel 存成了数字，不是日期（日期格式的单元格会显示为 1905-07-16）：请填写到日，如 2024-05-17（按 2024-05-17 的格式）'],
     ]);
-    expect(r.issues.some((i) => i.message.includes('年份'))).toBe(false);
+    expect(r.issues.some((i) => i.message.includes('年份须在'))).toBe(false);
   });
 
   test('text payloads stay text', async () => {
