@@ -1,14 +1,16 @@
 /**
  * Starting the service as the secretariat does, with the real `redsite` command: the data folder is locked while a
  * server runs (restore and a second server are refused, also after a crash the lock is gone), a failed first start
- * does not use up the one-time token, and the deadline is checked at start and read as Beijing time.
+ * does not use up the one-time token, the deadline is checked at start and read as Beijing time, and a restore is
+ * followed by workbooks of the restored data.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { redsite, serve } from '../helpers/cli';
 import { until } from '../helpers/until';
-import { validSubmission } from '../helpers/fixtures';
+import ExcelJS from 'exceljs';
+import { validProject, validSubmission } from '../helpers/fixtures';
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 const portOf = (url: string) => new URL(url).port;
@@ -105,4 +107,45 @@ test('a data folder is released at a clean stop: its pid file goes, the lock fil
   expect(fs.existsSync(path.join(data, 'redsite.pid'))).toBe(false);
   const next = await serve(data);
   expect(await next.stop()).toBe(0);
+});
+
+test('after `redsite restore --force` the next start downloads the restored data in the master workbook, not a cached one of the data it replaced', async () => {
+  const data = tmp('redsite-restore-export-');
+  const file = path.join(tmp('redsite-restore-export-backup-'), 'b.sqlite');
+  const unitOf = (name: string) => validSubmission({ reporter: { unit: name, district: '东河区', contact: '李红', phone: '13912345678' }, projects: [validProject(1, { enterprise: name })] });
+  const masterUnits = async (server: { url: string }, token: string) => {
+    const res = await fetch(`${server.url}/api/v1/master.xlsx`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const names: string[] = [];
+    wb.getWorksheet('附件2汇总')!.eachRow((row, n) => void (n > 1 && names.push(String(row.getCell(2).value))));
+    return { etag: res.headers.get('etag'), names };
+  };
+  const post = async (server: { url: string }, token: string, body: unknown) =>
+    (await fetch(`${server.url}/api/v1/submissions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
+
+  const first = await serve(data);
+  const token = first.token!;
+  let before: { etag: string | null; names: string[] };
+  try {
+    expect(await post(first, token, unitOf('甲建设有限公司'))).toBe(201);
+    expect((await redsite(['backup', file, '--data', data])).code).toBe(0);
+    expect(await post(first, token, unitOf('乙建设有限公司'))).toBe(201);
+    before = await masterUnits(first, token);
+    expect(before.names.sort()).toEqual(['乙建设有限公司', '甲建设有限公司'].sort());
+  } finally {
+    expect(await first.stop()).toBe(0);
+  }
+  expect((await redsite(['restore', file, '--data', data, '--force'])).code).toBe(0);
+  const second = await serve(data);
+  try {
+    // As many changes since the backup as before the restore: the data version counts to the same number again.
+    expect(await post(second, token, unitOf('丙建设有限公司'))).toBe(201);
+    const after = await masterUnits(second, token);
+    expect(after.etag).toBe(before.etag);
+    expect(after.names.sort()).toEqual(['甲建设有限公司', '丙建设有限公司'].sort());
+  } finally {
+    expect(await second.stop()).toBe(0);
+  }
 });
