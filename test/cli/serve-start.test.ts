@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { redsite, serve } from '../helpers/cli';
+import { openSqlite } from '../../server/db';
 import { until } from '../helpers/until';
 import ExcelJS from 'exceljs';
 import { validProject, validSubmission } from '../helpers/fixtures';
@@ -148,4 +149,25 @@ test('after `redsite restore --force` the next start downloads the restored data
   } finally {
     expect(await second.stop()).toBe(0);
   }
+});
+
+test('a data folder that a newer redsite has upgraded is refused by this version (serve and the admin commands), saying what to do', async () => {
+  const data = tmp('redsite-newer-');
+  const server = await serve(data);
+  expect(await server.stop()).toBe(0);
+  const file = path.join(data, 'redsite.sqlite');
+  const db = openSqlite(file);
+  const known = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v;
+  db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(known + 1, new Date().toISOString());
+  db.close();
+  const said = `数据库 ${file} 已由较新版本的 redsite 建立或升级（数据库版本 ${known + 1}，这个版本的 redsite 只认识到 ${known}），不能用这个版本打开：请改用升级后的 redsite；如确需退回这个版本，请先停止服务，再用升级前的备份恢复（redsite restore 备份文件 --data 数据目录 --force）`;
+  // (An older build would start and serve it: then this says 'started' instead of hanging.)
+  const start = await serve(data, { firstStart: false }).then(async (s) => (await s.stop(), 'started'), (e: Error) => e.message);
+  expect(start).toBe(`redsite serve exited: 错误：${said}\n`);
+  for (const args of [['user', 'list', '--data', data], ['roster', 'list', '--data', data]]) {
+    const r = await redsite(args);
+    expect([r.code, r.stderr.trim(), r.stdout]).toEqual([1, `错误：${said}`, '']);
+  }
+  // Nothing was started or left behind: the folder is free for the newer version.
+  expect(fs.existsSync(path.join(data, 'redsite.pid'))).toBe(false);
 });
