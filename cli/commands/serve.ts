@@ -14,6 +14,7 @@ import { UserCreateSchema, ROLE_LABELS, DeadlineInputSchema, DEADLINE_INPUT_FORM
 import { EXIT, refuse } from '../files';
 import { fsyncDir, writeFileDurable } from '../../server/durable';
 import { AppError, zodMessage } from '../../server/errors';
+import { DEFAULT_LIMITS, type Limits } from '../../core/limits';
 import { createAccount, REISSUE_IN } from '../../server/accounts';
 
 const env = process.env;
@@ -38,6 +39,36 @@ export async function makeCerts(dataDir: string, days = 825): Promise<{ key: str
   writeFileDurable(key, pems.private, { mode: 0o600 });
   writeFileDurable(cert, pems.cert);
   return { key, cert };
+}
+
+/** The limits `redsite serve` takes from the environment (README “限制与默认值”): variable, limit, unit. */
+const ENV_LIMITS: ReadonlyArray<{ name: string; limit: keyof Limits; mb: boolean; what: string }> = [
+  { name: 'REDSITE_RATE_PER_MINUTE', limit: 'requestsPerMinute', mb: false, what: '每分钟请求数' },
+  { name: 'REDSITE_UPLOAD_MB', limit: 'uploadBytes', mb: true, what: '上传文件大小上限' },
+  { name: 'REDSITE_EVIDENCE_MB', limit: 'evidenceFileBytes', mb: true, what: '单个佐证文件大小上限' },
+  { name: 'REDSITE_EVIDENCE_UNIT_MB', limit: 'evidenceUnitBytes', mb: true, what: '每个单位的佐证合计上限' },
+  { name: 'REDSITE_UNIT_MB', limit: 'unitStoredBytes', mb: true, what: '每个单位的申报存储上限' },
+  { name: 'REDSITE_VERSIONS_KEPT', limit: 'versionsKept', mb: false, what: '每份申报保留的版本数' },
+];
+
+/**
+ * The limits set in the environment, or why one cannot be used (Chinese, naming the variable): checked before anything
+ * is opened, like --port. A typo must not start a server whose limit is NaN (no quota, or every request refused).
+ */
+export function limitsFromEnv(vars: NodeJS.ProcessEnv = env): Partial<Limits> | string {
+  const out: Partial<Limits> = {};
+  for (const { name, limit, mb, what } of ENV_LIMITS) {
+    const raw = vars[name]?.trim();
+    if (!raw) continue;
+    const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+    const value = mb ? Math.round(n * 1024 * 1024) : n;
+    if (!(value >= 1) || (!mb && !Number.isInteger(n))) {
+      const fallback = DEFAULT_LIMITS[limit] / (mb ? 1024 * 1024 : 1);
+      return `环境变量 ${name}（${what}）为“${vars[name]}”：须为大于 0 的${mb ? '数，单位 MB，如 20' : '整数'}（不设置时为 ${fallback}${mb ? ' MB' : ''}）`;
+    }
+    out[limit] = value;
+  }
+  return out;
 }
 
 export function registerServe(program: Command): void {
@@ -66,14 +97,8 @@ export function registerServe(program: Command): void {
         }
         tls = { key: fs.readFileSync(p.key), cert: fs.readFileSync(p.cert) };
       }
-      const limits = {
-        ...(env.REDSITE_RATE_PER_MINUTE ? { requestsPerMinute: Number(env.REDSITE_RATE_PER_MINUTE) } : {}),
-        ...(env.REDSITE_UPLOAD_MB ? { uploadBytes: Number(env.REDSITE_UPLOAD_MB) * 1024 * 1024 } : {}),
-        ...(env.REDSITE_EVIDENCE_MB ? { evidenceFileBytes: Number(env.REDSITE_EVIDENCE_MB) * 1024 * 1024 } : {}),
-        ...(env.REDSITE_EVIDENCE_UNIT_MB ? { evidenceUnitBytes: Number(env.REDSITE_EVIDENCE_UNIT_MB) * 1024 * 1024 } : {}),
-        ...(env.REDSITE_UNIT_MB ? { unitStoredBytes: Number(env.REDSITE_UNIT_MB) * 1024 * 1024 } : {}),
-        ...(env.REDSITE_VERSIONS_KEPT ? { versionsKept: Number(env.REDSITE_VERSIONS_KEPT) } : {}),
-      };
+      const limits = limitsFromEnv();
+      if (typeof limits === 'string') return refuse(limits);
       let server: RunningServer;
       try {
         server = await startServer({ host: opts.host, port: port.data, dataDir: opts.data, https: tls, deadline: deadline?.data, logLevel: opts.log, limits, warmWorkers: true });

@@ -171,3 +171,29 @@ test('a data folder that a newer redsite has upgraded is refused by this version
   // Nothing was started or left behind: the folder is free for the newer version.
   expect(fs.existsSync(path.join(data, 'redsite.pid'))).toBe(false);
 });
+
+test('limits from the environment: a value that is not a positive number is refused at start, naming the variable; a good one is used', async () => {
+  const cases: Array<[string, string, string]> = [
+    ['REDSITE_UPLOAD_MB', 'abc', '环境变量 REDSITE_UPLOAD_MB（上传文件大小上限）为“abc”：须为大于 0 的数，单位 MB，如 20（不设置时为 20 MB）'],
+    ['REDSITE_UPLOAD_MB', '-5', '环境变量 REDSITE_UPLOAD_MB（上传文件大小上限）为“-5”'],
+    ['REDSITE_EVIDENCE_MB', '20MB', '环境变量 REDSITE_EVIDENCE_MB（单个佐证文件大小上限）为“20MB”'],
+    ['REDSITE_EVIDENCE_UNIT_MB', '0', '环境变量 REDSITE_EVIDENCE_UNIT_MB（每个单位的佐证合计上限）为“0”'],
+    ['REDSITE_UNIT_MB', 'x', '环境变量 REDSITE_UNIT_MB（每个单位的申报存储上限）为“x”：须为大于 0 的数，单位 MB，如 20（不设置时为 100 MB）'],
+    ['REDSITE_RATE_PER_MINUTE', '1.5', '环境变量 REDSITE_RATE_PER_MINUTE（每分钟请求数）为“1.5”：须为大于 0 的整数（不设置时为 600）'],
+    ['REDSITE_VERSIONS_KEPT', '0', '环境变量 REDSITE_VERSIONS_KEPT（每份申报保留的版本数）为“0”：须为大于 0 的整数（不设置时为 20）'],
+  ];
+  for (const [name, value, said] of cases) {
+    const data = path.join(tmp('redsite-env-'), 'data');
+    const r = await redsite(['serve', '--port', '0', '--data', data, '--log', 'silent'], { env: { [name]: value } });
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toContain(`错误：${said}`);
+    expect(fs.existsSync(data)).toBe(false);
+  }
+  // 1.5 MB uploads: /healthz wants room for two of them.
+  const server = await serve(tmp('redsite-env-'), { env: { REDSITE_UPLOAD_MB: '1.5', REDSITE_VERSIONS_KEPT: '3' } });
+  try {
+    expect(((await (await fetch(`${server.url}/healthz`)).json()) as { storage: { needBytes: number } }).storage.needBytes).toBe(3 * 1024 * 1024);
+  } finally {
+    await server.stop();
+  }
+});
