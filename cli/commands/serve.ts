@@ -1,4 +1,5 @@
 /** `redsite serve` (= npm start), `redsite certs`, `redsite user add|list|revoke`. */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -30,8 +31,11 @@ export async function makeCerts(dataDir: string, days = 825): Promise<{ key: str
   const selfsigned = (await import('selfsigned')) as unknown as {
     generate: (attrs: Array<{ name: string; value: string }>, opts: Record<string, unknown>) => Promise<{ private: string; cert: string }>;
   };
+  // selfsigned 5 takes the validity as dates (it ignores a `days` option and would make the certificate for one year).
+  const notBeforeDate = new Date();
+  const notAfterDate = new Date(notBeforeDate.getTime() + days * 24 * 3600_000);
   const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
-    days, keySize: 2048, algorithm: 'sha256',
+    notBeforeDate, notAfterDate, keySize: 2048, algorithm: 'sha256',
     extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
   });
   const created = fs.mkdirSync(dir, { recursive: true });
@@ -129,7 +133,8 @@ export function registerServe(program: Command): void {
     .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
     .action(async (opts: { data: string }) => {
       const p = await makeCerts(opts.data);
-      console.log(`已生成证书：${p.cert}\n私钥：${p.key}\n请把证书加入系统或浏览器的受信任根证书，然后运行 redsite serve --https`);
+      const until = new crypto.X509Certificate(fs.readFileSync(p.cert)).validTo;
+      console.log(`已生成证书：${p.cert}（有效期至 ${beijingTime(new Date(until).toISOString()).slice(0, 10)}）\n私钥：${p.key}\n请把证书加入系统或浏览器的受信任根证书，然后运行 redsite serve --https`);
     });
 
   const user = program.command('user').description('管理账号（直接操作数据目录中的数据库）');

@@ -1,4 +1,5 @@
 /** Operating the service from the command line: accounts, HTTPS certificates, and an xlsx roster import. */
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import { testServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
 import { redsite } from '../helpers/cli';
 import { openDatabase } from '../../server/db';
+import { beijingTime } from '../../core/time';
 
 /** A data folder as a first `redsite serve` leaves it: the commands that manage it refuse a folder without one. */
 function dataFolder(prefix: string): string {
@@ -70,8 +72,16 @@ test('redsite certs + HTTPS: the server answers over TLS with a localhost certif
   } finally {
     await s.close();
   }
-  const cli = await redsite(['certs', '--data', fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-certs-'))]);
+  const certs = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-certs-'));
+  const cli = await redsite(['certs', '--data', certs]);
   expect(cli.stdout).toContain('已生成证书');
+  // `redsite certs` makes it for 825 days (selfsigned 5 ignored the days asked for and made it for one year), for
+  // localhost and 127.0.0.1, and says until when.
+  const made = new X509Certificate(fs.readFileSync(path.join(certs, 'certs', 'localhost.crt')));
+  const days = (Date.parse(made.validTo) - Date.parse(made.validFrom)) / (24 * 3600_000);
+  expect(Math.round(days)).toBe(825);
+  expect(made.subjectAltName).toBe('DNS:localhost, IP Address:127.0.0.1');
+  expect(cli.stdout).toContain(`（有效期至 ${beijingTime(new Date(made.validTo).toISOString()).slice(0, 10)}）`);
   expect((await redsite(['serve', '--https', '--port', '0', '--data', fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-nocert-'))])).stderr).toContain('请先运行 redsite certs');
 });
 
