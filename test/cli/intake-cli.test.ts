@@ -84,6 +84,22 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 type Row = { file: string; unit: string; result: string; reason: string; upload?: { ok: boolean; unit: string; message: string } | null };
 
+/** The cells of each row of a cli-table3 table as printed (a cell's wrapped lines joined, spaces left out). */
+function tableRows(out: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] | undefined;
+  for (const line of out.split('\n')) {
+    if (/^[┌├└]/.test(line)) {
+      if (row) rows.push(row);
+      row = line.startsWith('└') ? undefined : [];
+      continue;
+    }
+    if (!row || !line.startsWith('│')) continue;
+    line.split('│').slice(1, -1).forEach((cell, i) => (row![i] = (row![i] ?? '') + cell.replace(/\s/g, '')));
+  }
+  return rows.slice(1); // the header
+}
+
 test('import --json and the master’s 文件清单 account for every file, with the same outcome', async () => {
   const imp = await redsite(['import', 'inbox', '--district', '东河区', '--json'], { cwd: dir });
   expect(imp.code).toBe(0);
@@ -97,6 +113,9 @@ test('import --json and the master’s 文件清单 account for every file, with
 
   const table = await redsite(['import', 'inbox', '--district', '东河区'], { cwd: dir });
   expect(table.stdout).toContain('共 14 个文件：汇总 5，已替换 1，重复项目 1，有问题 2，拒收 4，忽略 1');
+  // The table shows every file's whole name, unit and reason (wrapped, never cut to “…”), as --json has them.
+  const squeeze = (text: string) => text.replace(/\s/g, '');
+  expect(tableRows(table.stdout).map((cells) => [cells[0], cells[1], cells[2], cells[7]])).toEqual(rows.map((r) => [r.file, r.unit, r.result, r.reason].map(squeeze)));
 
   const merged = await redsite(['merge', 'inbox', '--district', '东河区', '--out', 'master.xlsx'], { cwd: dir });
   expect(merged.code).toBe(0);
