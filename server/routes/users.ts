@@ -17,9 +17,13 @@ import { readRosterFile } from '../roster';
 import { writeAccountSheet } from '../../core/node/workbook/accounts-export';
 import { createAccount, createUnitAccounts } from '../accounts';
 
-/** Where people sign in, as this request reached the server (the address a district hands out). */
+/**
+ * Where people sign in, as this request reached the server (the address a district hands out). Behind a reverse proxy
+ * on this machine (README “局域网部署”), the address the browser used, as the proxy forwards it (X-Forwarded-Proto,
+ * X-Forwarded-Host; `trust proxy` is loopback) — not the proxy's own request to 127.0.0.1.
+ */
 export function loginUrl(req: Request): string {
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}/`;
+  return `${req.protocol}://${req.host ?? 'localhost'}/`;
 }
 
 export const ACCOUNT_SHEET_NAME = '账号清单.xlsx';
