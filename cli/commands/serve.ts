@@ -1,6 +1,7 @@
 /** `redsite serve` (= npm start), `redsite certs`, `redsite user add|list|revoke`. */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
@@ -75,6 +76,20 @@ export function limitsFromEnv(vars: NodeJS.ProcessEnv = env): Partial<Limits> | 
   return out;
 }
 
+/**
+ * Listening on every address (--host 0.0.0.0 or ::, README “局域网部署”): the addresses other computers use, one per
+ * network interface (IPv4), with the server's scheme and port. The banner's own address is 127.0.0.1, which other
+ * computers cannot use, and a token shown on a dashboard opened there names it as the 登录地址. Undefined otherwise.
+ */
+export function lanUrls(host: string, url: string): string[] | undefined {
+  if (!['0.0.0.0', '::', '[::]'].includes(host.trim())) return undefined;
+  const { protocol, port } = new URL(url);
+  return Object.values(os.networkInterfaces())
+    .flatMap((addresses) => addresses ?? [])
+    .filter((a) => a.family === 'IPv4' && !a.internal)
+    .map((a) => `${protocol}//${a.address}:${port}`);
+}
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
@@ -119,6 +134,8 @@ export function registerServe(program: Command): void {
       process.once('SIGINT', () => stop('SIGINT'));
       console.log(`redsite 服务已启动：${server.url}/`);
       console.log(`  看板：${server.url}/   加载项：${server.url}/addin/taskpane.html   接口说明：${server.url}/api/v1/openapi.json`);
+      const lan = lanUrls(opts.host, server.url);
+      if (lan) console.log(lan.length ? `  局域网内其他电脑：${lan.map((u) => `${u}/`).join('、')}（发给各旗县区和单位的登录地址；在这台电脑上创建账号时也请用它打开看板）` : '  局域网内其他电脑：没有找到这台电脑的局域网地址，请用 ip addr 或 ipconfig 查看');
       console.log(`  数据目录：${server.dataDir}`);
       console.log(`  报送截止：${beijingTime(server.deadline())}（北京时间）`);
       console.log(`  加载项的 Office.js：${(env.REDSITE_OFFICE_JS ?? '') === 'local' ? '本机副本（REDSITE_OFFICE_JS=local）' : '微软 CDN（内网无法访问时设置 REDSITE_OFFICE_JS=local）'}`);

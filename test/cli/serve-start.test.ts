@@ -197,3 +197,28 @@ test('limits from the environment: a value that is not a positive number is refu
     await server.stop();
   }
 });
+
+test('--host 0.0.0.0 (局域网): the banner names the addresses other computers use, and the dashboard answers at them', async () => {
+  const server = await serve(tmp('redsite-lan-'), { args: ['--host', '0.0.0.0'] });
+  try {
+    const port = portOf(server.url);
+    expect(server.url).toBe(`http://127.0.0.1:${port}`);
+    const lan = Object.values(os.networkInterfaces()).flatMap((a) => a ?? []).filter((a) => a.family === 'IPv4' && !a.internal).map((a) => `http://${a.address}:${port}/`);
+    const line = /\n {2}局域网内其他电脑：(.*)\n/.exec(server.out())![1]!;
+    if (lan.length) {
+      expect(line).toBe(`${lan.join('、')}（发给各旗县区和单位的登录地址；在这台电脑上创建账号时也请用它打开看板）`);
+      for (const u of lan) expect((await fetch(u)).status).toBe(200);
+    } else {
+      expect(line).toBe('没有找到这台电脑的局域网地址，请用 ip addr 或 ipconfig 查看');
+    }
+  } finally {
+    await server.stop();
+  }
+  // Only this computer (the default): no such line.
+  const local = await serve(tmp('redsite-lan-'));
+  try {
+    expect(local.out()).not.toContain('局域网');
+  } finally {
+    await local.stop();
+  }
+});
