@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { ZodError } from 'zod';
 import Table from 'cli-table3';
 import { startServer, StartError, type RunningServer } from '../../server/index';
 import { DataDirInUseError } from '../../server/data-lock';
@@ -90,6 +91,17 @@ export function lanUrls(host: string, url: string): string[] | undefined {
     .map((a) => `${protocol}//${a.address}:${port}`);
 }
 
+/** The option of `redsite user add` that gives each field of UserCreateSchema. */
+const USER_ADD_OPTIONS: Record<string, string> = { name: '--name', role: '--role', district: '--district', unit: '--unit', expiresInDays: '--days' };
+
+/** The schema's messages (shared with the dashboard's form), each naming the option to change; no “下拉列表” here. */
+function userAddMessage(error: ZodError): string {
+  return [...new Set(error.issues.map((i) => {
+    const option = USER_ADD_OPTIONS[String(i.path[0])];
+    return `${i.message.replace('须从下拉列表中选择：', '须是以下之一：')}${option ? `（${option}）` : ''}`;
+  }))].join('；');
+}
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
@@ -166,11 +178,7 @@ export function registerServe(program: Command): void {
     .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
     .action((opts: { name: string; role: string; district?: string; unit?: string; days?: string; data: string }) => {
       const input = UserCreateSchema.safeParse({ name: opts.name, role: opts.role, district: opts.district, unit: opts.unit, ...(opts.days ? { expiresInDays: Number(opts.days) } : {}) });
-      if (!input.success) {
-        console.error(`错误：${zodMessage(input.error)}`);
-        process.exitCode = EXIT.failed;
-        return;
-      }
+      if (!input.success) return refuse(userAddMessage(input.error));
       const db = openDatabase(opts.data);
       let created: ReturnType<typeof createAccount>;
       try {

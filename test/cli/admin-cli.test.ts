@@ -29,7 +29,12 @@ test('redsite user add | list | revoke, and the token works against the server',
   const token = /令牌（只显示这一次）：(rs_\S+)/.exec(add.stdout)![1]!;
   const bad = await redsite(['user', 'add', '--name', '某单位', '--role', 'unit', '--data', data]);
   expect(bad.code).toBe(1);
-  expect(bad.stderr).toContain('必须指定旗县区');
+  // Each message names the option to add or change.
+  expect(bad.stderr).toBe('错误：旗县区账号和填报单位账号必须指定旗县区（--district）；请填写单位名称：填报单位账号必须指定单位（--unit）\n');
+  const unknown = await redsite(['user', 'add', '--name', '某区', '--role', 'district', '--district', '东河', '--data', data]);
+  expect(unknown.stderr).toBe('错误：旗县区须是以下之一：昆都仑区、青山区、东河区、九原区、石拐区、白云鄂博矿区、土默特右旗、固阳县、达尔罕茂明安联合旗、稀土高新区、市直单位（--district）\n');
+  expect((await redsite(['user', 'add', '--name', '某区', '--role', 'district', '--district', '东河区', '--days', 'abc', '--data', data])).stderr).toBe('错误：有效天数须为 1 到 3650 的整数（--days）\n');
+  expect((await redsite(['user', 'add', '--name', '某区', '--role', 'admin', '--data', data])).stderr).toBe('错误：角色只能是 secretariat（秘书处）、district（旗县区）或 unit（填报单位）（--role）\n');
   // One active account per unit, as on the dashboard: the second is refused, naming the first and how to re-issue.
   expect((await redsite(['user', 'add', '--name', '一建', '--role', 'unit', '--district', '东河区', '--unit', '包头市第一建筑工程有限公司', '--data', data])).code).toBe(0);
   const twice = await redsite(['user', 'add', '--name', '一建', '--role', 'unit', '--district', '东河区', '--unit', '包头市第一建筑工程有限责任公司', '--data', data]);
