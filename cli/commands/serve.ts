@@ -121,11 +121,7 @@ export function registerServe(program: Command): void {
       let tls: { key: Buffer; cert: Buffer } | undefined;
       if (opts.https) {
         const p = certPaths(opts.data);
-        if (!fs.existsSync(p.key)) {
-          console.error(`找不到证书 ${p.cert}：请先运行 redsite certs --data ${opts.data}`);
-          process.exitCode = EXIT.failed;
-          return;
-        }
+        if (!fs.existsSync(p.key) || !fs.existsSync(p.cert)) return refuse(`--https 需要证书，找不到 ${fs.existsSync(p.key) ? p.cert : p.key}：请先运行 redsite certs --data ${opts.data}`);
         tls = { key: fs.readFileSync(p.key), cert: fs.readFileSync(p.cert) };
       }
       const limits = limitsFromEnv();

@@ -87,7 +87,8 @@ test('redsite certs + HTTPS: the server answers over TLS with a localhost certif
   expect(Math.round(days)).toBe(825);
   expect(made.subjectAltName).toBe('DNS:localhost, IP Address:127.0.0.1');
   expect(cli.stdout).toContain(`（有效期至 ${beijingTime(new Date(made.validTo).toISOString()).slice(0, 10)}）`);
-  expect((await redsite(['serve', '--https', '--port', '0', '--data', fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-nocert-'))])).stderr).toContain('请先运行 redsite certs');
+  const nocert = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-nocert-'));
+  expect(await redsite(['serve', '--https', '--port', '0', '--data', nocert])).toEqual({ code: 1, stdout: '', stderr: `错误：--https 需要证书，找不到 ${path.join(nocert, 'certs', 'localhost.key')}：请先运行 redsite certs --data ${nocert}\n` });
 });
 
 test('roster import from xlsx', async () => {
