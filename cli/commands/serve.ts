@@ -145,7 +145,10 @@ export function registerServe(program: Command): void {
       const lan = lanUrls(opts.host, server.url);
       if (lan) console.log(lan.length ? `  局域网内其他电脑：${lan.map((u) => `${u}/`).join('、')}（发给各旗县区和单位的登录地址；在这台电脑上创建账号时也请用它打开看板）` : '  局域网内其他电脑：没有找到这台电脑的局域网地址，请用 ip addr 或 ipconfig 查看');
       console.log(`  数据目录：${server.dataDir}`);
-      console.log(`  报送截止：${beijingTime(server.deadline())}（北京时间）`);
+      // A deadline set on the dashboard wins over --deadline / REDSITE_DEADLINE: say so, or the option seems ignored.
+      const given = deadline?.data;
+      const overridden = given !== undefined && Date.parse(given) !== Date.parse(server.deadline());
+      console.log(`  报送截止：${beijingTime(server.deadline())}（北京时间${overridden ? `；这是看板“设置与日志”中设定的，--deadline（或 REDSITE_DEADLINE）的 ${beijingTime(given)} 不起作用，要改请在看板中修改` : ''}）`);
       console.log(`  加载项的 Office.js：${(env.REDSITE_OFFICE_JS ?? '') === 'local' ? '本机副本（REDSITE_OFFICE_JS=local）' : '微软 CDN（内网无法访问时设置 REDSITE_OFFICE_JS=local）'}`);
       if (server.secretariatToken) {
         console.log(`\n首次启动，已创建联盟秘书处账号。令牌只显示这一次，请妥善保存：\n  ${server.secretariatToken}\n`);

@@ -222,3 +222,30 @@ test('--host 0.0.0.0 (局域网): the banner names the addresses other computers
     await local.stop();
   }
 });
+
+test('--deadline after the deadline was set on the dashboard: the banner shows the dashboard’s and says the option does not apply', async () => {
+  const data = tmp('redsite-deadline-set-');
+  const first = await serve(data);
+  const token = first.token!;
+  try {
+    const put = await fetch(`${first.url}/api/v1/settings`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ deadline: '2024-06-10T18:00:00+08:00' }) });
+    expect(put.status).toBe(200);
+  } finally {
+    await first.stop();
+  }
+  const again = await serve(data, { args: ['--deadline', '2024-07-01 12:00'] });
+  try {
+    await until(() => again.out().includes('报送截止'));
+    expect(again.out()).toContain('  报送截止：2024-06-10 18:00（北京时间；这是看板“设置与日志”中设定的，--deadline（或 REDSITE_DEADLINE）的 2024-07-01 12:00 不起作用，要改请在看板中修改）\n');
+  } finally {
+    await again.stop();
+  }
+  // The same deadline as the dashboard's: nothing to explain.
+  const same = await serve(data, { args: ['--deadline', '2024-06-10 18:00'] });
+  try {
+    await until(() => same.out().includes('报送截止'));
+    expect(same.out()).toContain('  报送截止：2024-06-10 18:00（北京时间）\n');
+  } finally {
+    await same.stop();
+  }
+});
