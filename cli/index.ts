@@ -26,7 +26,18 @@ export function buildProgram(argv: readonly string[] = []): Command {
     .configureOutput({ outputError: (str, write) => write(translateCommanderError(str)) })
     .hook('preAction', (_program, command) => checkDataOption(command));
   for (const register of commandsFor(argv)) register(program);
+  localizeErrors(program, 'redsite');
   return program;
+}
+
+/**
+ * A parse error of a subcommand points at that command's own help (`redsite backup --help`, where its arguments and
+ * options are listed), and names a missing argument by what it is (“备份文件”), not by its English placeholder.
+ */
+function localizeErrors(command: Command, path: string): void {
+  command.showHelpAfterError(`（运行 ${path} --help 查看用法）`);
+  command.configureOutput({ outputError: (str, write) => write(translateCommanderError(str, command)) });
+  for (const sub of command.commands) localizeErrors(sub, `${path} ${sub.name()}`);
 }
 
 /**
@@ -71,11 +82,15 @@ function argumentDescription(argument: Argument): string {
 }
 
 /** commander's own parse errors are English; the common ones are translated so users see Chinese. */
-function translateCommanderError(text: string): string {
+function translateCommanderError(text: string, command?: Command): string {
+  const described = (name: string) => {
+    const argument = command?.registeredArguments.find((a) => a.name() === name);
+    return argument?.description ? `${argument.description}（<${name}>）` : `“${name}”`;
+  };
   return text
     .replace(/^error: unknown command '(.*)'/m, '错误：未知命令 “$1”')
     .replace(/^error: unknown option '(.*)'/m, '错误：未知选项 “$1”')
-    .replace(/^error: missing required argument '(.*)'/m, '错误：缺少参数 “$1”')
+    .replace(/^error: missing required argument '(.*)'/m, (_all, name: string) => `错误：缺少参数：${described(name)}`)
     .replace(/^error: option '(.*)' argument missing/m, '错误：选项 “$1” 缺少取值')
     .replace(/^error: required option '(.*)' not specified/m, '错误：缺少必填选项 “$1”')
     .replace(/^error: option '(.*)' argument '(.*)' is invalid\.?/m, '错误：选项 “$1” 的取值 “$2” 无效')

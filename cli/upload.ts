@@ -33,20 +33,38 @@ export function serverUrlProblem(server: string): string | undefined {
   return `服务器地址 --server “${server}” 无效：地址须以 http:// 或 https:// 开头，如 https://redsite.example.cn 或 http://192.168.1.10:3000`;
 }
 
-/** Why the server could not be reached, in words (Chinese), from fetch's error. */
+/** What to check when the server could not be reached at all (the address, the network, the service). */
+const CHECK_SERVER = '请检查 --server 的地址和端口、网络，以及服务是否已启动';
+/** The server's certificate is not one this computer trusts: self-signed (redsite certs) or an in-house CA. */
+const UNTRUSTED = {
+  why: '服务器的证书不受这台电脑信任（自签证书或单位内部签发的证书）',
+  then: '请用环境变量 NODE_EXTRA_CA_CERTS 指定服务器的证书文件后重新运行（用 redsite certs 生成的是服务器数据目录中的 certs/localhost.crt），如 NODE_EXTRA_CA_CERTS=localhost.crt redsite import …',
+};
+
+/** Why the server could not be reached, in words (Chinese), from fetch's error, and what to do about it. */
 function unreachable(server: string, e: unknown): string {
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
   const code = cause?.code ?? (e as { name?: string }).name;
-  const why: Record<string, string> = {
-    ECONNREFUSED: '连接被拒绝，该地址和端口上没有运行服务',
-    ENOTFOUND: '找不到这个地址',
-    EAI_AGAIN: '暂时无法解析这个地址（网络或 DNS 问题）',
-    ETIMEDOUT: '连接超时',
-    ECONNRESET: '连接被中断',
-    TimeoutError: '服务器 30 秒内没有回答',
+  const host = URL.canParse(server) ? new URL(server).host : server;
+  const why: Record<string, { why: string; then?: string }> = {
+    ECONNREFUSED: { why: '连接被拒绝，该地址和端口上没有运行服务' },
+    ENOTFOUND: { why: '找不到这个地址' },
+    EAI_AGAIN: { why: '暂时无法解析这个地址（网络或 DNS 问题）' },
+    ETIMEDOUT: { why: '连接超时' },
+    ECONNRESET: { why: '连接被中断' },
+    TimeoutError: { why: '服务器 30 秒内没有回答' },
+    DEPTH_ZERO_SELF_SIGNED_CERT: UNTRUSTED,
+    SELF_SIGNED_CERT_IN_CHAIN: UNTRUSTED,
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNTRUSTED,
+    UNABLE_TO_GET_ISSUER_CERT: UNTRUSTED,
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNTRUSTED,
+    CERT_HAS_EXPIRED: { why: '服务器的证书已过期', then: '请服务器管理员更换证书（自签证书：在服务器上重新运行 redsite certs 并重启服务）' },
+    ERR_TLS_CERT_ALTNAME_INVALID: { why: `服务器证书上的名称与地址 ${host} 不符`, then: '请在 --server 中改用证书上的名称（redsite certs 生成的证书是 localhost 和 127.0.0.1 的），或为这个地址换一张证书' },
+    ERR_SSL_WRONG_VERSION_NUMBER: { why: '这个地址上的服务没有使用 https', then: '请把 --server 改为以 http:// 开头' },
   };
-  const detail = (code && why[code]) ?? cause?.message ?? (e as Error).message;
-  return `无法连接服务器 ${server}：${detail}${code && why[code] ? `（${code}）` : ''}。请检查 --server 的地址和端口、网络，以及服务是否已启动`;
+  const known = code ? why[code] : undefined;
+  const detail = known?.why ?? cause?.message ?? (e as Error).message;
+  return `无法连接服务器 ${server}：${detail}${known ? `（${code}）` : ''}。${known?.then ?? CHECK_SERVER}`;
 }
 
 /** Who a token signs in as, as GET /api/v1/me answers. */

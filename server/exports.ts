@@ -35,6 +35,11 @@ export class Exporter {
     private readonly pool: WorkerPool,
     private readonly limits: Limits,
   ) {
+    // The cache is named by the data version, a counter kept in the database: a database restored from a backup (or
+    // copied in while the server was stopped) counts again from its own, lower value, and would be answered with a
+    // workbook of the data it replaced. The server that builds this holds the data folder's lock, so no other
+    // process uses the cache: it starts empty.
+    fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
   }
 

@@ -170,7 +170,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `${opts.https ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+  // Listening on every address: this computer reaches it at 127.0.0.1 ([::] is no address to open in a browser).
+  const url = `${opts.https ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
   let closing: Promise<void> | undefined;
   return {
     url, port: address.port, db, dataDir, pool, app, ...(secretariatToken ? { secretariatToken } : {}),

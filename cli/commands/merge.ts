@@ -19,6 +19,7 @@ import { rejected, type ParseResult } from '../../core/workbook/result';
 import { compareZh } from '../../core/text';
 import { expandInputs, EXIT, DISTRICT_OPTION, checkDistrict, refuse, refuseOutFile, type InputFile } from '../files';
 import { checkUploadToken, uploadFile, serverUrlProblem, type UploadOutcome } from '../upload';
+import { fittedColumns } from '../table';
 
 /** The master writer, loaded when the files are already being read: `import` never loads it. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -166,10 +167,12 @@ export function registerMerge(program: Command): void {
         process.stdout.write(`${JSON.stringify({ files: list }, null, 2)}\n`);
       } else {
         const head = ['文件', '单位', '结果', '类型', '项目数', '错误', '提醒', '原因', ...(opts.server ? ['上传'] : [])];
-        const table = new Table({ head, colWidths: [28, 26, 10, 12, 8, 6, 6, 50, ...(opts.server ? [36] : [])], wordWrap: true, style: { head: [], border: [] } });
+        // Whole names and reasons: a reason says what to change, so none is cut short (cli/table.ts).
+        const { colWidths, fit } = fittedColumns([28, 26, 10, 12, 8, 6, 6, 50, ...(opts.server ? [36] : [])]);
+        const table = new Table({ head, colWidths, style: { head: [], border: [] } });
         for (const r of list) {
           const u = uploads.get(r.file);
-          table.push([r.file, r.unit, r.result, KIND_LABEL[r.kind], String(r.projects), String(r.errors), String(r.warnings), r.reason, ...(opts.server ? [u ? u.message : '—'] : [])]);
+          table.push(fit([r.file, r.unit, r.result, KIND_LABEL[r.kind], String(r.projects), String(r.errors), String(r.warnings), r.reason, ...(opts.server ? [u ? u.message : '—'] : [])]));
         }
         console.log(table.toString());
         const count = (s: string) => rows.filter((r) => r.result === s).length;

@@ -2,21 +2,22 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { currentRubric, rubricJson, type Rubric } from '../../core/rubric';
+import { fittedColumns } from '../table';
 
 export function rubricTable(rubric: Rubric, width = process.stdout.columns || 120): string {
   const textWidth = Math.max(30, Math.min(80, width - 50));
+  // Every criterion in full, as the notice has it (cli/table.ts: cli-table3's own wrap cut long ones to “…”).
+  const { colWidths, fit } = fittedColumns([12, 28, 8, textWidth]);
   const table = new Table({
     head: ['版块', '内容', '编号', '具体细则'],
-    colWidths: [12, 28, 8, textWidth],
-    wordWrap: true,
-    wrapOnWordBoundary: false,
+    colWidths,
     style: { head: [], border: [] },
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   for (const s of rubric.sections) {
     for (const g of s.groups) {
       g.criteria.forEach((c, i) => {
-        table.push([i === 0 && g === s.groups[0] ? s.name : '', i === 0 ? g.name : '', c.id, `${c.number}、${c.text}`]);
+        table.push(fit([i === 0 && g === s.groups[0] ? s.name : '', i === 0 ? g.name : '', c.id, `${c.number}、${c.text}`]));
       });
     }
   }

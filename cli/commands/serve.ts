@@ -1,7 +1,10 @@
 /** `redsite serve` (= npm start), `redsite certs`, `redsite user add|list|revoke`. */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { ZodError } from 'zod';
 import Table from 'cli-table3';
 import { startServer, StartError, type RunningServer } from '../../server/index';
 import { DataDirInUseError } from '../../server/data-lock';
@@ -14,6 +17,7 @@ import { UserCreateSchema, ROLE_LABELS, DeadlineInputSchema, DEADLINE_INPUT_HINT
 import { EXIT, refuse } from '../files';
 import { fsyncDir, writeFileDurable } from '../../server/durable';
 import { AppError, zodMessage } from '../../server/errors';
+import { DEFAULT_LIMITS, type Limits } from '../../core/limits';
 import { createAccount, REISSUE_IN } from '../../server/accounts';
 
 const env = process.env;
@@ -29,8 +33,11 @@ export async function makeCerts(dataDir: string, days = 825): Promise<{ key: str
   const selfsigned = (await import('selfsigned')) as unknown as {
     generate: (attrs: Array<{ name: string; value: string }>, opts: Record<string, unknown>) => Promise<{ private: string; cert: string }>;
   };
+  // selfsigned 5 takes the validity as dates (it ignores a `days` option and would make the certificate for one year).
+  const notBeforeDate = new Date();
+  const notAfterDate = new Date(notBeforeDate.getTime() + days * 24 * 3600_000);
   const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
-    days, keySize: 2048, algorithm: 'sha256',
+    notBeforeDate, notAfterDate, keySize: 2048, algorithm: 'sha256',
     extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
   });
   const created = fs.mkdirSync(dir, { recursive: true });
@@ -38,6 +45,61 @@ export async function makeCerts(dataDir: string, days = 825): Promise<{ key: str
   writeFileDurable(key, pems.private, { mode: 0o600 });
   writeFileDurable(cert, pems.cert);
   return { key, cert };
+}
+
+/** The limits `redsite serve` takes from the environment (README “限制与默认值”): variable, limit, unit. */
+const ENV_LIMITS: ReadonlyArray<{ name: string; limit: keyof Limits; mb: boolean; what: string }> = [
+  { name: 'REDSITE_RATE_PER_MINUTE', limit: 'requestsPerMinute', mb: false, what: '每分钟请求数' },
+  { name: 'REDSITE_UPLOAD_MB', limit: 'uploadBytes', mb: true, what: '上传文件大小上限' },
+  { name: 'REDSITE_EVIDENCE_MB', limit: 'evidenceFileBytes', mb: true, what: '单个佐证文件大小上限' },
+  { name: 'REDSITE_EVIDENCE_UNIT_MB', limit: 'evidenceUnitBytes', mb: true, what: '每个单位的佐证合计上限' },
+  { name: 'REDSITE_UNIT_MB', limit: 'unitStoredBytes', mb: true, what: '每个单位的申报存储上限' },
+  { name: 'REDSITE_VERSIONS_KEPT', limit: 'versionsKept', mb: false, what: '每份申报保留的版本数' },
+];
+
+/**
+ * The limits set in the environment, or why one cannot be used (Chinese, naming the variable): checked before anything
+ * is opened, like --port. A typo must not start a server whose limit is NaN (no quota, or every request refused).
+ */
+export function limitsFromEnv(vars: NodeJS.ProcessEnv = env): Partial<Limits> | string {
+  const out: Partial<Limits> = {};
+  for (const { name, limit, mb, what } of ENV_LIMITS) {
+    const raw = vars[name]?.trim();
+    if (!raw) continue;
+    const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+    const value = mb ? Math.round(n * 1024 * 1024) : n;
+    if (!(value >= 1) || (!mb && !Number.isInteger(n))) {
+      const fallback = DEFAULT_LIMITS[limit] / (mb ? 1024 * 1024 : 1);
+      return `环境变量 ${name}（${what}）为“${vars[name]}”：须为大于 0 的${mb ? '数，单位 MB，如 20' : '整数'}（不设置时为 ${fallback}${mb ? ' MB' : ''}）`;
+    }
+    out[limit] = value;
+  }
+  return out;
+}
+
+/**
+ * Listening on every address (--host 0.0.0.0 or ::, README “局域网部署”): the addresses other computers use, one per
+ * network interface (IPv4), with the server's scheme and port. The banner's own address is 127.0.0.1, which other
+ * computers cannot use, and a token shown on a dashboard opened there names it as the 登录地址. Undefined otherwise.
+ */
+export function lanUrls(host: string, url: string): string[] | undefined {
+  if (!['0.0.0.0', '::', '[::]'].includes(host.trim())) return undefined;
+  const { protocol, port } = new URL(url);
+  return Object.values(os.networkInterfaces())
+    .flatMap((addresses) => addresses ?? [])
+    .filter((a) => a.family === 'IPv4' && !a.internal)
+    .map((a) => `${protocol}//${a.address}:${port}`);
+}
+
+/** The option of `redsite user add` that gives each field of UserCreateSchema. */
+const USER_ADD_OPTIONS: Record<string, string> = { name: '--name', role: '--role', district: '--district', unit: '--unit', expiresInDays: '--days' };
+
+/** The schema's messages (shared with the dashboard's form), each naming the option to change; no “下拉列表” here. */
+function userAddMessage(error: ZodError): string {
+  return [...new Set(error.issues.map((i) => {
+    const option = USER_ADD_OPTIONS[String(i.path[0])];
+    return `${i.message.replace('须从下拉列表中选择：', '须是以下之一：')}${option ? `（${option}）` : ''}`;
+  }))].join('；');
 }
 
 export function registerServe(program: Command): void {
@@ -62,21 +124,11 @@ export function registerServe(program: Command): void {
       let tls: { key: Buffer; cert: Buffer } | undefined;
       if (opts.https) {
         const p = certPaths(opts.data);
-        if (!fs.existsSync(p.key)) {
-          console.error(`找不到证书 ${p.cert}：请先运行 redsite certs --data ${opts.data}`);
-          process.exitCode = EXIT.failed;
-          return;
-        }
+        if (!fs.existsSync(p.key) || !fs.existsSync(p.cert)) return refuse(`--https 需要证书，找不到 ${fs.existsSync(p.key) ? p.cert : p.key}：请先运行 redsite certs --data ${opts.data}`);
         tls = { key: fs.readFileSync(p.key), cert: fs.readFileSync(p.cert) };
       }
-      const limits = {
-        ...(env.REDSITE_RATE_PER_MINUTE ? { requestsPerMinute: Number(env.REDSITE_RATE_PER_MINUTE) } : {}),
-        ...(env.REDSITE_UPLOAD_MB ? { uploadBytes: Number(env.REDSITE_UPLOAD_MB) * 1024 * 1024 } : {}),
-        ...(env.REDSITE_EVIDENCE_MB ? { evidenceFileBytes: Number(env.REDSITE_EVIDENCE_MB) * 1024 * 1024 } : {}),
-        ...(env.REDSITE_EVIDENCE_UNIT_MB ? { evidenceUnitBytes: Number(env.REDSITE_EVIDENCE_UNIT_MB) * 1024 * 1024 } : {}),
-        ...(env.REDSITE_UNIT_MB ? { unitStoredBytes: Number(env.REDSITE_UNIT_MB) * 1024 * 1024 } : {}),
-        ...(env.REDSITE_VERSIONS_KEPT ? { versionsKept: Number(env.REDSITE_VERSIONS_KEPT) } : {}),
-      };
+      const limits = limitsFromEnv();
+      if (typeof limits === 'string') return refuse(limits);
       let server: RunningServer;
       try {
         server = await startServer({ host: opts.host, port: port.data, dataDir: opts.data, https: tls, deadline: deadline?.data, logLevel: opts.log, limits, warmWorkers: true });
@@ -93,8 +145,13 @@ export function registerServe(program: Command): void {
       process.once('SIGINT', () => stop('SIGINT'));
       console.log(`redsite 服务已启动：${server.url}/`);
       console.log(`  看板：${server.url}/   加载项：${server.url}/addin/taskpane.html   接口说明：${server.url}/api/v1/openapi.json`);
+      const lan = lanUrls(opts.host, server.url);
+      if (lan) console.log(lan.length ? `  局域网内其他电脑：${lan.map((u) => `${u}/`).join('、')}（发给各旗县区和单位的登录地址；在这台电脑上创建账号时也请用它打开看板）` : '  局域网内其他电脑：没有找到这台电脑的局域网地址，请用 ip addr 或 ipconfig 查看');
       console.log(`  数据目录：${server.dataDir}`);
-      console.log(`  报送截止：${beijingTime(server.deadline())}（北京时间）`);
+      // A deadline set on the dashboard wins over --deadline / REDSITE_DEADLINE: say so, or the option seems ignored.
+      const given = deadline?.data;
+      const overridden = given !== undefined && Date.parse(given) !== Date.parse(server.deadline());
+      console.log(`  报送截止：${beijingTime(server.deadline())}（北京时间${overridden ? `；这是看板“设置与日志”中设定的，--deadline（或 REDSITE_DEADLINE）的 ${beijingTime(given)} 不起作用，要改请在看板中修改` : ''}）`);
       console.log(`  加载项的 Office.js：${(env.REDSITE_OFFICE_JS ?? '') === 'local' ? '本机副本（REDSITE_OFFICE_JS=local）' : '微软 CDN（内网无法访问时设置 REDSITE_OFFICE_JS=local）'}`);
       if (server.secretariatToken) {
         console.log(`\n首次启动，已创建联盟秘书处账号。令牌只显示这一次，请妥善保存：\n  ${server.secretariatToken}\n`);
@@ -107,7 +164,8 @@ export function registerServe(program: Command): void {
     .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
     .action(async (opts: { data: string }) => {
       const p = await makeCerts(opts.data);
-      console.log(`已生成证书：${p.cert}\n私钥：${p.key}\n请把证书加入系统或浏览器的受信任根证书，然后运行 redsite serve --https`);
+      const until = new crypto.X509Certificate(fs.readFileSync(p.cert)).validTo;
+      console.log(`已生成证书：${p.cert}（有效期至 ${beijingTime(new Date(until).toISOString()).slice(0, 10)}）\n私钥：${p.key}\n请把证书加入系统或浏览器的受信任根证书，然后运行 redsite serve --https`);
     });
 
   const user = program.command('user').description('管理账号（直接操作数据目录中的数据库）');
@@ -122,11 +180,7 @@ export function registerServe(program: Command): void {
     .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
     .action((opts: { name: string; role: string; district?: string; unit?: string; days?: string; data: string }) => {
       const input = UserCreateSchema.safeParse({ name: opts.name, role: opts.role, district: opts.district, unit: opts.unit, ...(opts.days ? { expiresInDays: Number(opts.days) } : {}) });
-      if (!input.success) {
-        console.error(`错误：${zodMessage(input.error)}`);
-        process.exitCode = EXIT.failed;
-        return;
-      }
+      if (!input.success) return refuse(userAddMessage(input.error));
       const db = openDatabase(opts.data);
       let created: ReturnType<typeof createAccount>;
       try {

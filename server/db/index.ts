@@ -187,10 +187,23 @@ const MIGRATIONS: Array<(db: DB) => void> = [
   (db) => db.exec('CREATE INDEX submissions_updated ON submissions (updated_at DESC, id)'),
 ];
 
+/**
+ * A database a newer redsite has created or upgraded (it applied migrations this code does not have). This code
+ * does not know what they changed, so it neither reads nor writes it: after going back to an older version, the data
+ * folder must come from a backup taken before the upgrade.
+ */
+export class NewerDatabaseError extends Error {}
+
+export function newerDatabaseMessage(file: string, found: number, known: number): string {
+  return `数据库 ${file} 已由较新版本的 redsite 建立或升级（数据库版本 ${found}，这个版本的 redsite 只认识到 ${known}），不能用这个版本打开：`
+    + '请改用升级后的 redsite；如确需退回这个版本，请先停止服务，再用升级前的备份恢复（redsite restore 备份文件 --data 数据目录 --force）';
+}
+
 /** Applies the migrations not yet applied (up to `target`, default all: tests stop earlier to check an upgrade). */
 export function migrate(db: DB, target = MIGRATIONS.length): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
   const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  if (current > MIGRATIONS.length) throw new NewerDatabaseError(newerDatabaseMessage(db.name, current, MIGRATIONS.length));
   MIGRATIONS.slice(current, target).forEach((up, i) => {
     db.transaction(() => {
       up(db);
@@ -230,7 +243,14 @@ export function openDatabase(dataDir: string, opts: { readonly?: boolean } = {})
   if (!opts.readonly) db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  if (!opts.readonly) migrate(db);
+  if (!opts.readonly) {
+    try {
+      migrate(db);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
   return db;
 }
 

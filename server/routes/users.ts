@@ -13,13 +13,17 @@ import { listUsers, revokeUser, findUser, reissueToken } from '../auth';
 import { audit } from '../audit';
 import { jobOptions } from '../jobs';
 import { excerpt } from '../../core/text';
-import { readRosterFile } from '../roster';
+import { foreignUnits, readRosterFile } from '../roster';
 import { writeAccountSheet } from '../../core/node/workbook/accounts-export';
 import { createAccount, createUnitAccounts } from '../accounts';
 
-/** Where people sign in, as this request reached the server (the address a district hands out). */
+/**
+ * Where people sign in, as this request reached the server (the address a district hands out). Behind a reverse proxy
+ * on this machine (README “局域网部署”), the address the browser used, as the proxy forwards it (X-Forwarded-Proto,
+ * X-Forwarded-Host; `trust proxy` is loopback) — not the proxy's own request to 127.0.0.1.
+ */
 export function loginUrl(req: Request): string {
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}/`;
+  return `${req.protocol}://${req.host ?? 'localhost'}/`;
 }
 
 export const ACCOUNT_SHEET_NAME = '账号清单.xlsx';
@@ -61,8 +65,13 @@ export function usersRouter(ctx: Context): Router {
     if (busy) fail('BUSY', issues[0]!.message);
     if (issues.some((i) => i.severity === 'error')) fail('INVALID', `单位名单有 ${issues.length} 处问题，没有创建任何账号`, issues);
     if (!entries.length) fail('INVALID', '单位名单中没有单位：第一行应为 单位名称、旗县区、联系人、电话，从第二行起每行一个单位');
+    // A district's list may hold only its own units: each other one is listed at its row, as a roster import does.
     const foreign = entries.filter((e) => !can(actor, 'manageUsers', { district: e.district, role: 'unit' }));
-    if (foreign.length) fail('FORBIDDEN', `只能为本旗县区（${own}）的单位创建账号，名单中有 ${foreign.length} 个其他旗县区的单位（如“${foreign[0]!.unit}”，${foreign[0]!.district}）`);
+    if (foreign.length) {
+      const first = foreign[0]!;
+      const at = first.at ? `，${first.at.sheet}!${first.at.cell}` : '';
+      fail('FORBIDDEN', `只能为本旗县区（${own}）的单位创建账号，名单中有 ${foreign.length} 个其他旗县区的单位（如“${excerpt(first.unit, 30)}”，${first.district}${at}），没有创建任何账号：请删除这些行后重新上传`, foreignUnits(foreign, own!)?.issues);
+    }
     const { created, skipped, rows } = createUnitAccounts(ctx.db, actor, entries, { ip: req.ip, file: file.originalname });
     const workbook = rows.length ? await writeAccountSheet(rows, loginUrl(req)) : undefined;
     res.status(created.length ? 201 : 200).json({

@@ -65,7 +65,9 @@ test('bulk-create from the unit list: 账号清单.xlsx with 单位, 账号, 令
   await page.setInputFiles('#bulk-file', { name: '单位名单.csv', mimeType: 'text/csv', buffer: foreign });
   await page.click('#bulk-form button[type=submit]');
   await page.waitForSelector('#account-result .result.bad');
-  expect(await page.textContent('#account-result')).toContain('只能为本旗县区（东河区）的单位创建账号，名单中有 1 个其他旗县区的单位（如“青山建工”，青山区）');
+  expect(await page.textContent('#account-result')).toContain('只能为本旗县区（东河区）的单位创建账号，名单中有 1 个其他旗县区的单位（如“青山建工”，青山区，单位名单.csv!B3），没有创建任何账号：请删除这些行后重新上传');
+  // The row to delete, in the issue table under the message.
+  expect(await page.textContent('#account-result table')).toContain('“青山建工”属于青山区，不是本旗县区（东河区）的单位：请删除这一行');
 
   const list = Buffer.from('\ufeff单位名称,旗县区,联系人,电话\n包头市第一建筑工程有限公司,东河区,李红,13912345678\n东河城建,东河区,周,0472-4123456\n东河路桥,东河区,吴,13912345670\n');
   await page.setInputFiles('#bulk-file', { name: '单位名单.csv', mimeType: 'text/csv', buffer: list });

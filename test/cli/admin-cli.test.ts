@@ -1,4 +1,5 @@
 /** Operating the service from the command line: accounts, HTTPS certificates, and an xlsx roster import. */
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import { testServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
 import { redsite } from '../helpers/cli';
 import { openDatabase } from '../../server/db';
+import { beijingTime } from '../../core/time';
 
 /** A data folder as a first `redsite serve` leaves it: the commands that manage it refuse a folder without one. */
 function dataFolder(prefix: string): string {
@@ -27,7 +29,12 @@ test('redsite user add | list | revoke, and the token works against the server',
   const token = /令牌（只显示这一次）：(rs_\S+)/.exec(add.stdout)![1]!;
   const bad = await redsite(['user', 'add', '--name', '某单位', '--role', 'unit', '--data', data]);
   expect(bad.code).toBe(1);
-  expect(bad.stderr).toContain('必须指定旗县区');
+  // Each message names the option to add or change.
+  expect(bad.stderr).toBe('错误：旗县区账号和填报单位账号必须指定旗县区（--district）；请填写单位名称：填报单位账号必须指定单位（--unit）\n');
+  const unknown = await redsite(['user', 'add', '--name', '某区', '--role', 'district', '--district', '东河', '--data', data]);
+  expect(unknown.stderr).toBe('错误：旗县区须是以下之一：昆都仑区、青山区、东河区、九原区、石拐区、白云鄂博矿区、土默特右旗、固阳县、达尔罕茂明安联合旗、稀土高新区、市直单位（--district）\n');
+  expect((await redsite(['user', 'add', '--name', '某区', '--role', 'district', '--district', '东河区', '--days', 'abc', '--data', data])).stderr).toBe('错误：有效天数须为 1 到 3650 的整数（--days）\n');
+  expect((await redsite(['user', 'add', '--name', '某区', '--role', 'admin', '--data', data])).stderr).toBe('错误：角色只能是 secretariat（秘书处）、district（旗县区）或 unit（填报单位）（--role）\n');
   // One active account per unit, as on the dashboard: the second is refused, naming the first and how to re-issue.
   expect((await redsite(['user', 'add', '--name', '一建', '--role', 'unit', '--district', '东河区', '--unit', '包头市第一建筑工程有限公司', '--data', data])).code).toBe(0);
   const twice = await redsite(['user', 'add', '--name', '一建', '--role', 'unit', '--district', '东河区', '--unit', '包头市第一建筑工程有限责任公司', '--data', data]);
@@ -70,9 +77,18 @@ test('redsite certs + HTTPS: the server answers over TLS with a localhost certif
   } finally {
     await s.close();
   }
-  const cli = await redsite(['certs', '--data', fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-certs-'))]);
+  const certs = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-certs-'));
+  const cli = await redsite(['certs', '--data', certs]);
   expect(cli.stdout).toContain('已生成证书');
-  expect((await redsite(['serve', '--https', '--port', '0', '--data', fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-nocert-'))])).stderr).toContain('请先运行 redsite certs');
+  // `redsite certs` makes it for 825 days (selfsigned 5 ignored the days asked for and made it for one year), for
+  // localhost and 127.0.0.1, and says until when.
+  const made = new X509Certificate(fs.readFileSync(path.join(certs, 'certs', 'localhost.crt')));
+  const days = (Date.parse(made.validTo) - Date.parse(made.validFrom)) / (24 * 3600_000);
+  expect(Math.round(days)).toBe(825);
+  expect(made.subjectAltName).toBe('DNS:localhost, IP Address:127.0.0.1');
+  expect(cli.stdout).toContain(`（有效期至 ${beijingTime(new Date(made.validTo).toISOString()).slice(0, 10)}）`);
+  const nocert = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-nocert-'));
+  expect(await redsite(['serve', '--https', '--port', '0', '--data', nocert])).toEqual({ code: 1, stdout: '', stderr: `错误：--https 需要证书，找不到 ${path.join(nocert, 'certs', 'localhost.key')}：请先运行 redsite certs --data ${nocert}\n` });
 });
 
 test('roster import from xlsx', async () => {

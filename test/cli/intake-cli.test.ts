@@ -86,6 +86,22 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 type Row = { file: string; unit: string; result: string; reason: string; upload?: { ok: boolean; unit: string; message: string } | null };
 
+/** The cells of each row of a cli-table3 table as printed (a cell's wrapped lines joined, spaces left out). */
+function tableRows(out: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] | undefined;
+  for (const line of out.split('\n')) {
+    if (/^[┌├└]/.test(line)) {
+      if (row) rows.push(row);
+      row = line.startsWith('└') ? undefined : [];
+      continue;
+    }
+    if (!row || !line.startsWith('│')) continue;
+    line.split('│').slice(1, -1).forEach((cell, i) => (row![i] = (row![i] ?? '') + cell.replace(/\s/g, '')));
+  }
+  return rows.slice(1); // the header
+}
+
 test('import --json and the master’s 文件清单 account for every file, with the same outcome', async () => {
   const imp = await redsite(['import', 'inbox', '--district', '东河区', '--json'], { cwd: dir });
   expect(imp.code).toBe(0);
@@ -99,6 +115,9 @@ test('import --json and the master’s 文件清单 account for every file, with
 
   const table = await redsite(['import', 'inbox', '--district', '东河区'], { cwd: dir });
   expect(table.stdout).toContain('共 14 个文件：汇总 5，已替换 1，重复项目 1，有问题 2，拒收 4，忽略 1');
+  // The table shows every file's whole name, unit and reason (wrapped, never cut to “…”), as --json has them.
+  const squeeze = (text: string) => text.replace(/\s/g, '');
+  expect(tableRows(table.stdout).map((cells) => [cells[0], cells[1], cells[2], cells[7]])).toEqual(rows.map((r) => [r.file, r.unit, r.result, r.reason].map(squeeze)));
 
   const merged = await redsite(['merge', 'inbox', '--district', '东河区', '--out', 'master.xlsx'], { cwd: dir });
   expect(merged.code).toBe(0);
@@ -277,6 +296,43 @@ test('import --server checks the token and the server once, before reading any f
     const down = await redsite(['import', folder, '--server', refusedUrl, '--token', 'rs_x']);
     expect(down).toMatchObject({ code: 1, stdout: '' });
     expect(down.stderr).toBe(`错误：无法连接服务器 ${refusedUrl}：连接被拒绝，该地址和端口上没有运行服务（ECONNREFUSED）。请检查 --server 的地址和端口、网络，以及服务是否已启动\n`);
+  } finally {
+    await s.close();
+  }
+});
+
+test('import --server over https with a self-signed certificate: says to name the certificate in NODE_EXTRA_CA_CERTS, and then uploads', async () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-import-tls-'));
+  fs.writeFileSync(path.join(folder, '甲建筑有限公司.xlsx'), await fill(await buildTemplate({ projects: 1 }), UNITS[0]!, ['甲项目'], 5));
+  // As the README has it: `redsite certs` on the server, then `redsite serve --https`.
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-import-tls-data-'));
+  expect((await redsite(['certs', '--data', data])).code).toBe(0);
+  const crt = path.join(data, 'certs', 'localhost.crt');
+  const s = await testServer({ dataDir: data, https: { key: fs.readFileSync(path.join(data, 'certs', 'localhost.key')), cert: fs.readFileSync(crt) } });
+  try {
+    // The account as the secretariat makes it on the server machine (the test's own fetch does not trust the certificate).
+    const added = await redsite(['user', 'add', '--name', '东河区委组织部', '--role', 'district', '--district', '东河区', '--data', data]);
+    const token = /令牌（只显示这一次）：(rs_\S+)/.exec(added.stdout)![1]!;
+    const url = s.url.replace('//127.0.0.1:', '//localhost:');
+    const run = (server: string, env: Record<string, string> = {}) => redsite(['import', folder, '--district', '东河区', '--server', server, '--token', token], { env });
+
+    const untrusted = await run(url);
+    expect(untrusted).toEqual({
+      code: 1, stdout: '',
+      stderr: `错误：无法连接服务器 ${url}：服务器的证书不受这台电脑信任（自签证书或单位内部签发的证书）（DEPTH_ZERO_SELF_SIGNED_CERT）。请用环境变量 NODE_EXTRA_CA_CERTS 指定服务器的证书文件后重新运行（用 redsite certs 生成的是服务器数据目录中的 certs/localhost.crt），如 NODE_EXTRA_CA_CERTS=localhost.crt redsite import …\n`,
+    });
+    // http:// server addressed as https://: the message says to write http://.
+    const plain = await testServer();
+    try {
+      const wrong = await run(plain.url.replace('http://', 'https://'));
+      expect(wrong.stderr).toBe(`错误：无法连接服务器 ${plain.url.replace('http://', 'https://')}：这个地址上的服务没有使用 https（ERR_SSL_WRONG_VERSION_NUMBER）。请把 --server 改为以 http:// 开头\n`);
+    } finally {
+      await plain.close();
+    }
+    // With the certificate named, the same command uploads.
+    const ok = await run(url, { NODE_EXTRA_CA_CERTS: crt });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('代为上传 1 个文件：成功 1，失败 0');
   } finally {
     await s.close();
   }

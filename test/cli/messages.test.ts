@@ -21,6 +21,11 @@ test('missing required options and bad values: Chinese, naming the option', asyn
     [['template', '--out', '/nonexist/x.xlsx'], '错误：输出文件的文件夹 /nonexist 不存在：请先创建它，或换一个位置（--out）'],
     [['import', '.', '--server', '127.0.0.1:4102', '--token', 'rs_x'], '地址须以 http:// 或 https:// 开头'],
     [['restore', 'nofile.sqlite', '--data', 'new'], `错误：找不到备份文件 ${path.join(cwd, 'nofile.sqlite')}：请检查路径和文件名`],
+    // A missing argument by what it is, and the help of the command that needs it.
+    [['backup'], '错误：缺少参数：备份文件（<file>）\n（运行 redsite backup --help 查看用法）'],
+    [['user', 'reissue'], '错误：缺少参数：账号编号（见 redsite user list）（<id>）\n（运行 redsite user reissue --help 查看用法）'],
+    [['roster', 'import', '--district', '东河区'], '错误：缺少参数：名单文件（<file>）\n（运行 redsite roster import --help 查看用法）'],
+    [['serve', '--prot', '3000'], '错误：未知选项 “--prot”\n（是不是要用 --port？）\n（运行 redsite serve --help 查看用法）'],
   ];
   for (const [args, message] of cases) {
     const r = await redsite(args, { cwd });
@@ -59,7 +64,7 @@ test('backup into a missing folder, user add --days abc: Chinese, nothing writte
     expect(fs.readdirSync(cwd)).toEqual([]);
     const days = await redsite(['user', 'add', '--name', '东河区', '--role', 'district', '--district', '东河区', '--days', 'abc', '--data', data]);
     expect(days.code).toBe(1);
-    expect(days.stderr).toBe('错误：有效天数须为 1 到 3650 的整数\n');
+    expect(days.stderr).toBe('错误：有效天数须为 1 到 3650 的整数（--days）\n');
   } finally {
     await server.stop();
   }

@@ -24,6 +24,16 @@ test('redsite rubric prints the 55 criteria grouped as in the notice', async () 
   for (const c of currentRubric().criteria) expect(out).toContain(c.id);
   expect(out.indexOf('有组织')).toBeLessThan(out.indexOf('党员发挥作用好'));
   expect(out.indexOf('党员发挥作用好')).toBeLessThan(out.indexOf('项目经营管理和创新工作规范'));
+  // Each criterion's whole text, wrapped over its lines (long ones were cut to “…”).
+  expect(out).not.toContain('…');
+  const shown = new Map<string, string>();
+  let id = '';
+  for (const line of out.split('\n').filter((l) => l.startsWith('│'))) {
+    const cells = line.split('│').slice(1, -1).map((c) => c.replace(/\s/g, ''));
+    if (cells[2]) id = cells[2];
+    if (id && id !== '编号') shown.set(id, (shown.get(id) ?? '') + cells[3]);
+  }
+  expect([...shown]).toEqual(currentRubric().criteria.map((c) => [c.id, `${c.number}、${c.text}`.replace(/\s/g, '')]));
 });
 
 test('help is Chinese; unknown commands fail with a Chinese message', async () => {

@@ -98,3 +98,31 @@ test('a unit list with a phone that is no phone is refused with its place, like 
   const ok = await s.call<Bulk>('POST', '/api/v1/users/bulk', { token: s.admin, file: { bytes: Buffer.from(await wb.xlsx.writeBuffer()), name: '名单.xlsx' } });
   expect([ok.status, ok.body.created.map((c) => c.unit)]).toEqual([201, ['包钢建设', '固阳城投']]);
 });
+
+test('账号清单.xlsx: the 登录地址 is the address the browser used, also through a reverse proxy on this machine', async () => {
+  const s = await start();
+  const loginAddresses = async (headers: Record<string, string>, unit: string) => {
+    const r = await s.call<Bulk & { workbook: string }>('POST', '/api/v1/users/bulk', { token: s.admin, headers, file: csv([`${unit},东河区,周,0472-4123456`]) });
+    expect(r.status).toBe(201);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(r.body.workbook, 'base64') as unknown as ArrayBuffer);
+    const sheet = wb.worksheets[0]!;
+    const header = sheet.getRow(3).values as string[];
+    return String(sheet.getRow(4).getCell(header.indexOf('登录地址')).value);
+  };
+  expect(await loginAddresses({}, '东河城建')).toBe(`${s.url}/`);
+  // nginx, Caddy and Apache forward the scheme and the host the browser asked for; the proxy itself connects to 127.0.0.1.
+  expect(await loginAddresses({ 'x-forwarded-proto': 'https', 'x-forwarded-host': 'redsite.example.cn', 'x-forwarded-for': '192.168.1.20' }, '东河路桥')).toBe('https://redsite.example.cn/');
+});
+
+test('a district’s unit list with units of another 旗县区: each listed at its row (file!cell), nothing created', async () => {
+  const s = await start();
+  const district = await s.user({ name: '东河区委组织部', role: 'district', district: '东河区' });
+  const r = await s.call<Bulk>('POST', '/api/v1/users/bulk', { token: district, file: csv(['东河城建,东河区,周,0472-4123456', '青山建工,青山区,赵,', '昆区路桥,昆都仑区,钱,']) });
+  expect([r.status, r.body.error]).toEqual([403, '只能为本旗县区（东河区）的单位创建账号，名单中有 2 个其他旗县区的单位（如“青山建工”，青山区，单位名单.csv!B3），没有创建任何账号：请删除这些行后重新上传']);
+  expect(r.body.issues!.map((i) => [i.sheet, i.cell, i.message])).toEqual([
+    ['单位名单.csv', 'B3', '“青山建工”属于青山区，不是本旗县区（东河区）的单位：请删除这一行（由青山区或联盟秘书处导入）'],
+    ['单位名单.csv', 'B4', '“昆区路桥”属于昆都仑区，不是本旗县区（东河区）的单位：请删除这一行（由昆都仑区或联盟秘书处导入）'],
+  ]);
+  expect((await users(s)).filter((u) => u.role === 'unit')).toEqual([]);
+});
