@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { DB } from './db';
-import { stmt } from './db';
+import { bumpAccountsVersion, stmt } from './db';
 import { AppError } from './errors';
 import type { Actor, Role, UserCreate } from './model';
 import { beijingTime } from '../core/time';
@@ -48,6 +48,7 @@ export function createUser(db: DB, input: UserCreate, createdBy?: number): { use
   const info = db
     .prepare('INSERT INTO users (name, role, district, unit, token_hash, token_prefix, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
     .run(input.name, input.role, input.role === 'secretariat' ? null : (input.district ?? null), input.role === 'unit' ? (input.unit ?? null) : null, hashToken(token), token.slice(0, 8), now.toISOString(), createdBy ?? null, expires);
+  bumpAccountsVersion(db);
   const row = db.prepare('SELECT * FROM users WHERE id = ?').get(info.lastInsertRowid) as UserRow;
   return { user: publicUser(row), token };
 }
@@ -57,7 +58,9 @@ export function listUsers(db: DB) {
 }
 
 export function revokeUser(db: DB, id: number): boolean {
-  return db.prepare('UPDATE users SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(new Date().toISOString(), id).changes > 0;
+  const revoked = db.prepare('UPDATE users SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(new Date().toISOString(), id).changes > 0;
+  if (revoked) bumpAccountsVersion(db);
+  return revoked;
 }
 
 /**
@@ -71,6 +74,7 @@ export function reissueToken(db: DB, id: number): { user: ReturnType<typeof publ
     .prepare('UPDATE users SET token_hash = ?, token_prefix = ?, revoked_at = NULL, expires_at = CASE WHEN expires_at IS NOT NULL AND expires_at <= ? THEN NULL ELSE expires_at END WHERE id = ?')
     .run(hashToken(token), token.slice(0, 8), now, id).changes;
   if (!changed) return undefined;
+  bumpAccountsVersion(db);
   return { user: publicUser(db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow), token };
 }
 

@@ -3,7 +3,7 @@
  * and the views built on it: who has submitted, been returned, been approved, and who has not submitted yet.
  */
 import type { DB } from './db';
-import { bumpDataVersion } from './db';
+import { accountsVersion, bumpDataVersion, dataVersion } from './db';
 import { DISTRICTS, normalizeDistrict } from '../core/districts';
 import { cleanText, excerpt, headerKey } from '../core/text';
 import { phoneSchema } from '../core/schema';
@@ -153,17 +153,32 @@ function unitState(u: UnitSubmissions | undefined): UnitState {
  * 填报单位 account. 已报 counts those of them with at least one submission; units that submitted without being
  * expected are listed apart (名单外), never mixed into 应报.
  */
-export function rosterStatus(db: DB, district?: string) {
-  const where = district ? 'WHERE district = ?' : '';
-  const args = district ? [district] : [];
-  const roster = db.prepare(`SELECT unit, district, contact, phone FROM roster ${where} ORDER BY id`).all(...args) as RosterEntry[];
-  const accounts = db.prepare(`SELECT DISTINCT unit, district FROM users WHERE role = 'unit' AND revoked_at IS NULL AND unit IS NOT NULL ${district ? 'AND district = ?' : ''} ORDER BY id`).all(...args) as Array<{ unit: string; district: string }>;
+export function rosterStatus(db: DB, district?: string): DistrictStatus[] {
+  // Kept per data version (submissions, reviews, the roster) and accounts count (应报 counts active accounts): the
+  // 概览 and the 报送名单 ask for it on every view.
+  const key = `${dataVersion(db)}:${accountsVersion(db)}`;
+  let hit = statusCache.get(db);
+  if (hit?.key !== key) {
+    hit = { key, all: computeRosterStatus(db) };
+    statusCache.set(db, hit);
+  }
+  if (!district) return hit.all;
+  return [hit.all.find((d) => d.district === district) ?? { district, expected: 0, submitted: 0, returned: 0, approved: 0, unexpected: 0, missing: [], units: [], others: [] }];
+}
+
+type DistrictStatus = ReturnType<typeof computeRosterStatus>[number];
+const statusCache = new WeakMap<DB, { key: string; all: DistrictStatus[] }>();
+
+/** Every 旗县区 with units expected or submissions of units not expected (rosterStatus of one gives it anyway). */
+function computeRosterStatus(db: DB) {
+  const roster = db.prepare(`SELECT unit, district, contact, phone FROM roster ORDER BY id`).all() as RosterEntry[];
+  const accounts = db.prepare(`SELECT DISTINCT unit, district FROM users WHERE role = 'unit' AND revoked_at IS NULL AND unit IS NOT NULL ORDER BY id`).all() as Array<{ unit: string; district: string }>;
   // Submissions carry their unit key (computed when stored): no name is normalised again per submission.
   // Counted per unit in SQL; the name shown is that of the unit's first submission (SQLite takes bare columns from
   // the row where MIN() is found).
   const rows = db.prepare(
-    `SELECT unit_key, unit, district, MIN(rowid) AS first, COUNT(*) AS n, SUM(state = '退回修改') AS returned, SUM(state = '已审核') AS approved FROM submissions ${where} GROUP BY unit_key`,
-  ).all(...args) as Array<UnitSubmissions & { unit_key: string }>;
+    `SELECT unit_key, unit, district, MIN(rowid) AS first, COUNT(*) AS n, SUM(state = '退回修改') AS returned, SUM(state = '已审核') AS approved FROM submissions GROUP BY unit_key`,
+  ).all() as Array<UnitSubmissions & { unit_key: string }>;
   const submitted = new Map<string, UnitSubmissions>(rows.map(({ unit_key, unit, district, n, returned, approved }) => [unit_key, { unit, district, n, returned, approved }]));
   const expected = new Map<string, ExpectedUnit>();
   for (const r of roster) expected.set(key(r.unit, r.district), { ...r, onRoster: true, hasAccount: false, state: '未报送' });
@@ -185,8 +200,7 @@ export function rosterStatus(db: DB, district?: string) {
   };
   const expectedIn = byDistrict(expected.values());
   const othersIn = byDistrict([...submitted.entries()].filter(([k]) => !expected.has(k)).map(([, u]) => u));
-  const districts = district ? [district] : DISTRICTS.filter((d) => expectedIn.has(d) || othersIn.has(d));
-  return districts.map((d) => {
+  return DISTRICTS.filter((d) => expectedIn.has(d) || othersIn.has(d)).map((d) => {
     const units = expectedIn.get(d) ?? [];
     const others = (othersIn.get(d) ?? []).map((u) => ({ unit: u.unit, state: unitState(u) }));
     return {

@@ -263,6 +263,18 @@ export function dataVersion(db: DB): number {
   return Number((stmt(db, "SELECT value FROM settings WHERE key = 'data_version'").get() as { value: string }).value);
 }
 
+/**
+ * Counts changes to accounts (created, 停用, 重新签发): 应报 counts active 填报单位 accounts (server/roster.ts), so
+ * figures kept per data version are kept per this count too. Not the data version itself: accounts change no export.
+ */
+export function bumpAccountsVersion(db: DB): void {
+  stmt(db, "INSERT INTO settings (key, value) VALUES ('accounts_version', '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1").run();
+}
+
+export function accountsVersion(db: DB): number {
+  return Number((stmt(db, "SELECT value FROM settings WHERE key = 'accounts_version'").get() as { value: string } | undefined)?.value ?? 0);
+}
+
 export function getSetting(db: DB, key: string): string | undefined {
   return (stmt(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
 }

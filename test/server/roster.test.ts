@@ -87,3 +87,37 @@ test('未报送名单.xlsx: the units still 未报送, scoped like the roster, r
   expect((await read(s.admin, `?district=${encodeURIComponent('青山区')}`)).rows.map((r) => r[1])).toEqual(['单位名称', '青山建工']);
   expect((await s.call('GET', '/api/v1/roster/missing.xlsx', { token: unit })).status).toBe(403);
 });
+
+test('应报/已报 follow every change at once, though the figures are kept between views: accounts, 停用, 重新签发, roster, upload, review', async () => {
+  const s = await start();
+  const figures = async () => {
+    const roster = (await s.call<{ items: Array<{ district: string; expected: number; submitted: number; returned: number }> }>('GET', '/api/v1/roster?district=昆都仑区', { token: s.admin })).body.items;
+    const stats = (await s.call<{ items: Array<{ district: string; expected: number; submitted: number; returned: number }> }>('GET', '/api/v1/districts', { token: s.admin })).body.items;
+    const mine = roster.find((d) => d.district === '昆都仑区');
+    const overview = stats.find((d) => d.district === '昆都仑区')!;
+    // The 报送名单 and the 概览 give the same figures.
+    expect(mine ? [mine.expected, mine.submitted, mine.returned] : [0, 0, 0]).toEqual([overview.expected, overview.submitted, overview.returned]);
+    return [overview.expected, overview.submitted, overview.returned];
+  };
+  expect(await figures()).toEqual([0, 0, 0]);
+  // A 填报单位 account makes its unit 应报.
+  const created = await s.call<{ user: { id: number }; token: string }>('POST', '/api/v1/users', { token: s.admin, json: { name: '昆区建工填报员', role: 'unit', district: '昆都仑区', unit: '昆区建工' } });
+  expect(created.status).toBe(201);
+  expect(await figures()).toEqual([1, 0, 0]);
+  // 停用: no longer 应报; 重新签发 makes the account active again.
+  expect((await s.call('POST', `/api/v1/users/${created.body.user.id}/revoke`, { token: s.admin })).status).toBe(200);
+  expect(await figures()).toEqual([0, 0, 0]);
+  const reissued = await s.call<{ token: string }>('POST', `/api/v1/users/${created.body.user.id}/reissue`, { token: s.admin });
+  expect(reissued.status).toBe(200);
+  expect(await figures()).toEqual([1, 0, 0]);
+  // A roster import adds a unit.
+  const csv = '单位名称,旗县区,联系人,电话\n昆区二建,昆都仑区,周,0472-4123456\n';
+  expect((await s.call('POST', '/api/v1/roster', { token: s.admin, file: { bytes: Buffer.from(csv), name: '名单.csv' } })).status).toBe(200);
+  expect(await figures()).toEqual([2, 0, 0]);
+  // The unit uploads, and is returned.
+  const sub = validSubmission({ reporter: { unit: '昆区建工', district: '昆都仑区', contact: '赵', phone: '13912345678' }, projects: [validProject(1, { district: '昆都仑区' })] });
+  expect((await s.call('POST', '/api/v1/submissions', { token: reissued.body.token, json: sub })).status).toBe(201);
+  expect(await figures()).toEqual([2, 1, 0]);
+  expect((await s.call('POST', `/api/v1/submissions/${sub.submissionId}/return`, { token: s.admin, json: { reason: '项目地址不完整', version: 1 } })).status).toBe(200);
+  expect(await figures()).toEqual([2, 1, 1]);
+});
