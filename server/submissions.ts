@@ -386,15 +386,25 @@ export function listSubmissions(db: DB, f: ListFilters, page: { limit: number; o
   const q = f.q?.trim().toLowerCase();
   if (q) add('instr(v.search_text, ?) > 0', q);
   // Every latest version has its summary (written with it), so without a filter on the summary the submissions alone
-  // are counted and paged (index submissions_updated) and only the page's summaries are read.
+  // are counted and paged (index submissions_updated) and only the page's summaries are read. With one (a search, 达标),
+  // the summaries are scanned once for the matching ids in list order: their number is the total, and only the page's
+  // rows are read then.
   const onSummary = f.met !== undefined || Boolean(q);
-  const total = onSummary
-    ? (latestRows<{ n: number }>(db, 'version_summaries', 'COUNT(*) AS n', where, args)[0]?.n ?? 0)
-    : (stmt(db, `SELECT COUNT(*) AS n FROM submissions s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).get(...args) as { n: number }).n;
   // Newest first; the id breaks ties so pages never overlap or skip. LIMIT -1 is SQLite's "no limit".
-  const rows = latestRows<SubmissionRow & { project_count: number; avg_rate: number; met_count: number }>(
-    db, 'version_summaries', 's.*, v.project_count, v.avg_rate, v.met_count', where, [...args, page.limit, page.offset], 'ORDER BY s.updated_at DESC, s.id LIMIT ? OFFSET ?',
-  );
+  const ORDER = 'ORDER BY s.updated_at DESC, s.id';
+  const COLUMNS = 's.*, v.project_count, v.avg_rate, v.met_count';
+  type Row = SubmissionRow & { project_count: number; avg_rate: number; met_count: number };
+  let total: number;
+  let rows: Row[];
+  if (onSummary) {
+    const ids = latestRows<{ id: string }>(db, 'version_summaries', 's.id', where, args, ORDER, true).map((r) => r.id);
+    total = ids.length;
+    const pageIds = ids.slice(page.offset, page.limit < 0 ? undefined : page.offset + page.limit);
+    rows = pageIds.length ? latestRows<Row>(db, 'version_summaries', COLUMNS, ['s.id IN (SELECT value FROM json_each(?))'], [JSON.stringify(pageIds)], ORDER) : [];
+  } else {
+    total = (stmt(db, `SELECT COUNT(*) AS n FROM submissions s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).get(...args) as { n: number }).n;
+    rows = latestRows<Row>(db, 'version_summaries', COLUMNS, where, [...args, page.limit, page.offset], `${ORDER} LIMIT ? OFFSET ?`);
+  }
   // 重复项目 per listed submission: projects counted in another submission of the same unit.
   const { entries, lost } = resolvedSummaries(db);
   const items = rows.map((r) => ({

@@ -17,11 +17,19 @@ export { summarize, writeSummary, type ProjectSummary, type VersionSummary, type
  * Each submission `s` joined with its latest version `v` — the stored version (`versions`, with its body) or its
  * summary (`version_summaries`): the only place that says which version is current.
  */
-export const latestJoin = (table: 'versions' | 'version_summaries'): string => `submissions s JOIN ${table} v ON v.submission_id = s.id AND v.version = s.latest_version`;
+export const latestJoin = (table: 'versions' | 'version_summaries', versionsFirst = false): string =>
+  versionsFirst
+    ? `${table} v CROSS JOIN submissions s ON v.submission_id = s.id AND v.version = s.latest_version`
+    : `submissions s JOIN ${table} v ON v.submission_id = s.id AND v.version = s.latest_version`;
 
-/** Rows of the latest versions with the given columns, filtered by `where` (SQL over s and v) when given. */
-export function latestRows<T>(db: DB, table: 'versions' | 'version_summaries', columns: string, where: string[] = [], args: unknown[] = [], order = ''): T[] {
-  return stmt(db, `SELECT ${columns} FROM ${latestJoin(table)} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order}`).all(...args) as T[];
+/**
+ * Rows of the latest versions with the given columns, filtered by `where` (SQL over s and v) when given.
+ * `versionsFirst`: SQLite walks the version table and looks each submission up (CROSS JOIN fixes that order), for a
+ * filter on the versions that a sort over the submissions' index would otherwise apply row by row in that index's
+ * order, reading the versions at random (a search: 14 ms instead of 30 at 10,000).
+ */
+export function latestRows<T>(db: DB, table: 'versions' | 'version_summaries', columns: string, where: string[] = [], args: unknown[] = [], order = '', versionsFirst = false): T[] {
+  return stmt(db, `SELECT ${columns} FROM ${latestJoin(table, versionsFirst)} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${order}`).all(...args) as T[];
 }
 
 /** A latest version as the identity rules see it, from its summary (no stored body is read). */

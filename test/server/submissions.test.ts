@@ -257,6 +257,16 @@ test('the list comes a page at a time: newest first, pages neither overlap nor s
   expect({ total: unitPage.total, ids: unitPage.items.map((i) => i.id) }).toEqual({ total: 5, ids: seen.slice(3).map((i) => i.id) });
   // Filters apply before paging: total counts the matches.
   expect((await s.call<Page>('GET', `/api/v1/submissions?q=${encodeURIComponent(validProject(4).projectName)}`, { token: s.admin })).body.total).toBe(1);
+  // A search that matches all five pages the same way, in the list's order (its rows are read by id, page by page).
+  const searched: Page['items'] = [];
+  for (let offset = 0; offset < 6; offset += 2) {
+    const p = (await s.call<Page>('GET', `/api/v1/submissions?q=${encodeURIComponent('北梁')}&offset=${offset}`, { token: s.admin })).body;
+    expect(p.total).toBe(5);
+    searched.push(...p.items);
+  }
+  expect(searched.map((i) => i.id)).toEqual(seen.map((i) => i.id));
+  expect((await s.call<Page>('GET', `/api/v1/submissions?q=${encodeURIComponent('北梁')}&offset=5`, { token: s.admin })).body).toMatchObject({ items: [], total: 5 });
+  expect((await s.call<Page>('GET', `/api/v1/submissions?met=false&limit=3&offset=3`, { token: s.admin })).body).toMatchObject({ items: seen.slice(3).map((i) => ({ id: i.id })), total: 5 });
   for (const [query, message] of [['limit=4', '每页条数（limit）最多 3'], ['limit=0', '每页条数（limit）须为 1 至 3 的整数'], ['limit=abc', '每页条数（limit）须为 1 至 3 的整数'], ['offset=-1', '起始位置（offset）须为 0 或正整数']] as const) {
     const r = await s.call<{ error: string }>('GET', `/api/v1/submissions?${query}`, { token: s.admin });
     expect([query, r.status, r.body.error]).toEqual([query, 422, message]);
