@@ -6,7 +6,7 @@
  * No timing: every wait is for something the page or the server shows.
  */
 import type { Browser, Page, Request } from 'playwright-core';
-import { launchBrowser, screenshotPath } from '../helpers/browser';
+import { launchBrowser, screenshotPath, collectPageErrors } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { until } from '../helpers/until';
 import { DEFAULT_LIMITS } from '../../core/limits';
@@ -33,10 +33,7 @@ beforeAll(async () => {
   const district = await s.user({ name: '东河区委组织部', role: 'district', district: '东河区' });
   browser = await launchBrowser();
   page = await (await browser.newContext({ acceptDownloads: true, locale: 'zh-CN', viewport: { width: 1280, height: 900 } })).newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
-  });
+  collectPageErrors(page, errors);
   page.on('request', (r) => {
     if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/users') creates.push(r);
     if (r.url().includes('/template.xlsx')) templates.push(new URL(r.url()).search);

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshotPath } from '../helpers/browser';
+import { launchBrowser, screenshotPath, collectPageErrors } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { fillWorkbook, projectFields } from '../helpers/workbook';
 import { ACCOUNT_COLUMNS } from '../../core/node/workbook/accounts-export';
@@ -31,10 +31,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await (await browser.newContext({ acceptDownloads: true, locale: 'zh-CN', viewport: { width: 1280, height: 900 } })).newPage();
   page.on('dialog', (d) => void d.accept());
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
-  });
+  collectPageErrors(page, errors);
 });
 afterAll(async () => {
   await browser?.close();

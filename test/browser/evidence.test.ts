@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import yauzl from 'yauzl';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshotPath } from '../helpers/browser';
+import { launchBrowser, screenshotPath, collectPageErrors } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
 import { attach, docx, heicHeader, pdf, photo } from '../helpers/evidence';
@@ -27,10 +27,7 @@ const errors: string[] = [];
 async function open(token: string, viewport: { width: number; height: number }, mobile = false): Promise<Page> {
   const context = await browser.newContext({ acceptDownloads: true, locale: 'zh-CN', viewport, isMobile: mobile, hasTouch: mobile, deviceScaleFactor: mobile ? 2 : 1 });
   const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
-  });
+  collectPageErrors(page, errors);
   await page.goto(`${s.url}/`);
   await page.fill('#token', token);
   await page.click('#sign-in-form button[type=submit]');

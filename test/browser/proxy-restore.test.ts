@@ -5,7 +5,7 @@
  * confirm step sends nothing; confirming stores 第 3 版 with 第 1 版's content and shows the receipt.
  */
 import type { Browser, Dialog, Page } from 'playwright-core';
-import { launchBrowser, screenshotPath } from '../helpers/browser';
+import { launchBrowser, screenshotPath, collectPageErrors } from '../helpers/browser';
 import { testServer, type TestServer } from '../helpers/server';
 import { fillWorkbook, projectFields } from '../helpers/workbook';
 
@@ -24,10 +24,7 @@ beforeAll(async () => {
   district = await s.user({ name: '东河区委组织部', role: 'district', district: '东河区' });
   browser = await launchBrowser();
   page = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })).newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
-  });
+  collectPageErrors(page, errors);
 });
 afterAll(async () => {
   await browser?.close();

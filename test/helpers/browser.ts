@@ -1,7 +1,7 @@
 /** Launches Debian's Chromium through playwright-core with the flags this machine needs (no network, root, no GPU). */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.REDSITE_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results');
@@ -38,4 +38,15 @@ export async function launchBrowser(): Promise<Browser> {
 export function screenshotPath(name: string): string {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return path.join(SCREENSHOTS, `${name}.png`);
+}
+
+/**
+ * Collects the page's script errors and console errors into `errors` (a test ends with expect(errors).toEqual([])).
+ * The console line Chromium writes for an answer of status 4xx is not one: the tests provoke refusals on purpose.
+ */
+export function collectPageErrors(page: Page, errors: string[]): void {
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
+  });
 }
