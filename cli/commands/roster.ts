@@ -71,7 +71,8 @@ export function registerRoster(program: Command): void {
     .action((opts: { district?: string; json?: boolean; data: string }) => {
       const district = districtOption(opts.district);
       if (district === null) return;
-      const db = openDatabase(opts.data);
+      // Only reads: not migrated, so it may run beside a server of another version (server/db openDatabase).
+      const db = openDatabase(opts.data, { readonly: true });
       const items = rosterStatus(db, district);
       db.close();
       if (opts.json) {

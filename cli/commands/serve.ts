@@ -200,7 +200,8 @@ export function registerServe(program: Command): void {
     .description('列出账号')
     .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
     .action((opts: { data: string }) => {
-      const db = openDatabase(opts.data);
+      // Only reads: not migrated, so it may run beside a server of another version (server/db openDatabase).
+      const db = openDatabase(opts.data, { readonly: true });
       const table = new Table({ head: ['编号', '名称', '角色', '旗县区', '单位', '令牌开头', '到期', '状态'], style: { head: [], border: [] } });
       for (const u of listUsers(db)) table.push([String(u.id), u.name, ROLE_LABELS[u.role], u.district ?? '', u.unit ?? '', u.tokenPrefix, u.expiresAt?.slice(0, 10) ?? '长期', u.revokedAt ? '已停用' : '有效']);
       db.close();
