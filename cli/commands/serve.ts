@@ -19,6 +19,7 @@ import { fsyncDir, writeFileDurable } from '../../server/durable';
 import { AppError, zodMessage } from '../../server/errors';
 import { DEFAULT_LIMITS, type Limits } from '../../core/limits';
 import { createAccount, REISSUE_IN } from '../../server/accounts';
+import { ignoreClosedOutput } from '../closed-output';
 
 const env = process.env;
 
@@ -148,6 +149,9 @@ export function registerServe(program: Command): void {
     // that no form is split across lines.
     .addHelpText('after', `\n--deadline 的写法（与看板“设置与日志”相同）：\n  ${DEADLINE_INPUT_HINT}`)
     .action(async (opts: { host: string; port: string; data: string; https?: boolean; deadline?: string; log: string }) => {
+      // The banner, the stop message and any refusal are written whether or not anyone still reads them (`npm start |
+      // head -1`): a closed pipe must not end the server, least of all in its stop handler before the database is closed.
+      ignoreClosedOutput();
       // Checked before anything is opened, with the option named: a bad value must not start a server that then fails.
       const port = PortInputSchema.safeParse(opts.port);
       if (!port.success) return refuse(`端口 --port（或环境变量 REDSITE_PORT）为“${opts.port}”：${zodMessage(port.error)}`);
