@@ -6,7 +6,8 @@ import Table from 'cli-table3';
 import { openDatabase } from '../../server/db';
 import { foreignUnits, readRosterFile, replaceRoster, rosterStatus } from '../../server/roster';
 import { audit } from '../../server/audit';
-import { normalizeDistrict, DISTRICTS } from '../../core/districts';
+import { normalizeDistrict } from '../../core/districts';
+import { MSG } from '../../core/messages';
 import { formatIssue } from '../../core/issues';
 import { EXIT } from '../files';
 
@@ -16,7 +17,7 @@ function districtOption(value: string | undefined): string | undefined | null {
   if (!value) return undefined;
   const d = normalizeDistrict(value);
   if (!d) {
-    console.error(`错误：旗县区“${value}”不在名单中：${DISTRICTS.join('、')}`);
+    console.error(`错误：${MSG.unknownDistrict(value, '旗县区（--district）')}`);
     process.exitCode = EXIT.failed;
     return null;
   }

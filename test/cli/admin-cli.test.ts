@@ -183,6 +183,31 @@ test('redsite roster import | list: 应报 = roster ∪ unit accounts, the same 
   }
 });
 
+test('a 旗县区 that is not one, in a roster file or --district: the message names every 旗县区 to write, and the one a short name meant', async () => {
+  const data = dataFolder('redsite-roster-district-');
+  const names = '昆都仑区、青山区、东河区、九原区、石拐区、白云鄂博矿区、土默特右旗、固阳县、达尔罕茂明安联合旗、稀土高新区、市直单位';
+  const file = path.join(data, '名单.csv');
+  fs.writeFileSync(file, '单位名称,旗县区\n甲建设,九原\n乙建设,赛罕区\n丙建设,土默特右\n');
+  const r = await redsite(['roster', 'import', file, '--data', data]);
+  expect(r.code).toBe(1);
+  expect(r.stderr.split('\n').filter((l) => l.includes('旗县区“'))).toEqual([
+    `错误 名单.csv!B2 旗县区“九原”不是包头市的旗县区名称：请写以下之一：${names}（是不是“九原区”？）`,
+    `错误 名单.csv!B3 旗县区“赛罕区”不是包头市的旗县区名称：请写以下之一：${names}`,
+    `错误 名单.csv!B4 旗县区“土默特右”不是包头市的旗县区名称：请写以下之一：${names}（是不是“土默特右旗”？）`,
+  ]);
+  for (const args of [['roster', 'list'], ['roster', 'import', file], ['import', file]]) {
+    const opt = await redsite([...args, '--district', '九原', ...(args[0] === 'roster' ? ['--data', data] : [])]);
+    expect([args, opt.code, opt.stderr.split('\n')[0]]).toEqual([args, 1, `错误：旗县区（--district）“九原”不是包头市的旗县区名称：请写以下之一：${names}（是不是“九原区”？）`]);
+  }
+  const s = await testServer();
+  try {
+    const url = await s.call<{ error: string }>('GET', `/api/v1/districts/${encodeURIComponent('九原')}/workbook.xlsx`, { token: s.admin });
+    expect([url.status, url.body.error]).toEqual([404, `旗县区“九原”不是包头市的旗县区名称：请写以下之一：${names}（是不是“九原区”？）`]);
+  } finally {
+    await s.close();
+  }
+});
+
 test('redsite showcase with nothing qualifying says so, after the selection rule', async () => {
   const data = dataFolder('redsite-showcase-');
   expect((await redsite(['user', 'add', '--name', '秘书处', '--role', 'secretariat', '--data', data])).code).toBe(0);
