@@ -8,6 +8,7 @@ import { foreignUnits, readRosterFile, replaceRoster, rosterStatus } from '../..
 import { audit } from '../../server/audit';
 import { normalizeDistrict } from '../../core/districts';
 import { MSG } from '../../core/messages';
+import { openForChange } from '../open-data';
 import { formatIssue } from '../../core/issues';
 import { EXIT } from '../files';
 
@@ -54,7 +55,7 @@ export function registerRoster(program: Command): void {
         process.exitCode = EXIT.failed;
         return;
       }
-      const db = openDatabase(opts.data);
+      const db = openForChange(opts.data);
       try {
         const n = replaceRoster(db, entries, district);
         audit(db, undefined, '命令行导入报送名单', 'roster', { units: n, district: district ?? '全部', file: path.basename(file) }, 'cli');

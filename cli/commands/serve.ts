@@ -20,6 +20,7 @@ import { AppError, zodMessage } from '../../server/errors';
 import { DEFAULT_LIMITS, type Limits } from '../../core/limits';
 import { createAccount, REISSUE_IN } from '../../server/accounts';
 import { ignoreClosedOutput } from '../closed-output';
+import { openForChange } from '../open-data';
 
 const env = process.env;
 
@@ -220,7 +221,7 @@ export function registerServe(program: Command): void {
     .action((opts: { name: string; role: string; district?: string; unit?: string; days?: string; data: string }) => {
       const input = UserCreateSchema.safeParse({ name: opts.name, role: opts.role, district: opts.district, unit: opts.unit, ...(opts.days ? { expiresInDays: Number(opts.days) } : {}) });
       if (!input.success) return refuse(userAddMessage(input.error));
-      const db = openDatabase(opts.data);
+      const db = openForChange(opts.data);
       let created: ReturnType<typeof createAccount>;
       try {
         created = createAccount(db, input.data, undefined, REISSUE_IN.cli);
@@ -252,7 +253,7 @@ export function registerServe(program: Command): void {
     .argument('<id>', '账号编号（见 redsite user list）')
     .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
     .action((id: string, opts: { data: string }) => {
-      const db = openDatabase(opts.data);
+      const db = openForChange(opts.data);
       const again = Number.isInteger(Number(id)) ? reissueToken(db, Number(id)) : undefined;
       if (!again) {
         console.error(`错误：找不到编号为 ${id} 的账号`);
@@ -270,7 +271,7 @@ export function registerServe(program: Command): void {
     .argument('<id>', '账号编号')
     .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
     .action((id: string, opts: { data: string }) => {
-      const db = openDatabase(opts.data);
+      const db = openForChange(opts.data);
       const u = findUser(db, Number(id));
       if (!u) {
         console.error(`错误：找不到编号为 ${id} 的账号`);

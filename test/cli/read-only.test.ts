@@ -2,7 +2,8 @@
  * The commands that only read the data folder (backup, user list, roster list, showcase) never migrate its database:
  * a newer `redsite` run on the folder of an older server that is still running leaves that server's database as it
  * is. A backup copies the schema as it is and says so; restored with this version, the copy is upgraded when a
- * server opens it. The listing commands refuse a schema they do not know, saying what to do.
+ * server opens it. The listing commands refuse a schema they do not know, saying what to do; the commands that change
+ * data migrate as before, but not under a running server of an older version.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -14,6 +15,8 @@ import { validSubmission } from '../helpers/fixtures';
 import { pdf } from '../helpers/evidence';
 import { migrate, olderDatabaseMessage, openSqlite, schemaVersion, SCHEMA_VERSION, type DB } from '../../server/db';
 import { unitKey } from '../../core/identity';
+import { lockDataDir } from '../../server/data-lock';
+import { olderServerMessage } from '../../cli/open-data';
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 const OLD = 3; // evidence, before the version summaries (4) and the list's index (5)
@@ -110,4 +113,30 @@ test('backup of a database a newer redsite has upgraded: copied as it is, saying
   const copy = openSqlite(file, { readonly: true, fileMustExist: true });
   expect(schemaVersion(copy)).toBe(SCHEMA_VERSION + 1);
   copy.close();
+});
+
+test('user add and roster import beside a running server of an older version: refused (they would upgrade its database), saying what to do; with the server stopped they upgrade it', async () => {
+  const { data, db } = olderDataFolder();
+  const before = tables(db);
+  // The older server holds the folder (server/data-lock.ts), as every server since the lock does.
+  const server = lockDataDir(data);
+  const roster = path.join(data, '名单.csv');
+  fs.writeFileSync(roster, '单位名称,旗县区\n甲建设,东河区\n');
+  const add = ['user', 'add', '--name', '东河区', '--role', 'district', '--district', '东河区', '--data', data];
+  try {
+    const said = olderServerMessage(process.pid, OLD, SCHEMA_VERSION);
+    for (const args of [add, ['user', 'reissue', '1', '--data', data], ['user', 'revoke', '1', '--data', data], ['roster', 'import', roster, '--data', data]]) {
+      const r = await redsite(args);
+      expect([args, r.code, r.stderr.trim(), r.stdout]).toEqual([args, 1, `错误：${said}`, '']);
+    }
+    expect(schemaVersion(db)).toBe(OLD);
+    expect(tables(db)).toEqual(before);
+  } finally {
+    server.release();
+  }
+  // Stopped: the command upgrades the database, as README's “升级到新版本” says.
+  const r = await redsite(add);
+  expect([r.code, r.stderr]).toEqual([0, '']);
+  expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+  db.close();
 });
