@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { normalizeDistrict, DISTRICTS } from '../core/districts';
+import { normalizeDistrict } from '../core/districts';
+import { MSG } from '../core/messages';
 import { compareZh } from '../core/text';
 
 export interface InputFile {
@@ -67,7 +68,7 @@ export function checkDistrict(value: string | undefined): string | undefined | f
   if (value === undefined) return undefined;
   const d = normalizeDistrict(value);
   if (!d) {
-    console.error(`错误：旗县区“${value}”不在名单中（${DISTRICTS.join('、')}）`);
+    console.error(`错误：${MSG.unknownDistrict(value, '旗县区（--district）')}`);
     process.exitCode = EXIT.failed;
     return false;
   }

@@ -18,6 +18,18 @@ export function normalizeDistrict(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The 旗县区 that a name which is not one (nor an alias) most likely means: the only one it begins, such as 九原 for
+ * 九原区 or 土默特右 for 土默特右旗 (two characters at least). For the “是不是……？” of the message; never taken as the
+ * answer itself.
+ */
+export function districtGuess(value: unknown): string | undefined {
+  const text = cleanText(value).replace(/\s+/g, '').replace(/^包头市?/, '');
+  if (text.length < 2) return undefined;
+  const found = DISTRICTS.filter((d) => d.startsWith(text));
+  return found.length === 1 ? found[0] : undefined;
+}
+
 export function isDistrict(value: string): boolean {
   return DISTRICTS.includes(value);
 }

@@ -1,5 +1,5 @@
 /** Everything a user reads about a field: Chinese labels and reusable message texts of the domain. */
-import { DISTRICTS } from './districts';
+import { DISTRICTS, districtGuess } from './districts';
 import { ANSWER_OPTIONS } from './rubric';
 import { excerpt } from './text';
 import type { NumericMonth } from './dates';
@@ -45,6 +45,11 @@ export const MSG = {
   year: (label: string, min: number, max: number) => `${label}的年份须在 ${min} 年至 ${max} 年之间`,
   dateOrder: '开工日期不能晚于竣工日期',
   district: (label: string) => `${label}须从下拉列表中选择：${DISTRICTS.join('、')}`,
+  /** A 旗县区 written where there is no drop-down (a roster file, --district, a URL): the names to write instead. */
+  unknownDistrict: (value: unknown, label = '旗县区') => {
+    const guess = districtGuess(value);
+    return `${label}“${excerpt(value, 20)}”不是包头市的旗县区名称：请写以下之一：${DISTRICTS.join('、')}${guess ? `（是不是“${guess}”？）` : ''}`;
+  },
   option: (value: string) => `“${excerpt(value, 20)}”不是有效选项，请从下拉列表选择：${ANSWER_OPTIONS.join('、')}`,
   criterion: (id: string, edition: string) => `细则编号 ${excerpt(id, 20)} 不在 ${edition} 版评分细则中`,
   seq: '序号须为正整数',

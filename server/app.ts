@@ -2,7 +2,7 @@
  * The Express application: security headers that let Office host the task pane, logging, limits, the API routes
  * (read like a table below), static files (dashboard, add-in, Office.js) and one error handler.
  */
-import express, { Router } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from './context';
 import { requestToken, requireAuth } from './auth';
-import { AppError, errorHandler } from './errors';
+import { AppError, errorHandler, RATE_LIMIT_MSG } from './errors';
 import { submissionsRouter } from './routes/submissions';
 import { usersRouter } from './routes/users';
 import { meRouter } from './routes/me';
@@ -75,7 +75,15 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
   });
 
   const api = Router();
-  api.use(rateLimit({ windowMs: 60_000, limit: ctx.limits.requestsPerMinute, standardHeaders: 'draft-8', legacyHeaders: false, message: { error: '请求过于频繁，请稍后再试', code: 'RATE_LIMITED' } }));
+  // The refusals say how long to wait: until this client's window ends (the limiter's reset time for it).
+  const waitMs = (req: Request, windowMs: number) => {
+    const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+    return reset ? reset.getTime() - Date.now() : windowMs;
+  };
+  api.use(rateLimit({
+    windowMs: 60_000, limit: ctx.limits.requestsPerMinute, standardHeaders: 'draft-8', legacyHeaders: false,
+    message: (req: Request) => ({ error: RATE_LIMIT_MSG.requests(ctx.limits.requestsPerMinute, waitMs(req, 60_000)), code: 'RATE_LIMITED' }),
+  }));
   // Requests with a missing or wrong token, per client: a guessing attacker is slowed down; requests with a valid
   // token never count (counting only failures *after* the response would let concurrent valid requests trip it).
   api.use(
@@ -85,7 +93,12 @@ export function createApp(ctx: Context, logger: Logger, version: string): expres
         const { check } = requestToken(ctx.db, req);
         return !check || 'actor' in check;
       },
-      message: { error: '登录失败次数过多，请 15 分钟后再试', code: 'RATE_LIMITED' },
+      // No RateLimit headers here (the limiter above sends them), but Retry-After as for the other refusal.
+      message: (req: Request, res: Response) => {
+        const wait = waitMs(req, 15 * 60_000);
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(wait / 1000))));
+        return { error: RATE_LIMIT_MSG.signIn(ctx.limits.signInAttempts, 15 * 60_000, wait), code: 'RATE_LIMITED' };
+      },
     }),
   );
   api.use(

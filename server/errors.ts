@@ -27,6 +27,22 @@ export const STATUS = {
 
 export const STORAGE_FULL_MESSAGE = '服务器存储空间不足，请联系秘书处';
 
+/** A wait in Chinese, rounded up: whole seconds under a minute (at least 1), whole minutes from a minute on. */
+export function waitText(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return seconds < 60 ? `${seconds} 秒` : `${Math.ceil(seconds / 60)} 分钟`;
+}
+
+/**
+ * The 429 answers (server/app.ts): the limit that was reached and how long until this client may try again, from the
+ * limiter's reset time for it (`waitMs`).
+ */
+export const RATE_LIMIT_MSG = {
+  requests: (perMinute: number, waitMs: number) => `请求过于频繁（每分钟最多 ${perMinute} 次）：请 ${waitText(waitMs)}后再试`,
+  signIn: (attempts: number, windowMs: number, waitMs: number) =>
+    `登录失败次数过多（${waitText(windowMs)}内最多 ${attempts} 次）：请核对令牌是否完整复制（以 rs_ 开头，不含空格），${waitText(waitMs)}后再试`,
+};
+
 export type ErrorCode = keyof typeof STATUS;
 
 /**

@@ -5,6 +5,7 @@
 import type { DB } from './db';
 import { accountsVersion, bumpDataVersion, dataVersion } from './db';
 import { DISTRICTS, normalizeDistrict } from '../core/districts';
+import { MSG } from '../core/messages';
 import { cleanText, excerpt, headerKey } from '../core/text';
 import { phoneSchema } from '../core/schema';
 import { capIssues, type Issue } from '../core/issues';
@@ -49,7 +50,7 @@ function fromGrid(name: string, rows: string[][]): { entries: RosterEntry[]; iss
     if (!get('unit') && !get('district')) return;
     const district = normalizeDistrict(get('district'));
     if (!get('unit')) return issues.push({ severity: 'error', sheet: name, cell: `${colLetter(col.unit + 1)}${rowNo}`, field: 'unit', message: '请填写单位名称' });
-    if (!district) return issues.push({ severity: 'error', sheet: name, cell: `${colLetter(col.district + 1)}${rowNo}`, field: 'district', message: `旗县区“${excerpt(get('district'), 20)}”不在名单中：${DISTRICTS.join('、')}` });
+    if (!district) return issues.push({ severity: 'error', sheet: name, cell: `${colLetter(col.district + 1)}${rowNo}`, field: 'district', message: MSG.unknownDistrict(get('district')) });
     // A phone may be left blank; one that is given is checked like every other phone of the product (core/schema.ts).
     const phone = get('phone') ? phoneSchema(PHONE_LABEL).safeParse(get('phone')) : undefined;
     if (phone && !phone.success) return issues.push({ severity: 'error', sheet: name, cell: `${colLetter(col.phone + 1)}${rowNo}`, field: 'phone', message: `${phone.error.issues[0]!.message}（“${excerpt(get('phone'), 20)}”）` });

@@ -1,12 +1,13 @@
 /**
- * `redsite backup <file>` (SQLite online backup: consistent while the server keeps running) and
+ * `redsite backup <file>` (SQLite online backup: consistent while the server keeps running; it only reads the data
+ * folder, whose database it neither migrates nor changes, whichever redsite version made it) and
  * `redsite restore <file>` (into an empty data folder, after an integrity check). Both write to a temporary name,
  * check, fsync and rename (server/durable.ts): a backup file that exists is complete and on disk.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { openDatabase, openSqlite, type DB } from '../../server/db';
+import { openDatabase, openSqlite, schemaVersion, SCHEMA_VERSION, type DB } from '../../server/db';
 import { copyFileDurable, renameDurableSync, tempNameFor } from '../../server/durable';
 import { EXIT, outFileFault, type OutFileFault } from '../files';
 import { dataDirProblem } from '../data-dir';
@@ -23,7 +24,15 @@ const BACKUP_FILE_MSG: Record<OutFileFault['fault'], (f: OutFileFault) => string
   isFolder: (f) => `${f.target} 是一个文件夹：请写出备份文件名，如 ${path.join(f.target, 'redsite-备份.sqlite')}`,
 };
 
-export async function backup(dataDir: string, file: string): Promise<{ bytes: number; submissions: number; evidence: number }> {
+export interface BackupResult {
+  bytes: number;
+  submissions: number;
+  evidence: number;
+  /** The schema version of the database copied (server/db schemaVersion), as it was: a backup never migrates. */
+  schema: number;
+}
+
+export async function backup(dataDir: string, file: string): Promise<BackupResult> {
   const target = path.resolve(file);
   // openDatabase would create an empty database in a wrong folder, and back that up as if all were well.
   const problem = dataDirProblem(dataDir, true);
@@ -40,9 +49,12 @@ export async function backup(dataDir: string, file: string): Promise<{ bytes: nu
   }
 }
 
-async function backupOnce(dataDir: string, target: string): Promise<{ bytes: number; submissions: number; evidence: number }> {
+async function backupOnce(dataDir: string, target: string): Promise<BackupResult> {
   const tmp = tempNameFor(target);
-  const db = openDatabase(dataDir);
+  // Read-only and not migrated: the data folder may be that of an older (or newer) server that is still running, and
+  // a backup must not upgrade its database under it. The copy is of the schema as it is; restoring it and starting a
+  // server migrates the restored copy like any older data folder.
+  const db = openDatabase(dataDir, { readonly: true, anySchema: true });
   try {
     // After the first (sizing) step, copy every page in one step: one read transaction, hence one consistent
     // snapshot. In small steps, every write the running server makes in between restarts the copy (SQLite's
@@ -57,7 +69,10 @@ async function backupOnce(dataDir: string, target: string): Promise<{ bytes: num
   try {
     // The copy carries the source's WAL flag; as a rollback-journal database it is one self-contained file.
     const copy = openSqlite(tmp, { fileMustExist: true });
+    let schema: number;
     try {
+      // Read from the copy: the schema of the snapshot itself.
+      schema = schemaVersion(copy);
       copy.pragma('journal_mode = DELETE');
       addEvidenceToBackup(copy, path.resolve(dataDir));
     } finally {
@@ -65,10 +80,28 @@ async function backupOnce(dataDir: string, target: string): Promise<{ bytes: num
     }
     const info = check(tmp, target);
     renameDurableSync(tmp, target);
-    return { bytes: fs.statSync(target).size, ...info };
+    return { bytes: fs.statSync(target).size, ...info, schema };
   } finally {
     fs.rmSync(tmp, { force: true });
   }
+}
+
+/**
+ * What a backup of a database of another redsite version means (Chinese), or undefined for this version's own. The
+ * backup copies such a database as it is (it neither upgrades an older one nor refuses a newer one: a copy is still
+ * the data), and says what the copy is good for.
+ */
+export function schemaNote(schema: number): string | undefined {
+  if (schema < SCHEMA_VERSION) {
+    return `说明：数据目录中的数据库是较旧版本的 redsite 建立或升级的（数据库版本 ${schema}，这个版本的 redsite 是 ${SCHEMA_VERSION}）。`
+      + '备份照原样保存，没有升级它（服务仍可用原来的版本继续运行）；用这个版本恢复后，第一次启动服务时自动升级';
+  }
+  if (schema > SCHEMA_VERSION) {
+    return `注意：数据目录中的数据库已由较新版本的 redsite 建立或升级（数据库版本 ${schema}，这个版本的 redsite 只认识到 ${SCHEMA_VERSION}）。`
+      + '备份是它原样的副本，只能用那个较新版本（或更新的）redsite 恢复后使用，这个版本启动时会拒绝打开它；'
+      + '以后请用服务所用的那个版本的 redsite 做备份（较新版本可能改变了佐证文件的保存方式，这个版本收入备份的佐证文件未必齐全）';
+  }
+  return undefined;
 }
 
 /** Integrity check and a look at what the backup holds; throws a Chinese message when it is not one of ours. */
@@ -141,6 +174,8 @@ export function registerBackup(program: Command): void {
       try {
         const r = await backup(opts.data, path.resolve(file));
         console.log(`已备份到 ${path.resolve(file)}（${(r.bytes / 1024).toFixed(0)} KB，${r.submissions} 份申报，${r.evidence} 个佐证文件，完整性检查通过）`);
+        const note = schemaNote(r.schema);
+        if (note) console.log(note);
       } catch (e) {
         console.error(`错误：${errorMessage(e)}`);
         process.exitCode = EXIT.failed;

@@ -6,7 +6,9 @@ import Table from 'cli-table3';
 import { openDatabase } from '../../server/db';
 import { foreignUnits, readRosterFile, replaceRoster, rosterStatus } from '../../server/roster';
 import { audit } from '../../server/audit';
-import { normalizeDistrict, DISTRICTS } from '../../core/districts';
+import { normalizeDistrict } from '../../core/districts';
+import { MSG } from '../../core/messages';
+import { openForChange } from '../open-data';
 import { formatIssue } from '../../core/issues';
 import { EXIT } from '../files';
 
@@ -16,7 +18,7 @@ function districtOption(value: string | undefined): string | undefined | null {
   if (!value) return undefined;
   const d = normalizeDistrict(value);
   if (!d) {
-    console.error(`错误：旗县区“${value}”不在名单中：${DISTRICTS.join('、')}`);
+    console.error(`错误：${MSG.unknownDistrict(value, '旗县区（--district）')}`);
     process.exitCode = EXIT.failed;
     return null;
   }
@@ -53,7 +55,7 @@ export function registerRoster(program: Command): void {
         process.exitCode = EXIT.failed;
         return;
       }
-      const db = openDatabase(opts.data);
+      const db = openForChange(opts.data);
       try {
         const n = replaceRoster(db, entries, district);
         audit(db, undefined, '命令行导入报送名单', 'roster', { units: n, district: district ?? '全部', file: path.basename(file) }, 'cli');
@@ -71,7 +73,8 @@ export function registerRoster(program: Command): void {
     .action((opts: { district?: string; json?: boolean; data: string }) => {
       const district = districtOption(opts.district);
       if (district === null) return;
-      const db = openDatabase(opts.data);
+      // Only reads: not migrated, so it may run beside a server of another version (server/db openDatabase).
+      const db = openDatabase(opts.data, { readonly: true });
       const items = rosterStatus(db, district);
       db.close();
       if (opts.json) {

@@ -19,6 +19,8 @@ import { fsyncDir, writeFileDurable } from '../../server/durable';
 import { AppError, zodMessage } from '../../server/errors';
 import { DEFAULT_LIMITS, type Limits } from '../../core/limits';
 import { createAccount, REISSUE_IN } from '../../server/accounts';
+import { ignoreClosedOutput } from '../closed-output';
+import { openForChange } from '../open-data';
 
 const env = process.env;
 
@@ -27,9 +29,41 @@ export function certPaths(dataDir: string) {
   return { dir, key: path.join(dir, 'localhost.key'), cert: path.join(dir, 'localhost.crt') };
 }
 
-/** A self-signed localhost certificate for sideloading the add-in (Office requires https). */
-export async function makeCerts(dataDir: string, days = 825): Promise<{ key: string; cert: string }> {
+/** The day a certificate file is valid until (Beijing date), with “已过期” when past; why not, when it cannot be read. */
+function certValidity(file: string): string {
+  try {
+    const until = new Date(new crypto.X509Certificate(fs.readFileSync(file)).validTo);
+    return `有效期至 ${beijingTime(until.toISOString()).slice(0, 10)}${until.getTime() < Date.now() ? '，已过期' : ''}`;
+  } catch {
+    return '证书文件无法读取，不是有效的证书';
+  }
+}
+
+/**
+ * Why `redsite certs` will not write over the certificate or key already in the data folder (Chinese), or undefined
+ * when there is none. Computers that sideload the add-in trust this very certificate (added to their trusted roots):
+ * a new one breaks that trust until each installs it again, so it is replaced only when asked (--force).
+ */
+export function existingCertsProblem(dataDir: string): string | undefined {
+  const { key, cert } = certPaths(dataDir);
+  const found = [cert, key].filter((f) => fs.existsSync(f));
+  if (!found.length) return undefined;
+  const what = fs.existsSync(cert) ? `证书${certValidity(cert)}` : '只有私钥，没有证书';
+  return `数据目录中已有 https 证书：${found.join('、')}（${what}），没有替换。`
+    + '已把这张证书加入受信任根证书的电脑会继续信任它，不必重新生成；'
+    + `确需换一张新证书（如即将过期、私钥泄露）时加 --force：redsite certs --data ${dataDir} --force。`
+    + '替换后，每台已安装旧证书的电脑都要把新证书重新加入受信任的根证书，否则 Excel 加载项和浏览器会提示连接不安全；'
+    + '正在运行的服务要重启（redsite serve --https）才会用上新证书';
+}
+
+/**
+ * A self-signed localhost certificate for sideloading the add-in (Office requires https). Refuses to replace the
+ * ones already there (existingCertsProblem) unless `force`.
+ */
+export async function makeCerts(dataDir: string, days = 825, opts: { force?: boolean } = {}): Promise<{ key: string; cert: string }> {
   const { dir, key, cert } = certPaths(dataDir);
+  const existing = opts.force ? undefined : existingCertsProblem(dataDir);
+  if (existing) throw new Error(existing);
   const selfsigned = (await import('selfsigned')) as unknown as {
     generate: (attrs: Array<{ name: string; value: string }>, opts: Record<string, unknown>) => Promise<{ private: string; cert: string }>;
   };
@@ -116,6 +150,9 @@ export function registerServe(program: Command): void {
     // that no form is split across lines.
     .addHelpText('after', `\n--deadline 的写法（与看板“设置与日志”相同）：\n  ${DEADLINE_INPUT_HINT}`)
     .action(async (opts: { host: string; port: string; data: string; https?: boolean; deadline?: string; log: string }) => {
+      // The banner, the stop message and any refusal are written whether or not anyone still reads them (`npm start |
+      // head -1`): a closed pipe must not end the server, least of all in its stop handler before the database is closed.
+      ignoreClosedOutput();
       // Checked before anything is opened, with the option named: a bad value must not start a server that then fails.
       const port = PortInputSchema.safeParse(opts.port);
       if (!port.success) return refuse(`端口 --port（或环境变量 REDSITE_PORT）为“${opts.port}”：${zodMessage(port.error)}`);
@@ -160,12 +197,15 @@ export function registerServe(program: Command): void {
 
   program
     .command('certs')
-    .description('为 localhost 生成 HTTPS 证书（加载项需要 https），保存在数据目录的 certs 文件夹')
+    .description('为 localhost 生成 HTTPS 证书（加载项需要 https），保存在数据目录的 certs 文件夹；已有证书时不替换，除非加 --force')
     .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
-    .action(async (opts: { data: string }) => {
-      const p = await makeCerts(opts.data);
+    .option('--force', '替换数据目录中已有的证书和私钥（已信任旧证书的电脑须重新加入新证书）')
+    .action(async (opts: { data: string; force?: boolean }) => {
+      const replaced = Boolean(opts.force) && existingCertsProblem(opts.data) !== undefined;
+      const p = await makeCerts(opts.data, undefined, { force: opts.force });
       const until = new crypto.X509Certificate(fs.readFileSync(p.cert)).validTo;
-      console.log(`已生成证书：${p.cert}（有效期至 ${beijingTime(new Date(until).toISOString()).slice(0, 10)}）\n私钥：${p.key}\n请把证书加入系统或浏览器的受信任根证书，然后运行 redsite serve --https`);
+      console.log(`已${replaced ? '替换' : '生成'}证书：${p.cert}（有效期至 ${beijingTime(new Date(until).toISOString()).slice(0, 10)}）\n私钥：${p.key}\n`
+        + `请把证书加入系统或浏览器的受信任根证书${replaced ? '（每台已安装旧证书的电脑都要重新加入）' : ''}，然后运行 redsite serve --https${replaced ? '（正在运行的服务请重启）' : ''}`);
     });
 
   const user = program.command('user').description('管理账号（直接操作数据目录中的数据库）');
@@ -181,7 +221,7 @@ export function registerServe(program: Command): void {
     .action((opts: { name: string; role: string; district?: string; unit?: string; days?: string; data: string }) => {
       const input = UserCreateSchema.safeParse({ name: opts.name, role: opts.role, district: opts.district, unit: opts.unit, ...(opts.days ? { expiresInDays: Number(opts.days) } : {}) });
       if (!input.success) return refuse(userAddMessage(input.error));
-      const db = openDatabase(opts.data);
+      const db = openForChange(opts.data);
       let created: ReturnType<typeof createAccount>;
       try {
         created = createAccount(db, input.data, undefined, REISSUE_IN.cli);
@@ -200,7 +240,8 @@ export function registerServe(program: Command): void {
     .description('列出账号')
     .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
     .action((opts: { data: string }) => {
-      const db = openDatabase(opts.data);
+      // Only reads: not migrated, so it may run beside a server of another version (server/db openDatabase).
+      const db = openDatabase(opts.data, { readonly: true });
       const table = new Table({ head: ['编号', '名称', '角色', '旗县区', '单位', '令牌开头', '到期', '状态'], style: { head: [], border: [] } });
       for (const u of listUsers(db)) table.push([String(u.id), u.name, ROLE_LABELS[u.role], u.district ?? '', u.unit ?? '', u.tokenPrefix, u.expiresAt?.slice(0, 10) ?? '长期', u.revokedAt ? '已停用' : '有效']);
       db.close();
@@ -212,7 +253,7 @@ export function registerServe(program: Command): void {
     .argument('<id>', '账号编号（见 redsite user list）')
     .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
     .action((id: string, opts: { data: string }) => {
-      const db = openDatabase(opts.data);
+      const db = openForChange(opts.data);
       const again = Number.isInteger(Number(id)) ? reissueToken(db, Number(id)) : undefined;
       if (!again) {
         console.error(`错误：找不到编号为 ${id} 的账号`);
@@ -230,7 +271,7 @@ export function registerServe(program: Command): void {
     .argument('<id>', '账号编号')
     .option('--data <dir>', '数据目录', env.REDSITE_DATA ?? 'data')
     .action((id: string, opts: { data: string }) => {
-      const db = openDatabase(opts.data);
+      const db = openForChange(opts.data);
       const u = findUser(db, Number(id));
       if (!u) {
         console.error(`错误：找不到编号为 ${id} 的账号`);

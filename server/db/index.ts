@@ -199,10 +199,31 @@ export function newerDatabaseMessage(file: string, found: number, known: number)
     + '请改用升级后的 redsite；如确需退回这个版本，请先停止服务，再用升级前的备份恢复（redsite restore 备份文件 --data 数据目录 --force）';
 }
 
+/** The schema versions this code knows: one per migration. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * A database an older redsite created or last upgraded, opened by a command that only reads (openDatabase
+ * `readonly`): reading would go through this code's queries, which expect tables the older schema lacks, and
+ * upgrading it is not a reading command's business (an older server may be running on it).
+ */
+export class OlderDatabaseError extends Error {}
+
+export function olderDatabaseMessage(file: string, found: number, known: number): string {
+  return `数据库 ${file} 是较旧版本的 redsite 建立或升级的（数据库版本 ${found}，这个版本的 redsite 是 ${known}），这个命令只读取数据、不升级数据库：`
+    + '服务仍在用旧版本运行时，请用服务所用的那个版本的 redsite 运行这个命令；要升级时，先停止服务，再用这个版本启动一次（redsite serve --data 数据目录），数据库随即升级，之后再运行这个命令';
+}
+
+/** The schema version of a database: how many migrations have been applied to it (0: none, or not a redsite database yet). */
+export function schemaVersion(db: DB): number {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  return table ? ((db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0) : 0;
+}
+
 /** Applies the migrations not yet applied (up to `target`, default all: tests stop earlier to check an upgrade). */
 export function migrate(db: DB, target = MIGRATIONS.length): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  const current = schemaVersion(db);
   if (current > MIGRATIONS.length) throw new NewerDatabaseError(newerDatabaseMessage(db.name, current, MIGRATIONS.length));
   MIGRATIONS.slice(current, target).forEach((up, i) => {
     db.transaction(() => {
@@ -235,21 +256,47 @@ export function openSqlite(file: string, opts: { readonly?: boolean; fileMustExi
   return db;
 }
 
-export function openDatabase(dataDir: string, opts: { readonly?: boolean } = {}): DB {
-  // A new data folder's own entry must reach the disk too, or a power loss could take the whole folder.
-  const created = fs.mkdirSync(dataDir, { recursive: true });
-  if (created) fsyncDir(path.dirname(created));
-  const db = openSqlite(path.join(dataDir, DB_FILE), { readonly: opts.readonly ?? false });
-  if (!opts.readonly) db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  if (!opts.readonly) {
+/**
+ * The data folder's database. Read-write (the server, and the commands that change data): creates the folder and
+ * the database when missing, and applies the migrations not yet applied.
+ *
+ * `readonly` (the commands that only read: backup, user list, roster list, showcase): the database must exist; it is
+ * opened read-only and never migrated, so a newer redsite command run on the folder of an older server that is
+ * still running reads it and leaves it as it is. Such a connection can read only the schema this code knows:
+ * an older or newer one is refused (OlderDatabaseError, NewerDatabaseError), unless `anySchema` (a backup copies the
+ * pages as they are, whatever they hold; schemaVersion says which schema that is).
+ */
+export function openDatabase(dataDir: string, opts: { readonly?: boolean; anySchema?: boolean } = {}): DB {
+  const file = path.join(dataDir, DB_FILE);
+  if (opts.readonly) {
+    const db = openSqlite(file, { readonly: true, fileMustExist: true });
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    if (opts.anySchema) return db;
+    let found: number;
     try {
-      migrate(db);
+      found = schemaVersion(db);
     } catch (e) {
       db.close();
       throw e;
     }
+    if (found === SCHEMA_VERSION) return db;
+    db.close();
+    if (found > SCHEMA_VERSION) throw new NewerDatabaseError(newerDatabaseMessage(file, found, SCHEMA_VERSION));
+    throw new OlderDatabaseError(olderDatabaseMessage(file, found, SCHEMA_VERSION));
+  }
+  // A new data folder's own entry must reach the disk too, or a power loss could take the whole folder.
+  const created = fs.mkdirSync(dataDir, { recursive: true });
+  if (created) fsyncDir(path.dirname(created));
+  const db = openSqlite(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  try {
+    migrate(db);
+  } catch (e) {
+    db.close();
+    throw e;
   }
   return db;
 }

@@ -4,7 +4,8 @@ import type { DB } from '../db';
 import { AppError, fail } from '../errors';
 import { authorize, can } from '../policy';
 import { findSubmissionRow } from '../submissions';
-import { normalizeDistrict, DISTRICTS } from '../../core/districts';
+import { normalizeDistrict } from '../../core/districts';
+import { MSG } from '../../core/messages';
 import { checkProjectCount, TemplateOptionsError } from '../../core/node/workbook/build';
 import { excerpt } from '../../core/text';
 
@@ -29,7 +30,7 @@ export function readableSubmission(db: DB, req: Request, action: 'read' | 'revie
 
 /** A 旗县区 named in the path, or 404 with the list of 旗县区. */
 export function districtParam(value: unknown): string {
-  return normalizeDistrict(value) ?? fail('NOT_FOUND', `旗县区“${excerpt(value, 20)}”不在名单中：${DISTRICTS.join('、')}`);
+  return normalizeDistrict(value) ?? fail('NOT_FOUND', MSG.unknownDistrict(value));
 }
 
 /** `?projects=` of a template download (1 to the project limit), or 400. */

@@ -1,5 +1,5 @@
 /** Operating the service from the command line: accounts, HTTPS certificates, and an xlsx roster import. */
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -91,6 +91,38 @@ test('redsite certs + HTTPS: the server answers over TLS with a localhost certif
   expect(await redsite(['serve', '--https', '--port', '0', '--data', nocert])).toEqual({ code: 1, stdout: '', stderr: `错误：--https 需要证书，找不到 ${path.join(nocert, 'certs', 'localhost.key')}：请先运行 redsite certs --data ${nocert}\n` });
 });
 
+test('redsite certs does not replace the certificate clients already trust: refused with the files, their expiry and --force; --force replaces them', async () => {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'redsite-certs-again-'));
+  expect((await redsite(['certs', '--data', data])).code).toBe(0);
+  const cert = path.join(data, 'certs', 'localhost.crt');
+  const key = path.join(data, 'certs', 'localhost.key');
+  const first = { cert: fs.readFileSync(cert), key: fs.readFileSync(key) };
+  const until = beijingTime(new Date(new X509Certificate(first.cert).validTo).toISOString()).slice(0, 10);
+
+  const again = await redsite(['certs', '--data', data]);
+  expect(again).toEqual({
+    code: 1, stdout: '',
+    stderr: `错误：数据目录中已有 https 证书：${cert}、${key}（证书有效期至 ${until}），没有替换。已把这张证书加入受信任根证书的电脑会继续信任它，不必重新生成；`
+      + `确需换一张新证书（如即将过期、私钥泄露）时加 --force：redsite certs --data ${data} --force。替换后，每台已安装旧证书的电脑都要把新证书重新加入受信任的根证书，`
+      + '否则 Excel 加载项和浏览器会提示连接不安全；正在运行的服务要重启（redsite serve --https）才会用上新证书\n',
+  });
+  expect(fs.readFileSync(cert).equals(first.cert)).toBe(true);
+  expect(fs.readFileSync(key).equals(first.key)).toBe(true);
+  // A key left alone (its certificate deleted) is not written over either.
+  fs.rmSync(cert);
+  const keyOnly = await redsite(['certs', '--data', data]);
+  expect(keyOnly.code).toBe(1);
+  expect(keyOnly.stderr).toContain(`错误：数据目录中已有 https 证书：${key}（只有私钥，没有证书），没有替换。`);
+  expect(fs.readFileSync(key).equals(first.key)).toBe(true);
+
+  const forced = await redsite(['certs', '--data', data, '--force']);
+  expect([forced.code, forced.stderr]).toEqual([0, '']);
+  expect(forced.stdout).toContain(`已替换证书：${cert}`);
+  expect(forced.stdout).toContain('请把证书加入系统或浏览器的受信任根证书（每台已安装旧证书的电脑都要重新加入），然后运行 redsite serve --https（正在运行的服务请重启）');
+  expect(fs.readFileSync(key).equals(first.key)).toBe(false);
+  expect(new X509Certificate(fs.readFileSync(cert)).checkPrivateKey(createPrivateKey(fs.readFileSync(key)))).toBe(true);
+});
+
 test('roster import from xlsx', async () => {
   const s = await testServer();
   try {
@@ -146,6 +178,31 @@ test('redsite roster import | list: 应报 = roster ∪ unit accounts, the same 
     const withStray = (await redsite(['roster', 'list', '--data', data])).stdout;
     expect(withStray).toContain('名单外已报（不在报送名单上');
     expect(withStray).toMatch(/石拐区\s*│?\s*石拐鑫达建设\s*│?\s*已提交/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a 旗县区 that is not one, in a roster file or --district: the message names every 旗县区 to write, and the one a short name meant', async () => {
+  const data = dataFolder('redsite-roster-district-');
+  const names = '昆都仑区、青山区、东河区、九原区、石拐区、白云鄂博矿区、土默特右旗、固阳县、达尔罕茂明安联合旗、稀土高新区、市直单位';
+  const file = path.join(data, '名单.csv');
+  fs.writeFileSync(file, '单位名称,旗县区\n甲建设,九原\n乙建设,赛罕区\n丙建设,土默特右\n');
+  const r = await redsite(['roster', 'import', file, '--data', data]);
+  expect(r.code).toBe(1);
+  expect(r.stderr.split('\n').filter((l) => l.includes('旗县区“'))).toEqual([
+    `错误 名单.csv!B2 旗县区“九原”不是包头市的旗县区名称：请写以下之一：${names}（是不是“九原区”？）`,
+    `错误 名单.csv!B3 旗县区“赛罕区”不是包头市的旗县区名称：请写以下之一：${names}`,
+    `错误 名单.csv!B4 旗县区“土默特右”不是包头市的旗县区名称：请写以下之一：${names}（是不是“土默特右旗”？）`,
+  ]);
+  for (const args of [['roster', 'list'], ['roster', 'import', file], ['import', file]]) {
+    const opt = await redsite([...args, '--district', '九原', ...(args[0] === 'roster' ? ['--data', data] : [])]);
+    expect([args, opt.code, opt.stderr.split('\n')[0]]).toEqual([args, 1, `错误：旗县区（--district）“九原”不是包头市的旗县区名称：请写以下之一：${names}（是不是“九原区”？）`]);
+  }
+  const s = await testServer();
+  try {
+    const url = await s.call<{ error: string }>('GET', `/api/v1/districts/${encodeURIComponent('九原')}/workbook.xlsx`, { token: s.admin });
+    expect([url.status, url.body.error]).toEqual([404, `旗县区“九原”不是包头市的旗县区名称：请写以下之一：${names}（是不是“九原区”？）`]);
   } finally {
     await s.close();
   }

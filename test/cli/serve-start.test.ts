@@ -4,11 +4,14 @@
  * does not use up the one-time token, the deadline is checked at start and read as Beijing time, and a restore is
  * followed by workbooks of the restored data.
  */
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { redsite, serve } from '../helpers/cli';
+import { BIN, redsite, serve } from '../helpers/cli';
 import { openSqlite } from '../../server/db';
+import { lockDataDir } from '../../server/data-lock';
 import { until } from '../helpers/until';
 import ExcelJS from 'exceljs';
 import { validProject, validSubmission } from '../helpers/fixtures';
@@ -107,6 +110,65 @@ test('a data folder is released at a clean stop: its pid file goes, the lock fil
   expect(fs.existsSync(path.join(data, 'redsite.pid'))).toBe(false);
   const next = await serve(data);
   expect(await next.stop()).toBe(0);
+});
+
+/**
+ * A real pipe, as the shell's `|` makes (`npm start | head -1`): a FIFO. (spawn's own 'pipe' is a socket pair, to
+ * which a write after the reader has gone does not fail the same way.) Both ends open; the reader does not block.
+ */
+function shellPipe(dir: string): { readFd: number; writeFd: number } {
+  const fifo = path.join(dir, 'stdout.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const readFd = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  return { readFd, writeFd: fs.openSync(fifo, fs.constants.O_WRONLY) };
+}
+
+/** A port free a moment ago: for a server whose banner (which names the port) nobody can read. */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+test('stdout a pipe whose reader has gone (`npm start | head -1`): the server starts, logs, and stops at SIGTERM with exit code 0, the folder released and the database closed', async () => {
+  for (const readerGone of ['after the first line', 'before the start'] as const) {
+    const dir = tmp('redsite-epipe-');
+    const data = path.join(dir, 'data');
+    const port = await freePort();
+    const { readFd, writeFd } = shellPipe(dir);
+    let reader: net.Socket | undefined;
+    if (readerGone === 'before the start') fs.closeSync(readFd);
+    // The default log level: every request is a line on stdout too.
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data', data], { stdio: ['ignore', writeFd, 'pipe'] });
+    fs.closeSync(writeFd);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once('exit', (code, signal) => r([code, signal])));
+    if (readerGone === 'after the first line') {
+      reader = new net.Socket({ fd: readFd, readable: true, writable: false });
+      const first = await new Promise<string>((r) => reader!.once('data', (d: Buffer) => r(d.toString().split('\n')[0]!)));
+      expect(first).toBe(`redsite 服务已启动：http://127.0.0.1:${port}/`);
+      reader.destroy();
+    }
+    // Answering (and logging each request to the closed pipe) while nobody reads.
+    let health: { ok: boolean } | undefined;
+    for (const stop = Date.now() + 300_000; !health && Date.now() < stop; ) {
+      health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json() as Promise<{ ok: boolean }>, () => undefined);
+      if (!health) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect([readerGone, health?.ok]).toEqual([readerGone, true]);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    child.kill('SIGTERM');
+    expect([readerGone, await exited, stderr]).toEqual([readerGone, [0, null], '']);
+    // Stopped cleanly: the database closed (its WAL checkpointed away), intact; the folder free for the next server.
+    expect(fs.readdirSync(data).filter((f) => f.startsWith('redsite.')).sort()).toEqual(['redsite.lock', 'redsite.sqlite']);
+    const db = openSqlite(path.join(data, 'redsite.sqlite'), { readonly: true, fileMustExist: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+    lockDataDir(data).release();
+  }
 });
 
 test('after `redsite restore --force` the next start downloads the restored data in the master workbook, not a cached one of the data it replaced', async () => {

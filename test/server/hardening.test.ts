@@ -31,7 +31,7 @@ describe('JavaScript property names as district names → 4xx in Chinese', () =>
     for (const token of [s.admin, districtToken]) {
       const url = await s.call<{ error: string }>('GET', `/api/v1/districts/${encodeURIComponent(name)}/workbook.xlsx`, { token });
       expect(url.status).toBe(404);
-      expect(url.body.error).toMatch(/^旗县区“.*”不在名单中/);
+      expect(url.body.error).toMatch(/^旗县区“.*”不是包头市的旗县区名称：请写以下之一：昆都仑区、/);
       expect(url.body.error).not.toMatch(/function|native code|\[object/);
     }
     const list = await s.call<{ error: string }>('GET', `/api/v1/submissions?district=${encodeURIComponent(name)}`, { token: districtToken });

@@ -143,9 +143,45 @@ test('guessing tokens is throttled; many concurrent valid requests are not', asy
     for (let i = 0; i < 7; i++) guesses.push((await limited.call<{ error: string }>('GET', '/api/v1/me', { token: `rs_guess${i}` })));
     expect(guesses.slice(0, 5).map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
     expect(guesses[6]!.status).toBe(429);
-    expect(guesses[6]!.body.error).toBe('登录失败次数过多，请 15 分钟后再试');
+    expect(guesses[6]!.body.error).toMatch(/^登录失败次数过多（15 分钟内最多 5 次）：请核对令牌是否完整复制（以 rs_ 开头，不含空格），1[45] 分钟后再试$/);
     expect((await limited.call('GET', '/api/v1/me', { token: limited.admin })).status).toBe(200);
   } finally {
+    await limited.close();
+  }
+});
+
+test('a 429 says how long to wait, counted from the limiter’s reset time for this client: the request limit and the failed sign-in limit', async () => {
+  // Only Date is faked: the limiters' clock stands still, or moves when the test says.
+  const start = Date.parse('2024-05-20T10:00:00+08:00');
+  jest.useFakeTimers({ now: start, doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+  const limited = await testServer({ limits: { requestsPerMinute: 5, signInAttempts: 3 } });
+  try {
+    const me = (token: string) => limited.call<{ error: string; code: string }>('GET', '/api/v1/me', { token });
+    // Failed sign-ins: the 4th within 15 minutes is refused until the window of the first has passed.
+    for (let i = 0; i < 3; i++) expect((await me(`rs_guess${i}`)).status).toBe(401);
+    const signIn = (wait: string) => `登录失败次数过多（15 分钟内最多 3 次）：请核对令牌是否完整复制（以 rs_ 开头，不含空格），${wait}后再试`;
+    let r = await me('rs_guess3');
+    expect([r.status, r.body, r.headers.get('retry-after')]).toEqual([429, { error: signIn('15 分钟'), code: 'RATE_LIMITED' }, '900']);
+    jest.setSystemTime(start + 10 * 60_000 + 1);
+    r = await me('rs_guess4');
+    expect([r.status, r.body.error, r.headers.get('retry-after')]).toEqual([429, signIn('5 分钟'), '300']);
+    jest.setSystemTime(start + 14 * 60_000 + 20_000);
+    expect((await me('rs_guess5')).body.error).toBe(signIn('40 秒'));
+
+    // All requests: that limiter's window began with the first request above (at `start`), and has passed; the next
+    // window begins at the first request now.
+    const now = start + 16 * 60_000;
+    jest.setSystemTime(now);
+    for (let i = 0; i < 5; i++) expect((await me(limited.admin)).status).toBe(200);
+    r = await me(limited.admin);
+    expect([r.status, r.body, r.headers.get('retry-after')]).toEqual([429, { error: '请求过于频繁（每分钟最多 5 次）：请 1 分钟后再试', code: 'RATE_LIMITED' }, '60']);
+    jest.setSystemTime(now + 45_500);
+    r = await me(limited.admin);
+    expect([r.status, r.body.error, r.headers.get('retry-after')]).toEqual([429, '请求过于频繁（每分钟最多 5 次）：请 15 秒后再试', '15']);
+    jest.setSystemTime(now + 60_000);
+    expect((await me(limited.admin)).status).toBe(200);
+  } finally {
+    jest.useRealTimers();
     await limited.close();
   }
 });
