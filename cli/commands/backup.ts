@@ -105,7 +105,7 @@ export function schemaNote(schema: number): string | undefined {
 }
 
 /** Integrity check and a look at what the backup holds; throws a Chinese message when it is not one of ours. */
-export function check(file: string, shownAs = file): { submissions: number; evidence: number } {
+export function check(file: string, shownAs = file): BackupContents {
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (!stat) throw new Error(`找不到备份文件 ${shownAs}：请检查路径和文件名`);
   if (stat.isDirectory()) throw new Error(`${shownAs} 是一个文件夹，不是备份文件：请写出备份文件名`);
@@ -118,7 +118,14 @@ export function check(file: string, shownAs = file): { submissions: number; evid
   }
 }
 
-function inspect(file: string, shownAs: string): { submissions: number; evidence: number } {
+/** What a backup holds, and the schema it is at (server/db SCHEMA_VERSION). */
+interface BackupContents {
+  submissions: number;
+  evidence: number;
+  schema: number;
+}
+
+function inspect(file: string, shownAs: string): BackupContents {
   let db: DB;
   try {
     db = openSqlite(file, { readonly: true, fileMustExist: true });
@@ -130,7 +137,7 @@ function inspect(file: string, shownAs: string): { submissions: number; evidence
     if (integrity !== 'ok') throw new Error(`备份文件 ${shownAs} 未通过完整性检查：${String(integrity)}`);
     const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name));
     for (const t of ['users', 'submissions', 'versions', 'audit']) if (!tables.has(t)) throw new Error(`备份文件 ${shownAs} 不是 redsite 的数据库（缺少 ${t} 表）`);
-    return { submissions: (db.prepare('SELECT COUNT(*) AS n FROM submissions').get() as { n: number }).n, evidence: backupEvidenceCount(db) };
+    return { submissions: (db.prepare('SELECT COUNT(*) AS n FROM submissions').get() as { n: number }).n, evidence: backupEvidenceCount(db), schema: schemaVersion(db) };
   } catch (e) {
     if (e instanceof Error && e.message.startsWith('备份文件')) throw e;
     if ((e as { code?: string }).code === 'SQLITE_NOTADB') throw new Error(`无法打开备份文件 ${shownAs}：它不是 SQLite 数据库或已损坏`);
@@ -140,8 +147,12 @@ function inspect(file: string, shownAs: string): { submissions: number; evidence
   }
 }
 
-export function restore(file: string, dataDir: string, force = false): { submissions: number; evidence: number } {
+export function restore(file: string, dataDir: string, force = false): BackupContents {
   const info = check(file);
+  // A backup of a newer redsite: this version could not serve it, and the folder's database would be replaced by it.
+  if (info.schema > SCHEMA_VERSION) {
+    throw new Error(`备份文件 ${file} 来自较新版本的 redsite（数据库版本 ${info.schema}，这个版本的 redsite 是 ${SCHEMA_VERSION}），这个版本不能使用它：请用做备份的那个版本（或更新的版本）的 redsite 恢复；数据目录没有改动`);
+  }
   const target = path.join(path.resolve(dataDir), DB_FILE);
   // A running server keeps its database open: a copy over it would be unlinked from under the server, whose later
   // writes (answered 201) would then be lost at restart. The folder is locked while a server runs

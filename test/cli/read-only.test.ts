@@ -99,7 +99,7 @@ test('user list, roster list and showcase on an older database: refused, saying 
   }
 });
 
-test('backup of a database a newer redsite has upgraded: copied as it is, saying only that version can use it', async () => {
+test('backup of a database a newer redsite has upgraded: copied as it is, saying only that version can use it; this version refuses to restore it', async () => {
   const data = tmp('redsite-newer-backup-');
   const s = await testServer({ dataDir: data });
   await s.close();
@@ -113,6 +113,14 @@ test('backup of a database a newer redsite has upgraded: copied as it is, saying
   const copy = openSqlite(file, { readonly: true, fileMustExist: true });
   expect(schemaVersion(copy)).toBe(SCHEMA_VERSION + 1);
   copy.close();
+  // This version does not restore it: the folder it would go to keeps its database, untouched.
+  const target = tmp('redsite-newer-restore-');
+  const kept = await testServer({ dataDir: target });
+  await kept.close();
+  const before = fs.readFileSync(path.join(target, 'redsite.sqlite'));
+  const refused = await redsite(['restore', file, '--data', target, '--force']);
+  expect(refused).toEqual({ code: 1, stdout: '', stderr: `错误：备份文件 ${file} 来自较新版本的 redsite（数据库版本 ${SCHEMA_VERSION + 1}，这个版本的 redsite 是 ${SCHEMA_VERSION}），这个版本不能使用它：请用做备份的那个版本（或更新的版本）的 redsite 恢复；数据目录没有改动\n` });
+  expect(fs.readFileSync(path.join(target, 'redsite.sqlite')).equals(before)).toBe(true);
 });
 
 test('user add and roster import beside a running server of an older version: refused (they would upgrade its database), saying what to do; with the server stopped they upgrade it', async () => {

@@ -11,7 +11,7 @@ import { testServer, type TestServer } from '../helpers/server';
 import { validProject, validSubmission } from '../helpers/fixtures';
 import { attach, pdf, photo, type Item } from '../helpers/evidence';
 import { backup, check, restore } from '../../cli/commands/backup';
-import { openSqlite } from '../../server/db';
+import { openSqlite, SCHEMA_VERSION } from '../../server/db';
 import { redsite } from '../helpers/cli';
 
 
@@ -46,7 +46,7 @@ test('backup → restore keeps the evidence, its versions and what the server se
   const made = await backup(s.dataDir, file);
   expect(made).toMatchObject({ submissions: 1, evidence: 3 });
   expect(fs.readdirSync(dir).sort()).toEqual(['data', '备份.sqlite']); // one file, nothing beside it
-  expect(check(file)).toEqual({ submissions: 1, evidence: 3 });
+  expect(check(file)).toEqual({ submissions: 1, evidence: 3, schema: SCHEMA_VERSION });
 
   // The real command restores into a fresh folder.
   const target = path.join(dir, '恢复');
@@ -74,7 +74,7 @@ test('backup → restore keeps the evidence, its versions and what the server se
 
   // A backup is refused over an existing database unless forced; --force restores over it.
   expect(() => restore(file, target)).toThrow('已有数据库');
-  expect(restore(file, target, true)).toEqual({ submissions: 1, evidence: 3 });
+  expect(restore(file, target, true)).toEqual({ submissions: 1, evidence: 3, schema: SCHEMA_VERSION });
 });
 
 test('start-up removes unfinished uploads and files no row refers to, keeps the rest', async () => {
