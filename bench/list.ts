@@ -1,7 +1,7 @@
 /**
  * `npm run bench:list`: lists and figures at 10,000 stored submissions (BENCH_SUBMISSIONS), on a real server process.
  * Seeds a database directly (storeSubmission, 300 units in every 旗县区, 3 projects with random answers each), then
- * times GET /submissions, /districts and /roster (median of 3), three lists at once, and /healthz while they run.
+ * times GET /submissions, /districts and /roster (median of RUNS, 9 unless BENCH_RUNS says), three lists at once, and /healthz while they run.
  * With BENCH_BEFORE=<another checkout, built> the same requests run against that checkout's server on a copy of the
  * data (e.g. the main branch, which parsed every stored body), for a before/after table. Loopback only.
  */
@@ -19,6 +19,8 @@ import { SUBMISSION_SCHEMA_ID, type Submission } from '../core/schema';
 import { rng } from './fixtures';
 
 const N = Number(process.env.BENCH_SUBMISSIONS ?? 10_000);
+/** Requests timed per row after one warm-up: a single request over loopback varies by tens of milliseconds. */
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const rubric = currentRubric();
 
 function submission(i: number, rand: () => number): Submission {
@@ -66,7 +68,7 @@ async function measure(label: string, bin: string, data: string, token: string):
     for (const p of ['/api/v1/submissions', '/api/v1/submissions?limit=1000&offset=9000', '/api/v1/submissions?q=安置房77', '/api/v1/districts', '/api/v1/roster']) {
       await timed(url + p, token); // warm-up (first read of the pages)
       const runs = [];
-      for (let i = 0; i < 3; i++) runs.push(await timed(url + p, token));
+      for (let i = 0; i < RUNS; i++) runs.push(await timed(url + p, token));
       if (runs.some((r) => r.status !== 200)) throw new Error(`${p}: ${runs.map((r) => r.status).join(',')}`);
       console.error(`${label} GET ${p}: ${runs.map((r) => r.ms.toFixed(0)).join(' / ')} ms`);
       rows.push(`| ${label} | GET ${p} | ${median(runs.map((r) => r.ms)).toFixed(0)} ms | ${(runs[0]!.bytes / 1024).toFixed(0)} KB |`);
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
   const seconds = ((performance.now() - t) / 1000).toFixed(0);
   const size = fs.statSync(path.join(dir, 'redsite.sqlite')).size + (fs.existsSync(path.join(dir, 'redsite.sqlite-wal')) ? fs.statSync(path.join(dir, 'redsite.sqlite-wal')).size : 0);
   console.log(`${N} submissions seeded in ${seconds} s, database ${(size / 1024 / 1024).toFixed(0)} MB (${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''})\n`);
-  console.log('| server | request | time (median of 3) | response |');
+  console.log(`| server | request | time (median of ${RUNS}) | response |`);
   console.log('|---|---|---:|---:|');
   const rows: string[] = [];
   const before = process.env.BENCH_BEFORE;
