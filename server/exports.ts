@@ -29,6 +29,12 @@ export interface ExportFile {
 
 export class Exporter {
   private running = new Map<string, Promise<ExportFile>>();
+  /**
+   * Part of every ETag: this server process's own. The data version alone repeats after a restore (the restored
+   * database counts again from its own, lower value), and a client holding that ETag would be told 304 for other data.
+   * A restore needs the server stopped, so a new process, hence a new epoch: clients download once after a restart.
+   */
+  private readonly epoch = crypto.randomBytes(4).toString('hex');
 
   constructor(
     private readonly dir: string,
@@ -44,7 +50,7 @@ export class Exporter {
   }
 
   etag(db: DB, district?: string): string {
-    return `"${district ? crypto.createHash('sha1').update(district).digest('hex').slice(0, 8) : 'all'}-v${dataVersion(db)}"`;
+    return `"${district ? crypto.createHash('sha1').update(district).digest('hex').slice(0, 8) : 'all'}-v${dataVersion(db)}-${this.epoch}"`;
   }
 
   /** The workbook for the current data version, generating it once. */
