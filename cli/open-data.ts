@@ -22,14 +22,19 @@ export function openForChange(dataDir: string): DB {
   } finally {
     look.close();
   }
-  if (found < SCHEMA_VERSION) {
-    // Whether a server holds the folder: its lock (server/data-lock.ts), taken and given back at once when free.
-    try {
-      lockDataDir(dataDir).release();
-    } catch (e) {
-      if (e instanceof DataDirInUseError) throw new Error(olderServerMessage(e.pid, found, SCHEMA_VERSION));
-      throw e;
-    }
+  if (found >= SCHEMA_VERSION) return openDatabase(dataDir);
+  // Whether a server holds the folder: its lock (server/data-lock.ts). Held while the database is migrated, so no
+  // server starts on it halfway (two processes migrating at once, or an older server on the upgraded schema).
+  let lock: ReturnType<typeof lockDataDir>;
+  try {
+    lock = lockDataDir(dataDir);
+  } catch (e) {
+    if (e instanceof DataDirInUseError) throw new Error(olderServerMessage(e.pid, found, SCHEMA_VERSION));
+    throw e;
   }
-  return openDatabase(dataDir);
+  try {
+    return openDatabase(dataDir);
+  } finally {
+    lock.release();
+  }
 }
