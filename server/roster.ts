@@ -160,7 +160,8 @@ export function rosterStatus(db: DB, district?: string): DistrictStatus[] {
   const key = `${dataVersion(db)}:${accountsVersion(db)}`;
   let hit = statusCache.get(db);
   if (hit?.key !== key) {
-    hit = { key, all: computeRosterStatus(db) };
+    // Frozen: every caller gets these same objects until the next change.
+    hit = { key, all: deepFreeze(computeRosterStatus(db)) };
     statusCache.set(db, hit);
   }
   if (!district) return hit.all;
@@ -168,6 +169,14 @@ export function rosterStatus(db: DB, district?: string): DistrictStatus[] {
 }
 
 type DistrictStatus = ReturnType<typeof computeRosterStatus>[number];
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
 const statusCache = new WeakMap<DB, { key: string; all: DistrictStatus[] }>();
 
 /** Every 旗县区 with units expected or submissions of units not expected (rosterStatus of one gives it anyway). */
