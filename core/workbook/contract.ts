@@ -243,6 +243,22 @@ export const CONTRACT_MSG = {
   tableGone: (sheet: string, name: string, what: string, deleted: boolean) =>
     `《${sheet}》中找不到${what}：${deleted ? `工作簿名称 ${name} 指向的单元格已被删除（可能删除了整个表格的行或列）` : `工作簿中没有名称 ${name}`}，原来的表头也找不到了。` +
     `请撤销刚才的删除；或重新下载申报工作簿，把内容复制过去后再试`,
+  /** A criterion grid's name (rs_answers, rs_ids, rs_notes) spans more or fewer rows than criteria: a row inserted or deleted inside. */
+  gridRows: (name: string, area: Area, criteria: number) =>
+    `《${area.sheet}》的细则表格（工作簿名称 ${name}：第 ${area.top} 至 ${area.bottom} 行，共 ${area.bottom - area.top + 1} 行）应为 ${criteria} 行，每条细则一行：` +
+    `可能在表格中插入或删除了整行。请撤销刚才的插入或删除后再试（不适用的细则请选“不适用”，不要删除它的行）`,
+  /** rs_rows longer than the most projects a workbook may hold: rows inserted inside the table. */
+  formRows: (area: Area, max: number) =>
+    `《${area.sheet}》的项目表格（工作簿名称 ${NAMES.rows}：第 ${area.top} 至 ${area.bottom} 行，共 ${area.bottom - area.top + 1} 行）超过了 ${max} 行：` +
+    `可能在表格中插入了整行。请撤销刚才的插入后再试`,
+  /** A name that now points at several areas (Excel or another program split it around inserted cells). */
+  split: (name: string, ref: string) =>
+    `工作簿名称 ${name} 指向的区域被分成了几块（${excerpt(ref, 60)}）：可能在表格中插入或删除了整行或整列。请撤销刚才的操作后再试`,
+  /** rs_notes and rs_answers no longer have one column per project each. */
+  notesUnpaired: (notes: Area, answers: Area) =>
+    `《${notes.sheet}》的项目列（工作簿名称 ${NAMES.notes}：${colLetter(notes.left)} 至 ${colLetter(notes.right)} 列，共 ${notes.right - notes.left + 1} 列）与` +
+    `《${answers.sheet}》的项目列（${NAMES.answers}：${colLetter(answers.left)} 至 ${colLetter(answers.right)} 列，共 ${answers.right - answers.left + 1} 列）数目不同：` +
+    `可能在其中一张表的项目列中插入或删除了整列。每个项目在两张表中各占一列，请撤销刚才的插入或删除后再试`,
   /** rs_rows and rs_answers no longer pair one project row with one answer column: a row or column inserted or deleted inside. */
   unpaired: (rows: Area, answers: Area) =>
     `《${rows.sheet}》的项目行（工作簿名称 ${NAMES.rows}：第 ${rows.top} 至 ${rows.bottom} 行，共 ${rows.bottom - rows.top + 1} 行）与` +
@@ -260,6 +276,13 @@ export function nameShapeProblem(name: string, ref: string, area: Area, criteria
   const cols = area.right - area.left + 1;
   const at = (sheet: string) => `《${sheet}》中`;
   const grid = (sheet: string) => ({ ok: area.sheet === sheet && rows === criteria && cols >= 1 && cols <= maxProjects, expected: `${at(sheet)} ${criteria} 行 × 1 至 ${maxProjects} 列的区域` });
+  // Only the row count of a grid is off by what a person inserts or deletes (right sheet, right columns), or the
+  // project table is somewhat too long: rows were inserted or deleted inside it, not the name edited; said so. A name
+  // stretched over thousands of rows was not made by Excel that way: the general refusal below.
+  const gridName = name === NAMES.answers ? SHEETS.answers : name === NAMES.notes ? SHEETS.notes : name === NAMES.ids ? SHEETS.answers : undefined;
+  const gridCols = name === NAMES.ids ? cols === 1 : cols >= 1 && cols <= maxProjects;
+  if (gridName && area.sheet === gridName && gridCols && rows !== criteria && rows <= 2 * criteria) return CONTRACT_MSG.gridRows(name, area, criteria);
+  if (name === NAMES.rows && area.sheet === SHEETS.form && cols === FORM_COLUMNS.length && rows > maxProjects && rows <= 2 * maxProjects) return CONTRACT_MSG.formRows(area, maxProjects);
   let check: { ok: boolean; expected: string } | undefined;
   if (name === NAMES.answers) check = grid(SHEETS.answers);
   else if (name === NAMES.notes) check = grid(SHEETS.notes);

@@ -52,6 +52,8 @@ export function planUnit(meta: Readonly<Record<string, string>>, refs: ReadonlyM
   for (const name of READ_NAMES) {
     const ref = refs.get(name);
     if (ref === undefined) continue;
+    // Several areas (A4:G9,A11:G59): split around inserted cells, not deleted (#REF!).
+    if (ref.replace(/'[^']*'/g, '').includes(',')) return rejected(CONTRACT_MSG.split(name, ref), 'names');
     const area = parseRange(ref);
     if (!area) {
       broken.add(name);
@@ -65,6 +67,10 @@ export function planUnit(meta: Readonly<Record<string, string>>, refs: ReadonlyM
   const answers = named.get(NAMES.answers);
   if (rows && answers && rows.bottom - rows.top !== answers.right - answers.left) {
     return rejected(CONTRACT_MSG.unpaired(rows, answers), 'names');
+  }
+  const notes = named.get(NAMES.notes);
+  if (notes && answers && notes.right - notes.left !== answers.right - answers.left) {
+    return rejected(CONTRACT_MSG.notesUnpaired(notes, answers), 'names');
   }
   const declared = Number(meta.projects);
   if (!answers && Number.isInteger(declared) && declared > maxProjects) return rejected(CONTRACT_MSG.projects(declared, maxProjects), 'names');

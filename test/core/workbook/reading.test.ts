@@ -161,7 +161,6 @@ describe('defined names are checked against the contract before any cell is read
     ['rs_answers over 200,000 rows', 'rs_answers', "'细则自评'!$E$4:$G$200003", '《细则自评》中 55 行 × 1 至 50 列的区域'],
     ['rs_answers with 51 project columns', 'rs_answers', "'细则自评'!$E$4:$BC$58", '《细则自评》中 55 行 × 1 至 50 列的区域'],
     ['rs_answers on another sheet', 'rs_answers', "'佐证说明'!$E$4:$G$58", '《细则自评》中 55 行 × 1 至 50 列的区域'],
-    ['rs_notes one row short', 'rs_notes', "'佐证说明'!$E$4:$G$57", '《佐证说明》中 55 行 × 1 至 50 列的区域'],
     ['rs_ids two columns wide', 'rs_ids', "'细则自评'!$A$4:$B$58", '《细则自评》中 55 行 × 1 列的编号列'],
     ['rs_rows with 12 columns', 'rs_rows', "'申报表'!$A$7:$L$9", '《申报表》中 1 至 50 行 × 11 列的区域'],
     ['rs_rows over 1,000 rows', 'rs_rows', "'申报表'!$A$7:$K$1006", '《申报表》中 1 至 50 行 × 11 列的区域'],
@@ -204,6 +203,37 @@ describe('names moved by rows inserted in Excel: the cells read and the cells na
     const at = (r: Awaited<ReturnType<typeof parseWorkbook>>) => r.issues.filter((i) => i.severity === 'error').map((i) => `${i.sheet}!${i.cell} ${i.field}`);
     expect(at(await parseWorkbook(bad))).toEqual(['申报表!I3 reporter.phone', '申报表!F7 projects.0.leader']);
     expect(at(await parseWorkbook(await spliceRowsAsExcel(bad, '申报表', 2, 2)))).toEqual(['申报表!I5 reporter.phone', '申报表!F9 projects.0.leader']);
+  });
+});
+
+describe('rows or columns inserted or deleted inside a table: said so, with the name, its rows and what to do', () => {
+  const messages = async (file: Uint8Array) => (await parseWorkbook(file)).issues.map((i) => i.message);
+
+  test('a criterion row inserted or deleted inside 细则自评 or 佐证说明 (a grid name one row longer or shorter)', async () => {
+    expect(await messages(edit((p) => setName(p, 'rs_answers', "'细则自评'!$E$4:$G$59")))).toEqual([
+      '《细则自评》的细则表格（工作簿名称 rs_answers：第 4 至 59 行，共 56 行）应为 55 行，每条细则一行：可能在表格中插入或删除了整行。请撤销刚才的插入或删除后再试（不适用的细则请选“不适用”，不要删除它的行）',
+    ]);
+    expect(await messages(edit((p) => setName(p, 'rs_notes', "'佐证说明'!$E$4:$G$57")))).toEqual([
+      '《佐证说明》的细则表格（工作簿名称 rs_notes：第 4 至 57 行，共 54 行）应为 55 行，每条细则一行：可能在表格中插入或删除了整行。请撤销刚才的插入或删除后再试（不适用的细则请选“不适用”，不要删除它的行）',
+    ]);
+  });
+
+  test('a name split around inserted cells (several areas) is not taken for deleted cells', async () => {
+    expect(await messages(edit((p) => setName(p, 'rs_answers', "'细则自评'!$E$4:$G$9,'细则自评'!$E$11:$G$59")))).toEqual([
+      "工作簿名称 rs_answers 指向的区域被分成了几块（'细则自评'!$E$4:$G$9,'细则自评'!$E$11:$G$59）：可能在表格中插入或删除了整行或整列。请撤销刚才的操作后再试",
+    ]);
+  });
+
+  test('a project column inserted in 佐证说明 only: its columns no longer pair with 细则自评’s', async () => {
+    expect(await messages(edit((p) => setName(p, 'rs_notes', "'佐证说明'!$E$4:$H$58")))).toEqual([
+      '《佐证说明》的项目列（工作簿名称 rs_notes：E 至 H 列，共 4 列）与《细则自评》的项目列（rs_answers：E 至 G 列，共 3 列）数目不同：可能在其中一张表的项目列中插入或删除了整列。每个项目在两张表中各占一列，请撤销刚才的插入或删除后再试',
+    ]);
+  });
+
+  test('a project table longer than a workbook may hold: rows inserted, not the name edited', async () => {
+    expect(await messages(edit((p) => setName(p, 'rs_rows', "'申报表'!$A$7:$K$57")))).toEqual([
+      '《申报表》的项目表格（工作簿名称 rs_rows：第 7 至 57 行，共 51 行）超过了 50 行：可能在表格中插入了整行。请撤销刚才的插入后再试',
+    ]);
   });
 });
 
