@@ -38,7 +38,8 @@ const CHECK_SERVER = '请检查 --server 的地址和端口、网络，以及服
 /** The server's certificate is not one this computer trusts: self-signed (redsite certs) or an in-house CA. */
 const UNTRUSTED = {
   why: '服务器的证书不受这台电脑信任（自签证书或单位内部签发的证书）',
-  then: '请用环境变量 NODE_EXTRA_CA_CERTS 指定服务器的证书文件后重新运行（用 redsite certs 生成的是服务器数据目录中的 certs/localhost.crt），如 NODE_EXTRA_CA_CERTS=localhost.crt redsite import …',
+  then: '请用环境变量 NODE_EXTRA_CA_CERTS 指定服务器的证书文件后重新运行（用 redsite certs 生成的是服务器数据目录中的 certs/localhost.crt），' +
+    '如 NODE_EXTRA_CA_CERTS=localhost.crt redsite import …（Windows 命令提示符：先 set NODE_EXTRA_CA_CERTS=localhost.crt；PowerShell：先 $env:NODE_EXTRA_CA_CERTS="localhost.crt"）',
 };
 
 /** Why the server could not be reached, in words (Chinese), from fetch's error, and what to do about it. */
@@ -58,9 +59,11 @@ function unreachable(server: string, e: unknown): string {
     UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNTRUSTED,
     UNABLE_TO_GET_ISSUER_CERT: UNTRUSTED,
     UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNTRUSTED,
-    CERT_HAS_EXPIRED: { why: '服务器的证书已过期', then: '请服务器管理员更换证书（自签证书：在服务器上重新运行 redsite certs 并重启服务）' },
+    CERT_HAS_EXPIRED: { why: '服务器的证书已过期', then: '请服务器管理员更换证书（自签证书：在服务器上运行 redsite certs --force 并重启服务，再把新证书装到各台电脑）' },
     ERR_TLS_CERT_ALTNAME_INVALID: { why: `服务器证书上的名称与地址 ${host} 不符`, then: '请在 --server 中改用证书上的名称（redsite certs 生成的证书是 localhost 和 127.0.0.1 的），或为这个地址换一张证书' },
     ERR_SSL_WRONG_VERSION_NUMBER: { why: '这个地址上的服务没有使用 https', then: '请把 --server 改为以 http:// 开头' },
+    // The same, as OpenSSL 3.2 and later (Node 22+) reports it.
+    ERR_SSL_PACKET_LENGTH_TOO_LONG: { why: '这个地址上的服务没有使用 https', then: '请把 --server 改为以 http:// 开头' },
   };
   const known = code ? why[code] : undefined;
   const detail = known?.why ?? cause?.message ?? (e as Error).message;

@@ -319,7 +319,7 @@ test('import --server over https with a self-signed certificate: says to name th
     const untrusted = await run(url);
     expect(untrusted).toEqual({
       code: 1, stdout: '',
-      stderr: `错误：无法连接服务器 ${url}：服务器的证书不受这台电脑信任（自签证书或单位内部签发的证书）（DEPTH_ZERO_SELF_SIGNED_CERT）。请用环境变量 NODE_EXTRA_CA_CERTS 指定服务器的证书文件后重新运行（用 redsite certs 生成的是服务器数据目录中的 certs/localhost.crt），如 NODE_EXTRA_CA_CERTS=localhost.crt redsite import …\n`,
+      stderr: `错误：无法连接服务器 ${url}：服务器的证书不受这台电脑信任（自签证书或单位内部签发的证书）（DEPTH_ZERO_SELF_SIGNED_CERT）。请用环境变量 NODE_EXTRA_CA_CERTS 指定服务器的证书文件后重新运行（用 redsite certs 生成的是服务器数据目录中的 certs/localhost.crt），如 NODE_EXTRA_CA_CERTS=localhost.crt redsite import …（Windows 命令提示符：先 set NODE_EXTRA_CA_CERTS=localhost.crt；PowerShell：先 $env:NODE_EXTRA_CA_CERTS="localhost.crt"）\n`,
     });
     // http:// server addressed as https://: the message says to write http://.
     const plain = await testServer();
