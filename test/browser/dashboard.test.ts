@@ -123,9 +123,15 @@ test('roster shows the unit that has not submitted; an import from the dashboard
   const [, expected, submitted] = /东河区\s+(\d+)\s+(\d+)/.exec(rosterRow)!;
   expect([expected, submitted]).toEqual(['3', '1']);
   await page.screenshot({ path: screenshotPath('secretariat-roster'), fullPage: true });
+  // The 概览 table from the first visit is still on screen while the tab fetches its figures again: wait for the
+  // redrawn row (a row of the old figures would be read at once otherwise), then compare.
   await page.click('[data-tab="overview"]');
-  await page.waitForSelector('#districts tbody tr');
-  expect(await page.locator('#districts tbody tr', { hasText: '东河区' }).innerText()).toMatch(new RegExp(`东河区\\s+${expected}\\s+${submitted}\\s`));
+  const overviewRow = new RegExp(`东河区\\s+${expected}\\s+${submitted}\\s`);
+  await page.waitForFunction(
+    (source) => [...document.querySelectorAll<HTMLElement>('#districts tbody tr')].some((tr) => new RegExp(source).test(tr.innerText)),
+    overviewRow.source,
+  );
+  expect(await page.locator('#districts tbody tr', { hasText: '东河区' }).innerText()).toMatch(overviewRow);
   expect(await page.locator('#districts tbody tr', { hasText: '青山区' }).innerText()).toMatch(/青山区\s+1\s+0\s/);
 });
 
