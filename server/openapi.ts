@@ -64,7 +64,8 @@ export function openApiDocument(version: string) {
           summary: '提交申报（JSON 或上传文件）；旗县区账号上传本区单位的文件即“代为上传”',
           description: '申报按（填报单位，工作簿编号）区分：单位账号的申报属于本单位；旗县区账号上传时，单位取文件中的填报单位（须属本旗县区），审计记为“代为上传”。文件可为 .xlsx 申报工作簿、附件2表格（.xlsx/.csv）或 Word 回执（.docx）。',
           requestBody: { required: true, content: { 'application/json': { schema: ref('Submission') }, 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, submission: { type: 'string', description: '加载项提交的 Submission JSON（可选，附原始文件）' }, district: { type: 'string', description: '附件2表格没有旗县区列时使用的旗县区（仅秘书处；旗县区账号总是本区）' }, target: { type: 'string', description: '在某份申报页面上传修改后的工作簿时填该申报的提交编号：文件须是这份申报的工作簿，否则 409 且不保存' } } } } } },
-          parameters: [{ name: 'restore', in: 'query', required: false, description: '代为上传（旗县区、秘书处为单位上传）时，内容与该申报较早的某一版（不是最新版）相同的上传默认拒收（409，code 为 OLDER_VERSION：旧邮件附件不会替换新版本、撤销审核）；确要改回那一版的内容时传 1，保存为新版本。单位自己上传不作此检查', schema: { type: 'string', enum: ['1'] } }],
+          parameters: [{ name: 'restore', in: 'query', required: false, description: '代为上传（旗县区、秘书处为单位上传）时，内容与该申报较早的某一版（不是最新版）相同的上传默认拒收（409，code 为 OLDER_VERSION：旧邮件附件不会替换新版本、撤销审核）；确要改回那一版的内容时传 1，保存为新版本。单位自己上传不作此检查', schema: { type: 'string', enum: ['1'] } },
+            { name: 'latest', in: 'query', required: false, description: '与 restore=1 一起：确认恢复时看到的最新版本号（拒收回答 details 中的 latestVersion）。其间又有新版本上传时不保存（409，code 为 CONFLICT），以免恢复替换没人看过的版本', schema: { type: 'integer', minimum: 1 } }],
           responses: { '201': ok('新申报或新版本', ref('Stored')), '409': ok('指定了 target，但文件不是该申报的工作簿；或内容与该申报较早的一版相同（OLDER_VERSION，错误说明第几版，details 给出单位、两个版本号和状态）；本次未保存', ref('Error')), '200': ok('内容未变（重复提交）', ref('Stored')), '413': ok('文件过大，或本单位保存的申报将超过存储配额（QUOTA_EXCEEDED）；本次未保存', ref('Error')), '422': ok('内容有误，issues 为问题清单', ref('Error')), ...errors },
         },
         get: {

@@ -43,6 +43,9 @@ export const STORE_MSG = {
    */
   olderVersion: ({ unit, olderVersion: older, latestVersion: latest, state }: OlderVersionDetails) =>
     `这个文件与“${unit}”这份申报的第 ${older} 版内容相同，而服务器上已有更新的第 ${latest} 版（${state}）：本次未保存，以免旧文件替换新版本${state === '已审核' ? '、撤销审核' : ''}。请上传最新的文件；如确实要改回第 ${older} 版的内容，请在文件中改好后重新上传`,
+  /** A restore confirmed while the 申报 was at `seen`, which has moved on since (another upload in between). */
+  restoreMoved: (unit: string, seen: number, latest: number) =>
+    `恢复未进行，本次未保存：确认恢复时“${unit}”这份申报最新是第 ${seen} 版，其间又上传了第 ${latest} 版。请先查看第 ${latest} 版，需要时再上传这个文件重新决定`,
 } as const;
 
 /** Canonical JSON (sorted keys) of what was submitted, without its channel: the same content from Excel or the add-in is the same. */
@@ -87,6 +90,12 @@ export interface StoreInput {
    * newer or approved version. A unit's own uploads are not checked.
    */
   restore?: boolean;
+  /**
+   * With `restore`: the latest version the person saw when they decided to restore (`&latest=N`, the refusal's
+   * latestVersion). When another version has come since, nothing is stored (CONFLICT): the restore would replace
+   * a version nobody looked at.
+   */
+  restoreOver?: number;
 }
 
 export interface StoreResult {
@@ -194,6 +203,9 @@ function storeIn(db: DB, p: Prepared): StoreResult {
     issues: [...input.issues, ...duplicateIssues(db, row.id)],
   });
   if (existing) {
+    if (input.restore && input.restoreOver !== undefined && input.restoreOver !== existing.latest_version) {
+      throw new AppError('CONFLICT', STORE_MSG.restoreMoved(existing.unit, input.restoreOver, existing.latest_version));
+    }
     const latest = stmt(db, 'SELECT content_hash FROM versions WHERE submission_id = ? AND version = ?').get(existing.id, existing.latest_version) as { content_hash: string };
     if (latest.content_hash === hash) {
       audit(db, actor, owner.onBehalf ? '代为上传（内容未变）' : '重复提交（内容未变）', existing.id, { version: existing.latest_version, ...behalf }, input.ip);

@@ -117,8 +117,11 @@ export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: 
     el('span', { class: 'muted small' }, opts.hint));
 
   let busy = false;
-  /** Sends `file`; `restore`: store it even though its content is an older version's (after the confirm step). */
-  const send = async (file: File, restore = false) => {
+  /**
+   * Sends `file`; `restore`: store it even though its content is an older version's (after the confirm step), over
+   * the latest version the person was shown (the server refuses when another has come since).
+   */
+  const send = async (file: File, restore?: { latest: number }) => {
     if (busy) {
       message(`正在上传并检查上一个文件，请等它完成后再上传“${file.name}”`);
       return;
@@ -131,7 +134,7 @@ export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: 
     bar.value = 0;
     progressText.textContent = `正在上传 ${file.name}（${formatBytes(file.size)}）…`;
     try {
-      const stored = await upload<StoreResult>(`/api/v1/submissions${restore ? '?restore=1' : ''}`, file, (sent, total) => {
+      const stored = await upload<StoreResult>(`/api/v1/submissions${restore ? `?restore=1&latest=${restore.latest}` : ''}`, file, (sent, total) => {
         bar.value = total ? Math.round((sent / total) * 100) : 0;
         progressText.textContent = sent >= total ? `已上传 ${formatBytes(total)}，正在检查工作簿…` : `正在上传 ${file.name}：${formatBytes(sent)} / ${formatBytes(total)}`;
       }, opts.target ? { fields: { target: opts.target } } : {});
@@ -146,7 +149,7 @@ export function uploadZone(me: () => Me, opts: { hint: string; after?: (stored: 
       const older = e instanceof ApiError && e.body.code === 'OLDER_VERSION' ? OlderVersionDetailsSchema.safeParse(e.body.details) : undefined;
       // Canceling the confirm step sends nothing: the explanation stays as it is.
       const restore = (d: OlderVersionDetails) => () => {
-        if (window.confirm(restoreQuestion(d))) void send(file, true);
+        if (window.confirm(restoreQuestion(d))) void send(file, { latest: d.latestVersion });
       };
       const view = older?.success ? olderVersionView(older.data, restore(older.data))
         : e instanceof ApiError ? failureView(e) : el('div', { class: 'result bad' }, el('p', {}, (e as Error).message));

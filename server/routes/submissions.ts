@@ -41,6 +41,14 @@ const CONTRACT_PLACES: ReporterPlaces = Object.fromEntries(
 
 const bool = (v: unknown) => (v === 'true' ? true : v === 'false' ? false : undefined);
 
+/** `&latest=N` beside `restore=1`: the latest version the person saw when deciding to restore (optional). */
+function restoreOver(v: unknown): { restoreOver?: number } {
+  if (v === undefined || v === '') return {};
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < 1) fail('BAD_REQUEST', 'latest 须为确认恢复时看到的最新版本号（正整数）');
+  return { restoreOver: n };
+}
+
 export function submissionsRouter(ctx: Context): Router {
   const r = Router();
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: ctx.limits.uploadBytes, files: 1, fields: 4, fieldSize: ctx.limits.jsonBytes }, defParamCharset: 'utf8' });
@@ -92,7 +100,7 @@ export function submissionsRouter(ctx: Context): Router {
     // A refusal names the cells (填报单位, 所属旗县区) to fix; nothing is stored.
     const scope = { district: sub.reporter.district, unit: sub.reporter.unit };
     authorize(actor, 'write', scope, (a) => writeRefusalIssues(a, scope, places));
-    const stored = ctx.commits.write(() => storeSubmission(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline(), limits: ctx.limits, ...(target ? { target } : {}), ...(req.query.restore === '1' ? { restore: true } : {}) }));
+    const stored = ctx.commits.write(() => storeSubmission(ctx.db, { submission: sub, issues, file, actor, ip: req.ip, deadline: ctx.deadline(), limits: ctx.limits, ...(target ? { target } : {}), ...(req.query.restore === '1' ? { restore: true, ...restoreOver(req.query.latest) } : {}) }));
     // Answered once the WAL holding it is on disk; the uploads committed meanwhile share that fsync (group commit).
     await ctx.commits.durable();
     res.status(stored.unchanged ? 200 : 201).json(stored);

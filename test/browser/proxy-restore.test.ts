@@ -95,8 +95,10 @@ test('the 第 1 版 file again: the refusal explained; canceling the restore cha
   expect(await page.locator('#district-upload .older-version').count()).toBe(1);
   expect(await page.locator('#district-upload #receipt').count()).toBe(0);
 
-  // Confirm: 第 3 版 with 第 1 版's content, the normal receipt.
+  // Confirm: 第 3 版 with 第 1 版's content, the normal receipt; sent over the version the officer was shown (第 2 版).
+  const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('/api/v1/submissions?'));
   expect(await confirmStep(true)).toBe(question);
+  expect(new URL((await sent).url()).search).toBe('?restore=1&latest=2');
   await page.waitForSelector('#district-upload #receipt');
   expect(await page.textContent('#district-upload .result-title')).toBe(`已为“${UNIT}”（东河区）保存为第 3 版`);
   expect(await page.textContent('#district-upload .restored')).toBe('按确认恢复了第 1 版的内容：保存为新的第 3 版，之前的各版本都保留。');

@@ -131,3 +131,24 @@ test('?restore=1: a district stores an older version\'s content on purpose; the 
   expect(v4.body).toMatchObject({ id, version: 4 });
   expect(v4.body.restoredFrom).toBeUndefined();
 });
+
+test('?restore=1&latest=N: a restore confirmed over version N is refused when another version came since, nothing stored; over the version now latest it goes through', async () => {
+  const template = await buildTemplate({ projects: 1 });
+  const v1 = await fill(template, '七号楼', 9);
+  const id = (await upload(district, v1)).body.id;
+  expect((await upload(district, await fill(template, '七号楼（二期）', 9))).body).toMatchObject({ id, version: 2 });
+  const refused = await upload(district, v1);
+  expect([refused.status, refused.body.details?.latestVersion]).toEqual([409, 2]);
+  // While the officer reads the refusal, the unit uploads version 3.
+  expect((await upload(unit, await fill(template, '七号楼（三期）', 9))).body).toMatchObject({ id, version: 3 });
+  const restore = (latest: string) => s.call<Stored & { restoredFrom?: number; error?: string; code?: string }>('POST', `/api/v1/submissions?restore=1&latest=${latest}`, { token: district, file: { bytes: v1, name: '申报.xlsx' } });
+  const moved = await restore('2');
+  expect([moved.status, moved.body.code, moved.body.error]).toEqual([409, 'CONFLICT', `恢复未进行，本次未保存：确认恢复时“${UNIT}”这份申报最新是第 2 版，其间又上传了第 3 版。请先查看第 3 版，需要时再上传这个文件重新决定`]);
+  type Full = Detail & { submission: { projects: Array<{ projectName: string }> }; versions: Array<{ version: number }> };
+  const after = (await s.call<Full>('GET', `/api/v1/submissions/${id}`, { token: district })).body;
+  expect([after.versions.map((v) => v.version), after.submission.projects[0]!.projectName]).toEqual([[1, 2, 3], '七号楼（三期）']);
+  // A number that is not a version is refused as such.
+  expect((await restore('x')).body).toMatchObject({ error: 'latest 须为确认恢复时看到的最新版本号（正整数）' });
+  // Decided again over version 3: stored as version 4 with version 1's content.
+  expect((await restore('3')).body).toMatchObject({ id, version: 4, restoredFrom: 1 });
+});
