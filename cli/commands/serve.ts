@@ -29,11 +29,17 @@ export function certPaths(dataDir: string) {
   return { dir, key: path.join(dir, 'localhost.key'), cert: path.join(dir, 'localhost.crt') };
 }
 
-/** The day a certificate file is valid until (Beijing date), with “已过期” when past; why not, when it cannot be read. */
+/** The last day a certificate file is valid (Beijing date, 2026-12-31) and whether that is past; throws when it is no certificate. */
+function certValidUntil(file: string): { day: string; expired: boolean } {
+  const until = new Date(new crypto.X509Certificate(fs.readFileSync(file)).validTo);
+  return { day: beijingTime(until.toISOString()).slice(0, 10), expired: until.getTime() < Date.now() };
+}
+
+/** The day a certificate file is valid until, with “已过期” when past; why not, when it cannot be read. */
 function certValidity(file: string): string {
   try {
-    const until = new Date(new crypto.X509Certificate(fs.readFileSync(file)).validTo);
-    return `有效期至 ${beijingTime(until.toISOString()).slice(0, 10)}${until.getTime() < Date.now() ? '，已过期' : ''}`;
+    const { day, expired } = certValidUntil(file);
+    return `有效期至 ${day}${expired ? '，已过期' : ''}`;
   } catch {
     return '证书文件无法读取，不是有效的证书';
   }
@@ -203,8 +209,7 @@ export function registerServe(program: Command): void {
     .action(async (opts: { data: string; force?: boolean }) => {
       const replaced = Boolean(opts.force) && existingCertsProblem(opts.data) !== undefined;
       const p = await makeCerts(opts.data, undefined, { force: opts.force });
-      const until = new crypto.X509Certificate(fs.readFileSync(p.cert)).validTo;
-      console.log(`已${replaced ? '替换' : '生成'}证书：${p.cert}（有效期至 ${beijingTime(new Date(until).toISOString()).slice(0, 10)}）\n私钥：${p.key}\n`
+      console.log(`已${replaced ? '替换' : '生成'}证书：${p.cert}（有效期至 ${certValidUntil(p.cert).day}）\n私钥：${p.key}\n`
         + `请把证书加入系统或浏览器的受信任根证书${replaced ? '（每台已安装旧证书的电脑都要重新加入）' : ''}，然后运行 redsite serve --https${replaced ? '（正在运行的服务请重启）' : ''}`);
     });
 
