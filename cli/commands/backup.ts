@@ -24,12 +24,9 @@ const BACKUP_FILE_MSG: Record<OutFileFault['fault'], (f: OutFileFault) => string
   isFolder: (f) => `${f.target} 是一个文件夹：请写出备份文件名，如 ${path.join(f.target, 'redsite-备份.sqlite')}`,
 };
 
-export interface BackupResult {
+/** A backup made: its size, and what it holds (the schema as it was: a backup never migrates). */
+export interface BackupResult extends BackupContents {
   bytes: number;
-  submissions: number;
-  evidence: number;
-  /** The schema version of the database copied (server/db schemaVersion), as it was: a backup never migrates. */
-  schema: number;
 }
 
 export async function backup(dataDir: string, file: string): Promise<BackupResult> {
@@ -69,18 +66,16 @@ async function backupOnce(dataDir: string, target: string): Promise<BackupResult
   try {
     // The copy carries the source's WAL flag; as a rollback-journal database it is one self-contained file.
     const copy = openSqlite(tmp, { fileMustExist: true });
-    let schema: number;
     try {
-      // Read from the copy: the schema of the snapshot itself.
-      schema = schemaVersion(copy);
       copy.pragma('journal_mode = DELETE');
       addEvidenceToBackup(copy, path.resolve(dataDir));
     } finally {
       copy.close();
     }
+    // The copy's own contents, its schema too (that of the snapshot itself).
     const info = check(tmp, target);
     renameDurableSync(tmp, target);
-    return { bytes: fs.statSync(target).size, ...info, schema };
+    return { bytes: fs.statSync(target).size, ...info };
   } finally {
     fs.rmSync(tmp, { force: true });
   }
